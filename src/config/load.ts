@@ -1,0 +1,206 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { CONFIG_SCHEMA, type Field, type SiteConfig, defaultConfig } from './schema.ts';
+
+export const CONFIG_FILE_NAMES = ['gazette.config.yml', 'gazette.config.yaml', 'gazette.config.json'];
+
+/** A configuration problem stops the build before anything is read: it names the file and key. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export interface LoadedConfig {
+  config: SiteConfig;
+  /** Absolute path of the config file, if one was read. */
+  file?: string;
+  /** Folder against which relative folders in the config are resolved. */
+  root: string;
+}
+
+export function findConfigFile(root: string): string | undefined {
+  for (const name of CONFIG_FILE_NAMES) {
+    const candidate = path.join(root, name);
+    if (existsSync(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+/**
+ * Reads and validates the config file (if any), then applies `overrides` (from the command
+ * line), which are validated the same way.
+ */
+export function loadConfig(options: {
+  root: string;
+  file?: string;
+  overrides?: Record<string, unknown>;
+}): LoadedConfig {
+  const file = options.file ? path.resolve(options.root, options.file) : findConfigFile(options.root);
+  let config = defaultConfig();
+  if (file) {
+    if (!existsSync(file)) throw new ConfigError(`Config file not found: ${file}`);
+    const raw = parseConfigText(readFileSync(file, 'utf8'), file);
+    config = validateConfig(raw, path.basename(file), config);
+  }
+  if (options.overrides) config = validateConfig(options.overrides, 'command line', config);
+  return { config, file, root: file ? path.dirname(file) : options.root };
+}
+
+function parseConfigText(text: string, file: string): unknown {
+  try {
+    if (file.endsWith('.json')) return JSON.parse(text);
+    return parseYaml(text, { schema: 'core', maxAliasCount: 50 }) ?? {};
+  } catch (error) {
+    const line = error instanceof YAMLParseError ? `:${error.linePos?.[0].line}` : '';
+    throw new ConfigError(`${file}${line}: ${(error as Error).message.split('\n')[0]}`);
+  }
+}
+
+/** Validates `input` against the schema and returns `base` with its values replaced. */
+export function validateConfig(input: unknown, source: string, base: SiteConfig): SiteConfig {
+  const result = structuredClone(base) as unknown as Record<string, unknown>;
+  applySection(CONFIG_SCHEMA, input, result, '', source);
+  const config = result as unknown as SiteConfig;
+  checkCrossFieldRules(config, source);
+  return config;
+}
+
+function applySection(
+  fields: Record<string, Field>,
+  input: unknown,
+  target: Record<string, unknown>,
+  prefix: string,
+  source: string,
+): void {
+  if (!isPlainObject(input)) {
+    throw new ConfigError(`${source}: ${prefix || 'the config'} must be a map of keys to values`);
+  }
+  for (const [key, value] of Object.entries(input)) {
+    const name = prefix ? `${prefix}.${key}` : key;
+    const field = Object.hasOwn(fields, key) ? fields[key] : undefined;
+    if (!field) {
+      const suggestion = closest(key, Object.keys(fields));
+      throw new ConfigError(
+        `${source}: unknown key "${name}"${suggestion ? ` (did you mean "${prefix ? `${prefix}.` : ''}${suggestion}"?)` : ''}`,
+      );
+    }
+    if (value === undefined) continue;
+    if (field.kind === 'section') {
+      applySection(field.fields, value, target[key] as Record<string, unknown>, name, source);
+    } else {
+      target[key] = checkValue(field, value, name, source);
+    }
+  }
+}
+
+function checkValue(field: Exclude<Field, { kind: 'section' }>, value: unknown, name: string, source: string): unknown {
+  const fail = (expected: string): never => {
+    throw new ConfigError(`${source}: "${name}" must be ${expected}, got ${JSON.stringify(value)}`);
+  };
+  switch (field.kind) {
+    case 'string':
+      if (typeof value !== 'string') return fail('a string');
+      if (field.pattern && !field.pattern.test(value)) return fail(field.hint ?? `a string matching ${field.pattern}`);
+      return value;
+    case 'integer':
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < field.min || value > field.max) {
+        return fail(`a whole number from ${field.min} to ${field.max}`);
+      }
+      return value;
+    case 'boolean':
+      if (typeof value !== 'boolean') return fail('true or false');
+      return value;
+    case 'enum':
+      if (typeof value !== 'string' || !field.values.includes(value)) {
+        return fail(`one of ${field.values.map((v) => `"${v}"`).join(', ')}`);
+      }
+      return value;
+    case 'strings':
+      if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) return fail('a list of strings');
+      return [...value];
+    case 'stringMap':
+      if (!isPlainObject(value) || !Object.values(value).every((item) => typeof item === 'string')) {
+        return fail('a map of strings');
+      }
+      return { ...value };
+    case 'rules':
+      if (
+        !Array.isArray(value) ||
+        !value.every(
+          (rule) =>
+            isPlainObject(rule) &&
+            typeof rule.match === 'string' &&
+            typeof rule.replace === 'string' &&
+            Object.keys(rule).length === 2,
+        )
+      ) {
+        return fail('a list of {match, replace} rules');
+      }
+      for (const rule of value as { match: string }[]) {
+        try {
+          new RegExp(rule.match);
+        } catch {
+          fail(`a list of rules with valid regular expressions ("${rule.match}" is not one)`);
+        }
+      }
+      return value.map((rule: { match: string; replace: string }) => ({ match: rule.match, replace: rule.replace }));
+  }
+}
+
+function checkCrossFieldRules(config: SiteConfig, source: string): void {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: config.timezone });
+  } catch {
+    throw new ConfigError(`${source}: "timezone" must be an IANA time zone such as Asia/Shanghai, got "${config.timezone}"`);
+  }
+  const base = config.baseUrl;
+  if (!base.startsWith('/')) {
+    let url: URL;
+    try {
+      url = new URL(base);
+    } catch {
+      throw new ConfigError(`${source}: "baseUrl" must be an absolute http(s) URL or a path starting with /, got "${base}"`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      throw new ConfigError(`${source}: "baseUrl" must use http or https, got "${base}"`);
+    }
+  }
+  if (!/:slug|:id/.test(config.permalink)) {
+    throw new ConfigError(`${source}: "permalink" must contain :slug or :id so that articles get distinct URLs`);
+  }
+}
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+function closest(word: string, candidates: string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
+  for (const candidate of candidates) {
+    const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(
+        previous[j]! + 1,
+        current[j - 1]! + 1,
+        previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}

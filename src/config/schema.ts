@@ -1,0 +1,212 @@
+/**
+ * The configuration schema, as data: every key, its type, its default and what it means.
+ * `gazette.config.yml` is validated against it; the README's reference is written from it.
+ */
+
+export type Field =
+  | { kind: 'string'; default: string; doc: string; pattern?: RegExp; hint?: string }
+  | { kind: 'integer'; default: number; doc: string; min: number; max: number }
+  | { kind: 'boolean'; default: boolean; doc: string }
+  | { kind: 'enum'; default: string; doc: string; values: readonly string[] }
+  | { kind: 'strings'; default: string[]; doc: string }
+  | { kind: 'stringMap'; default: Record<string, string>; doc: string }
+  | { kind: 'rules'; default: ImageRewriteRule[]; doc: string }
+  | { kind: 'section'; fields: Record<string, Field>; doc: string };
+
+/** A rule applied to every image URL: a regular expression and its replacement ($1… allowed). */
+export interface ImageRewriteRule {
+  match: string;
+  replace: string;
+}
+
+export const DEFAULT_EMBED_HOSTS = [
+  'www.youtube.com',
+  'www.youtube-nocookie.com',
+  'player.vimeo.com',
+  'player.bilibili.com',
+  'v.qq.com',
+  'player.youku.com',
+  'tv.sohu.com',
+  'www.dailymotion.com',
+] as const;
+
+export const CONFIG_SCHEMA = {
+  title: { kind: 'string', default: 'Gazette', doc: 'Site title, shown in the header and feeds.' },
+  description: {
+    kind: 'string',
+    default: 'An archive of news articles',
+    doc: 'Site description for the home page, feeds and search engines.',
+  },
+  language: {
+    kind: 'string',
+    default: 'zh-CN',
+    doc: 'BCP 47 language of the site (`<html lang>`); an article may override it with `lang`.',
+    pattern: /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/,
+    hint: 'a BCP 47 tag such as zh-CN or en',
+  },
+  timezone: {
+    kind: 'string',
+    default: 'Asia/Shanghai',
+    doc: 'IANA time zone in which dates without a zone are read and every date is shown.',
+  },
+  baseUrl: {
+    kind: 'string',
+    default: '/',
+    doc: 'Where the site is deployed: an absolute URL (`https://user.github.io/news/`) or a path (`/news/`). Every link carries its path.',
+  },
+  permalink: {
+    kind: 'string',
+    default: ':year/:month/:day/:slug/',
+    doc: 'Article URL pattern. Tokens: `:year :month :day :slug :id :category`.',
+  },
+  pageSize: {
+    kind: 'integer',
+    default: 20,
+    min: 1,
+    max: 1000,
+    doc: 'Articles per index page (home, categories, authors, tags, archives).',
+  },
+  dateFormat: {
+    kind: 'string',
+    default: 'yyyy-MM-dd HH:mm',
+    doc: 'How dates are shown, in Luxon tokens (`yyyy-MM-dd HH:mm`, `DDD`, …).',
+  },
+  slugStyle: {
+    kind: 'enum',
+    default: 'unicode',
+    values: ['unicode', 'pinyin', 'hash'],
+    doc: 'How non-Latin titles become URL slugs: kept as Unicode (percent-encoded in links), transliterated to pinyin, or a short hash.',
+  },
+  bodyFormat: {
+    kind: 'enum',
+    default: 'auto',
+    values: ['auto', 'html', 'markdown'],
+    doc: 'How article bodies are read; `auto` detects per file. A file may force it with `format:`.',
+  },
+  excerptLength: {
+    kind: 'integer',
+    default: 120,
+    min: 10,
+    max: 2000,
+    doc: 'Length of generated excerpts, in CJK characters (a Latin letter counts half).',
+  },
+  contentDir: { kind: 'string', default: 'content', doc: 'Folder of article files.' },
+  outDir: { kind: 'string', default: 'site', doc: 'Folder the site is written to.' },
+  templatesDir: {
+    kind: 'string',
+    default: 'templates',
+    doc: 'Folder whose templates override the default theme, one file at a time, by name.',
+  },
+  publicDir: { kind: 'string', default: 'public', doc: 'Folder of static files copied as is.' },
+  cacheDir: {
+    kind: 'string',
+    default: '.gazette-cache',
+    doc: 'Build cache folder; safe to delete.',
+  },
+  drafts: {
+    kind: 'boolean',
+    default: false,
+    doc: 'Build drafts (`draft: true` or `published: false`).',
+  },
+  images: {
+    kind: 'section',
+    doc: 'How image URLs in bodies and covers are resolved.',
+    fields: {
+      upgradeHttp: {
+        kind: 'boolean',
+        default: true,
+        doc: 'Rewrite `http:` image URLs to `https:` (mixed content is blocked on https sites).',
+      },
+      sourceBase: {
+        kind: 'stringMap',
+        default: {},
+        doc: 'Per source host, the base URL against which relative image URLs are resolved.',
+      },
+      rewrite: {
+        kind: 'rules',
+        default: [],
+        doc: 'Rules `{match, replace}` (regular expression, replacement) applied to every image URL, e.g. to unwrap a CORS proxy or route a hot-link-protected host through an image proxy.',
+      },
+      mirror: {
+        kind: 'boolean',
+        default: false,
+        doc: 'Download remote images into the output at build time.',
+      },
+    },
+  },
+  embeds: {
+    kind: 'section',
+    doc: 'Which iframes survive sanitizing.',
+    fields: {
+      allowHosts: {
+        kind: 'strings',
+        default: [...DEFAULT_EMBED_HOSTS],
+        doc: 'Hosts whose iframes are kept (sandboxed); others become a plain link.',
+      },
+    },
+  },
+  feeds: {
+    kind: 'section',
+    doc: 'RSS, Atom and JSON feeds.',
+    fields: {
+      items: { kind: 'integer', default: 20, min: 1, max: 1000, doc: 'Items per feed.' },
+      content: {
+        kind: 'enum',
+        default: 'full',
+        values: ['full', 'excerpt'],
+        doc: 'Put the full sanitized article or only its excerpt in feeds.',
+      },
+    },
+  },
+  sitemap: {
+    kind: 'section',
+    doc: 'sitemap.xml and robots.txt.',
+    fields: {
+      maxUrls: {
+        kind: 'integer',
+        default: 50000,
+        min: 1,
+        max: 50000,
+        doc: 'URLs per sitemap file before splitting into a sitemap index.',
+      },
+    },
+  },
+  search: {
+    kind: 'section',
+    doc: 'Full-text search.',
+    fields: {
+      enabled: { kind: 'boolean', default: true, doc: 'Build the search index and page.' },
+    },
+  },
+} as const satisfies Record<string, Field>;
+
+type ValueOf<F> = F extends { kind: 'section'; fields: infer S }
+  ? { [K in keyof S]: ValueOf<S[K]> }
+  : F extends { kind: 'string' | 'enum' }
+    ? string
+    : F extends { kind: 'integer' }
+      ? number
+      : F extends { kind: 'boolean' }
+        ? boolean
+        : F extends { kind: 'strings' }
+          ? string[]
+          : F extends { kind: 'stringMap' }
+            ? Record<string, string>
+            : F extends { kind: 'rules' }
+              ? ImageRewriteRule[]
+              : never;
+
+/** The validated configuration, every key present. */
+export type SiteConfig = { -readonly [K in keyof typeof CONFIG_SCHEMA]: ValueOf<(typeof CONFIG_SCHEMA)[K]> };
+
+function defaultsOf(fields: Record<string, Field>): Record<string, unknown> {
+  const result: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(fields)) {
+    result[key] = field.kind === 'section' ? defaultsOf(field.fields) : structuredClone(field.default);
+  }
+  return result;
+}
+
+export function defaultConfig(): SiteConfig {
+  return defaultsOf(CONFIG_SCHEMA) as SiteConfig;
+}
