@@ -1,9 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
-import { CONFIG_SCHEMA, type Field, type SiteConfig, defaultConfig } from './schema.ts';
+import { CONFIG_SCHEMA, defaultConfig, type Field, type SiteConfig } from './schema.ts';
 
-export const CONFIG_FILE_NAMES = ['gazette.config.yml', 'gazette.config.yaml', 'gazette.config.json'];
+export const CONFIG_FILE_NAMES = [
+  'gazette.config.yml',
+  'gazette.config.yaml',
+  'gazette.config.json',
+];
 
 /** A configuration problem stops the build before anything is read: it names the file and key. */
 export class ConfigError extends Error {
@@ -35,7 +39,9 @@ export function loadConfig(options: {
   file?: string;
   overrides?: Record<string, unknown>;
 }): LoadedConfig {
-  const file = options.file ? path.resolve(options.root, options.file) : findConfigFile(options.root);
+  const file = options.file
+    ? path.resolve(options.root, options.file)
+    : findConfigFile(options.root);
   let config = defaultConfig();
   if (file) {
     if (!existsSync(file)) throw new ConfigError(`Config file not found: ${file}`);
@@ -93,17 +99,28 @@ function applySection(
   }
 }
 
-function checkValue(field: Exclude<Field, { kind: 'section' }>, value: unknown, name: string, source: string): unknown {
+function checkValue(
+  field: Exclude<Field, { kind: 'section' }>,
+  value: unknown,
+  name: string,
+  source: string,
+): unknown {
   const fail = (expected: string): never => {
     throw new ConfigError(`${source}: "${name}" must be ${expected}, got ${JSON.stringify(value)}`);
   };
   switch (field.kind) {
     case 'string':
       if (typeof value !== 'string') return fail('a string');
-      if (field.pattern && !field.pattern.test(value)) return fail(field.hint ?? `a string matching ${field.pattern}`);
+      if (field.pattern && !field.pattern.test(value))
+        return fail(field.hint ?? `a string matching ${field.pattern}`);
       return value;
     case 'integer':
-      if (typeof value !== 'number' || !Number.isInteger(value) || value < field.min || value > field.max) {
+      if (
+        typeof value !== 'number' ||
+        !Number.isInteger(value) ||
+        value < field.min ||
+        value > field.max
+      ) {
         return fail(`a whole number from ${field.min} to ${field.max}`);
       }
       return value;
@@ -116,10 +133,14 @@ function checkValue(field: Exclude<Field, { kind: 'section' }>, value: unknown, 
       }
       return value;
     case 'strings':
-      if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) return fail('a list of strings');
+      if (!Array.isArray(value) || !value.every((item) => typeof item === 'string'))
+        return fail('a list of strings');
       return [...value];
     case 'stringMap':
-      if (!isPlainObject(value) || !Object.values(value).every((item) => typeof item === 'string')) {
+      if (
+        !isPlainObject(value) ||
+        !Object.values(value).every((item) => typeof item === 'string')
+      ) {
         return fail('a map of strings');
       }
       return { ...value };
@@ -143,7 +164,10 @@ function checkValue(field: Exclude<Field, { kind: 'section' }>, value: unknown, 
           fail(`a list of rules with valid regular expressions ("${rule.match}" is not one)`);
         }
       }
-      return value.map((rule: { match: string; replace: string }) => ({ match: rule.match, replace: rule.replace }));
+      return value.map((rule: { match: string; replace: string }) => ({
+        match: rule.match,
+        replace: rule.replace,
+      }));
   }
 }
 
@@ -151,7 +175,9 @@ function checkCrossFieldRules(config: SiteConfig, source: string): void {
   try {
     new Intl.DateTimeFormat('en', { timeZone: config.timezone });
   } catch {
-    throw new ConfigError(`${source}: "timezone" must be an IANA time zone such as Asia/Shanghai, got "${config.timezone}"`);
+    throw new ConfigError(
+      `${source}: "timezone" must be an IANA time zone such as Asia/Shanghai, got "${config.timezone}"`,
+    );
   }
   const base = config.baseUrl;
   if (!base.startsWith('/')) {
@@ -159,14 +185,18 @@ function checkCrossFieldRules(config: SiteConfig, source: string): void {
     try {
       url = new URL(base);
     } catch {
-      throw new ConfigError(`${source}: "baseUrl" must be an absolute http(s) URL or a path starting with /, got "${base}"`);
+      throw new ConfigError(
+        `${source}: "baseUrl" must be an absolute http(s) URL or a path starting with /, got "${base}"`,
+      );
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
       throw new ConfigError(`${source}: "baseUrl" must use http or https, got "${base}"`);
     }
   }
   if (!/:slug|:id/.test(config.permalink)) {
-    throw new ConfigError(`${source}: "permalink" must contain :slug or :id so that articles get distinct URLs`);
+    throw new ConfigError(
+      `${source}: "permalink" must contain :slug or :id so that articles get distinct URLs`,
+    );
   }
 }
 

@@ -182,27 +182,32 @@ export const CONFIG_SCHEMA = {
 
 type ValueOf<F> = F extends { kind: 'section'; fields: infer S }
   ? { [K in keyof S]: ValueOf<S[K]> }
-  : F extends { kind: 'string' | 'enum' }
-    ? string
-    : F extends { kind: 'integer' }
-      ? number
-      : F extends { kind: 'boolean' }
-        ? boolean
-        : F extends { kind: 'strings' }
-          ? string[]
-          : F extends { kind: 'stringMap' }
-            ? Record<string, string>
-            : F extends { kind: 'rules' }
-              ? ImageRewriteRule[]
-              : never;
+  : F extends { kind: 'enum'; values: readonly (infer V)[] }
+    ? V
+    : F extends { kind: 'string' }
+      ? string
+      : F extends { kind: 'integer' }
+        ? number
+        : F extends { kind: 'boolean' }
+          ? boolean
+          : F extends { kind: 'strings' }
+            ? string[]
+            : F extends { kind: 'stringMap' }
+              ? Record<string, string>
+              : F extends { kind: 'rules' }
+                ? ImageRewriteRule[]
+                : never;
 
 /** The validated configuration, every key present. */
-export type SiteConfig = { -readonly [K in keyof typeof CONFIG_SCHEMA]: ValueOf<(typeof CONFIG_SCHEMA)[K]> };
+export type SiteConfig = {
+  -readonly [K in keyof typeof CONFIG_SCHEMA]: ValueOf<(typeof CONFIG_SCHEMA)[K]>;
+};
 
 function defaultsOf(fields: Record<string, Field>): Record<string, unknown> {
   const result: Record<string, unknown> = {};
   for (const [key, field] of Object.entries(fields)) {
-    result[key] = field.kind === 'section' ? defaultsOf(field.fields) : structuredClone(field.default);
+    result[key] =
+      field.kind === 'section' ? defaultsOf(field.fields) : structuredClone(field.default);
   }
   return result;
 }

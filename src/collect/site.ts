@@ -1,0 +1,288 @@
+import { DateTime } from 'luxon';
+import type { SiteConfig } from '../config/schema.ts';
+import type {
+  ArchiveMonth,
+  ArchiveYear,
+  Article,
+  CategoryNode,
+  Diagnostic,
+  LoadedArticle,
+  TaxonomyTerm,
+  TransformedBody,
+} from '../model.ts';
+import { assignSlugs, shortHash, slugify } from './slug.ts';
+import { SITE_PATHS } from './urls.ts';
+
+/** Everything the render stage needs: articles newest first and every index over them. */
+export interface Site {
+  articles: Article[];
+  /** Top-level categories; each node lists its descendants' articles too. */
+  categoryRoots: CategoryNode[];
+  /** Every category node, parents before children. */
+  categories: CategoryNode[];
+  authors: TaxonomyTerm[];
+  tags: TaxonomyTerm[];
+  archives: ArchiveYear[];
+  diagnostics: Diagnostic[];
+}
+
+export interface CollectInput {
+  loaded: LoadedArticle;
+  body: TransformedBody;
+}
+
+export function collectSite(inputs: CollectInput[], config: SiteConfig): Site {
+  const diagnostics: Diagnostic[] = [];
+  const articles = assignPaths(inputs, config, diagnostics);
+  articles.sort(newestFirst);
+
+  const { roots, nodes } = collectCategories(articles, config);
+  return {
+    articles,
+    categoryRoots: roots,
+    categories: nodes,
+    authors: collectTerms(
+      articles,
+      (article) => article.authors.map((author) => author.name),
+      config,
+      SITE_PATHS.author,
+    ),
+    tags: collectTerms(articles, (article) => article.tags, config, SITE_PATHS.tag),
+    archives: collectArchives(articles, config.timezone),
+    diagnostics,
+  };
+}
+
+export function newestFirst(
+  a: { date: Date; relativePath: string },
+  b: { date: Date; relativePath: string },
+): number {
+  return (
+    b.date.getTime() - a.date.getTime() ||
+    (a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0)
+  );
+}
+
+/**
+ * Gives every article its site path from the permalink pattern. Articles are taken oldest
+ * first so an older article keeps its URL when a newer one with the same slug arrives.
+ */
+function assignPaths(
+  inputs: CollectInput[],
+  config: SiteConfig,
+  diagnostics: Diagnostic[],
+): Article[] {
+  const ordered = [...inputs].sort((a, b) => -newestFirst(a.loaded, b.loaded));
+  const taken = new Map<string, string>();
+  const reserved = new Set(
+    [
+      SITE_PATHS.categories,
+      SITE_PATHS.authors,
+      SITE_PATHS.tags,
+      SITE_PATHS.archives,
+      SITE_PATHS.search,
+      '/page/',
+      '/assets/',
+    ].map((sitePath) => sitePath.toLowerCase()),
+  );
+  return ordered.map(({ loaded, body }) => {
+    const { body: _source, cover: _cover, sourceUrl: _sourceUrl, ...fields } = loaded;
+    const id = shortHash(loaded.relativePath);
+    const wanted = loaded.permalink
+      ? permalinkFromFrontMatter(loaded.permalink, config)
+      : expandPermalink(config.permalink, loaded, id, config);
+    let sitePath = wanted;
+    for (
+      let n = 2;
+      taken.has(sitePath.toLowerCase()) || reserved.has(sitePath.toLowerCase());
+      n++
+    ) {
+      sitePath = `${wanted.slice(0, -1)}-${n}/`;
+    }
+    if (sitePath !== wanted) {
+      const other = taken.get(wanted.toLowerCase());
+      diagnostics.push({
+        severity: 'warning',
+        file: loaded.relativePath,
+        message: `URL ${wanted} is ${other ? `taken by ${other}` : 'reserved'}; using ${sitePath}`,
+      });
+    }
+    taken.set(sitePath.toLowerCase(), loaded.relativePath);
+    return { ...fields, ...body, id, path: sitePath };
+  });
+}
+
+function expandPermalink(
+  pattern: string,
+  article: LoadedArticle,
+  id: string,
+  config: SiteConfig,
+): string {
+  const local = DateTime.fromJSDate(article.date, { zone: config.timezone });
+  const firstTrail = article.categories[0] ?? [];
+  const values: Record<string, string> = {
+    year: String(local.year),
+    month: String(local.month).padStart(2, '0'),
+    day: String(local.day).padStart(2, '0'),
+    hour: String(local.hour).padStart(2, '0'),
+    minute: String(local.minute).padStart(2, '0'),
+    slug: slugify(article.slug, config.slugStyle),
+    title: slugify(article.slug, config.slugStyle),
+    id,
+    category:
+      firstTrail.length > 0
+        ? firstTrail.map((name) => slugify(name, config.slugStyle)).join('/')
+        : 'uncategorized',
+  };
+  const expanded = pattern.replace(
+    /:(year|month|day|hour|minute|slug|title|id|category)\b/g,
+    (_, token: string) => values[token]!,
+  );
+  return normalizeSitePath(expanded);
+}
+
+/** A permalink written in front matter is a wish, not a path: every segment is made safe. */
+function permalinkFromFrontMatter(permalink: string, config: SiteConfig): string {
+  let text = permalink;
+  try {
+    text = decodeURIComponent(permalink);
+  } catch {
+    // Kept as written.
+  }
+  const segments = text
+    .replace(/\.html?$/i, '')
+    .split(/[/\\]+/)
+    .filter((segment) => segment !== '' && segment !== '.' && segment !== '..')
+    .map((segment) => slugify(segment, config.slugStyle === 'hash' ? 'unicode' : config.slugStyle));
+  return normalizeSitePath(segments.join('/') || shortHash(permalink));
+}
+
+function normalizeSitePath(expanded: string): string {
+  const segments = expanded
+    .split('/')
+    .filter((segment) => segment !== '' && segment !== '.' && segment !== '..');
+  return `/${segments.join('/')}/`;
+}
+
+function collectCategories(
+  articles: Article[],
+  config: SiteConfig,
+): { roots: CategoryNode[]; nodes: CategoryNode[] } {
+  const roots: CategoryNode[] = [];
+  const byTrail = new Map<string, CategoryNode>();
+  const nodes: CategoryNode[] = [];
+  for (const article of articles) {
+    const seen = new Set<CategoryNode>();
+    for (const trail of article.categories) {
+      let parent: CategoryNode | undefined;
+      for (let depth = 0; depth < trail.length; depth++) {
+        const key = trail.slice(0, depth + 1).join('\u0000');
+        let node = byTrail.get(key);
+        if (!node) {
+          node = {
+            name: trail[depth]!,
+            slug: '',
+            path: '',
+            trail: trail.slice(0, depth + 1),
+            articles: [],
+            children: [],
+            ...(parent ? { parent } : {}),
+          };
+          byTrail.set(key, node);
+          nodes.push(node);
+          (parent ? parent.children : roots).push(node);
+        }
+        // An article in two sub-categories of one parent is listed there once.
+        if (!seen.has(node)) {
+          seen.add(node);
+          node.articles.push(article);
+        }
+        parent = node;
+      }
+    }
+  }
+  // Siblings get distinct slugs; a node's path nests under its parent's.
+  const assign = (siblings: CategoryNode[], parentSlugs: string[]) => {
+    const slugs = assignSlugs(
+      siblings.map((node) => node.name),
+      config.slugStyle,
+    );
+    for (const node of siblings) {
+      node.slug = slugs.get(node.name)!;
+      node.path = SITE_PATHS.category([...parentSlugs, node.slug]);
+      assign(node.children, [...parentSlugs, node.slug]);
+    }
+    siblings.sort(byCountThenName);
+  };
+  assign(roots, []);
+  return { roots, nodes: depthFirst(roots) };
+}
+
+function depthFirst(roots: CategoryNode[]): CategoryNode[] {
+  const ordered: CategoryNode[] = [];
+  const pending = [...roots].reverse();
+  while (pending.length > 0) {
+    const node = pending.pop()!;
+    ordered.push(node);
+    for (let i = node.children.length - 1; i >= 0; i--) pending.push(node.children[i]!);
+  }
+  return ordered;
+}
+
+function collectTerms(
+  articles: Article[],
+  namesOf: (article: Article) => string[],
+  config: SiteConfig,
+  pathOf: (slug: string) => string,
+): TaxonomyTerm[] {
+  const byName = new Map<string, Article[]>();
+  for (const article of articles) {
+    for (const name of namesOf(article)) {
+      let list = byName.get(name);
+      if (!list) {
+        list = [];
+        byName.set(name, list);
+      }
+      list.push(article);
+    }
+  }
+  const slugs = assignSlugs(byName.keys(), config.slugStyle);
+  const terms = [...byName].map(([name, list]) => {
+    const slug = slugs.get(name)!;
+    return { name, slug, path: pathOf(slug), articles: list };
+  });
+  return terms.sort(byCountThenName);
+}
+
+function byCountThenName(a: TaxonomyTerm, b: TaxonomyTerm): number {
+  return b.articles.length - a.articles.length || a.name.localeCompare(b.name, 'zh-CN');
+}
+
+function collectArchives(articles: Article[], timezone: string): ArchiveYear[] {
+  const years = new Map<number, ArchiveYear>();
+  const months = new Map<string, ArchiveMonth>();
+  for (const article of articles) {
+    const local = DateTime.fromJSDate(article.date, { zone: timezone });
+    let year = years.get(local.year);
+    if (!year) {
+      year = { year: local.year, path: SITE_PATHS.year(local.year), months: [], articles: [] };
+      years.set(local.year, year);
+    }
+    year.articles.push(article);
+    const monthKey = `${local.year}-${local.month}`;
+    let month = months.get(monthKey);
+    if (!month) {
+      month = {
+        year: local.year,
+        month: local.month,
+        path: SITE_PATHS.month(local.year, local.month),
+        articles: [],
+      };
+      months.set(monthKey, month);
+      year.months.push(month);
+    }
+    month.articles.push(article);
+  }
+  // Articles arrive newest first, so years and months already are.
+  return [...years.values()];
+}

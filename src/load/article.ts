@@ -1,0 +1,213 @@
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { SiteConfig } from '../config/schema.ts';
+import type { BodyFormat, Diagnostic, LoadedArticle } from '../model.ts';
+import { dateFromPath, parseDate } from './dates.ts';
+import { decodeArticleBytes } from './decode.ts';
+import type { ContentFile } from './discover.ts';
+import {
+  extraFields,
+  FIELD_ALIASES,
+  isNonEmpty,
+  pick,
+  toAuthors,
+  toCategoryTrails,
+  toTags,
+  toText,
+  toUrlString,
+} from './fields.ts';
+import { splitFrontMatter } from './front-matter.ts';
+
+export interface LoadOutcome {
+  article?: LoadedArticle;
+  diagnostics: Diagnostic[];
+}
+
+/** Files larger than this are refused: no news article is 50 MB, a misplaced dump is. */
+export const MAX_ARTICLE_BYTES = 50 * 1024 * 1024;
+
+/** A date this far ahead is probably a scraper's mistake; it is kept but reported. */
+const FUTURE_TOLERANCE_MS = 2 * 24 * 3600 * 1000;
+
+export function loadArticle(file: ContentFile, config: SiteConfig, now = Date.now()): LoadOutcome {
+  const diagnostics: Diagnostic[] = [];
+  const report = (severity: Diagnostic['severity'], message: string, line?: number) => {
+    diagnostics.push(
+      line
+        ? { severity, file: file.relativePath, line, message }
+        : { severity, file: file.relativePath, message },
+    );
+  };
+
+  let bytes: Buffer;
+  let modified: Date;
+  try {
+    const stats = statSync(file.absolutePath);
+    if (stats.size > MAX_ARTICLE_BYTES) {
+      report(
+        'error',
+        `file is ${(stats.size / 1048576).toFixed(0)} MB, over the ${MAX_ARTICLE_BYTES / 1048576} MB limit`,
+      );
+      return { diagnostics };
+    }
+    modified = stats.mtime;
+    bytes = readFileSync(file.absolutePath);
+  } catch (error) {
+    report(
+      'error',
+      `cannot read file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
+    return { diagnostics };
+  }
+
+  const decoded = decodeArticleBytes(bytes);
+  if (!decoded.ok) {
+    report('error', decoded.reason);
+    return { diagnostics };
+  }
+  if (decoded.encoding !== 'UTF-8')
+    report('warning', `decoded as ${decoded.encoding}; consider saving it as UTF-8`);
+  if (decoded.removedControlCharacters > 0) {
+    report(
+      'warning',
+      `removed ${decoded.removedControlCharacters} control character(s) not allowed in HTML`,
+    );
+  }
+
+  const split = splitFrontMatter(decoded.text);
+  for (const problem of split.problems) report(problem.severity, problem.message, problem.line);
+  if (split.problems.some((problem) => problem.severity === 'error')) return { diagnostics };
+  const data = split.data;
+  const fileStem = stemOf(file.relativePath);
+
+  const body = split.body;
+  let title = toText(pick(data, FIELD_ALIASES.title, isNonEmpty));
+  if (!title) {
+    title = firstHeading(body) ?? (fileStem.trim() || undefined);
+    report(
+      'warning',
+      title
+        ? `no title in front matter; using "${title}"`
+        : 'no title in front matter, body or file name',
+    );
+    title ??= 'Untitled';
+  }
+
+  const rawDate = pick(
+    data,
+    FIELD_ALIASES.date,
+    (value) => isNonEmpty(value) && typeof value !== 'boolean',
+  );
+  let date = parseDate(rawDate, config.timezone);
+  if (!date) {
+    const fallback = dateFromPath(file.relativePath, config.timezone);
+    date = fallback ?? modified;
+    const source = fallback ? 'the date in its path' : 'the file modification time';
+    report(
+      'warning',
+      rawDate === undefined
+        ? `no date in front matter; using ${source}`
+        : `unreadable date ${JSON.stringify(rawDate)}; using ${source}`,
+      lineOfKey(decoded.text, FIELD_ALIASES.date),
+    );
+  } else if (date.getTime() > now + FUTURE_TOLERANCE_MS) {
+    report(
+      'warning',
+      `date ${date.toISOString()} is in the future`,
+      lineOfKey(decoded.text, FIELD_ALIASES.date),
+    );
+  }
+  const rawUpdated = pick(data, FIELD_ALIASES.updated, isNonEmpty);
+  const updated = rawUpdated === undefined ? undefined : parseDate(rawUpdated, config.timezone);
+  if (rawUpdated !== undefined && !updated) {
+    report(
+      'warning',
+      `unreadable updated date ${JSON.stringify(rawUpdated)}, ignored`,
+      lineOfKey(decoded.text, FIELD_ALIASES.updated),
+    );
+  }
+
+  const draftValue = pick(data, FIELD_ALIASES.draft, (value) => typeof value === 'boolean');
+  const draft =
+    data.draft === true || (typeof draftValue === 'boolean' && data.published === false);
+
+  const { extra, unsafeKeys } = extraFields(data);
+  if (unsafeKeys.length > 0)
+    report('warning', `ignored front-matter key(s) ${unsafeKeys.join(', ')}`);
+
+  const forcedFormat = toText(pick(data, FIELD_ALIASES.format, isNonEmpty))?.toLowerCase();
+  if (forcedFormat && forcedFormat !== 'html' && forcedFormat !== 'markdown') {
+    report('warning', `format "${forcedFormat}" is not html or markdown; detecting it instead`);
+  }
+
+  const slugSource =
+    toText(pick(data, FIELD_ALIASES.slug, isNonEmpty)) ?? stripDatePrefix(fileStem);
+  const permalink = toText(pick(data, FIELD_ALIASES.permalink, isNonEmpty));
+  const article: LoadedArticle = {
+    sourcePath: file.absolutePath,
+    relativePath: file.relativePath,
+    title,
+    date,
+    ...(updated ? { updated } : {}),
+    categories: toCategoryTrails(pick(data, FIELD_ALIASES.categories, isNonEmpty)),
+    tags: toTags(pick(data, FIELD_ALIASES.tags, isNonEmpty)),
+    authors: toAuthors(pick(data, FIELD_ALIASES.authors, isNonEmpty)),
+    cover: toUrlString(pick(data, FIELD_ALIASES.cover, isNonEmpty)),
+    sourceUrl: toUrlString(pick(data, FIELD_ALIASES.sourceUrl, isNonEmpty)),
+    description: toText(pick(data, FIELD_ALIASES.description, isNonEmpty)),
+    slug: slugSource.trim() ? slugSource : title,
+    ...(permalink ? { permalink } : {}),
+    draft,
+    lang: toText(pick(data, FIELD_ALIASES.lang, isNonEmpty)),
+    format: chooseBodyFormat(file.relativePath, forcedFormat, config.bodyFormat, body),
+    body,
+    bodyLine: split.bodyLine,
+    extra,
+    contentHash: createHash('sha1').update(bytes).digest('hex'),
+  };
+  if (body.trim() === '') report('warning', 'empty body');
+  return { article, diagnostics };
+}
+
+/**
+ * HTML unless the text reads as Markdown: scraped bodies start with a tag, while Markdown
+ * (or Markdown around HTML, as Jekyll scrapers write) starts with text, links or headings.
+ */
+export function chooseBodyFormat(
+  relativePath: string,
+  forced: string | undefined,
+  siteFormat: string,
+  body: string,
+): BodyFormat {
+  if (forced === 'html' || forced === 'markdown') return forced;
+  if (/\.html?$/i.test(relativePath)) return 'html';
+  if (siteFormat === 'html' || siteFormat === 'markdown') return siteFormat;
+  const start = body.replace(/^(?:\s|<!--[\s\S]*?-->)*/, '');
+  return start === '' || /^<[a-zA-Z!/]/.test(start) ? 'html' : 'markdown';
+}
+
+function stemOf(relativePath: string): string {
+  const base = path.posix.basename(relativePath);
+  return base.replace(/\.[^.]*$/, '');
+}
+
+function stripDatePrefix(stem: string): string {
+  return stem.replace(/^\d{4}-\d{2}-\d{2}-/, '');
+}
+
+function firstHeading(body: string): string | undefined {
+  const html = /<h[1-3][^>]*>([\s\S]*?)<\/h[1-3]>/i.exec(body)?.[1];
+  const markdown = /^#{1,3}\s+(.+)$/m.exec(body)?.[1];
+  const text = (html ?? markdown)?.replace(/<[^>]*>/g, '');
+  const cleaned = text ? toText(text) : undefined;
+  return cleaned || undefined;
+}
+
+function lineOfKey(text: string, keys: readonly string[]): number | undefined {
+  for (const key of keys) {
+    const index = text.search(new RegExp(`^${key}\\s*:`, 'm'));
+    if (index !== -1) return text.slice(0, index).split('\n').length;
+  }
+  return undefined;
+}

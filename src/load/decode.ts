@@ -1,0 +1,74 @@
+import chardet from 'chardet';
+import iconv from 'iconv-lite';
+
+export type DecodeResult =
+  | { ok: true; text: string; encoding: string; removedControlCharacters: number }
+  | { ok: false; reason: string };
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Encodings a Chinese or Japanese news archive may be stored in besides UTF-8. */
+const LEGACY_ENCODINGS = new Set([
+  'GB18030',
+  'GBK',
+  'GB2312',
+  'Big5',
+  'Shift_JIS',
+  'EUC-JP',
+  'EUC-KR',
+  'ISO-2022-JP',
+  'windows-1252',
+  'ISO-8859-1',
+  'UTF-16LE',
+  'UTF-16BE',
+]);
+
+// C0 controls other than tab and line breaks, and DEL: not allowed in HTML or XML text.
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
+
+/**
+ * Turns a file's bytes into text with LF line ends: UTF-8 (with or without BOM), UTF-16 with
+ * BOM, or a detected legacy encoding such as GB18030 or Big5. Binary files are refused.
+ */
+export function decodeArticleBytes(bytes: Uint8Array): DecodeResult {
+  let text: string | undefined;
+  let encoding = 'UTF-8';
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) {
+    text = iconv.decode(Buffer.from(bytes.subarray(2)), 'utf-16le');
+    encoding = 'UTF-16LE';
+  } else if (bytes[0] === 0xfe && bytes[1] === 0xff) {
+    text = iconv.decode(Buffer.from(bytes.subarray(2)), 'utf-16be');
+    encoding = 'UTF-16BE';
+  } else {
+    if (looksBinary(bytes))
+      return { ok: false, reason: 'binary file (contains NUL bytes), not an article' };
+    try {
+      text = utf8.decode(bytes);
+    } catch {
+      const detected = chardet.detect(bytes);
+      if (!detected || !LEGACY_ENCODINGS.has(detected) || !iconv.encodingExists(detected)) {
+        return {
+          ok: false,
+          reason: `not valid UTF-8 and the encoding could not be recognised${detected ? ` (looks like ${detected})` : ''}`,
+        };
+      }
+      // GBK and GB2312 are subsets of GB18030: decoding with the superset loses nothing.
+      encoding = detected === 'GBK' || detected === 'GB2312' ? 'GB18030' : detected;
+      text = iconv.decode(Buffer.from(bytes), encoding);
+    }
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  text = text.replace(/\r\n?/g, '\n');
+  let removedControlCharacters = 0;
+  text = text.replace(CONTROL_CHARACTERS, () => {
+    removedControlCharacters++;
+    return '';
+  });
+  return { ok: true, text, encoding, removedControlCharacters };
+}
+
+function looksBinary(bytes: Uint8Array): boolean {
+  const end = Math.min(bytes.length, 8192);
+  for (let i = 0; i < end; i++) if (bytes[i] === 0) return true;
+  return false;
+}

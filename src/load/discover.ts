@@ -1,0 +1,103 @@
+import { type Dirent, readdirSync, realpathSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { Diagnostic } from '../model.ts';
+
+export const ARTICLE_EXTENSIONS = ['.md', '.markdown', '.html', '.htm'];
+
+/** Folders that hold tooling, never articles. Hexo's `_posts` and dot-files are read. */
+const SKIPPED_FOLDERS = new Set(['.git', '.hg', '.svn', 'node_modules']);
+
+export interface ContentFile {
+  absolutePath: string;
+  /** Relative to the content folder, forward slashes. */
+  relativePath: string;
+}
+
+/**
+ * Lists article files under `contentDir`, recursively, in a stable order. Symbolic links are
+ * followed only when they stay inside the content folder.
+ */
+export function discoverContent(contentDir: string): {
+  files: ContentFile[];
+  diagnostics: Diagnostic[];
+} {
+  const files: ContentFile[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const root = realpathSync(contentDir);
+  const visited = new Set<string>([root]);
+  // An explicit stack: archives nest deep and a recursive walk would gain nothing.
+  const pending: string[] = [root];
+  while (pending.length > 0) {
+    const folder = pending.pop()!;
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(folder, { withFileTypes: true });
+    } catch (error) {
+      diagnostics.push({
+        severity: 'error',
+        file: toRelative(root, folder),
+        message: `cannot read folder: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      });
+      continue;
+    }
+    for (const entry of entries) {
+      const absolutePath = path.join(folder, entry.name);
+      const relativePath = toRelative(root, absolutePath);
+      let isFile = entry.isFile();
+      let isFolder = entry.isDirectory();
+      let target = absolutePath;
+      if (entry.isSymbolicLink()) {
+        try {
+          target = realpathSync(absolutePath);
+          const stats = statSync(target);
+          isFile = stats.isFile();
+          isFolder = stats.isDirectory();
+        } catch {
+          if (isArticleName(entry.name)) {
+            diagnostics.push({
+              severity: 'warning',
+              file: relativePath,
+              message: 'broken symbolic link, skipped',
+            });
+          }
+          continue;
+        }
+        if (!isInside(root, target)) {
+          if (isFolder || isArticleName(entry.name)) {
+            diagnostics.push({
+              severity: 'warning',
+              file: relativePath,
+              message: 'symbolic link points outside the content folder, not followed',
+            });
+          }
+          continue;
+        }
+      }
+      if (isFolder) {
+        if (SKIPPED_FOLDERS.has(entry.name) || visited.has(target)) continue;
+        visited.add(target);
+        pending.push(target === absolutePath ? absolutePath : target);
+      } else if (isFile && isArticleName(entry.name)) {
+        files.push({ absolutePath: target, relativePath });
+      }
+    }
+  }
+  files.sort((a, b) =>
+    a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0,
+  );
+  return { files, diagnostics };
+}
+
+export function isArticleName(name: string): boolean {
+  const lower = name.toLowerCase();
+  return ARTICLE_EXTENSIONS.some((extension) => lower.endsWith(extension));
+}
+
+function isInside(root: string, target: string): boolean {
+  const relative = path.relative(root, target);
+  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+}
+
+function toRelative(root: string, absolutePath: string): string {
+  return path.relative(root, absolutePath).split(path.sep).join('/');
+}

@@ -1,0 +1,152 @@
+import type { Author } from '../model.ts';
+
+/**
+ * Front-matter field aliases, first match wins. Scrapers and the generators they target
+ * (Hexo, Jekyll, Hugo) name the same thing differently.
+ */
+export const FIELD_ALIASES = {
+  title: ['title'],
+  date: ['date', 'published', 'pubDate', 'pubdate'],
+  updated: ['updated', 'modified', 'lastmod', 'lastModified'],
+  categories: ['categories', 'category'],
+  tags: ['tags', 'tag', 'keywords'],
+  authors: ['author', 'authors'],
+  cover: ['headimg', 'thumbnail', 'cover', 'image', 'banner'],
+  sourceUrl: ['from', 'link', 'source', 'url', 'original'],
+  description: ['description', 'excerpt', 'summary'],
+  slug: ['slug'],
+  permalink: ['permalink'],
+  draft: ['draft', 'published'],
+  lang: ['lang', 'language'],
+  format: ['format'],
+} as const;
+
+const KNOWN_KEYS = new Set<string>(Object.values(FIELD_ALIASES).flat());
+
+/** Keys that could reach an object's prototype if copied naively. */
+const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+export function pick(
+  data: Record<string, unknown>,
+  aliases: readonly string[],
+  accept: (value: unknown) => boolean,
+) {
+  for (const key of aliases) {
+    if (Object.hasOwn(data, key) && accept(data[key])) return data[key];
+  }
+  return undefined;
+}
+
+/** Front-matter keys Gazette does not interpret, kept for templates. */
+export function extraFields(data: Record<string, unknown>): {
+  extra: Record<string, unknown>;
+  unsafeKeys: string[];
+} {
+  const extra: Record<string, unknown> = {};
+  const unsafeKeys: string[] = [];
+  for (const [key, value] of Object.entries(data)) {
+    if (UNSAFE_KEYS.has(key)) {
+      unsafeKeys.push(key);
+      continue;
+    }
+    if (!KNOWN_KEYS.has(key)) extra[key] = value;
+  }
+  return { extra, unsafeKeys };
+}
+
+/** A scalar as display text: whitespace collapsed, invisible bidi controls removed. */
+export function toText(value: unknown): string | undefined {
+  if (typeof value === 'string') return cleanText(value);
+  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
+  if (typeof value === 'boolean') return String(value);
+  if (value instanceof Date) return value.toISOString();
+  return undefined;
+}
+
+// Bidi overrides and isolates can make a name display as another; zero-width marks are noise.
+const INVISIBLE_CONTROLS = /[\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/g;
+
+export function cleanText(value: string): string {
+  return value.replace(INVISIBLE_CONTROLS, '').replace(/\s+/g, ' ').trim().normalize('NFC');
+}
+
+/** `categories`: a string; a list (one hierarchy, as Hexo); or a list of lists (several). */
+export function toCategoryTrails(value: unknown): string[][] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) {
+    const name = toText(value);
+    return name ? [[name]] : [];
+  }
+  const trails: string[][] = [];
+  const single: string[] = [];
+  for (const item of value) {
+    if (Array.isArray(item)) {
+      const trail = item.map(toText).filter((name): name is string => Boolean(name));
+      if (trail.length > 0) trails.push(trail);
+    } else {
+      const name = toText(item);
+      if (name) single.push(name);
+    }
+  }
+  // A mixed list (`[A, [B, C]]`) reads as Hexo does: plain entries form one hierarchy.
+  if (single.length > 0) trails.unshift(single);
+  return dedupeTrails(trails);
+}
+
+function dedupeTrails(trails: string[][]): string[][] {
+  const seen = new Set<string>();
+  return trails.filter((trail) => {
+    const key = trail.join('\u0000');
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** `tags`: a list, or a string with comma-separated tags. */
+export function toTags(value: unknown): string[] {
+  const items = Array.isArray(value)
+    ? value
+    : typeof value === 'string'
+      ? value.split(/[,，、]/)
+      : [value];
+  const tags: string[] = [];
+  for (const item of items.flat()) {
+    const tag = toText(item);
+    if (tag && !tags.includes(tag)) tags.push(tag);
+  }
+  return tags;
+}
+
+/** `author`/`authors`: a string, a list, or a map with name and url (or a list of those). */
+export function toAuthors(value: unknown): Author[] {
+  const items = Array.isArray(value) ? value : [value];
+  const authors: Author[] = [];
+  for (const item of items) {
+    let author: Author | undefined;
+    if (item && typeof item === 'object' && !Array.isArray(item)) {
+      const map = item as Record<string, unknown>;
+      const name = toText(map.name ?? map.title);
+      const url = toText(map.url ?? map.link ?? map.homepage);
+      if (name) author = url ? { name, url } : { name };
+    } else {
+      const name = toText(item);
+      if (name) author = { name };
+    }
+    if (author && !authors.some((existing) => existing.name === author.name)) authors.push(author);
+  }
+  return authors;
+}
+
+export function toUrlString(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const trimmed = value.trim();
+  return trimmed === '' ? undefined : trimmed;
+}
+
+export function isNonEmpty(value: unknown): boolean {
+  if (value === undefined || value === null) return false;
+  if (typeof value === 'string') return value.trim() !== '';
+  if (Array.isArray(value)) return value.length > 0;
+  return true;
+}

@@ -1,0 +1,205 @@
+import matter from 'gray-matter';
+import yaml, { type YAMLException } from 'js-yaml';
+import { parse as parseToml } from 'smol-toml';
+import { isPlainObject } from '../config/load.ts';
+
+export interface FrontMatterResult {
+  data: Record<string, unknown>;
+  body: string;
+  /** 1-based line of the file on which the body starts. */
+  bodyLine: number;
+  /** Problems, with 1-based file lines where known. */
+  problems: { severity: 'error' | 'warning'; message: string; line?: number }[];
+}
+
+/** Front matter must never run code: gray-matter would `eval` these languages by default. */
+const EXECUTABLE_LANGUAGES = ['javascript', 'js', 'coffee', 'coffeescript', 'cson'];
+
+/**
+ * Splits text into front matter and body. YAML (`---`), TOML (`+++`) and JSON (`---json`, or a
+ * `{…}` object at the start) are read; the opening delimiter may follow blank lines, as in
+ * files written by RSSHub's Hexo action.
+ */
+export function splitFrontMatter(text: string): FrontMatterResult {
+  const leading = /^(?:[ \t]*\n)*/.exec(text)?.[0] ?? '';
+  const leadingLines = countLines(leading);
+  const rest = text.slice(leading.length);
+  const problems: FrontMatterResult['problems'] = [];
+
+  const opening = /^(---|\+\+\+)([^\n]*)\n/.exec(rest);
+  if (!opening) {
+    if (rest.startsWith('---') && !rest.includes('\n')) {
+      problems.push({
+        severity: 'error',
+        message: 'front matter is not closed',
+        line: leadingLines + 1,
+      });
+      return { data: {}, body: '', bodyLine: leadingLines + 1, problems };
+    }
+    return { data: {}, body: rest, bodyLine: leadingLines + 1, problems };
+  }
+  const delimiter = opening[1] as '---' | '+++';
+  const language = delimiter === '+++' ? 'toml' : opening[2]!.trim().toLowerCase() || 'yaml';
+  const closing = new RegExp(`\\n${delimiter === '+++' ? '\\+\\+\\+' : '---'}[ \\t]*(?:\\n|$)`);
+  if (!closing.test(rest.slice(opening[0].length - 1))) {
+    problems.push({
+      severity: 'error',
+      message: `front matter opened with ${delimiter} on line ${leadingLines + 1} is never closed`,
+      line: leadingLines + 1,
+    });
+    return { data: {}, body: '', bodyLine: leadingLines + 1, problems };
+  }
+  if (EXECUTABLE_LANGUAGES.includes(language)) {
+    problems.push({
+      severity: 'error',
+      message: `front matter in "${language}" would run code; use YAML, TOML or JSON`,
+      line: leadingLines + 1,
+    });
+    return { data: {}, body: '', bodyLine: leadingLines + 1, problems };
+  }
+
+  // The matter text starts on the line after the opening delimiter.
+  const firstMatterLine = leadingLines + 2;
+  const reject = () => {
+    throw new Error('front matter languages that run code are not allowed');
+  };
+  let data: unknown = {};
+  let parsed: ReturnType<typeof matter>;
+  try {
+    parsed = matter(rest, {
+      delimiters: delimiter,
+      language,
+      engines: {
+        yaml: (source: string) => parseYamlFrontMatter(source, firstMatterLine - 1, problems),
+        toml: (source: string) => parseToml(source),
+        json: (source: string) => JSON.parse(source),
+        javascript: reject,
+        coffee: reject,
+      },
+    } as unknown as Parameters<typeof matter>[1]);
+    data = parsed.data;
+  } catch (error) {
+    if (!(error instanceof FrontMatterSyntaxError)) {
+      const line = (error as { line?: number }).line;
+      problems.push({
+        severity: 'error',
+        message: `invalid ${language.toUpperCase()} front matter: ${firstLine((error as Error).message)}`,
+        line: line ? firstMatterLine - 1 + line : firstMatterLine,
+      });
+    }
+    return { data: {}, body: '', bodyLine: firstMatterLine, problems };
+  }
+
+  const body = parsed.content;
+  const bodyLine = leadingLines + countLines(rest.slice(0, rest.length - body.length)) + 1;
+  if (data === null || data === undefined) data = {};
+  if (!isPlainObject(data)) {
+    problems.push({
+      severity: 'error',
+      message: `front matter must be a map of keys to values, found ${Array.isArray(data) ? 'a list' : typeof data}`,
+      line: firstMatterLine,
+    });
+    return { data: {}, body, bodyLine, problems };
+  }
+  return { data, body, bodyLine, problems };
+}
+
+class FrontMatterSyntaxError extends Error {}
+
+function parseYamlFrontMatter(
+  source: string,
+  lineOffset: number,
+  problems: FrontMatterResult['problems'],
+): unknown {
+  // The core schema keeps timestamps as strings (dates are read in the site's time zone later)
+  // and knows no tags that build functions or objects.
+  const options = { schema: yaml.CORE_SCHEMA };
+  try {
+    return yaml.load(source, options);
+  } catch (error) {
+    const line = lineOffset + ((error as YAMLException).mark?.line ?? 0) + 1;
+    const reason = (error as YAMLException).reason ?? (error as Error).message;
+    if (reason.startsWith('duplicated mapping key')) {
+      problems.push({
+        severity: 'warning',
+        message: 'duplicate front-matter key; the last value wins',
+        line,
+      });
+      try {
+        return yaml.load(source, { ...options, json: true });
+      } catch {
+        // Other errors besides the duplicate: salvaged below.
+      }
+    }
+    const salvaged = salvageYaml(source);
+    if (salvaged) {
+      problems.push({
+        severity: 'warning',
+        message: `invalid YAML front matter (${reason}); read key by key instead`,
+        line,
+      });
+      return salvaged;
+    }
+    problems.push({ severity: 'error', message: `invalid YAML front matter: ${reason}`, line });
+    throw new FrontMatterSyntaxError(reason);
+  }
+}
+
+/**
+ * Scrapers write YAML by string concatenation, so one badly quoted title would lose the whole
+ * article. Each top-level key is parsed alone; a value that still fails is kept as raw text.
+ */
+function salvageYaml(source: string): Record<string, unknown> | undefined {
+  const lines = source.split('\n');
+  const result: Record<string, unknown> = {};
+  let found = false;
+  for (let i = 0; i < lines.length; i++) {
+    const key = /^([A-Za-z_][\w-]*):(?:\s|$)/.exec(lines[i]!)?.[1];
+    if (!key) continue;
+    let end = i + 1;
+    while (end < lines.length && !/^[A-Za-z_][\w-]*:(?:\s|$)/.test(lines[end]!)) end++;
+    const entry = lines.slice(i, end).join('\n');
+    found = true;
+    try {
+      const parsed = yaml.load(entry, { schema: yaml.CORE_SCHEMA }) as Record<
+        string,
+        unknown
+      > | null;
+      if (parsed && typeof parsed === 'object' && Object.hasOwn(parsed, key)) {
+        Object.defineProperty(result, key, {
+          value: parsed[key],
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+        i = end - 1;
+        continue;
+      }
+    } catch {
+      // Kept as text below.
+    }
+    const raw = entry
+      .slice(key.length + 1)
+      .replace(/\s+/g, ' ')
+      .trim();
+    const unquoted = raw.replace(/^(["']+)(.*?)\1?["']*$/s, '$2').replace(/^["']+|["']+$/g, '');
+    Object.defineProperty(result, key, {
+      value: unquoted,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+    i = end - 1;
+  }
+  return found ? result : undefined;
+}
+
+function countLines(text: string): number {
+  let count = 0;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) count++;
+  return count;
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0]!.trim();
+}

@@ -1,0 +1,78 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DateTime } from 'luxon';
+import nunjucks from 'nunjucks';
+import type { UrlBuilder } from '../collect/urls.ts';
+import type { SiteConfig } from '../config/schema.ts';
+
+/** The default theme shipped with Gazette. */
+export const DEFAULT_TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
+
+/**
+ * A Nunjucks environment with autoescape on. A user's templates folder comes first, so a
+ * file there replaces the default theme's file of the same name.
+ */
+export function createTemplateEnvironment(options: {
+  config: SiteConfig;
+  urls: UrlBuilder;
+  userTemplatesDir?: string;
+}): { env: nunjucks.Environment; searchPaths: string[] } {
+  const searchPaths: string[] = [];
+  const user = options.userTemplatesDir ? path.resolve(options.userTemplatesDir) : undefined;
+  if (user && existsSync(user) && user !== path.resolve(DEFAULT_TEMPLATES_DIR))
+    searchPaths.push(user);
+  searchPaths.push(DEFAULT_TEMPLATES_DIR);
+  const env = new nunjucks.Environment(
+    new nunjucks.FileSystemLoader(searchPaths, { noCache: false }),
+    {
+      autoescape: true,
+      throwOnUndefined: false,
+      trimBlocks: true,
+      lstripBlocks: true,
+    },
+  );
+  const { urls, config } = options;
+  env.addFilter('url', (sitePath: unknown) => urls.href(String(sitePath ?? '/')));
+  env.addFilter('absoluteUrl', (sitePath: unknown) => urls.absolute(String(sitePath ?? '/')));
+  env.addFilter('date', (value: unknown, format?: string) => {
+    const date =
+      value instanceof Date ? DateTime.fromJSDate(value) : DateTime.fromISO(String(value ?? ''));
+    if (!date.isValid) return '';
+    return date
+      .setZone(config.timezone)
+      .toFormat(typeof format === 'string' ? format : config.dateFormat);
+  });
+  // JSON for <script type="application/ld+json">: `<` escaped so no text can close the element.
+  env.addFilter('jsonScript', (value: unknown) => {
+    const json = JSON.stringify(value ?? null)
+      .replace(/</g, '\\u003c')
+      .replace(/>/g, '\\u003e')
+      .replace(/&/g, '\\u0026')
+      .replace(/\u2028/g, '\\u2028')
+      .replace(/\u2029/g, '\\u2029');
+    return new nunjucks.runtime.SafeString(json);
+  });
+  return { env, searchPaths };
+}
+
+/** Names the template file and line of a Nunjucks error, which reports them inconsistently. */
+export function describeTemplateError(
+  error: unknown,
+  searchPaths: string[],
+): { file: string; line?: number; message: string } {
+  const raw = error instanceof Error ? error.message : String(error);
+  const fileMatch = /\(([^)\s]+\.(?:njk|html))\)/.exec(raw);
+  const lineMatch = /\[Line (\d+), Column (\d+)\]/.exec(raw);
+  const message = raw
+    .replace(/^\(.*?\)\s*/, '')
+    .replace(/\[Line \d+, Column \d+\]\s*/, '')
+    .replace(/^Template render error:\s*/, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+  let file = fileMatch?.[1] ?? 'templates';
+  for (const root of searchPaths) {
+    if (file.startsWith(root)) file = path.join(path.basename(root), path.relative(root, file));
+  }
+  return { file, ...(lineMatch ? { line: Number(lineMatch[1]) } : {}), message };
+}

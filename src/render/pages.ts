@@ -1,0 +1,221 @@
+import type { Site } from '../collect/site.ts';
+import { SITE_PATHS, type UrlBuilder } from '../collect/urls.ts';
+import type { SiteConfig } from '../config/schema.ts';
+import type { Article, Paged } from '../model.ts';
+import type { LinkView, ViewFactory } from './views.ts';
+
+export type PageKind =
+  | 'article'
+  | 'home'
+  | 'category'
+  | 'author'
+  | 'tag'
+  | 'archive'
+  | 'categories'
+  | 'authors'
+  | 'tags'
+  | 'archives'
+  | 'search'
+  | '404';
+
+/** One page to render: where it goes, with which template, and its page-specific variables. */
+export interface PageSpec {
+  kind: PageKind;
+  sitePath: string;
+  template: string;
+  /** The article this page shows, for article pages (incremental rebuilds follow it). */
+  article?: Article;
+  /** Builds the page-specific variables; called only when the page is rendered. */
+  variables: () => Record<string, unknown>;
+  page: {
+    title: string;
+    description?: string;
+    lang?: string;
+    breadcrumbs?: LinkView[];
+    noindex?: boolean;
+  };
+}
+
+/**
+ * Every page of the site, lazily: an index of N articles costs one spec per page of
+ * `pageSize`, and no article is formatted more than once (views are cached).
+ */
+export function* planPages(
+  site: Site,
+  config: SiteConfig,
+  views: ViewFactory,
+  urls: UrlBuilder,
+): Generator<PageSpec> {
+  const articles = site.articles;
+  for (let i = 0; i < articles.length; i++) {
+    const article = articles[i]!;
+    const newer = articles[i - 1];
+    const older = articles[i + 1];
+    yield {
+      kind: 'article',
+      sitePath: article.path,
+      template: 'article.njk',
+      article,
+      page: {
+        title: article.title,
+        description: article.excerpt,
+        lang: article.lang ?? config.language,
+        breadcrumbs: article.categories[0] ? views.card(article).categories[0] : undefined,
+      },
+      variables: () => ({
+        article: views.full(article),
+        previous: older ? views.card(older) : undefined,
+        next: newer ? views.card(newer) : undefined,
+      }),
+    };
+  }
+
+  yield* paginate('home', 'home.njk', SITE_PATHS.home, articles, config, views, (number) => ({
+    title: number > 1 ? `${config.title} · ${number}` : config.title,
+    description: config.description,
+  }));
+
+  for (const node of site.categories) {
+    const trail = views.categoryTrail(node);
+    const term = {
+      name: node.name,
+      url: urls.href(node.path),
+      count: node.articles.length,
+      trail,
+      children: views.termLinks(node.children),
+    };
+    yield* paginate(
+      'category',
+      'category.njk',
+      node.path,
+      node.articles,
+      config,
+      views,
+      () => ({ title: node.trail.join(' › '), breadcrumbs: trail }),
+      { term },
+    );
+  }
+  for (const [kind, terms] of [
+    ['author', site.authors],
+    ['tag', site.tags],
+  ] as const) {
+    for (const term of terms) {
+      const termView = { name: term.name, url: urls.href(term.path), count: term.articles.length };
+      yield* paginate(
+        kind,
+        `${kind}.njk`,
+        term.path,
+        term.articles,
+        config,
+        views,
+        () => ({ title: term.name }),
+        { term: termView },
+      );
+    }
+  }
+  for (const year of site.archives) {
+    const yearView = { year: year.year, title: String(year.year), url: urls.href(year.path) };
+    yield* paginate(
+      'archive',
+      'archive.njk',
+      year.path,
+      year.articles,
+      config,
+      views,
+      () => ({ title: yearView.title, noindex: true }),
+      {
+        archive: yearView,
+      },
+    );
+    for (const month of year.months) {
+      const title = `${month.year}-${String(month.month).padStart(2, '0')}`;
+      const monthView = { year: month.year, month: month.month, title, url: urls.href(month.path) };
+      yield* paginate(
+        'archive',
+        'archive.njk',
+        month.path,
+        month.articles,
+        config,
+        views,
+        () => ({ title, noindex: true }),
+        {
+          archive: monthView,
+        },
+      );
+    }
+  }
+
+  yield single('categories', 'categories.njk', SITE_PATHS.categories, 'Categories', () => ({
+    tree: views.categoryTree(site.categoryRoots),
+  }));
+  yield single('authors', 'authors.njk', SITE_PATHS.authors, 'Authors', () => ({
+    terms: views.termLinks(site.authors),
+  }));
+  yield single('tags', 'tags.njk', SITE_PATHS.tags, 'Tags', () => ({
+    terms: views.termLinks(site.tags),
+  }));
+  yield single('archives', 'archives.njk', SITE_PATHS.archives, 'Archives', () => ({
+    years: site.archives.map((year) => ({
+      year: year.year,
+      url: urls.href(year.path),
+      count: year.articles.length,
+      months: year.months.map((month) => ({
+        month: month.month,
+        url: urls.href(month.path),
+        count: month.articles.length,
+      })),
+    })),
+  }));
+  if (config.search.enabled)
+    yield single('search', 'search.njk', SITE_PATHS.search, 'Search', () => ({}));
+  yield {
+    ...single('404', '404.njk', SITE_PATHS.notFound, 'Page not found', () => ({})),
+    page: { title: 'Page not found', noindex: true },
+  };
+}
+
+function single(
+  kind: PageKind,
+  template: string,
+  sitePath: string,
+  title: string,
+  variables: () => Record<string, unknown>,
+): PageSpec {
+  return { kind, template, sitePath, page: { title }, variables };
+}
+
+function* paginate(
+  kind: PageKind,
+  template: string,
+  firstPath: string,
+  articles: Article[],
+  config: SiteConfig,
+  views: ViewFactory,
+  pageOf: (number: number) => PageSpec['page'],
+  extra: Record<string, unknown> = {},
+): Generator<PageSpec> {
+  const total = Math.max(1, Math.ceil(articles.length / config.pageSize));
+  for (let number = 1; number <= total; number++) {
+    const paged: Paged = {
+      number,
+      total,
+      firstPath,
+      ...(number > 1 ? { previousPath: SITE_PATHS.page(firstPath, number - 1) } : {}),
+      ...(number < total ? { nextPath: SITE_PATHS.page(firstPath, number + 1) } : {}),
+    };
+    const page = pageOf(number);
+    yield {
+      kind,
+      template,
+      sitePath: SITE_PATHS.page(firstPath, number),
+      page: number > 1 && kind !== 'home' ? { ...page, title: `${page.title} · ${number}` } : page,
+      variables: () => ({
+        ...extra,
+        articles: articles
+          .slice((number - 1) * config.pageSize, number * config.pageSize)
+          .map((article) => views.card(article)),
+        pagination: views.pagination(paged),
+      }),
+    };
+  }
+}

@@ -1,0 +1,95 @@
+import type nunjucks from 'nunjucks';
+import type { Site } from '../collect/site.ts';
+import { SITE_PATHS, type UrlBuilder } from '../collect/urls.ts';
+import type { SiteConfig } from '../config/schema.ts';
+import { contentSecurityPolicy } from './csp.ts';
+import { describeTemplateError } from './environment.ts';
+import type { PageSpec } from './pages.ts';
+
+export const GAZETTE_VERSION = '0.1.0';
+
+export type RenderResult =
+  | { ok: true; html: string }
+  | { ok: false; file: string; line?: number; message: string };
+
+export interface FeedLink {
+  type: string;
+  title: string;
+  /** Site path of the feed. */
+  sitePath: string;
+}
+
+/**
+ * Renders page specs with the variables every page shares. Shared variables are computed
+ * once per build; a template error is returned, not thrown, naming the template file.
+ */
+export function createPageRenderer(options: {
+  env: nunjucks.Environment;
+  searchPaths: string[];
+  site: Site;
+  config: SiteConfig;
+  urls: UrlBuilder;
+  /** Feeds for autodiscovery on a page, by site path of the page. */
+  feedsFor?: (spec: PageSpec) => FeedLink[];
+  buildDate?: Date;
+}): (spec: PageSpec) => RenderResult {
+  const { env, config, urls, site } = options;
+  const siteView = {
+    title: config.title,
+    description: config.description,
+    language: config.language,
+    timezone: config.timezone,
+    baseUrl: config.baseUrl,
+    basePath: urls.basePath,
+    url: urls.absolute('/'),
+    homeUrl: urls.href(SITE_PATHS.home),
+    categoriesUrl: urls.href(SITE_PATHS.categories),
+    authorsUrl: urls.href(SITE_PATHS.authors),
+    tagsUrl: urls.href(SITE_PATHS.tags),
+    archivesUrl: urls.href(SITE_PATHS.archives),
+    searchUrl: config.search.enabled ? urls.href(SITE_PATHS.search) : undefined,
+    generator: `Gazette ${GAZETTE_VERSION}`,
+    buildDate: (options.buildDate ?? new Date()).toISOString(),
+  };
+  const nav = site.categoryRoots.slice(0, 8).map((node) => ({
+    name: node.name,
+    url: urls.href(node.path),
+    count: node.articles.length,
+  }));
+  const assets = {
+    stylesheet: urls.href('/assets/gazette.css'),
+    script: urls.href('/assets/gazette.js'),
+  };
+  const csp = contentSecurityPolicy(config);
+
+  return (spec) => {
+    const feeds = (options.feedsFor?.(spec) ?? []).map((feed) => ({
+      type: feed.type,
+      title: feed.title,
+      url: urls.href(feed.sitePath),
+    }));
+    const context = {
+      site: siteView,
+      nav,
+      assets,
+      csp,
+      page: {
+        kind: spec.kind,
+        title: spec.page.title,
+        description: spec.page.description ?? config.description,
+        lang: spec.page.lang ?? config.language,
+        url: urls.href(spec.sitePath),
+        canonicalUrl: urls.absolute(spec.sitePath),
+        breadcrumbs: spec.page.breadcrumbs ?? [],
+        noindex: spec.page.noindex ?? false,
+        feeds,
+      },
+      ...spec.variables(),
+    };
+    try {
+      return { ok: true, html: env.render(spec.template, context) };
+    } catch (error) {
+      return { ok: false, ...describeTemplateError(error, options.searchPaths) };
+    }
+  };
+}

@@ -1,0 +1,223 @@
+import { DateTime } from 'luxon';
+import type { Site } from '../collect/site.ts';
+import { SITE_PATHS, type UrlBuilder } from '../collect/urls.ts';
+import type { SiteConfig } from '../config/schema.ts';
+import type { Article, CategoryNode, Paged, TaxonomyTerm } from '../model.ts';
+
+/** What templates see of a date: machine-readable and displayed in the site's time zone. */
+export interface DateView {
+  iso: string;
+  display: string;
+  year: number;
+  month: number;
+  day: number;
+}
+
+export interface LinkView {
+  name: string;
+  url: string;
+}
+
+export interface CountedLinkView extends LinkView {
+  count: number;
+}
+
+export interface ArticleView {
+  title: string;
+  url: string;
+  absoluteUrl: string;
+  date: DateView;
+  updated?: DateView;
+  authors: (LinkView & { href?: string })[];
+  categories: LinkView[][];
+  tags: LinkView[];
+  cover?: { src: string; width?: number; height?: number; alt: string };
+  showCover: boolean;
+  html?: string;
+  excerpt: string;
+  readingMinutes: number;
+  sourceUrl?: string;
+  sourceHost?: string;
+  lang: string;
+  extra: Record<string, unknown>;
+}
+
+/**
+ * Builds template views once per article and term, so an article listed on fifty index pages
+ * is formatted once, not fifty times.
+ */
+export class ViewFactory {
+  private readonly cards = new Map<Article, ArticleView>();
+  private readonly categoryByTrail = new Map<string, CategoryNode>();
+  private readonly authorByName = new Map<string, TaxonomyTerm>();
+  private readonly tagByName = new Map<string, TaxonomyTerm>();
+
+  constructor(
+    site: Site,
+    private readonly config: SiteConfig,
+    private readonly urls: UrlBuilder,
+  ) {
+    for (const node of site.categories) this.categoryByTrail.set(node.trail.join('\u0000'), node);
+    for (const term of site.authors) this.authorByName.set(term.name, term);
+    for (const term of site.tags) this.tagByName.set(term.name, term);
+  }
+
+  date(date: Date): DateView {
+    const local = DateTime.fromJSDate(date, { zone: this.config.timezone });
+    return {
+      iso: local.toISO({ suppressMilliseconds: true }) ?? date.toISOString(),
+      display: local.toFormat(this.config.dateFormat),
+      year: local.year,
+      month: local.month,
+      day: local.day,
+    };
+  }
+
+  /** The article as a card on index pages: everything but the body. */
+  card(article: Article): ArticleView {
+    let view = this.cards.get(article);
+    if (!view) {
+      view = this.buildCard(article);
+      this.cards.set(article, view);
+    }
+    return view;
+  }
+
+  /** The article with its body, for its own page. */
+  full(article: Article): ArticleView {
+    return { ...this.card(article), html: localUrlsWithBasePath(article.html, this.urls.basePath) };
+  }
+
+  private buildCard(article: Article): ArticleView {
+    const view: ArticleView = {
+      title: article.title,
+      url: this.urls.href(article.path),
+      absoluteUrl: this.urls.absolute(article.path),
+      date: this.date(article.date),
+      authors: article.authors.map((author) => {
+        const term = this.authorByName.get(author.name);
+        return {
+          name: author.name,
+          url: term ? this.urls.href(term.path) : '',
+          ...(author.url && /^https?:\/\//i.test(author.url) ? { href: author.url } : {}),
+        };
+      }),
+      categories: article.categories.map((trail) =>
+        trail.map((name, depth) => {
+          const node = this.categoryByTrail.get(trail.slice(0, depth + 1).join('\u0000'));
+          return { name, url: node ? this.urls.href(node.path) : '' };
+        }),
+      ),
+      tags: article.tags.map((name) => {
+        const term = this.tagByName.get(name);
+        return { name, url: term ? this.urls.href(term.path) : '' };
+      }),
+      showCover: Boolean(article.cover) && !article.coverInBody,
+      excerpt: article.excerpt,
+      readingMinutes: article.readingMinutes,
+      lang: article.lang ?? this.config.language,
+      extra: article.extra,
+    };
+    if (article.updated) view.updated = this.date(article.updated);
+    if (article.cover) {
+      view.cover = {
+        src: this.localUrl(article.cover.src),
+        alt: article.cover.alt ?? '',
+        ...(article.cover.width ? { width: article.cover.width } : {}),
+        ...(article.cover.height ? { height: article.cover.height } : {}),
+      };
+    }
+    if (article.sourceUrl) {
+      view.sourceUrl = article.sourceUrl;
+      try {
+        view.sourceHost = new URL(article.sourceUrl).host.replace(/^www\./, '');
+      } catch {
+        // A source URL that does not parse is shown without a host.
+      }
+    }
+    return view;
+  }
+
+  /** Root-relative URLs in content point into this site, so they carry the base path. */
+  localUrl(url: string): string {
+    return url.startsWith('/') && !url.startsWith('//') ? this.urls.basePath + url.slice(1) : url;
+  }
+
+  categoryTree(nodes: CategoryNode[]): (CountedLinkView & { children: unknown[] })[] {
+    return nodes.map((node) => ({
+      name: node.name,
+      url: this.urls.href(node.path),
+      count: node.articles.length,
+      children: this.categoryTree(node.children),
+    }));
+  }
+
+  termLinks(terms: TaxonomyTerm[]): CountedLinkView[] {
+    return terms.map((term) => ({
+      name: term.name,
+      url: this.urls.href(term.path),
+      count: term.articles.length,
+    }));
+  }
+
+  categoryTrail(node: CategoryNode): LinkView[] {
+    const trail: CategoryNode[] = [];
+    for (let current: CategoryNode | undefined = node; current; current = current.parent)
+      trail.unshift(current);
+    return trail.map((step) => ({ name: step.name, url: this.urls.href(step.path) }));
+  }
+
+  pagination(paged: Paged): PaginationView {
+    const pages: PaginationView['pages'] = [];
+    const window = new Set([
+      1,
+      paged.total,
+      paged.number - 2,
+      paged.number - 1,
+      paged.number,
+      paged.number + 1,
+      paged.number + 2,
+    ]);
+    let previous = 0;
+    for (const number of [...window]
+      .filter((n) => n >= 1 && n <= paged.total)
+      .sort((a, b) => a - b)) {
+      if (number - previous > 1) pages.push({ gap: true });
+      pages.push({
+        number,
+        url: this.urls.href(SITE_PATHS.page(paged.firstPath, number)),
+        current: number === paged.number,
+      });
+      previous = number;
+    }
+    return {
+      number: paged.number,
+      total: paged.total,
+      ...(paged.previousPath ? { previousUrl: this.urls.href(paged.previousPath) } : {}),
+      ...(paged.nextPath ? { nextUrl: this.urls.href(paged.nextPath) } : {}),
+      pages,
+    };
+  }
+}
+
+export interface PaginationView {
+  number: number;
+  total: number;
+  previousUrl?: string;
+  nextUrl?: string;
+  pages: ({ number: number; url: string; current: boolean } | { gap: true })[];
+}
+
+/**
+ * Sanitized bodies keep site-local URLs root-relative (`/images/a.png`); on a site deployed
+ * under `/news/` they must point inside it.
+ */
+export function localUrlsWithBasePath(html: string, basePath: string): string {
+  if (basePath === '/') return html;
+  return html
+    .replace(/(\s(?:src|href|poster)=")\/(?!\/)/g, `$1${basePath}`)
+    .replace(/(\ssrcset=")([^"]*)"/g, (_, prefix: string, list: string) => {
+      const rewritten = list.replace(/(^|,\s*)\/(?!\/)/g, `$1${basePath}`);
+      return `${prefix}${rewritten}"`;
+    });
+}
