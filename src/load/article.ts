@@ -77,7 +77,7 @@ export function loadArticle(file: ContentFile, config: SiteConfig, now = Date.no
 
   const split = splitFrontMatter(decoded.text);
   for (const problem of split.problems) report(problem.severity, problem.message, problem.line);
-  if (split.problems.some((problem) => problem.severity === 'error')) return { diagnostics };
+  if (split.failed) return { diagnostics };
   const data = split.data;
   const fileStem = stemOf(file.relativePath);
 

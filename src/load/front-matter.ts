@@ -8,6 +8,8 @@ export interface FrontMatterResult {
   body: string;
   /** 1-based line of the file on which the body starts. */
   bodyLine: number;
+  /** True when nothing usable could be read: the file cannot become an article. */
+  failed: boolean;
   /** Problems, with 1-based file lines where known. */
   problems: { severity: 'error' | 'warning'; message: string; line?: number }[];
 }
@@ -34,9 +36,9 @@ export function splitFrontMatter(text: string): FrontMatterResult {
         message: 'front matter is not closed',
         line: leadingLines + 1,
       });
-      return { data: {}, body: '', bodyLine: leadingLines + 1, problems };
+      return { data: {}, body: '', bodyLine: leadingLines + 1, problems, failed: true };
     }
-    return { data: {}, body: rest, bodyLine: leadingLines + 1, problems };
+    return { data: {}, body: rest, bodyLine: leadingLines + 1, problems, failed: false };
   }
   const delimiter = opening[1] as '---' | '+++';
   const language = delimiter === '+++' ? 'toml' : opening[2]!.trim().toLowerCase() || 'yaml';
@@ -47,7 +49,7 @@ export function splitFrontMatter(text: string): FrontMatterResult {
       message: `front matter opened with ${delimiter} on line ${leadingLines + 1} is never closed`,
       line: leadingLines + 1,
     });
-    return { data: {}, body: '', bodyLine: leadingLines + 1, problems };
+    return { data: {}, body: '', bodyLine: leadingLines + 1, problems, failed: true };
   }
   if (EXECUTABLE_LANGUAGES.includes(language)) {
     problems.push({
@@ -55,7 +57,7 @@ export function splitFrontMatter(text: string): FrontMatterResult {
       message: `front matter in "${language}" would run code; use YAML, TOML or JSON`,
       line: leadingLines + 1,
     });
-    return { data: {}, body: '', bodyLine: leadingLines + 1, problems };
+    return { data: {}, body: '', bodyLine: leadingLines + 1, problems, failed: true };
   }
 
   // The matter text starts on the line after the opening delimiter.
@@ -70,7 +72,7 @@ export function splitFrontMatter(text: string): FrontMatterResult {
       delimiters: delimiter,
       language,
       engines: {
-        yaml: (source: string) => parseYamlFrontMatter(source, firstMatterLine - 1, problems),
+        yaml: (source: string) => parseYamlFrontMatter(source, leadingLines, problems),
         toml: (source: string) => parseToml(source),
         json: (source: string) => JSON.parse(source),
         javascript: reject,
@@ -87,7 +89,7 @@ export function splitFrontMatter(text: string): FrontMatterResult {
         line: line ? firstMatterLine - 1 + line : firstMatterLine,
       });
     }
-    return { data: {}, body: '', bodyLine: firstMatterLine, problems };
+    return { data: {}, body: '', bodyLine: firstMatterLine, problems, failed: true };
   }
 
   const body = parsed.content;
@@ -99,9 +101,9 @@ export function splitFrontMatter(text: string): FrontMatterResult {
       message: `front matter must be a map of keys to values, found ${Array.isArray(data) ? 'a list' : typeof data}`,
       line: firstMatterLine,
     });
-    return { data: {}, body, bodyLine, problems };
+    return { data: {}, body, bodyLine, problems, failed: true };
   }
-  return { data, body, bodyLine, problems };
+  return { data, body, bodyLine, problems, failed: false };
 }
 
 class FrontMatterSyntaxError extends Error {}
@@ -134,8 +136,8 @@ function parseYamlFrontMatter(
     const salvaged = salvageYaml(source);
     if (salvaged) {
       problems.push({
-        severity: 'warning',
-        message: `invalid YAML front matter (${reason}); read key by key instead`,
+        severity: 'error',
+        message: `invalid YAML front matter (${reason}); recovered what could be read key by key`,
         line,
       });
       return salvaged;

@@ -1,0 +1,270 @@
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { DateTime } from 'luxon';
+import { type BuildResult, build } from '../build.ts';
+import { slugify } from '../collect/slug.ts';
+import { ConfigError, loadConfig } from '../config/load.ts';
+import { GAZETTE_VERSION } from '../render/render.ts';
+import { OUTPUT_MARKER, OutputError } from '../write/output.ts';
+import { formatDiagnostic, formatSummary, formatTimings, ProgressLine } from './report.ts';
+
+const COMMON_FLAGS = {
+  content: { type: 'string' },
+  out: { type: 'string' },
+  config: { type: 'string' },
+  'base-url': { type: 'string' },
+  root: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const BUILD_FLAGS = {
+  ...COMMON_FLAGS,
+  strict: { type: 'boolean' },
+  drafts: { type: 'boolean' },
+  timings: { type: 'boolean' },
+  quiet: { type: 'boolean', short: 'q' },
+  verbose: { type: 'boolean', short: 'v' },
+  report: { type: 'string' },
+} as const;
+
+const HELP: Record<string, string> = {
+  main: `gazette ${GAZETTE_VERSION}: static sites from scraped news articles
+
+Usage: gazette <command> [options]
+
+Commands:
+  build            build the site into the output folder
+  dev              build, serve and rebuild on change
+  new "<title>"    write a new article file
+  clean            delete the output folder and the build cache
+
+Run "gazette <command> --help" for a command's options.`,
+  build: `Usage: gazette build [options]
+
+Builds every article under the content folder into a static site.
+
+Options:
+  --content DIR     content folder (default: content, or contentDir in the config)
+  --out DIR         output folder (default: site, or outDir in the config)
+  --config FILE     config file (default: gazette.config.yml in the project folder)
+  --base-url URL    where the site is deployed, e.g. https://user.github.io/news/
+  --root DIR        project folder (default: the current folder)
+  --drafts          build drafts too
+  --strict          fail, keeping the previous site, when any file has an error
+  --timings         show where the time went, phase by phase
+  --report FILE     write the full report (every file's fate, every diagnostic) as JSON
+  --quiet, -q       print errors only
+  --verbose, -v     print every warning
+  --help, -h        show this help`,
+  new: `Usage: gazette new "<title>" [options]
+
+Writes a new article file in the content folder, with front matter to fill in.
+
+Options:
+  --content DIR     content folder
+  --config FILE     config file
+  --root DIR        project folder
+  --help, -h        show this help`,
+  clean: `Usage: gazette clean [options]
+
+Deletes the output folder (only if Gazette made it) and the build cache.
+
+Options:
+  --out DIR         output folder
+  --config FILE     config file
+  --root DIR        project folder
+  --help, -h        show this help`,
+};
+
+/** Runs the command line; resolves to the process exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'build':
+        return await runBuild(rest);
+      case 'dev':
+        return await runDev(rest);
+      case 'new':
+        return runNew(rest);
+      case 'clean':
+        return runClean(rest);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        console.log(HELP.main);
+        return command === undefined ? 1 : 0;
+      case '--version':
+        console.log(GAZETTE_VERSION);
+        return 0;
+      default:
+        console.error(`gazette: unknown command "${command}"\n\n${HELP.main}`);
+        return 2;
+    }
+  } catch (error) {
+    if (
+      error instanceof ConfigError ||
+      error instanceof OutputError ||
+      error instanceof UsageError
+    ) {
+      console.error(`gazette: ${error.message}`);
+      return 2;
+    }
+    console.error(`gazette: ${(error as Error).stack ?? error}`);
+    return 1;
+  }
+}
+
+class UsageError extends Error {}
+
+function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true as const, strict: true as const });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+/** Command-line flags as config overrides, validated like the config file. */
+export function overridesFrom(values: Record<string, unknown>): Record<string, unknown> {
+  const overrides: Record<string, unknown> = {};
+  if (typeof values.content === 'string') overrides.contentDir = path.resolve(values.content);
+  if (typeof values.out === 'string') overrides.outDir = path.resolve(values.out);
+  if (typeof values['base-url'] === 'string') overrides.baseUrl = values['base-url'];
+  if (values.drafts === true) overrides.drafts = true;
+  return overrides;
+}
+
+async function runBuild(args: string[]): Promise<number> {
+  const { values } = parse(args, BUILD_FLAGS);
+  if (values.help) {
+    console.log(HELP.build);
+    return 0;
+  }
+  const progress = new ProgressLine(process.stderr, !values.quiet);
+  let result: BuildResult;
+  try {
+    result = await build({
+      root: values.root,
+      configFile: values.config,
+      overrides: overridesFrom(values),
+      strict: values.strict,
+      onProgress: (phase, done, total) => progress.update(phase, done, total),
+    });
+  } finally {
+    progress.clear();
+  }
+  printResult(result, {
+    quiet: values.quiet,
+    verbose: values.verbose,
+    timings: values.timings,
+    strict: values.strict,
+  });
+  if (values.report) {
+    writeFileSync(values.report, JSON.stringify({ ...result, config: undefined }, null, 2));
+  }
+  return result.ok ? 0 : 1;
+}
+
+export function printResult(
+  result: BuildResult,
+  options: { quiet?: boolean; verbose?: boolean; timings?: boolean; strict?: boolean },
+): void {
+  const errors = result.diagnostics.filter((diagnostic) => diagnostic.severity === 'error');
+  const warnings = result.diagnostics.filter((diagnostic) => diagnostic.severity === 'warning');
+  for (const diagnostic of errors) console.error(formatDiagnostic(diagnostic));
+  if (!options.quiet) {
+    const shown = options.verbose ? warnings : warnings.slice(0, 20);
+    for (const diagnostic of shown) console.error(formatDiagnostic(diagnostic));
+    if (shown.length < warnings.length) {
+      console.error(
+        `… and ${warnings.length - shown.length} more warnings (--verbose shows all, --report FILE saves all)`,
+      );
+    }
+    console.log(formatSummary(result));
+    if (options.timings) console.log(formatTimings(result));
+  }
+  if (!result.ok) {
+    console.error(
+      options.strict && errors.length > 0
+        ? `gazette: --strict and ${errors.length} error(s): the previous site was kept`
+        : 'gazette: the build failed: the previous site was kept',
+    );
+  }
+}
+
+async function runDev(_args: string[]): Promise<number> {
+  // The dev server (issue #4) plugs in here.
+  console.error('gazette dev: not available yet');
+  return 1;
+}
+
+function runNew(args: string[]): number {
+  const { values, positionals } = parse(args, COMMON_FLAGS);
+  if (values.help) {
+    console.log(HELP.new);
+    return 0;
+  }
+  const title = positionals.join(' ').trim();
+  if (!title) throw new UsageError(`a title is needed: gazette new "<title>"`);
+  const root = path.resolve(values.root ?? process.cwd());
+  const { config, root: configRoot } = loadConfig({
+    root,
+    file: values.config,
+    overrides: overridesFrom(values),
+  });
+  const contentDir = path.resolve(configRoot, config.contentDir);
+  mkdirSync(contentDir, { recursive: true });
+  const now = DateTime.now().setZone(config.timezone);
+  const base = `${now.toFormat('yyyy-MM-dd')}-${slugify(title, config.slugStyle)}`;
+  let file = path.join(contentDir, `${base}.md`);
+  for (let n = 2; existsSync(file); n++) file = path.join(contentDir, `${base}-${n}.md`);
+  const quoted = `'${title.replace(/'/g, "''")}'`;
+  const text = `---
+title: ${quoted}
+date: ${now.toFormat('yyyy-MM-dd HH:mm:ss')}
+categories:
+  - News
+tags: []
+author: ''
+from: ''
+description: ''
+---
+
+<p>Write the article here, in HTML or Markdown.</p>
+`;
+  writeFileSync(file, text, { flag: 'wx' });
+  console.log(`Wrote ${path.relative(process.cwd(), file) || file}`);
+  return 0;
+}
+
+function runClean(args: string[]): number {
+  const { values } = parse(args, COMMON_FLAGS);
+  if (values.help) {
+    console.log(HELP.clean);
+    return 0;
+  }
+  const root = path.resolve(values.root ?? process.cwd());
+  const { config, root: configRoot } = loadConfig({
+    root,
+    file: values.config,
+    overrides: overridesFrom(values),
+  });
+  const outDir = path.resolve(configRoot, config.outDir);
+  if (existsSync(outDir)) {
+    const entries = readdirSync(outDir);
+    if (entries.length > 0 && !entries.includes(OUTPUT_MARKER)) {
+      throw new OutputError(`${outDir} was not made by Gazette; not deleting it`);
+    }
+    rmSync(outDir, { recursive: true, force: true });
+    console.log(`Deleted ${outDir}`);
+  }
+  const cacheDir = path.resolve(configRoot, config.cacheDir);
+  if (existsSync(cacheDir)) {
+    rmSync(cacheDir, { recursive: true, force: true });
+    console.log(`Deleted ${cacheDir}`);
+  }
+  return 0;
+}

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { assignSlugs, MAX_SLUG_LENGTH, slugify } from '../../src/collect/slug.ts';
+
+describe('slugify', () => {
+  it.each([
+    ['Hello, World!', 'hello-world'],
+    ['乌方：正与中国进行安全保障问题谈判，但…', '乌方-正与中国进行安全保障问题谈判-但'],
+    ['../../etc/passwd', 'etc-passwd'],
+    ['/abs/path', 'abs-path'],
+    ['a/b', 'a-b'],
+    ['..', undefined],
+    ['con', 'con-'],
+    ['AUX.html', 'aux.html-'],
+    ['  ', undefined],
+    ['\u202Eevil\u202C', 'evil'],
+    ['Cafe\u0301', 'café'],
+  ])('%j → %j', (input, expected) => {
+    const slug = slugify(input);
+    if (expected) expect(slug).toBe(expected);
+    expect(slug).not.toMatch(/[/\\]|^\.\.?$/);
+    expect(slug.length).toBeGreaterThan(0);
+  });
+
+  it('bounds the length without splitting characters', () => {
+    const slug = slugify('长'.repeat(300));
+    expect(Array.from(slug).length).toBe(MAX_SLUG_LENGTH);
+    expect(Buffer.byteLength(slug)).toBeLessThan(255);
+  });
+
+  it('transliterates to pinyin or hashes on request', () => {
+    expect(slugify('观察者网', 'pinyin')).toBe('guan-cha-zhe-wang');
+    expect(slugify('观察者网', 'hash')).toMatch(/^[0-9a-f]{8}$/);
+  });
+});
+
+describe('assignSlugs', () => {
+  it('gives names equal up to case distinct slugs, deterministically', () => {
+    const first = assignSlugs(['AI', 'ai', 'Ai'], 'unicode');
+    const second = assignSlugs(['ai', 'Ai', 'AI'], 'unicode');
+    expect(new Set(first.values()).size).toBe(3);
+    expect(first).toEqual(second);
+  });
+
+  it('separates NFC and NFD twins', () => {
+    const slugs = assignSlugs(['Cafe\u0301', 'Café'], 'unicode');
+    expect(slugs.size).toBe(2);
+    expect(new Set(slugs.values()).size).toBe(2);
+  });
+});

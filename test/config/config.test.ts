@@ -1,0 +1,53 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config/load.ts';
+
+function withConfig(text: string, name = 'gazette.config.yml') {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'gazette-config-'));
+  writeFileSync(path.join(root, name), text);
+  return () => loadConfig({ root });
+}
+
+describe('loadConfig', () => {
+  it('uses the defaults without a file', () => {
+    const { config } = loadConfig({ root: mkdtempSync(path.join(os.tmpdir(), 'gazette-config-')) });
+    expect(config).toMatchObject({
+      language: 'zh-CN',
+      timezone: 'Asia/Shanghai',
+      baseUrl: '/',
+      pageSize: 20,
+    });
+  });
+
+  it('reads values and nested sections', () => {
+    const { config } = withConfig('title: News\npageSize: 5\nimages:\n  upgradeHttp: false\n')();
+    expect(config.title).toBe('News');
+    expect(config.pageSize).toBe(5);
+    expect(config.images.upgradeHttp).toBe(false);
+    expect(config.images.mirror).toBe(false);
+  });
+
+  it.each([
+    ['titel: x\n', /unknown key "titel" \(did you mean "title"\?\)/],
+    [
+      'images:\n  upgradehttp: true\n',
+      /unknown key "images.upgradehttp" \(did you mean "images.upgradeHttp"\?\)/,
+    ],
+    ['pageSize: 0\n', /"pageSize" must be a whole number/],
+    ['slugStyle: ascii\n', /"slugStyle" must be one of/],
+    ['timezone: Mars/Base\n', /"timezone" must be an IANA time zone/],
+    ['baseUrl: ftp://x/\n', /"baseUrl" must use http or https/],
+    ['permalink: ":year/"\n', /"permalink" must contain :slug or :id/],
+    ['title: [unclosed\n', /gazette.config.yml:\d+/],
+  ])('names the key in %j', (text, message) => {
+    expect(withConfig(text)).toThrow(ConfigError);
+    expect(withConfig(text)).toThrow(message);
+  });
+
+  it('validates command-line overrides the same way', () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'gazette-config-'));
+    expect(() => loadConfig({ root, overrides: { baseUrl: 'nope' } })).toThrow(/baseUrl/);
+  });
+});

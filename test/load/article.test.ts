@@ -1,0 +1,146 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { defaultConfig } from '../../src/config/schema.ts';
+import { chooseBodyFormat, loadArticle } from '../../src/load/article.ts';
+
+const config = defaultConfig();
+const folder = mkdtempSync(path.join(os.tmpdir(), 'gazette-load-'));
+
+function load(name: string, content: string | Buffer) {
+  const absolutePath = path.join(folder, name);
+  writeFileSync(absolutePath, content);
+  return loadArticle({ absolutePath, relativePath: name }, config);
+}
+
+describe('loadArticle', () => {
+  it('maps every documented alias', () => {
+    const { article, diagnostics } = load(
+      'aliases.md',
+      `---
+title: T
+pubDate: 2022-01-02 03:04:05
+modified: 2022-02-02
+category: [[A, B], [C]]
+tag: x, y
+authors:
+  - name: Ann
+    url: https://ann.example
+  - Bob
+thumbnail: https://img.example/a.jpg
+link: https://news.example/a
+summary: Short.
+slug: my-slug
+published: false
+lang: en
+layout: post
+---
+<p>Body</p>`,
+    );
+    expect(diagnostics).toEqual([]);
+    expect(article).toMatchObject({
+      title: 'T',
+      date: new Date('2022-01-01T19:04:05.000Z'),
+      updated: new Date('2022-02-01T16:00:00.000Z'),
+      categories: [['A', 'B'], ['C']],
+      tags: ['x', 'y'],
+      authors: [{ name: 'Ann', url: 'https://ann.example' }, { name: 'Bob' }],
+      cover: 'https://img.example/a.jpg',
+      sourceUrl: 'https://news.example/a',
+      description: 'Short.',
+      slug: 'my-slug',
+      draft: true,
+      lang: 'en',
+      format: 'html',
+      extra: { layout: 'post' },
+    });
+  });
+
+  it('reads a Hexo category list as one hierarchy', () => {
+    const { article } = load(
+      'hexo.md',
+      '---\ntitle: x\ndate: 2022-01-01\ncategories: \n - 新媒体\n - 观察者网\n - 头条 \n---\n<p>b</p>',
+    );
+    expect(article?.categories).toEqual([['新媒体', '观察者网', '头条']]);
+  });
+
+  it('falls back to the first heading for a missing title, with a warning', () => {
+    const { article, diagnostics } = load(
+      'untitled.md',
+      '---\ndate: 2022-01-01\n---\n<h2>Heading <b>here</b></h2><p>x</p>',
+    );
+    expect(article?.title).toBe('Heading here');
+    expect(diagnostics[0]).toMatchObject({ severity: 'warning', file: 'untitled.md' });
+  });
+
+  it('falls back to the date in the path for an unreadable date', () => {
+    const { article, diagnostics } = load(
+      '2020-08-10-story.md',
+      '---\ntitle: x\ndate: Invalid Date\n---\n<p>x</p>',
+    );
+    expect(article?.date.toISOString()).toBe('2020-08-09T16:00:00.000Z');
+    expect(article?.slug).toBe('story');
+    expect(diagnostics[0]).toMatchObject({ severity: 'warning', line: 3 });
+  });
+
+  it('tolerates a BOM and CRLF line ends', () => {
+    const { article, diagnostics } = load(
+      'bom.md',
+      '\uFEFF---\r\ntitle: BOM\r\ndate: 2022-01-01\r\n---\r\n<p>x</p>\r\n',
+    );
+    expect(diagnostics).toEqual([]);
+    expect(article?.title).toBe('BOM');
+    expect(article?.body).toBe('<p>x</p>\n');
+  });
+
+  it('decodes GB18030 files with a warning', async () => {
+    const iconv = (await import('iconv-lite')).default;
+    const text =
+      '---\ntitle: 中文标题测试\ndate: 2022-01-01\n---\n<p>这是一篇用国标编码保存的新闻稿件，内容足够长以便识别编码。</p>';
+    const { article, diagnostics } = load('gbk.md', iconv.encode(text, 'gb18030'));
+    expect(article?.title).toBe('中文标题测试');
+    expect(diagnostics[0]?.message).toMatch(/GB18030/);
+  });
+
+  it('refuses front matter that is not a map', () => {
+    const { article, diagnostics } = load('list.md', '---\n- a\n---\n<p>x</p>');
+    expect(article).toBeUndefined();
+    expect(diagnostics[0]).toMatchObject({ severity: 'error', file: 'list.md', line: 2 });
+  });
+
+  it('refuses binary files with an error naming the file', () => {
+    const { article, diagnostics } = load(
+      'binary.md',
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 1]),
+    );
+    expect(article).toBeUndefined();
+    expect(diagnostics[0]).toMatchObject({ severity: 'error', file: 'binary.md' });
+  });
+
+  it('reports invalid YAML with the file line, and recovers what it can', () => {
+    const { article, diagnostics } = load('bad.md', '\n---\ntitle: x\ntags: [a\n---\n<p>x</p>');
+    expect(article?.title).toBe('x');
+    expect(diagnostics[0]).toMatchObject({ severity: 'error', file: 'bad.md' });
+    expect(diagnostics[0]?.line).toBeGreaterThan(2);
+  });
+});
+
+describe('chooseBodyFormat', () => {
+  it.each([
+    ['<div>\n<p>x</p></div>', 'html'],
+    ['\n<div>   \n<img src="x">', 'html'],
+    ['<!--1606648467000-->\n[Title](https://x.example)\n------\n\n<div>x</div>', 'markdown'],
+    ['# Heading\n\nText', 'markdown'],
+    ['Plain text', 'markdown'],
+    ['', 'html'],
+  ])('reads %j as %s', (body, expected) => {
+    expect(chooseBodyFormat('a.md', undefined, 'auto', body)).toBe(expected);
+  });
+
+  it('obeys the file, the extension and the site, in that order', () => {
+    expect(chooseBodyFormat('a.md', 'markdown', 'html', '<p>x</p>')).toBe('markdown');
+    expect(chooseBodyFormat('a.html', undefined, 'markdown', '# x')).toBe('html');
+    expect(chooseBodyFormat('a.md', undefined, 'markdown', '<p>x</p>')).toBe('markdown');
+  });
+});

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { dateFromPath, parseDate } from '../../src/load/dates.ts';
+
+const zone = 'Asia/Shanghai';
+
+describe('parseDate', () => {
+  it.each([
+    ['Mon, 04 Apr 2022 15:12:14 GMT', '2022-04-04T15:12:14.000Z'],
+    ['Mon, 04 Apr 2022 23:12:14 +0800', '2022-04-04T15:12:14.000Z'],
+    ['2020-08-05T10:27:13.000Z', '2020-08-05T10:27:13.000Z'],
+    ['2025-06-01T08:00:00+08:00', '2025-06-01T00:00:00.000Z'],
+    ['2025-06-01T08:00:00', '2025-06-01T00:00:00.000Z'],
+    ['2021-07-31 10:07:29', '2021-07-31T02:07:29.000Z'],
+    ['2021-07-31 10:07', '2021-07-31T02:07:00.000Z'],
+    ['2021/7/31 10:07', '2021-07-31T02:07:00.000Z'],
+    ['2021-07-31', '2021-07-30T16:00:00.000Z'],
+    ['1606648467000', '2020-11-29T11:14:27.000Z'],
+    [1606648467000, '2020-11-29T11:14:27.000Z'],
+    [1606648467, '2020-11-29T11:14:27.000Z'],
+  ])('reads %j', (input, expected) => {
+    expect(parseDate(input, zone)?.toISOString()).toBe(expected);
+  });
+
+  it.each([['Invalid Date'], [''], [null], [true], [{}], ['yesterday']])('rejects %j', (input) => {
+    expect(parseDate(input, zone)).toBeUndefined();
+  });
+
+  it('reads dates without a zone in the given zone', () => {
+    expect(parseDate('2021-07-31 10:07:29', 'UTC')?.toISOString()).toBe('2021-07-31T10:07:29.000Z');
+  });
+});
+
+describe('dateFromPath', () => {
+  it('finds Jekyll and archive dates', () => {
+    expect(dateFromPath('_posts/2020-11-28-title.md', zone)?.toISOString()).toBe(
+      '2020-11-27T16:00:00.000Z',
+    );
+    expect(dateFromPath('archived/2020-08-10/x.md', zone)?.toISOString()).toBe(
+      '2020-08-09T16:00:00.000Z',
+    );
+    expect(dateFromPath('news/title.md', zone)).toBeUndefined();
+  });
+});

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { splitFrontMatter } from '../../src/load/front-matter.ts';
+
+describe('splitFrontMatter', () => {
+  it('reads front matter after leading blank lines, as RSSHub writes it', () => {
+    const result = splitFrontMatter(
+      "\n---\ntitle: 'A'\ncategories: \n - x\n - y\n---\n\n<div>body</div>",
+    );
+    expect(result.problems).toEqual([]);
+    expect(result.data).toEqual({ title: 'A', categories: ['x', 'y'] });
+    expect(result.body).toBe('\n<div>body</div>');
+    expect(result.bodyLine).toBe(8);
+  });
+
+  it('keeps dates as strings so they are read in the site time zone', () => {
+    expect(splitFrontMatter('---\ndate: 2021-07-31 10:07:29\n---\n').data).toEqual({
+      date: '2021-07-31 10:07:29',
+    });
+  });
+
+  it('reads TOML and JSON front matter', () => {
+    expect(splitFrontMatter('+++\ntitle = "T"\n+++\nbody').data).toEqual({ title: 'T' });
+    expect(splitFrontMatter('---json\n{"title": "J"}\n---\nbody').data).toEqual({ title: 'J' });
+  });
+
+  it.each([
+    ['---js\n{ title: require("fs") }\n---\n'],
+    ['---javascript\n({ title: 1 })\n---\n'],
+    ['---coffee\ntitle: 1\n---\n'],
+  ])('refuses front matter languages that would run code: %j', (text) => {
+    const result = splitFrontMatter(text);
+    expect(result.problems[0]?.severity).toBe('error');
+    expect(result.problems[0]?.message).toMatch(/run code/);
+  });
+
+  it('never builds functions from YAML tags: at most the text survives', () => {
+    const result = splitFrontMatter('---\ntitle: !!js/function "function(){}"\n---\n');
+    expect(typeof result.data.title).toBe('string');
+  });
+
+  it('reports an unclosed front matter block with its line', () => {
+    const result = splitFrontMatter('\n\n---\ntitle: a\n');
+    expect(result.problems).toEqual([expect.objectContaining({ severity: 'error', line: 3 })]);
+  });
+
+  it('reports the file line of a YAML error', () => {
+    const result = splitFrontMatter('\n---\ntitle: a\ntags: [a, b\nauthor: x\n---\nbody');
+    const problem = result.problems[0];
+    expect(problem?.line).toBeGreaterThanOrEqual(4);
+    expect(problem?.line).toBeLessThanOrEqual(6);
+  });
+
+  it('keeps the last value of a duplicate key, with a warning', () => {
+    const result = splitFrontMatter('---\ntitle: a\ntitle: b\n---\n');
+    expect(result.data.title).toBe('b');
+    expect(result.problems).toEqual([expect.objectContaining({ severity: 'warning', line: 3 })]);
+  });
+
+  it('salvages a badly quoted title key by key, as scrapers write them', () => {
+    const result = splitFrontMatter(`---\ntitle: """""""'转发'"""""""\nauthor: x\n---\nbody`);
+    expect(result.data).toEqual({ title: '转发', author: 'x' });
+    expect(result.failed).toBe(false);
+    expect(result.problems[0]).toMatchObject({ severity: 'error', line: 2 });
+  });
+
+  it('refuses a list instead of a map', () => {
+    expect(splitFrontMatter('---\n- a\n- b\n---\n').problems[0]?.message).toMatch(/map/);
+  });
+
+  it('treats a file without front matter as all body', () => {
+    expect(splitFrontMatter('<p>x</p>')).toMatchObject({ data: {}, body: '<p>x</p>', bodyLine: 1 });
+  });
+
+  it('does not pollute prototypes', () => {
+    const result = splitFrontMatter('---\n__proto__:\n  polluted: yes\n---\n');
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(Object.getPrototypeOf(result.data)).toBe(Object.prototype);
+  });
+});
