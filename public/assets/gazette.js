@@ -16,7 +16,9 @@ document.addEventListener(
   true,
 );
 
-for (const image of document.querySelectorAll('img')) {
+// Eager images may have failed before this deferred script ran. Lazy ones are skipped: Chrome
+// reports a lazy image that has not started loading as complete with no size.
+for (const image of document.querySelectorAll('img:not([loading="lazy"])')) {
   if (image.complete && image.naturalWidth === 0 && image.currentSrc) markBroken(image);
 }
 
