@@ -27,3 +27,11 @@ const searchInput = document.getElementById('search-query');
 const query = new URLSearchParams(window.location.search).get('q');
 if (searchInput instanceof HTMLInputElement && query && !searchInput.value)
   searchInput.value = query;
+
+// On narrow screens the section bar scrolls sideways; bring the current section into view.
+const currentSection = document.querySelector('.site-nav__list [aria-current]');
+const sectionBar = currentSection?.closest('.site-nav__list');
+if (currentSection instanceof HTMLElement && sectionBar instanceof HTMLElement) {
+  const overflow = currentSection.offsetLeft + currentSection.offsetWidth - sectionBar.clientWidth;
+  if (overflow > 0) sectionBar.scrollLeft = overflow + 40;
+}
