@@ -1,7 +1,7 @@
 import type { Site } from '../collect/site.ts';
 import { SITE_PATHS, type UrlBuilder } from '../collect/urls.ts';
 import type { SiteConfig } from '../config/schema.ts';
-import type { Article, Paged } from '../model.ts';
+import type { Article, Paged, TaxonomyTerm } from '../model.ts';
 import type { LinkView, ViewFactory } from './views.ts';
 
 export type PageKind =
@@ -71,7 +71,7 @@ export function* planPages(
   }
 
   yield* paginate('home', 'home.njk', SITE_PATHS.home, articles, config, views, (number) => ({
-    title: number > 1 ? `${config.title} · ${number}` : config.title,
+    title: number > 1 ? `${number}` : config.title,
     description: config.description,
   }));
 
@@ -100,7 +100,12 @@ export function* planPages(
     ['tag', site.tags],
   ] as const) {
     for (const term of terms) {
-      const termView = { name: term.name, url: urls.href(term.path), count: term.articles.length };
+      const termView = {
+        name: term.name,
+        url: urls.href(term.path),
+        count: term.articles.length,
+        ...authorHref(kind, term),
+      };
       yield* paginate(
         kind,
         `${kind}.njk`,
@@ -114,7 +119,12 @@ export function* planPages(
     }
   }
   for (const year of site.archives) {
-    const yearView = { year: year.year, title: String(year.year), url: urls.href(year.path) };
+    const yearView = {
+      year: year.year,
+      title: String(year.year),
+      url: urls.href(year.path),
+      count: year.articles.length,
+    };
     yield* paginate(
       'archive',
       'archive.njk',
@@ -129,7 +139,14 @@ export function* planPages(
     );
     for (const month of year.months) {
       const title = `${month.year}-${String(month.month).padStart(2, '0')}`;
-      const monthView = { year: month.year, month: month.month, title, url: urls.href(month.path) };
+      const monthView = {
+        year: month.year,
+        month: month.month,
+        title,
+        url: urls.href(month.path),
+        yearUrl: yearView.url,
+        count: month.articles.length,
+      };
       yield* paginate(
         'archive',
         'archive.njk',
@@ -145,16 +162,17 @@ export function* planPages(
     }
   }
 
-  yield single('categories', 'categories.njk', SITE_PATHS.categories, 'Categories', () => ({
+  const titles = indexTitles(config.language);
+  yield single('categories', 'categories.njk', SITE_PATHS.categories, titles.categories, () => ({
     tree: views.categoryTree(site.categoryRoots),
   }));
-  yield single('authors', 'authors.njk', SITE_PATHS.authors, 'Authors', () => ({
+  yield single('authors', 'authors.njk', SITE_PATHS.authors, titles.authors, () => ({
     terms: views.termLinks(site.authors),
   }));
-  yield single('tags', 'tags.njk', SITE_PATHS.tags, 'Tags', () => ({
+  yield single('tags', 'tags.njk', SITE_PATHS.tags, titles.tags, () => ({
     terms: views.termLinks(site.tags),
   }));
-  yield single('archives', 'archives.njk', SITE_PATHS.archives, 'Archives', () => ({
+  yield single('archives', 'archives.njk', SITE_PATHS.archives, titles.archives, () => ({
     years: site.archives.map((year) => ({
       year: year.year,
       url: urls.href(year.path),
@@ -167,11 +185,32 @@ export function* planPages(
     })),
   }));
   if (config.search.enabled)
-    yield single('search', 'search.njk', SITE_PATHS.search, 'Search', () => ({}));
+    yield single('search', 'search.njk', SITE_PATHS.search, titles.search, () => ({}));
   yield {
     ...single('404', '404.njk', SITE_PATHS.notFound, 'Page not found', () => ({})),
     page: { title: 'Page not found', noindex: true },
   };
+}
+
+/** Titles of the fixed index pages, in the site's language (Chinese or English). */
+function indexTitles(language: string) {
+  return language.toLowerCase().startsWith('zh')
+    ? {
+        categories: '分类',
+        authors: '作者',
+        tags: '标签',
+        archives: '归档',
+        search: '搜索',
+        notFound: '页面未找到',
+      }
+    : {
+        categories: 'Categories',
+        authors: 'Authors',
+        tags: 'Tags',
+        archives: 'Archives',
+        search: 'Search',
+        notFound: 'Page not found',
+      };
 }
 
 function single(
@@ -218,4 +257,14 @@ function* paginate(
       }),
     };
   }
+}
+
+/** An author's external profile, when any of their articles gives one. */
+function authorHref(kind: 'author' | 'tag', term: TaxonomyTerm): { href?: string } {
+  if (kind !== 'author') return {};
+  for (const article of term.articles) {
+    const url = article.authors.find((author) => author.name === term.name)?.url;
+    if (url && /^https?:\/\//i.test(url)) return { href: url };
+  }
+  return {};
 }

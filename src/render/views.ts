@@ -35,6 +35,8 @@ export interface ArticleView {
   showCover: boolean;
   html?: string;
   excerpt: string;
+  /** The front-matter description (standfirst), when given. */
+  description?: string;
   readingMinutes: number;
   sourceUrl?: string;
   sourceHost?: string;
@@ -119,6 +121,7 @@ export class ViewFactory {
       extra: article.extra,
     };
     if (article.updated) view.updated = this.date(article.updated);
+    if (article.description) view.description = article.description;
     if (article.cover) {
       view.cover = {
         src: this.localUrl(article.cover.src),

@@ -1,0 +1,78 @@
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Element, Root } from 'hast';
+import { fromHtml } from 'hast-util-from-html';
+import { visit } from 'unist-util-visit';
+import { type BuildOptions, build } from '../src/build.ts';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+/** Real third-party articles live beside the repo, never in it; tests skip without them. */
+export const sharedDir = path.resolve(repoRoot, '../shared');
+export const hasShared = existsSync(path.join(sharedDir, 'seed'));
+export const seedFile = path.join(sharedDir, 'seed/guancha-2022-04-04.md');
+
+/** A project folder in the temp dir: content files, optional config, nothing else. */
+export function makeProject(files: Record<string, string | Buffer> = {}, config?: string): string {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'gazette-test-'));
+  mkdirSync(path.join(root, 'content'), { recursive: true });
+  for (const [name, content] of Object.entries(files)) {
+    const file = path.join(root, 'content', name);
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, content);
+  }
+  if (config) writeFileSync(path.join(root, 'gazette.config.yml'), config);
+  return root;
+}
+
+export function copyIntoContent(root: string, source: string, name = path.basename(source)): void {
+  cpSync(source, path.join(root, 'content', name), { recursive: true });
+}
+
+export async function buildProject(root: string, options: BuildOptions = {}) {
+  return build({ root, ...options, overrides: { outDir: path.join(root, 'site'), ...options.overrides } });
+}
+
+export function listFiles(folder: string): string[] {
+  const files: string[] = [];
+  const pending = [''];
+  while (pending.length > 0) {
+    const relative = pending.pop()!;
+    for (const entry of readdirSync(path.join(folder, relative), { withFileTypes: true })) {
+      const child = relative ? `${relative}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) pending.push(child);
+      else files.push(child);
+    }
+  }
+  return files.sort();
+}
+
+export function readPage(outDir: string, relativeFile: string): Root {
+  return fromHtml(readFileSync(path.join(outDir, relativeFile), 'utf8'));
+}
+
+export function elements(tree: Root, test: (element: Element) => boolean): Element[] {
+  const found: Element[] = [];
+  visit(tree, 'element', (element: Element) => {
+    if (test(element)) found.push(element);
+  });
+  return found;
+}
+
+export function textOf(node: Element | Root): string {
+  let text = '';
+  visit(node, 'text', (child: { value: string }) => {
+    text += child.value;
+  });
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/** The output file a site-local href points to, or undefined for external URLs. */
+export function fileForHref(href: string, basePath: string): string | undefined {
+  if (/^[a-z][a-z0-9+.-]*:/i.test(href) || href.startsWith('//') || href.startsWith('#')) return undefined;
+  const pathOnly = href.split(/[?#]/)[0]!;
+  if (!pathOnly.startsWith(basePath)) return `<outside base path> ${href}`;
+  const decoded = decodeURIComponent(pathOnly.slice(basePath.length));
+  return decoded === '' || decoded.endsWith('/') ? `${decoded}index.html` : decoded;
+}
