@@ -1,4 +1,12 @@
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,7 +39,11 @@ export function copyIntoContent(root: string, source: string, name = path.basena
 }
 
 export async function buildProject(root: string, options: BuildOptions = {}) {
-  return build({ root, ...options, overrides: { outDir: path.join(root, 'site'), ...options.overrides } });
+  return build({
+    root,
+    ...options,
+    overrides: { outDir: path.join(root, 'site'), ...options.overrides },
+  });
 }
 
 export function listFiles(folder: string): string[] {
@@ -70,7 +82,8 @@ export function textOf(node: Element | Root): string {
 
 /** The output file a site-local href points to, or undefined for external URLs. */
 export function fileForHref(href: string, basePath: string): string | undefined {
-  if (/^[a-z][a-z0-9+.-]*:/i.test(href) || href.startsWith('//') || href.startsWith('#')) return undefined;
+  if (/^[a-z][a-z0-9+.-]*:/i.test(href) || href.startsWith('//') || href.startsWith('#'))
+    return undefined;
   const pathOnly = href.split(/[?#]/)[0]!;
   if (!pathOnly.startsWith(basePath)) return `<outside base path> ${href}`;
   const decoded = decodeURIComponent(pathOnly.slice(basePath.length));

@@ -23,12 +23,15 @@ function brokenLocalLinks(outDir: string, basePath: string): string[] {
   const broken = new Set<string>();
   for (const file of listFiles(outDir).filter((name) => name.endsWith('.html'))) {
     const tree = readPage(outDir, file);
-    for (const element of elements(tree, (node) => ['a', 'link', 'img', 'script', 'source'].includes(node.tagName))) {
+    for (const element of elements(tree, (node) =>
+      ['a', 'link', 'img', 'script', 'source'].includes(node.tagName),
+    )) {
       for (const attribute of ['href', 'src']) {
         const value = element.properties[attribute];
         if (typeof value !== 'string') continue;
         const target = fileForHref(value, basePath);
-        if (target !== undefined && !existsSync(path.join(outDir, target))) broken.add(`${file} → ${value}`);
+        if (target !== undefined && !existsSync(path.join(outDir, target)))
+          broken.add(`${file} → ${value}`);
       }
     }
   }
@@ -56,19 +59,27 @@ describe.skipIf(!hasShared)('building the seed article', () => {
     const files = listFiles(outDir).filter((file) => file.startsWith('2022/04/04/'));
     expect(files).toEqual(['2022/04/04/guancha-2022-04-04/index.html']);
     const page = readPage(outDir, files[0]!);
-    expect(textOf(elements(page, (e) => e.tagName === 'h1')[0]!)).toBe('乌方：正与中国进行安全保障问题谈判，但…');
+    expect(textOf(elements(page, (e) => e.tagName === 'h1')[0]!)).toBe(
+      '乌方：正与中国进行安全保障问题谈判，但…',
+    );
     const time = elements(page, (e) => e.tagName === 'time')[0]!;
     expect(textOf(time)).toContain('2022-04-04 23:12');
     expect(String(time.properties.dateTime)).toBe('2022-04-04T23:12:14+08:00');
     const categoryHrefs = new Set(
-      elements(page, (e) => e.tagName === 'a' && String(e.properties.href).startsWith('/categories/')).map((e) =>
-        String(e.properties.href),
-      ),
+      elements(
+        page,
+        (e) => e.tagName === 'a' && String(e.properties.href).startsWith('/categories/'),
+      ).map((e) => String(e.properties.href)),
     );
     for (const trail of ['新媒体/', '新媒体/观察者网/', '新媒体/观察者网/头条/']) {
-      expect(categoryHrefs).toContain(`/categories/${trail.split('/').map(encodeURIComponent).join('/')}`);
+      expect(categoryHrefs).toContain(
+        `/categories/${trail.split('/').map(encodeURIComponent).join('/')}`,
+      );
     }
-    const authorLink = elements(page, (e) => e.tagName === 'a' && String(e.properties.href).startsWith('/authors/'))[0];
+    const authorLink = elements(
+      page,
+      (e) => e.tagName === 'a' && String(e.properties.href).startsWith('/authors/'),
+    )[0];
     expect(textOf(authorLink!)).toBe('观察者网');
   });
 
@@ -88,10 +99,15 @@ describe.skipIf(!hasShared)('building the seed article', () => {
 
   it('keeps the images with no-referrer and shows the cover once', () => {
     const page = readPage(outDir, '2022/04/04/guancha-2022-04-04/index.html');
-    const images = elements(page, (e) => e.tagName === 'img' && String(e.properties.src).includes('guancha.cn'));
+    const images = elements(
+      page,
+      (e) => e.tagName === 'img' && String(e.properties.src).includes('guancha.cn'),
+    );
     expect(images.length).toBeGreaterThanOrEqual(2);
     for (const image of images) expect(image.properties.referrerPolicy).toBe('no-referrer');
-    const cover = images.filter((image) => String(image.properties.src).endsWith('20220404150436396.jpg'));
+    const cover = images.filter((image) =>
+      String(image.properties.src).endsWith('20220404150436396.jpg'),
+    );
     expect(cover).toHaveLength(1);
   });
 
@@ -101,8 +117,13 @@ describe.skipIf(!hasShared)('building the seed article', () => {
       rules: { 'no-inline-style': 'off', 'long-title': 'off', 'no-trailing-whitespace': 'off' },
     });
     for (const file of listFiles(outDir).filter((name) => name.endsWith('.html'))) {
-      const report = await validator.validateString(readFileSync(path.join(outDir, file), 'utf8'), file);
-      const messages = report.results.flatMap((r) => r.messages.map((m) => `${file}:${m.line} ${m.ruleId} ${m.message}`));
+      const report = await validator.validateString(
+        readFileSync(path.join(outDir, file), 'utf8'),
+        file,
+      );
+      const messages = report.results.flatMap((r) =>
+        r.messages.map((m) => `${file}:${m.line} ${m.ruleId} ${m.message}`),
+      );
       expect(messages, file).toEqual([]);
     }
   });
@@ -118,21 +139,29 @@ describe.skipIf(!hasShared)('building both real corpus samples', () => {
         copyIntoContent(root, path.join(sharedDir, 'corpus/real/rsshub-page'));
         copyIntoContent(root, path.join(sharedDir, 'corpus/real/be4-waimei'));
         copyIntoContent(root, seedFile);
-        result = await buildProject(root, { overrides: { baseUrl: `https://example.org${basePath}` } });
+        result = await buildProject(root, {
+          overrides: { baseUrl: `https://example.org${basePath}` },
+        });
       }, 300_000);
 
       it('accounts for every input file', () => {
         const { report } = result;
         expect(report.inputFiles).toBe(175 + 1996 + 1);
-        expect(report.built + report.duplicates.length + report.drafts.length + report.failed.length).toBe(report.inputFiles);
+        expect(
+          report.built + report.duplicates.length + report.drafts.length + report.failed.length,
+        ).toBe(report.inputFiles);
         expect(report.duplicates.length).toBeGreaterThan(0);
         for (const failure of report.failed) {
-          expect(result.diagnostics.some((d) => d.file === failure.file && d.severity === 'error')).toBe(true);
+          expect(
+            result.diagnostics.some((d) => d.file === failure.file && d.severity === 'error'),
+          ).toBe(true);
         }
       });
 
       it('puts every built article on exactly one page', () => {
-        const articlePages = listFiles(result.outDir).filter((file) => /^(\d{4}|0\d{3})\/\d\d\/\d\d\//.test(file));
+        const articlePages = listFiles(result.outDir).filter((file) =>
+          /^(\d{4}|0\d{3})\/\d\d\/\d\d\//.test(file),
+        );
         expect(articlePages.length).toBe(result.report.built);
         expect(result.pages.article).toBe(result.report.built);
       });
@@ -153,7 +182,19 @@ describe('building the sample content of the repository', () => {
     });
     expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     expect(result.report.built).toBeGreaterThanOrEqual(10);
-    for (const kind of ['article', 'home', 'category', 'author', 'tag', 'archive', 'categories', 'authors', 'tags', 'archives', '404']) {
+    for (const kind of [
+      'article',
+      'home',
+      'category',
+      'author',
+      'tag',
+      'archive',
+      'categories',
+      'authors',
+      'tags',
+      'archives',
+      '404',
+    ]) {
       expect(result.pages[kind as keyof typeof result.pages], kind).toBeGreaterThan(0);
     }
     expect(brokenLocalLinks(result.outDir, '/news/')).toEqual([]);
