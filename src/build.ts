@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { separateDuplicates } from './collect/duplicates.ts';
-import { type CollectInput, collectSite } from './collect/site.ts';
+import { type CollectInput, collectSite, type Site } from './collect/site.ts';
 import { UrlBuilder } from './collect/urls.ts';
 import { loadConfig } from './config/load.ts';
 import type { SiteConfig } from './config/schema.ts';
@@ -9,8 +9,8 @@ import { loadArticle } from './load/article.ts';
 import { discoverContent } from './load/discover.ts';
 import type { Diagnostic, LoadedArticle } from './model.ts';
 import { createTemplateEnvironment } from './render/environment.ts';
-import { type PageKind, planPages } from './render/pages.ts';
-import { createPageRenderer } from './render/render.ts';
+import { type PageKind, type PageSpec, planPages } from './render/pages.ts';
+import { createPageRenderer, type FeedLink, type RenderResult } from './render/render.ts';
 import { ViewFactory } from './render/views.ts';
 import { createBodyTransformer } from './transform/index.ts';
 import { checkOutputFolder, StagedOutput } from './write/output.ts';
@@ -24,11 +24,49 @@ export interface BuildOptions {
   overrides?: Record<string, unknown>;
   /** Fail the build (and keep the previous site) when any file has an error. */
   strict?: boolean;
+  /** Extensions to run; the default is every built-in one (feeds, sitemap, search). */
+  extensions?: BuildExtension[];
   /** Called as phases advance, for a progress display. */
   onProgress?: (phase: Phase, done: number, total: number) => void;
 }
 
 export type Phase = 'load' | 'transform' | 'collect' | 'render' | 'write';
+
+/** The folders and configuration of one project, resolved and checked. */
+export interface Project {
+  config: SiteConfig;
+  /** Folder the config's relative folders start from. */
+  root: string;
+  configFile?: string;
+  contentDir: string;
+  outDir: string;
+  templatesDir: string;
+  publicDir: string;
+  cacheDir: string;
+}
+
+/** What an extension (feeds, sitemap, search…) is given once the site is collected. */
+export interface ExtensionContext {
+  site: Site;
+  config: SiteConfig;
+  urls: UrlBuilder;
+  views: ViewFactory;
+  output: StagedOutput;
+  /** Project folder the config's relative folders start from. */
+  root: string;
+}
+
+/**
+ * A part of the build beyond pages, such as feeds or search. Hooks are optional and called
+ * in order: `feedsFor` while each page renders, `pageRendered` after each page, `finish`
+ * once all pages are staged and before the output is swapped in.
+ */
+export interface BuildExtension {
+  name: string;
+  feedsFor?(spec: PageSpec, context: ExtensionContext): FeedLink[];
+  pageRendered?(spec: PageSpec, html: string, context: ExtensionContext): void | Promise<void>;
+  finish?(context: ExtensionContext): Promise<Diagnostic[] | undefined> | Diagnostic[] | undefined;
+}
 
 /** What became of each input file: every file is accounted for. */
 export interface BuildReport {
@@ -51,40 +89,51 @@ export interface BuildResult {
   timings: Record<Phase | 'total', number>;
 }
 
-/**
- * One build: load → transform → collect → render → write. Per-file problems become
- * diagnostics and the build goes on; configuration and output-folder problems throw
- * (`ConfigError`, `OutputError`) before anything is replaced.
- */
-export async function build(options: BuildOptions = {}): Promise<BuildResult> {
-  const started = performance.now();
-  const timings = { load: 0, transform: 0, collect: 0, render: 0, write: 0, total: 0 };
+/** Feeds, sitemap and search register here. */
+const BUILT_IN_EXTENSIONS: BuildExtension[] = [];
+
+/** Reads the configuration and resolves the project's folders. Throws `ConfigError`. */
+export function resolveProject(
+  options: Pick<BuildOptions, 'root' | 'configFile' | 'overrides'>,
+): Project {
   const root = path.resolve(options.root ?? process.cwd());
-  const { config, root: configRoot } = loadConfig({
-    root,
-    file: options.configFile,
-    overrides: options.overrides,
-  });
-  const resolve = (folder: string) => path.resolve(configRoot, folder);
-  const contentDir = resolve(config.contentDir);
-  const outDir = resolve(config.outDir);
-  const progress = options.onProgress ?? (() => {});
-  checkOutputFolder(outDir, [
-    configRoot,
-    contentDir,
-    resolve(config.templatesDir),
-    resolve(config.publicDir),
-  ]);
+  const loaded = loadConfig({ root, file: options.configFile, overrides: options.overrides });
+  const resolve = (folder: string) => path.resolve(loaded.root, folder);
+  return {
+    config: loaded.config,
+    root: loaded.root,
+    ...(loaded.file ? { configFile: loaded.file } : {}),
+    contentDir: resolve(loaded.config.contentDir),
+    outDir: resolve(loaded.config.outDir),
+    templatesDir: resolve(loaded.config.templatesDir),
+    publicDir: resolve(loaded.config.publicDir),
+    cacheDir: resolve(loaded.config.cacheDir),
+  };
+}
 
-  const diagnostics: Diagnostic[] = [];
-  const report: BuildReport = { inputFiles: 0, built: 0, drafts: [], duplicates: [], failed: [] };
+export interface LoadedContent {
+  /** Articles to build: drafts (unless wanted) and duplicates removed. */
+  articles: LoadedArticle[];
+  report: BuildReport;
+  diagnostics: Diagnostic[];
+}
 
-  // load
-  let phaseStart = performance.now();
+/** The load stage over the whole content folder, with every file's fate recorded. */
+export function loadContent(
+  project: Project,
+  progress: BuildOptions['onProgress'] = () => {},
+): LoadedContent {
+  const { config, contentDir } = project;
   if (!existsSync(contentDir)) throw new Error(`content folder not found: ${contentDir}`);
   const discovered = discoverContent(contentDir);
-  diagnostics.push(...discovered.diagnostics);
-  report.inputFiles = discovered.files.length;
+  const diagnostics = [...discovered.diagnostics];
+  const report: BuildReport = {
+    inputFiles: discovered.files.length,
+    built: 0,
+    drafts: [],
+    duplicates: [],
+    failed: [],
+  };
   const loaded: LoadedArticle[] = [];
   for (const [index, file] of discovered.files.entries()) {
     const outcome = loadArticle(file, config);
@@ -106,47 +155,118 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       reason: duplicate.reason,
     });
   }
-  timings.load = performance.now() - phaseStart;
+  return { articles: unique, report, diagnostics };
+}
 
-  // transform
-  phaseStart = performance.now();
+/** The transform stage: each article's body sanitized, with its excerpt and cover. */
+export function transformArticles(
+  articles: LoadedArticle[],
+  config: SiteConfig,
+  progress: BuildOptions['onProgress'] = () => {},
+): { inputs: CollectInput[]; diagnostics: Diagnostic[] } {
   const transformBody = createBodyTransformer(config);
   const inputs: CollectInput[] = [];
-  for (const [index, article] of unique.entries()) {
+  const diagnostics: Diagnostic[] = [];
+  for (const [index, article] of articles.entries()) {
     const { body, diagnostics: found } = transformBody(article);
     diagnostics.push(...found);
     inputs.push({ loaded: article, body });
-    if (index % 500 === 0) progress('transform', index, unique.length);
+    if (index % 500 === 0) progress('transform', index, articles.length);
   }
-  timings.transform = performance.now() - phaseStart;
+  return { inputs, diagnostics };
+}
 
-  // collect
-  phaseStart = performance.now();
-  const site = collectSite(inputs, config);
-  diagnostics.push(...site.diagnostics);
-  report.built = site.articles.length;
-  timings.collect = performance.now() - phaseStart;
+/** Everything needed to render any page of a collected site. */
+export interface SiteRenderer {
+  urls: UrlBuilder;
+  views: ViewFactory;
+  pages: () => Generator<PageSpec>;
+  render: (spec: PageSpec) => RenderResult;
+}
 
-  // render and write
+export function createSiteRenderer(
+  project: Project,
+  site: Site,
+  feedsFor?: (spec: PageSpec) => FeedLink[],
+): SiteRenderer {
+  const { config } = project;
   const urls = new UrlBuilder(config.baseUrl);
   const views = new ViewFactory(site, config, urls);
   const { env, searchPaths } = createTemplateEnvironment({
     config,
     urls,
-    userTemplatesDir: resolve(config.templatesDir),
+    userTemplatesDir: project.templatesDir,
   });
-  const renderPage = createPageRenderer({ env, searchPaths, site, config, urls });
-  const output = new StagedOutput(outDir);
+  const render = createPageRenderer({
+    env,
+    searchPaths,
+    site,
+    config,
+    urls,
+    ...(feedsFor ? { feedsFor } : {}),
+  });
+  return { urls, views, pages: () => planPages(site, config, views, urls), render };
+}
+
+/**
+ * One build: load → transform → collect → render → write. Per-file problems become
+ * diagnostics and the build goes on; configuration and output-folder problems throw
+ * (`ConfigError`, `OutputError`) before anything is replaced.
+ */
+export async function build(options: BuildOptions = {}): Promise<BuildResult> {
+  const started = performance.now();
+  const timings = { load: 0, transform: 0, collect: 0, render: 0, write: 0, total: 0 };
+  const progress = options.onProgress ?? (() => {});
+  const project = resolveProject(options);
+  const { config } = project;
+  checkOutputFolder(project.outDir, [
+    project.root,
+    project.contentDir,
+    project.templatesDir,
+    project.publicDir,
+  ]);
+
+  let phaseStart = performance.now();
+  const content = loadContent(project, progress);
+  const { report } = content;
+  const diagnostics = [...content.diagnostics];
+  timings.load = performance.now() - phaseStart;
+
+  phaseStart = performance.now();
+  const transformed = transformArticles(content.articles, config, progress);
+  diagnostics.push(...transformed.diagnostics);
+  timings.transform = performance.now() - phaseStart;
+
+  phaseStart = performance.now();
+  const site = collectSite(transformed.inputs, config);
+  diagnostics.push(...site.diagnostics);
+  report.built = site.articles.length;
+  timings.collect = performance.now() - phaseStart;
+
+  const output = new StagedOutput(project.outDir);
+  const extensions = options.extensions ?? BUILT_IN_EXTENSIONS;
+  let extensionContext: ExtensionContext | undefined;
+  const renderer = createSiteRenderer(project, site, (spec) =>
+    extensions.flatMap((extension) =>
+      extensionContext ? (extension.feedsFor?.(spec, extensionContext) ?? []) : [],
+    ),
+  );
+  extensionContext = {
+    site,
+    config,
+    urls: renderer.urls,
+    views: renderer.views,
+    output,
+    root: project.root,
+  };
   const pages: BuildResult['pages'] = {};
   const templateErrors = new Set<string>();
   try {
-    let renderTime = 0;
-    let writeTime = 0;
     let rendered = 0;
-    for (const spec of planPages(site, config, views, urls)) {
+    for (const spec of renderer.pages()) {
       const renderStart = performance.now();
-      const result = renderPage(spec);
-      renderTime += performance.now() - renderStart;
+      const result = renderer.render(spec);
+      timings.render += performance.now() - renderStart;
       if (!result.ok) {
         const key = `${result.file}:${result.line}:${result.message}`;
         if (!templateErrors.has(key)) {
@@ -167,15 +287,20 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       }
       const writeStart = performance.now();
       output.write(spec.sitePath, result.html);
-      writeTime += performance.now() - writeStart;
+      timings.write += performance.now() - writeStart;
+      for (const extension of extensions)
+        await extension.pageRendered?.(spec, result.html, extensionContext);
       pages[spec.kind] = (pages[spec.kind] ?? 0) + 1;
       if (++rendered % 500 === 0) progress('render', rendered, 0);
     }
-    timings.render = renderTime;
 
     phaseStart = performance.now();
-    pages.static = copyStaticFiles(resolve(config.publicDir), output, diagnostics);
-    timings.write = writeTime + (performance.now() - phaseStart);
+    pages.static = copyStaticFiles(project.publicDir, output, diagnostics);
+    for (const extension of extensions) {
+      const found = await extension.finish?.(extensionContext);
+      if (found) diagnostics.push(...found);
+    }
+    timings.write += performance.now() - phaseStart;
 
     report.built -= report.failed.filter((failure) =>
       failure.reason.startsWith('template error'),
@@ -189,7 +314,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     timings.total = performance.now() - started;
     return {
       ok,
-      outDir,
+      outDir: project.outDir,
       config,
       diagnostics,
       report,
@@ -217,15 +342,14 @@ function copyStaticFiles(
     for (const entry of readdirSync(path.join(publicDir, folder), { withFileTypes: true })) {
       const relative = folder ? `${folder}/${entry.name}` : entry.name;
       if (entry.isDirectory()) pending.push(relative);
-      else if (entry.isFile()) {
-        if (output.has(`/${relative}`)) {
-          diagnostics.push({
-            severity: 'warning',
-            file: `public/${relative}`,
-            message: 'a generated page has the same path; the static file is not copied',
-          });
-        } else if (output.copy(path.join(publicDir, relative), `/${relative}`)) copied++;
-      }
+      else if (!entry.isFile()) continue;
+      else if (output.has(`/${relative}`)) {
+        diagnostics.push({
+          severity: 'warning',
+          file: `public/${relative}`,
+          message: 'a generated page has the same path; the static file is not copied',
+        });
+      } else if (output.copy(path.join(publicDir, relative), `/${relative}`)) copied++;
     }
   }
   return copied;
