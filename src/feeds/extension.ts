@@ -1,0 +1,97 @@
+import type { BuildExtension, ExtensionContext } from '../build.ts';
+import { SITE_PATHS } from '../collect/urls.ts';
+import type { Diagnostic } from '../model.ts';
+import type { PageSpec } from '../render/pages.ts';
+import type { FeedLink } from '../render/render.ts';
+import { FEED_RENDERERS } from './formats.ts';
+import { FEED_FILES, FEED_FORMATS, FeedBuilder, type FeedScope, feedSitePath } from './model.ts';
+
+/** Site path of every page (page 1, page 2…) of a term, to the term's feed scope. */
+function scopesByPage(context: ExtensionContext): Map<string, FeedScope> {
+  const byPage = new Map<string, FeedScope>();
+  const { site, config } = context;
+  const terms = [
+    ...site.categories.map((node) => ({ ...node, name: node.trail.join(' › ') })),
+    ...site.authors,
+    ...site.tags,
+  ];
+  for (const term of terms) {
+    const scope: FeedScope = { sitePath: term.path, name: term.name, articles: term.articles };
+    const pages = Math.max(1, Math.ceil(term.articles.length / config.pageSize));
+    for (let number = 1; number <= pages; number++)
+      byPage.set(SITE_PATHS.page(term.path, number), scope);
+  }
+  return byPage;
+}
+
+function linksFor(scope: FeedScope, siteTitle: string): FeedLink[] {
+  const title = scope.name ? `${siteTitle} · ${scope.name}` : siteTitle;
+  return FEED_FORMATS.map((format) => ({
+    type: FEED_FILES[format].type,
+    title: `${title} (${FEED_FILES[format].label})`,
+    sitePath: feedSitePath(scope.sitePath, format),
+  }));
+}
+
+/**
+ * RSS 2.0, Atom 1.0 and JSON Feed 1.1 for the whole site and for every category, author and
+ * tag, with autodiscovery links: the site's feeds on every page, a term's own on its pages.
+ */
+export function feedsExtension(): BuildExtension {
+  // One extension object serves many builds (the dev server); what it knows is per build.
+  const builds = new WeakMap<
+    ExtensionContext,
+    { byPage: Map<string, FeedScope>; siteLinks: FeedLink[] }
+  >();
+  const stateOf = (context: ExtensionContext) => {
+    let state = builds.get(context);
+    if (!state) {
+      state = {
+        byPage: scopesByPage(context),
+        siteLinks: linksFor({ sitePath: SITE_PATHS.home, articles: [] }, context.config.title),
+      };
+      builds.set(context, state);
+    }
+    return state;
+  };
+  return {
+    name: 'feeds',
+    feedsFor(spec: PageSpec, context: ExtensionContext): FeedLink[] {
+      const { byPage, siteLinks } = stateOf(context);
+      const scope = byPage.get(spec.sitePath);
+      return scope ? [...linksFor(scope, context.config.title), ...siteLinks] : siteLinks;
+    },
+    finish(context: ExtensionContext): Diagnostic[] {
+      const { site, config, urls, output } = context;
+      const diagnostics: Diagnostic[] = [];
+      if (!urls.origin) {
+        diagnostics.push({
+          severity: 'warning',
+          file: 'config: baseUrl',
+          message: `baseUrl "${config.baseUrl}" is a path: feeds carry root-relative links, which most readers resolve against the feed's address but validators reject. Set baseUrl to the full address (https://example.org${urls.basePath}).`,
+        });
+      }
+      const builder = new FeedBuilder(config, urls);
+      const scopes: FeedScope[] = [
+        { sitePath: SITE_PATHS.home, articles: site.articles },
+        ...new Set(stateOf(context).byPage.values()),
+      ];
+      for (const scope of scopes) {
+        const document = builder.document(scope);
+        for (const format of FEED_FORMATS) {
+          const sitePath = feedSitePath(scope.sitePath, format);
+          if (output.has(sitePath)) {
+            diagnostics.push({
+              severity: 'warning',
+              file: `public${sitePath}`,
+              message: 'a static file has the path of a generated feed; the feed is not written',
+            });
+            continue;
+          }
+          output.write(sitePath, FEED_RENDERERS[format](document));
+        }
+      }
+      return diagnostics;
+    },
+  };
+}

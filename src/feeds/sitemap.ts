@@ -1,0 +1,178 @@
+import type { BuildExtension, ExtensionContext } from '../build.ts';
+import type { UrlBuilder } from '../collect/urls.ts';
+import type { SiteConfig } from '../config/schema.ts';
+import type { Diagnostic } from '../model.ts';
+import { contentSecurityPolicy } from '../render/csp.ts';
+import type { PageSpec } from '../render/pages.ts';
+import { rfc3339 } from './formats.ts';
+import { el, textEl, xmlDocument } from './xml.ts';
+
+const SITEMAP_NS = 'http://www.sitemaps.org/schemas/sitemap/0.9';
+
+export interface SitemapEntry {
+  sitePath: string;
+  lastmod?: Date;
+}
+
+export interface SitemapFile {
+  sitePath: string;
+  content: string;
+}
+
+/**
+ * `sitemap.xml`, or past `maxUrls` URLs (the protocol allows 50,000 per file) a sitemap index
+ * at `sitemap.xml` pointing at `sitemap-1.xml`, `sitemap-2.xml`…
+ */
+export function renderSitemaps(
+  entries: SitemapEntry[],
+  options: { maxUrls: number; urls: UrlBuilder; timezone: string },
+): SitemapFile[] {
+  const { maxUrls, urls, timezone } = options;
+  const urlset = (chunk: SitemapEntry[]) =>
+    xmlDocument(
+      el(
+        'urlset',
+        { xmlns: SITEMAP_NS },
+        chunk.map((entry) =>
+          el('url', {}, [
+            textEl('loc', urls.absolute(entry.sitePath)),
+            entry.lastmod && textEl('lastmod', rfc3339(entry.lastmod, timezone)),
+          ]),
+        ),
+      ),
+    );
+  if (entries.length <= maxUrls) return [{ sitePath: '/sitemap.xml', content: urlset(entries) }];
+  const files: SitemapFile[] = [];
+  const index: { sitePath: string; lastmod?: Date }[] = [];
+  for (let start = 0; start < entries.length; start += maxUrls) {
+    const chunk = entries.slice(start, start + maxUrls);
+    const sitePath = `/sitemap-${files.length + 1}.xml`;
+    files.push({ sitePath, content: urlset(chunk) });
+    const newest = chunk.reduce(
+      (latest, entry) => Math.max(latest, entry.lastmod?.getTime() ?? 0),
+      0,
+    );
+    index.push({ sitePath, ...(newest > 0 ? { lastmod: new Date(newest) } : {}) });
+  }
+  files.unshift({
+    sitePath: '/sitemap.xml',
+    content: xmlDocument(
+      el(
+        'sitemapindex',
+        { xmlns: SITEMAP_NS },
+        index.map((entry) =>
+          el('sitemap', {}, [
+            textEl('loc', urls.absolute(entry.sitePath)),
+            entry.lastmod && textEl('lastmod', rfc3339(entry.lastmod, timezone)),
+          ]),
+        ),
+      ),
+    ),
+  });
+  return files;
+}
+
+export function renderRobots(urls: UrlBuilder): string {
+  const lines = ['User-agent: *', `Disallow: ${urls.href('/pagefind/')}`, 'Allow: /'];
+  // The Sitemap line must be an absolute URL (RFC 9309 leaves it to the sitemaps protocol).
+  if (urls.origin) lines.push('', `Sitemap: ${urls.absolute('/sitemap.xml')}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * `_headers` for Netlify and Cloudflare Pages: the pages' Content-Security-Policy as a real
+ * header (which can also forbid framing, unlike the meta tag) and the usual hardening.
+ */
+export function renderHeaders(config: SiteConfig): string {
+  const headers = [
+    `Content-Security-Policy: ${contentSecurityPolicy(config)}; frame-ancestors 'none'`,
+    'X-Content-Type-Options: nosniff',
+    'X-Frame-Options: DENY',
+    // Chinese news CDNs refuse hot-linked images that carry a foreign Referer.
+    'Referrer-Policy: no-referrer',
+    'Permissions-Policy: camera=(), microphone=(), geolocation=(), payment=()',
+    'Cross-Origin-Opener-Policy: same-origin',
+  ];
+  return `/*\n${headers.map((header) => `  ${header}`).join('\n')}\n`;
+}
+
+/** Pages a search engine should list: not `noindex` ones (archives), not search or 404. */
+function listed(spec: PageSpec): boolean {
+  return !spec.page.noindex && spec.kind !== 'search' && spec.kind !== '404';
+}
+
+/**
+ * Collects the pages as they are written (so only pages that rendered are listed), then
+ * writes `sitemap.xml` (split past `sitemap.maxUrls`), `robots.txt` and `_headers`. A file of
+ * the same name in `public/` wins: a hand-written robots.txt is a deliberate choice.
+ */
+export function sitemapExtension(): BuildExtension {
+  const builds = new WeakMap<
+    ExtensionContext,
+    { entries: SitemapEntry[]; newestByPath: Map<string, Date> }
+  >();
+  const stateOf = (context: ExtensionContext) => {
+    let state = builds.get(context);
+    if (!state) {
+      const { site } = context;
+      const newestByPath = new Map<string, Date>();
+      // Articles are newest first; an update to an older one is looked for among the first few.
+      const newest = (articles: { date: Date; updated?: Date }[]) =>
+        new Date(
+          articles
+            .slice(0, 50)
+            .reduce((latest, a) => Math.max(latest, (a.updated ?? a.date).getTime()), 0),
+        );
+      if (site.articles.length > 0) newestByPath.set('/', newest(site.articles));
+      for (const term of [...site.categories, ...site.authors, ...site.tags])
+        newestByPath.set(term.path, newest(term.articles));
+      state = { entries: [], newestByPath };
+      builds.set(context, state);
+    }
+    return state;
+  };
+  return {
+    name: 'sitemap',
+    pageRendered(spec, _html, context) {
+      if (!listed(spec)) return;
+      const state = stateOf(context);
+      const lastmod = spec.article
+        ? (spec.article.updated ?? spec.article.date)
+        : state.newestByPath.get(spec.sitePath);
+      state.entries.push({ sitePath: spec.sitePath, ...(lastmod ? { lastmod } : {}) });
+    },
+    finish(context): Diagnostic[] {
+      const { config, urls, output } = context;
+      const diagnostics: Diagnostic[] = [];
+      if (!urls.origin) {
+        diagnostics.push({
+          severity: 'warning',
+          file: 'config: baseUrl',
+          message: `baseUrl "${config.baseUrl}" is a path: the sitemap protocol needs absolute URLs, so sitemap.xml lists paths search engines will reject and robots.txt names no sitemap. Set baseUrl to the full address (https://example.org${urls.basePath}).`,
+        });
+      }
+      const files = [
+        ...renderSitemaps(stateOf(context).entries, {
+          maxUrls: config.sitemap.maxUrls,
+          urls,
+          timezone: config.timezone,
+        }),
+        { sitePath: '/robots.txt', content: renderRobots(urls) },
+        { sitePath: '/_headers', content: renderHeaders(config) },
+      ];
+      for (const file of files) {
+        if (output.has(file.sitePath)) {
+          if (file.sitePath.startsWith('/sitemap'))
+            diagnostics.push({
+              severity: 'warning',
+              file: `public${file.sitePath}`,
+              message: 'a static file has the path of the generated sitemap; it is kept instead',
+            });
+          continue;
+        }
+        output.write(file.sitePath, file.content);
+      }
+      return diagnostics;
+    },
+  };
+}
