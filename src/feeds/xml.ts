@@ -17,18 +17,21 @@ export function cleanText(text: string): string {
   return text.replace(NOT_XML_TEXT, '');
 }
 
-/** Escapes text content; `>` too, so `]]>` can never appear. */
+/**
+ * Escapes text content; `>` too, so `]]>` can never appear, and carriage returns, which a
+ * parser would otherwise turn into line feeds.
+ */
 export function escapeXmlText(text: string): string {
-  return cleanText(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return cleanText(text)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/\r/g, '&#13;');
 }
 
 /** Escapes an attribute value for double quotes; newlines kept as references, not normalized away. */
 export function escapeXmlAttribute(text: string): string {
-  return escapeXmlText(text)
-    .replace(/"/g, '&quot;')
-    .replace(/\t/g, '&#9;')
-    .replace(/\n/g, '&#10;')
-    .replace(/\r/g, '&#13;');
+  return escapeXmlText(text).replace(/"/g, '&quot;').replace(/\t/g, '&#9;').replace(/\n/g, '&#10;');
 }
 
 export type XmlAttributes = Record<string, string | number | undefined>;

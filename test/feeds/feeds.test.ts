@@ -5,6 +5,7 @@ import { feedsExtension } from '../../src/feeds/extension.ts';
 import { rfc822, rfc3339 } from '../../src/feeds/formats.ts';
 import { imageType } from '../../src/feeds/model.ts';
 import { cleanText, escapeXmlText } from '../../src/feeds/xml.ts';
+import type { Diagnostic } from '../../src/model.ts';
 import type { PageSpec } from '../../src/render/pages.ts';
 import { extensionContext, sampleSite } from './fixture.ts';
 
@@ -37,9 +38,7 @@ function build(baseUrl = 'https://example.org/news/', content: 'full' | 'excerpt
     { baseUrl, feeds: { items: 20, content } },
   );
   const context = extensionContext(site, config);
-  const diagnostics = feedsExtension().finish!(context) as ReturnType<
-    NonNullable<ReturnType<typeof feedsExtension>['finish']>
-  >;
+  const diagnostics = feedsExtension().finish!(context) as Diagnostic[];
   return { site, config, context, output: context.output, diagnostics };
 }
 
