@@ -5,6 +5,8 @@ import { type CollectInput, collectSite, type Site } from './collect/site.ts';
 import { UrlBuilder } from './collect/urls.ts';
 import { loadConfig } from './config/load.ts';
 import type { SiteConfig } from './config/schema.ts';
+import { feedsExtension } from './feeds/extension.ts';
+import { sitemapExtension } from './feeds/sitemap.ts';
 import { loadArticle } from './load/article.ts';
 import { discoverContent } from './load/discover.ts';
 import type { Diagnostic, LoadedArticle } from './model.ts';
@@ -12,6 +14,7 @@ import { createTemplateEnvironment } from './render/environment.ts';
 import { type PageKind, type PageSpec, planPages } from './render/pages.ts';
 import { createPageRenderer, type FeedLink, type RenderResult } from './render/render.ts';
 import { ViewFactory } from './render/views.ts';
+import { searchExtension } from './search/extension.ts';
 import { createBodyTransformer } from './transform/index.ts';
 import { checkOutputFolder, StagedOutput } from './write/output.ts';
 
@@ -90,7 +93,11 @@ export interface BuildResult {
 }
 
 /** Feeds, sitemap and search register here. */
-const BUILT_IN_EXTENSIONS: BuildExtension[] = [];
+const BUILT_IN_EXTENSIONS: BuildExtension[] = [
+  feedsExtension(),
+  sitemapExtension(),
+  searchExtension(),
+];
 
 /** Reads the configuration and resolves the project's folders. Throws `ConfigError`. */
 export function resolveProject(
