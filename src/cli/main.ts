@@ -3,6 +3,7 @@ import path from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { DateTime } from 'luxon';
 import { type BuildResult, build } from '../build.ts';
+import { runCheckCommand } from '../check/command.ts';
 import { slugify } from '../collect/slug.ts';
 import { ConfigError, loadConfig } from '../config/load.ts';
 import { GAZETTE_VERSION } from '../render/render.ts';
@@ -26,6 +27,7 @@ const BUILD_FLAGS = {
   quiet: { type: 'boolean', short: 'q' },
   verbose: { type: 'boolean', short: 'v' },
   report: { type: 'string' },
+  'no-search': { type: 'boolean' },
 } as const;
 
 const HELP: Record<string, string> = {
@@ -38,6 +40,7 @@ Commands:
   dev              build, serve and rebuild on change
   new "<title>"    write a new article file
   clean            delete the output folder and the build cache
+  check            check the built site: internal links and images, feeds, sitemap
 
 Run "gazette <command> --help" for a command's options.`,
   build: `Usage: gazette build [options]
@@ -54,6 +57,7 @@ Options:
   --strict          fail, keeping the previous site, when any file has an error
   --timings         show where the time went, phase by phase
   --report FILE     write the full report (every file's fate, every diagnostic) as JSON
+  --no-search       skip the search index (search.enabled: false)
   --quiet, -q       print errors only
   --verbose, -v     print every warning
   --help, -h        show this help`,
@@ -65,6 +69,18 @@ Options:
   --content DIR     content folder
   --config FILE     config file
   --root DIR        project folder
+  --help, -h        show this help`,
+  check: `Usage: gazette check [options]
+
+Checks the built site: broken internal links and images, invalid feeds, invalid sitemap.
+Exits with 1 when there is an error, for CI.
+
+Options:
+  --out DIR         output folder to check
+  --base-url URL    the base URL the site was built with
+  --config FILE     config file
+  --root DIR        project folder
+  --quiet, -q       print errors only
   --help, -h        show this help`,
   clean: `Usage: gazette clean [options]
 
@@ -90,6 +106,8 @@ export async function main(argv: string[]): Promise<number> {
         return runNew(rest);
       case 'clean':
         return runClean(rest);
+      case 'check':
+        return runCheck(rest);
       case undefined:
       case 'help':
       case '--help':
@@ -134,6 +152,7 @@ export function overridesFrom(values: Record<string, unknown>): Record<string, u
   if (typeof values.out === 'string') overrides.outDir = path.resolve(values.out);
   if (typeof values['base-url'] === 'string') overrides.baseUrl = values['base-url'];
   if (values.drafts === true) overrides.drafts = true;
+  if (values['no-search'] === true) overrides.search = { enabled: false };
   return overrides;
 }
 
@@ -267,4 +286,18 @@ function runClean(args: string[]): number {
     console.log(`Deleted ${cacheDir}`);
   }
   return 0;
+}
+
+function runCheck(args: string[]): number {
+  const { values } = parse(args, { ...COMMON_FLAGS, quiet: { type: 'boolean', short: 'q' } });
+  if (values.help) {
+    console.log(HELP.check);
+    return 0;
+  }
+  return runCheckCommand({
+    root: values.root,
+    configFile: values.config,
+    overrides: overridesFrom(values),
+    quiet: values.quiet,
+  });
 }
