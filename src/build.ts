@@ -31,6 +31,16 @@ export interface BuildOptions {
   extensions?: BuildExtension[];
   /** Called as phases advance, for a progress display. */
   onProgress?: (phase: Phase, done: number, total: number) => void;
+  /** Called once the site is collected, with what the stages made (the dev server keeps it). */
+  onCollected?: (stages: CollectedStages) => void;
+}
+
+/** What load, transform and collect made during one build. */
+export interface CollectedStages {
+  project: Project;
+  content: LoadedContent;
+  inputs: CollectInput[];
+  site: Site;
 }
 
 export type Phase = 'load' | 'transform' | 'collect' | 'render' | 'write';
@@ -93,7 +103,7 @@ export interface BuildResult {
 }
 
 /** Feeds, sitemap and search register here. */
-const BUILT_IN_EXTENSIONS: BuildExtension[] = [
+export const BUILT_IN_EXTENSIONS: BuildExtension[] = [
   feedsExtension(),
   sitemapExtension(),
   searchExtension(),
@@ -249,6 +259,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   diagnostics.push(...site.diagnostics);
   report.built = site.articles.length;
   timings.collect = performance.now() - phaseStart;
+  options.onCollected?.({ project, content, inputs: transformed.inputs, site });
 
   const output = new StagedOutput(project.outDir);
   const extensions = options.extensions ?? BUILT_IN_EXTENSIONS;
