@@ -1,0 +1,134 @@
+/**
+ * Which pages a change touches. Every page of a site gets a fingerprint of what it shows:
+ * for an article page, that article and its two neighbours; for a page of an index, the
+ * index's name, URL and size and the articles on that page. A page must be rendered again
+ * exactly when its fingerprint differs from the one it was last rendered with.
+ *
+ * What every page shows (the navigation, the URLs of categories, authors and tags) is the
+ * site signature: when it changes, every page is stale.
+ */
+import type { Site } from '../collect/site.ts';
+import { SITE_PATHS } from '../collect/urls.ts';
+import type { SiteConfig } from '../config/schema.ts';
+import type { Article, TaxonomyTerm } from '../model.ts';
+
+/** Fingerprint of each page, by site path. */
+export type PageFingerprints = Map<string, string>;
+
+export interface AffectedPages {
+  /** Pages to render: new, or showing something that changed. */
+  stale: string[];
+  /** Pages that no longer exist. */
+  removed: string[];
+}
+
+/** An article as pages show it: its file's content at its URL. */
+function articleToken(article: Article | undefined): string {
+  return article ? `${article.id}:${article.contentHash}:${article.path}` : '-';
+}
+
+export function pageFingerprints(site: Site, config: SiteConfig): PageFingerprints {
+  const fingerprints: PageFingerprints = new Map();
+  const { articles } = site;
+  for (let i = 0; i < articles.length; i++) {
+    fingerprints.set(
+      articles[i]!.path,
+      `article|${articleToken(articles[i])}|${articleToken(articles[i - 1])}|${articleToken(articles[i + 1])}`,
+    );
+  }
+  const paginated = (firstPath: string, list: Article[], signature: string) => {
+    const total = Math.max(1, Math.ceil(list.length / config.pageSize));
+    for (let number = 1; number <= total; number++) {
+      const tokens = [];
+      const end = Math.min(list.length, number * config.pageSize);
+      for (let i = (number - 1) * config.pageSize; i < end; i++) tokens.push(articleToken(list[i]));
+      fingerprints.set(
+        SITE_PATHS.page(firstPath, number),
+        `${signature}|${number}/${total}|${tokens.join(',')}`,
+      );
+    }
+  };
+
+  // The home page's side column counts the top categories' articles.
+  const topCounts = site.categoryRoots
+    .slice(0, 8)
+    .map((node) => node.articles.length)
+    .join(',');
+  paginated(SITE_PATHS.home, articles, `home|${topCounts}`);
+  for (const node of site.categories) {
+    const children = node.children.map((child) => termSignature(child)).join(';');
+    paginated(
+      node.path,
+      node.articles,
+      `category|${node.trail.join('/')}|${termSignature(node)}|${children}`,
+    );
+  }
+  for (const term of site.authors) {
+    const profiles = term.articles
+      .map((article) => article.authors.find((author) => author.name === term.name)?.url ?? '')
+      .find((url) => /^https?:\/\//i.test(url));
+    paginated(term.path, term.articles, `author|${termSignature(term)}|${profiles ?? ''}`);
+  }
+  for (const term of site.tags) paginated(term.path, term.articles, `tag|${termSignature(term)}`);
+  for (const year of site.archives) {
+    paginated(year.path, year.articles, `year|${year.year}|${year.articles.length}`);
+    for (const month of year.months)
+      paginated(month.path, month.articles, `month|${month.path}|${month.articles.length}`);
+  }
+
+  fingerprints.set(
+    SITE_PATHS.categories,
+    `categories|${site.categories.map((node) => `${node.trail.join('/')}=${termSignature(node)}`).join(';')}`,
+  );
+  fingerprints.set(SITE_PATHS.authors, `authors|${site.authors.map(termSignature).join(';')}`);
+  fingerprints.set(SITE_PATHS.tags, `tags|${site.tags.map(termSignature).join(';')}`);
+  fingerprints.set(
+    SITE_PATHS.archives,
+    `archives|${site.archives
+      .map(
+        (year) =>
+          `${year.path}:${year.articles.length}:${year.months.map((month) => `${month.path}:${month.articles.length}`).join(',')}`,
+      )
+      .join(';')}`,
+  );
+  if (config.search.enabled) fingerprints.set(SITE_PATHS.search, 'search');
+  fingerprints.set(SITE_PATHS.notFound, '404');
+  return fingerprints;
+}
+
+function termSignature(term: TaxonomyTerm): string {
+  return `${term.name}@${term.path}#${term.articles.length}`;
+}
+
+/**
+ * What every page shows: the navigation and the URL of every category, author and tag
+ * (article cards link to them). A change here makes every page stale.
+ */
+export function siteSignature(site: Site): string {
+  const nav = site.categoryRoots
+    .slice(0, 8)
+    .map((node) => `${node.name}@${node.path}`)
+    .join(';');
+  const terms = [
+    ...site.categories.map((node) => `c:${node.trail.join('/')}@${node.path}`),
+    ...site.authors.map((term) => `a:${term.name}@${term.path}`),
+    ...site.tags.map((term) => `t:${term.name}@${term.path}`),
+  ].sort();
+  return `${nav}|${terms.join(';')}`;
+}
+
+/** Pages whose fingerprint differs from the one they were rendered with, and pages gone. */
+export function affectedPages(
+  rendered: ReadonlyMap<string, string>,
+  current: PageFingerprints,
+): AffectedPages {
+  const stale: string[] = [];
+  for (const [sitePath, fingerprint] of current) {
+    if (rendered.get(sitePath) !== fingerprint) stale.push(sitePath);
+  }
+  const removed: string[] = [];
+  for (const sitePath of rendered.keys()) {
+    if (!current.has(sitePath)) removed.push(sitePath);
+  }
+  return { stale, removed };
+}

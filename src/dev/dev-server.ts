@@ -1,0 +1,400 @@
+/**
+ * `gazette dev`: a full build, then a server over the output folder and a watcher whose
+ * changes go through the same stages, for only what changed:
+ *
+ *   chokidar ─▶ batch ─▶ content: load + transform those files, patch or re-collect the site
+ *                        templates: a fresh environment, every page stale, no re-transform
+ *                        public: copy that file          config: a full build
+ *            ─▶ pages whose fingerprint moved: open ones first ─▶ reload event ─▶ the rest
+ */
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import {
+  BUILT_IN_EXTENSIONS,
+  type BuildExtension,
+  type BuildOptions,
+  type BuildResult,
+  build,
+  type CollectedStages,
+  type Project,
+} from '../build.ts';
+import { CONFIG_FILE_NAMES } from '../config/load.ts';
+import type { Diagnostic } from '../model.ts';
+import { DEFAULT_TEMPLATES_DIR } from '../render/environment.ts';
+import type { StagedOutput } from '../write/output.ts';
+import { LiveOutput } from './live-output.ts';
+import { PageScheduler, type RenderPass } from './page-scheduler.ts';
+import { type DevHttpServer, startHttpServer } from './server.ts';
+import { applyContentChanges, type SiteState, stateFromBuild } from './site-state.ts';
+import { type ProjectWatcher, watchProject } from './watch.ts';
+
+export interface DevOptions
+  extends Pick<BuildOptions, 'root' | 'configFile' | 'overrides' | 'strict'> {
+  /** Port to serve on; the next free one is taken when it is busy. 0 picks any. */
+  port?: number;
+  host?: string;
+  /** Extensions of full builds (feeds, sitemap, search by default). */
+  extensions?: BuildExtension[];
+  /** Quiet time after a file event before rebuilding. */
+  debounceMs?: number;
+  /**
+   * A change touching at most this many pages renders them all before the reload message;
+   * past it, the pages open in a browser go first and the rest follow in the background.
+   */
+  syncPageLimit?: number;
+  /** Called after each full build (the CLI prints its summary). */
+  onBuild?: (result: BuildResult) => void;
+  /** Called after each incremental rebuild. */
+  onRebuild?: (rebuild: RebuildSummary) => void;
+  /** Called when a rebuild fails outright (the server keeps running). */
+  onError?: (error: Error) => void;
+}
+
+export interface RebuildSummary {
+  files: string[];
+  kinds: ChangeKind[];
+  written: number;
+  removed: number;
+  /** Pages left for the background. */
+  pending: number;
+  ms: number;
+}
+
+export type ChangeKind = 'content' | 'templates' | 'public' | 'config';
+
+export interface DevServer {
+  url: string;
+  port: number;
+  readonly project: Project;
+  /** Resolves once every change seen so far is built and no page waits to be rendered. */
+  settled: () => Promise<void>;
+  close: () => Promise<void>;
+}
+
+interface FullBuild {
+  result: BuildResult;
+  stages: CollectedStages;
+  output: StagedOutput;
+}
+
+export async function startDev(options: DevOptions = {}): Promise<DevServer> {
+  const extensions = options.extensions ?? BUILT_IN_EXTENSIONS;
+  const buildId = `${process.pid}-${Date.now()}`;
+  const first = await fullBuild();
+  let project = first.stages.project;
+  let state: SiteState = stateFromBuild(first.stages, failedFiles(first.result));
+  let output = new LiveOutput(project.outDir);
+  let scheduler = new PageScheduler(project, output, extensions, first.output);
+  scheduler.setSite(state.site, { onDisk: first.result.ok });
+  if (!first.result.ok) scheduler.renderNow(scheduler.samplePages());
+  let configError: Diagnostic | undefined;
+  let lastErrors = '';
+
+  const currentErrors = (): Diagnostic[] => [
+    ...(configError ? [configError] : []),
+    ...[...state.contentErrors.values()].flat(),
+    ...scheduler.errors(),
+  ];
+
+  const server: DevHttpServer = await startHttpServer({
+    urls: scheduler.urls,
+    fileFor: (sitePath) => output.fileFor(sitePath),
+    beforeServe: (sitePath) => {
+      if (!scheduler.isStale(sitePath)) return;
+      scheduler.renderNow([sitePath]);
+      announceErrors();
+    },
+    hello: () => ({ buildId, errors: currentErrors() }),
+    port: options.port ?? 4000,
+    host: options.host ?? '127.0.0.1',
+  });
+
+  const announceErrors = () => {
+    const errors = currentErrors();
+    const key = JSON.stringify(errors);
+    if (key === lastErrors) return;
+    lastErrors = key;
+    server.broadcast('errors', { errors });
+  };
+  lastErrors = JSON.stringify(currentErrors());
+
+  // ── Watching ─────────────────────────────────────────────────────────────────────────
+  let watcher: ProjectWatcher = startWatcher(project);
+  await watcher.ready;
+
+  function startWatcher(watched: Project): ProjectWatcher {
+    const configFiles = watched.configFile
+      ? [watched.configFile]
+      : CONFIG_FILE_NAMES.map((name) => path.join(watched.root, name));
+    return watchProject({
+      paths: [
+        watched.contentDir,
+        watched.templatesDir,
+        watched.publicDir,
+        DEFAULT_TEMPLATES_DIR,
+        ...configFiles,
+      ],
+      ignoredFolders: [watched.outDir, watched.cacheDir],
+      ...(options.debounceMs !== undefined ? { debounceMs: options.debounceMs } : {}),
+      onBatch: enqueue,
+      onError: (error) => options.onError?.(error),
+    });
+  }
+
+  function kindOf(file: string): ChangeKind | undefined {
+    const inside = (folder: string) => file === folder || file.startsWith(folder + path.sep);
+    if (
+      file === project.configFile ||
+      (!project.configFile &&
+        path.dirname(file) === project.root &&
+        CONFIG_FILE_NAMES.includes(path.basename(file)))
+    )
+      return 'config';
+    if (inside(project.contentDir)) return 'content';
+    if (inside(project.templatesDir) || inside(path.resolve(DEFAULT_TEMPLATES_DIR)))
+      return 'templates';
+    if (inside(project.publicDir)) return 'public';
+    return undefined;
+  }
+
+  // ── Rebuilding, one batch at a time ──────────────────────────────────────────────────
+  const queue = new Set<string>();
+  let working: Promise<void> | undefined;
+  let closed = false;
+
+  function enqueue(files: string[]): void {
+    if (closed) return;
+    for (const file of files) queue.add(file);
+    if (!working) {
+      working = drain().finally(() => {
+        working = undefined;
+        scheduleBackground();
+      });
+    }
+  }
+
+  async function drain(): Promise<void> {
+    while (queue.size > 0 && !closed) {
+      const files = [...queue];
+      queue.clear();
+      try {
+        await rebuild(files);
+      } catch (error) {
+        options.onError?.(error as Error);
+      }
+    }
+  }
+
+  async function rebuild(files: string[]): Promise<void> {
+    const started = performance.now();
+    const byKind = new Map<ChangeKind, string[]>();
+    for (const file of files) {
+      const kind = kindOf(file);
+      if (kind) byKind.set(kind, [...(byKind.get(kind) ?? []), file]);
+    }
+    if (byKind.size === 0) return;
+    if (byKind.has('config')) {
+      await rebuildAll();
+      options.onRebuild?.({
+        files,
+        kinds: ['config'],
+        written: 0,
+        removed: 0,
+        pending: scheduler.staleCount,
+        ms: performance.now() - started,
+      });
+      return;
+    }
+
+    let removed: string[] = [];
+    const content = byKind.get('content');
+    if (content) {
+      const update = await applyContentChanges(state, content);
+      state = update.state;
+      if (update.siteChanged) {
+        removed = scheduler.setSite(state.site, { samePlacement: !update.recollected }).removed;
+      }
+    }
+    const templates = byKind.has('templates');
+    if (templates) scheduler.templatesChanged();
+
+    const limit = options.syncPageLimit ?? 300;
+    const pass: RenderPass =
+      scheduler.staleCount <= limit
+        ? scheduler.renderNow()
+        : scheduler.renderNow([
+            ...server.viewedPages(),
+            ...(templates ? scheduler.samplePages() : []),
+          ]);
+
+    const stylesheets: string[] = [];
+    let otherStatic = false;
+    for (const file of byKind.get('public') ?? []) {
+      const sitePath = `/${path.relative(project.publicDir, file).split(path.sep).join('/')}`;
+      if (scheduler.hasPage(sitePath)) continue;
+      const copied = isFile(file)
+        ? output.write(sitePath, readFileSync(file))
+        : output.remove(sitePath);
+      if (!copied) continue;
+      if (sitePath.endsWith('.css')) stylesheets.push(scheduler.urls.href(sitePath));
+      else otherStatic = true;
+    }
+
+    announceErrors();
+    const changedPages = [...pass.written, ...removed];
+    if (otherStatic || changedPages.length > 2000) server.broadcast('reload', { paths: null });
+    else if (changedPages.length > 0) {
+      server.broadcast('reload', {
+        paths: changedPages.map((sitePath) => scheduler.urls.href(sitePath)),
+      });
+    }
+    if (stylesheets.length > 0) server.broadcast('css', { paths: stylesheets });
+    options.onRebuild?.({
+      files,
+      kinds: [...byKind.keys()],
+      written: pass.written.length,
+      removed: removed.length,
+      pending: scheduler.staleCount,
+      ms: performance.now() - started,
+    });
+  }
+
+  /** The config changed: everything is built again, as `build` would. */
+  async function rebuildAll(): Promise<void> {
+    output.flushManifest();
+    let next: FullBuild;
+    try {
+      next = await fullBuild();
+    } catch (error) {
+      configError = {
+        severity: 'error',
+        file: path.basename(project.configFile ?? 'gazette.config.yml'),
+        message: (error as Error).message,
+      };
+      announceErrors();
+      return;
+    }
+    configError = undefined;
+    const previous = project;
+    project = next.stages.project;
+    state = stateFromBuild(next.stages, failedFiles(next.result));
+    output = new LiveOutput(project.outDir);
+    scheduler = new PageScheduler(project, output, extensions, next.output);
+    scheduler.setSite(state.site, { onDisk: next.result.ok });
+    if (!next.result.ok) scheduler.renderNow(scheduler.samplePages());
+    const folders = (watched: Project) =>
+      JSON.stringify([watched.contentDir, watched.templatesDir, watched.publicDir, watched.outDir]);
+    if (folders(previous) !== folders(project) || previous.configFile !== project.configFile) {
+      await watcher.close();
+      watcher = startWatcher(project);
+      await watcher.ready;
+    }
+    announceErrors();
+    server.broadcast('reload', { paths: null });
+  }
+
+  async function fullBuild(): Promise<FullBuild> {
+    let stages: CollectedStages | undefined;
+    let staged: StagedOutput | undefined;
+    const capture: BuildExtension = {
+      name: 'dev-server',
+      finish(context) {
+        staged = context.output;
+        return undefined;
+      },
+    };
+    const result = await build({
+      ...(options.root !== undefined ? { root: options.root } : {}),
+      ...(options.configFile !== undefined ? { configFile: options.configFile } : {}),
+      ...(options.overrides !== undefined ? { overrides: options.overrides } : {}),
+      ...(options.strict !== undefined ? { strict: options.strict } : {}),
+      extensions: [...extensions, capture],
+      onCollected: (collected) => {
+        // Bodies may be read lazily from a build cache that closes when the build ends; the
+        // dev server keeps them, so they are read now, while it is open.
+        for (const input of collected.inputs) keepValue(input.body, 'html');
+        for (const article of collected.site.articles) keepValue(article, 'html');
+        stages = collected;
+      },
+    });
+    options.onBuild?.(result);
+    if (!stages || !staged) throw new Error('the build stopped before the site was collected');
+    return { result, stages, output: staged };
+  }
+
+  // ── Background rendering of pages nobody is looking at yet ────────────────────────────
+  let background: NodeJS.Immediate | undefined;
+  let manifestTimer: NodeJS.Timeout | undefined;
+  function scheduleBackground(): void {
+    if (background || closed) return;
+    background = setImmediate(() => {
+      background = undefined;
+      if (working || closed) return;
+      if (scheduler.staleCount > 0) {
+        const pass = scheduler.renderSome(25);
+        if (pass.failed.length > 0) announceErrors();
+        scheduleBackground();
+        return;
+      }
+      // The manifest is tidied once things are quiet, off the path of a reload.
+      if (manifestTimer) clearTimeout(manifestTimer);
+      manifestTimer = setTimeout(() => output.flushManifest(), 300);
+    });
+  }
+
+  return {
+    url: server.url,
+    port: server.port,
+    get project() {
+      return project;
+    },
+    async settled() {
+      for (;;) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        if (!working && queue.size === 0 && scheduler.staleCount === 0) return;
+      }
+    },
+    async close() {
+      closed = true;
+      if (background) clearImmediate(background);
+      if (manifestTimer) clearTimeout(manifestTimer);
+      await watcher.close();
+      await working;
+      output.flushManifest();
+      await server.close();
+    },
+  };
+}
+
+/** Content files that did not load in a full build, with their errors. */
+function failedFiles(result: BuildResult): Map<string, Diagnostic[]> {
+  const failed = new Map<string, Diagnostic[]>();
+  for (const failure of result.report.failed) {
+    if (failure.reason.startsWith('template error')) continue;
+    failed.set(
+      failure.file,
+      result.diagnostics.filter(
+        (diagnostic) => diagnostic.file === failure.file && diagnostic.severity === 'error',
+      ),
+    );
+  }
+  return failed;
+}
+
+/** Replaces a getter by the value it gives now. */
+function keepValue<T extends object>(target: T, key: keyof T): void {
+  Object.defineProperty(target, key, {
+    value: target[key],
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
+}
+
+function isFile(file: string): boolean {
+  try {
+    return statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}

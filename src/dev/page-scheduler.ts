@@ -1,0 +1,212 @@
+import type nunjucks from 'nunjucks';
+import type { BuildExtension, ExtensionContext, Project } from '../build.ts';
+import type { Site } from '../collect/site.ts';
+import { UrlBuilder } from '../collect/urls.ts';
+import type { Diagnostic } from '../model.ts';
+import { createTemplateEnvironment } from '../render/environment.ts';
+import { type PageSpec, planPages } from '../render/pages.ts';
+import { createPageRenderer, type RenderResult } from '../render/render.ts';
+import { ViewFactory } from '../render/views.ts';
+import type { StagedOutput } from '../write/output.ts';
+import {
+  affectedPages,
+  type PageFingerprints,
+  pageFingerprints,
+  siteSignature,
+} from './affected.ts';
+import type { LiveOutput } from './live-output.ts';
+
+export interface RenderPass {
+  /** Site paths written. */
+  written: string[];
+  /** Site paths that failed to render (their previous file stays). */
+  failed: string[];
+}
+
+export interface SiteUpdate {
+  /** Site paths whose page must be rendered again. */
+  stale: number;
+  /** Site paths whose page was deleted. */
+  removed: string[];
+}
+
+/**
+ * Keeps the output folder in step with the site, page by page. It knows the fingerprint each
+ * page on disk was rendered from; after a change it renders only pages whose fingerprint
+ * moved, the most wanted first (`renderNow`), the rest a slice at a time (`renderSome`), so
+ * that the pages open in a browser are fresh before the rest of a large site is.
+ */
+export class PageScheduler {
+  readonly urls: UrlBuilder;
+  private templates: { env: nunjucks.Environment; searchPaths: string[] };
+  private site!: Site;
+  private views!: ViewFactory;
+  private context!: ExtensionContext;
+  private render!: (spec: PageSpec) => RenderResult;
+  private specs = new Map<string, PageSpec>();
+  private fingerprints: PageFingerprints = new Map();
+  private signature = '';
+  /** Fingerprint of each page as it is on disk. */
+  private readonly rendered = new Map<string, string>();
+  private readonly stale = new Set<string>();
+  /** Template problems, by the page that showed them. */
+  readonly pageErrors = new Map<string, Diagnostic>();
+  private readonly buildDate = new Date();
+
+  constructor(
+    private readonly project: Project,
+    private readonly output: LiveOutput,
+    private readonly extensions: BuildExtension[],
+    /** The output of the last full build, for extension contexts (extensions only read it). */
+    private readonly buildOutput: StagedOutput,
+  ) {
+    this.urls = new UrlBuilder(project.config.baseUrl);
+    this.templates = this.createTemplates();
+  }
+
+  /**
+   * Takes a new or patched site. `onDisk` says the output folder holds this very site (after
+   * a full build). `samePlacement` says no article moved, so card views can be kept.
+   */
+  setSite(site: Site, options: { onDisk?: boolean; samePlacement?: boolean } = {}): SiteUpdate {
+    const recollected = site !== this.site || !options.samePlacement;
+    this.site = site;
+    if (recollected || !this.views) {
+      this.views = new ViewFactory(site, this.project.config, this.urls);
+      this.context = {
+        site,
+        config: this.project.config,
+        urls: this.urls,
+        views: this.views,
+        output: this.buildOutput,
+        root: this.project.root,
+      };
+    }
+    this.render = this.createRender();
+    this.specs = new Map();
+    for (const spec of planPages(site, this.project.config, this.views, this.urls))
+      this.specs.set(spec.sitePath, spec);
+    this.fingerprints = pageFingerprints(site, this.project.config);
+    const signature = siteSignature(site);
+    if (options.onDisk) {
+      this.rendered.clear();
+      for (const [sitePath, fingerprint] of this.fingerprints)
+        this.rendered.set(sitePath, fingerprint);
+    } else if (signature !== this.signature) {
+      this.rendered.clear();
+    }
+    this.signature = signature;
+
+    const { stale, removed } = affectedPages(this.rendered, this.fingerprints);
+    this.stale.clear();
+    for (const sitePath of stale) this.stale.add(sitePath);
+    // A page kind the fingerprints do not know is rendered every time, to be safe.
+    for (const sitePath of this.specs.keys())
+      if (!this.fingerprints.has(sitePath) && !options.onDisk) this.stale.add(sitePath);
+    for (const sitePath of removed) {
+      this.output.remove(sitePath);
+      this.rendered.delete(sitePath);
+      this.pageErrors.delete(sitePath);
+    }
+    return { stale: this.stale.size, removed };
+  }
+
+  /** Templates changed: a fresh environment, and every page is stale. */
+  templatesChanged(): void {
+    this.templates = this.createTemplates();
+    this.render = this.createRender();
+    this.rendered.clear();
+    this.pageErrors.clear();
+    for (const sitePath of this.specs.keys()) this.stale.add(sitePath);
+  }
+
+  get staleCount(): number {
+    return this.stale.size;
+  }
+
+  isStale(sitePath: string): boolean {
+    return this.stale.has(sitePath);
+  }
+
+  hasPage(sitePath: string): boolean {
+    return this.specs.has(sitePath);
+  }
+
+  /** One page of each template, so a broken template shows up before its pages are reached. */
+  samplePages(): string[] {
+    const byTemplate = new Map<string, string>();
+    for (const spec of this.specs.values())
+      if (!byTemplate.has(spec.template)) byTemplate.set(spec.template, spec.sitePath);
+    return [...byTemplate.values()];
+  }
+
+  /** Renders the given pages now, if stale; with no argument, every stale page. */
+  renderNow(sitePaths: Iterable<string> = [...this.stale]): RenderPass {
+    const pass: RenderPass = { written: [], failed: [] };
+    for (const sitePath of sitePaths) this.renderPage(sitePath, pass);
+    return pass;
+  }
+
+  /** Renders stale pages for about `budgetMs`; the pass says what was done. */
+  renderSome(budgetMs: number): RenderPass {
+    const pass: RenderPass = { written: [], failed: [] };
+    const until = performance.now() + budgetMs;
+    for (const sitePath of this.stale) {
+      this.renderPage(sitePath, pass);
+      if (performance.now() >= until) break;
+    }
+    return pass;
+  }
+
+  /** Every distinct template problem, for the error overlay. */
+  errors(): Diagnostic[] {
+    const unique = new Map<string, Diagnostic>();
+    for (const diagnostic of this.pageErrors.values()) {
+      unique.set(`${diagnostic.file}:${diagnostic.line}:${diagnostic.message}`, diagnostic);
+    }
+    return [...unique.values()];
+  }
+
+  private renderPage(sitePath: string, pass: RenderPass): void {
+    if (!this.stale.has(sitePath)) return;
+    this.stale.delete(sitePath);
+    const spec = this.specs.get(sitePath);
+    if (!spec) return;
+    const result = this.render(spec);
+    this.rendered.set(sitePath, this.fingerprints.get(sitePath) ?? '');
+    if (!result.ok) {
+      this.pageErrors.set(sitePath, {
+        severity: 'error',
+        file: result.file,
+        ...(result.line ? { line: result.line } : {}),
+        message: result.message,
+      });
+      pass.failed.push(sitePath);
+      return;
+    }
+    this.pageErrors.delete(sitePath);
+    if (this.output.write(sitePath, result.html)) pass.written.push(sitePath);
+  }
+
+  private createTemplates() {
+    return createTemplateEnvironment({
+      config: this.project.config,
+      urls: this.urls,
+      userTemplatesDir: this.project.templatesDir,
+    });
+  }
+
+  private createRender(): (spec: PageSpec) => RenderResult {
+    const context = this.context;
+    return createPageRenderer({
+      env: this.templates.env,
+      searchPaths: this.templates.searchPaths,
+      site: this.site,
+      config: this.project.config,
+      urls: this.urls,
+      buildDate: this.buildDate,
+      feedsFor: (spec) =>
+        this.extensions.flatMap((extension) => extension.feedsFor?.(spec, context) ?? []),
+    });
+  }
+}

@@ -1,0 +1,240 @@
+/**
+ * What the dev server knows between rebuilds: every content file's last good load, every
+ * body's transform, and the collected site. A change to a few files re-runs load and
+ * transform for those files alone; collect is patched in place when the change cannot move
+ * the article (same date, categories, tags, authors, URL), and re-run over the kept inputs
+ * otherwise.
+ */
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import { type CollectedStages, type Project, transformArticles } from '../build.ts';
+import { separateDuplicates } from '../collect/duplicates.ts';
+import { type CollectInput, collectSite, type Site } from '../collect/site.ts';
+import { loadArticle } from '../load/article.ts';
+import { isArticleName } from '../load/discover.ts';
+import type { Article, Diagnostic, LoadedArticle } from '../model.ts';
+
+export interface SiteState {
+  project: Project;
+  /** Last good load of every content file, by relative path (drafts and duplicates too). */
+  loaded: Map<string, LoadedArticle>;
+  /** Transformed bodies by relative path, valid while the content hash matches. */
+  inputs: Map<string, CollectInput>;
+  /** Problems of files whose last save did not load; their last good version stays built. */
+  contentErrors: Map<string, Diagnostic[]>;
+  site: Site;
+}
+
+export interface ContentUpdate {
+  state: SiteState;
+  /** True when anything built changed. */
+  siteChanged: boolean;
+  /** True when the site was collected anew (articles added, removed or moved). */
+  recollected: boolean;
+  /** Relative paths of content files that were re-read. */
+  reloaded: string[];
+  diagnostics: Diagnostic[];
+}
+
+/** The state after a full build, from what its stages made. */
+export function stateFromBuild(
+  stages: CollectedStages,
+  failed: Map<string, Diagnostic[]>,
+): SiteState {
+  const loaded = new Map<string, LoadedArticle>();
+  const inputs = new Map<string, CollectInput>();
+  for (const input of stages.inputs) {
+    loaded.set(input.loaded.relativePath, input.loaded);
+    inputs.set(input.loaded.relativePath, input);
+  }
+  // Drafts and duplicates are not built, but an edit can make them buildable: keep them.
+  const skipped = [
+    ...stages.content.report.drafts,
+    ...stages.content.report.duplicates.map((duplicate) => duplicate.file),
+  ];
+  for (const relativePath of skipped) {
+    const outcome = loadArticle(
+      { absolutePath: path.join(stages.project.contentDir, relativePath), relativePath },
+      stages.project.config,
+    );
+    if (outcome.article) loaded.set(relativePath, outcome.article);
+  }
+  return { project: stages.project, loaded, inputs, contentErrors: failed, site: stages.site };
+}
+
+/** Content-folder-relative path with forward slashes, or undefined outside the folder. */
+export function contentPath(project: Project, absolutePath: string): string | undefined {
+  const relative = path.relative(project.contentDir, absolutePath);
+  if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) return undefined;
+  return relative.split(path.sep).join('/');
+}
+
+/**
+ * Re-reads the given content files (absolute paths; missing ones are deletions) and brings
+ * the site up to date. The state passed in is updated and returned.
+ */
+export async function applyContentChanges(
+  state: SiteState,
+  files: Iterable<string>,
+): Promise<ContentUpdate> {
+  const { project } = state;
+  const { config } = project;
+  const diagnostics: Diagnostic[] = [];
+  const reloaded: string[] = [];
+  const previous = new Map<string, LoadedArticle | undefined>();
+  for (const absolutePath of expandRemovedFolders(state, files)) {
+    const relativePath = contentPath(project, absolutePath);
+    if (!relativePath || !isArticleName(relativePath)) continue;
+    if (!previous.has(relativePath)) previous.set(relativePath, state.loaded.get(relativePath));
+    reloaded.push(relativePath);
+    if (!isFile(absolutePath)) {
+      state.loaded.delete(relativePath);
+      state.inputs.delete(relativePath);
+      state.contentErrors.delete(relativePath);
+      continue;
+    }
+    const outcome = loadArticle({ absolutePath, relativePath }, config);
+    diagnostics.push(...outcome.diagnostics);
+    if (outcome.article) {
+      state.loaded.set(relativePath, outcome.article);
+      state.contentErrors.delete(relativePath);
+    } else {
+      state.contentErrors.set(
+        relativePath,
+        outcome.diagnostics.filter((diagnostic) => diagnostic.severity === 'error'),
+      );
+    }
+  }
+
+  const changed = [...previous].filter(
+    ([relativePath, before]) => state.loaded.get(relativePath) !== before,
+  );
+  if (changed.length === 0)
+    return { state, siteChanged: false, recollected: false, reloaded, diagnostics };
+
+  const inPlace = changed.every(([relativePath, before]) =>
+    canPatchInPlace(state, before, state.loaded.get(relativePath)),
+  );
+  if (inPlace) {
+    const articles = changed.map(([relativePath]) => state.loaded.get(relativePath)!);
+    const transformed = await transformArticles(articles, config);
+    diagnostics.push(...transformed.diagnostics);
+    for (const input of transformed.inputs) {
+      state.inputs.set(input.loaded.relativePath, input);
+      patchArticle(state.site, input, config);
+    }
+    return { state, siteChanged: true, recollected: false, reloaded, diagnostics };
+  }
+
+  const built = [...state.loaded.values()].filter((article) => !article.draft || config.drafts);
+  const { unique } = separateDuplicates(built);
+  const stale = unique.filter(
+    (article) => state.inputs.get(article.relativePath)?.loaded !== article,
+  );
+  const transformed = await transformArticles(stale, config);
+  diagnostics.push(...transformed.diagnostics);
+  for (const input of transformed.inputs) state.inputs.set(input.loaded.relativePath, input);
+  const site = collectSite(
+    unique.map((article) => state.inputs.get(article.relativePath)!),
+    config,
+  );
+  diagnostics.push(...site.diagnostics);
+  state.site = site;
+  return { state, siteChanged: true, recollected: true, reloaded, diagnostics };
+}
+
+/**
+ * True when the new version of a built article sits exactly where the old one did: same
+ * date, URL and taxonomies, and no duplicate or draft status gained or lost.
+ */
+function canPatchInPlace(
+  state: SiteState,
+  before: LoadedArticle | undefined,
+  after: LoadedArticle | undefined,
+): boolean {
+  if (!before || !after) return false;
+  if (state.inputs.get(before.relativePath)?.loaded !== before) return false;
+  if (!state.site.articles.some((article) => article.relativePath === before.relativePath))
+    return false;
+  if (placementKey(before) !== placementKey(after)) return false;
+  if (before.title !== after.title) {
+    // Title and date are a duplicate key: another file with either title must not exist.
+    for (const other of state.loaded.values()) {
+      if (other === after || other.date.getTime() !== after.date.getTime()) continue;
+      if (other.title === before.title || other.title === after.title) return false;
+    }
+  }
+  return true;
+}
+
+/** Everything that decides where an article is listed and under which URL. */
+function placementKey(article: LoadedArticle): string {
+  return JSON.stringify([
+    article.date.getTime(),
+    article.categories,
+    article.tags,
+    article.authors.map((author) => author.name),
+    article.slug,
+    article.permalink ?? null,
+    article.draft,
+    article.sourceUrl ?? null,
+  ]);
+}
+
+/**
+ * Replaces an article in every list of the site by its new version, keeping its URL. The
+ * article object is made by the collect stage itself, from this one input.
+ */
+function patchArticle(site: Site, input: CollectInput, config: Project['config']): void {
+  const old = site.articles.find((article) => article.relativePath === input.loaded.relativePath);
+  if (!old) return;
+  const fresh: Article = { ...collectSite([input], config).articles[0]!, path: old.path };
+  const replace = (list: Article[]) => {
+    const index = list.indexOf(old);
+    if (index >= 0) list[index] = fresh;
+  };
+  replace(site.articles);
+  for (const node of site.categories) replace(node.articles);
+  for (const term of site.authors) replace(term.articles);
+  for (const term of site.tags) replace(term.articles);
+  for (const year of site.archives) {
+    replace(year.articles);
+    for (const month of year.months) replace(month.articles);
+  }
+}
+
+/** A deleted folder is reported once, not file by file: it stands for the articles in it. */
+function expandRemovedFolders(state: SiteState, files: Iterable<string>): string[] {
+  const expanded: string[] = [];
+  for (const absolutePath of files) {
+    const relativePath = contentPath(state.project, absolutePath);
+    if (relativePath && !isArticleName(relativePath) && !exists(absolutePath)) {
+      for (const known of state.loaded.keys())
+        if (known.startsWith(`${relativePath}/`))
+          expanded.push(path.join(state.project.contentDir, known));
+      for (const known of state.contentErrors.keys())
+        if (known.startsWith(`${relativePath}/`))
+          expanded.push(path.join(state.project.contentDir, known));
+    } else {
+      expanded.push(absolutePath);
+    }
+  }
+  return expanded;
+}
+
+function exists(file: string): boolean {
+  try {
+    statSync(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function isFile(file: string): boolean {
+  try {
+    return statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
