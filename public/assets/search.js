@@ -1,41 +1,48 @@
 // Gazette search page: mounts Pagefind's default UI into #search. Loaded after
 // pagefind-ui.js (both deferred), from a file because the CSP allows no inline script.
 
-const mount = document.getElementById('search');
-const query = new URLSearchParams(window.location.search).get('q') ?? '';
+// A block of its own: classic scripts share one global scope with the theme's gazette.js.
+{
+  const mount = document.getElementById('search');
+  const query = new URLSearchParams(window.location.search).get('q') ?? '';
 
-// Pagefind shows extra metadata as "Key: value"; the date's key in the page's language.
-const DATE_LABELS = { zh: '日期', ja: '日付', ko: '날짜', en: 'Date' };
-const language = (document.documentElement.lang || 'en').toLowerCase().split('-')[0];
-const dateLabel = DATE_LABELS[language] ?? 'date';
+  // Pagefind shows extra metadata as "Key: value"; the date's key in the page's language.
+  const DATE_LABELS = { zh: '日期', ja: '日付', ko: '날짜', en: 'Date' };
+  const language = (document.documentElement.lang || 'en').toLowerCase().split('-')[0];
+  const dateLabel = DATE_LABELS[language] ?? 'date';
 
-if (mount && typeof window.PagefindUI === 'function') {
-  const ui = new window.PagefindUI({
-    element: '#search',
-    showImages: true,
-    showSubResults: false,
-    excerptLength: 40,
-    autofocus: query === '',
-    processResult(result) {
-      if (result.meta?.date && dateLabel !== 'date') {
-        result.meta[dateLabel] = result.meta.date;
-        delete result.meta.date;
-      }
-      return result;
-    },
-  });
-  // Pagefind brings its own search box; the plain form stays for visitors without JavaScript.
-  const form = document.querySelector('.search-form');
-  if (form instanceof HTMLElement) form.hidden = true;
-  if (query) ui.triggerSearch(query);
+  if (mount && typeof window.PagefindUI === 'function') {
+    const ui = new window.PagefindUI({
+      element: '#search',
+      showImages: true,
+      showSubResults: false,
+      excerptLength: 40,
+      autofocus: query === '',
+      processResult(result) {
+        if (result.meta?.date && dateLabel !== 'date') {
+          result.meta[dateLabel] = result.meta.date;
+          delete result.meta.date;
+        }
+        return result;
+      },
+    });
+    // Pagefind brings its own search box; the plain form stays for visitors without JavaScript.
+    const form = document.querySelector('.search-form');
+    // (style, not only `hidden`: the theme's stylesheet gives the form a display of its own.)
+    if (form instanceof HTMLElement) {
+      form.hidden = true;
+      form.style.display = 'none';
+    }
+    if (query) ui.triggerSearch(query);
 
-  // Keep ?q= in step with the box, so a search can be bookmarked or shared.
-  mount.addEventListener('input', (event) => {
-    const input = event.target;
-    if (!(input instanceof HTMLInputElement)) return;
-    const url = new URL(window.location.href);
-    if (input.value) url.searchParams.set('q', input.value);
-    else url.searchParams.delete('q');
-    window.history.replaceState(null, '', url);
-  });
+    // Keep ?q= in step with the box, so a search can be bookmarked or shared.
+    mount.addEventListener('input', (event) => {
+      const input = event.target;
+      if (!(input instanceof HTMLInputElement)) return;
+      const url = new URL(window.location.href);
+      if (input.value) url.searchParams.set('q', input.value);
+      else url.searchParams.delete('q');
+      window.history.replaceState(null, '', url);
+    });
+  }
 }

@@ -1,5 +1,6 @@
 import * as pagefind from 'pagefind';
 import type { BuildExtension, ExtensionContext } from '../build.ts';
+import { encodePath } from '../collect/urls.ts';
 import type { Diagnostic } from '../model.ts';
 import { indexLanguage } from './language.ts';
 
@@ -33,6 +34,8 @@ export interface SearchStatistics {
  * Full-text search with Pagefind: each article page is handed over from memory as it is
  * rendered (index pages are not, so lists never crowd out articles), and the bundle (index,
  * WebAssembly, default UI) is written to `/pagefind/` with the rest of the staged site.
+ * Pagefind takes a result's title from the first h1 of `data-pagefind-body`, its picture
+ * from the first image there (the cover), and its date from `data-pagefind-meta="date"`.
  */
 export function searchExtension(
   options: { onStatistics?: (statistics: SearchStatistics) => void } = {},
@@ -75,7 +78,8 @@ export function searchExtension(
       state.pages++;
       state.pending.push(
         state.index
-          .addHTMLFile({ url: context.urls.href(spec.sitePath), content: html })
+          // Relative to the site root: Pagefind's UI puts the base path (where the bundle is) in front.
+          .addHTMLFile({ url: encodePath(spec.sitePath), content: html })
           .then((response) => {
             if (response.errors.length > 0)
               state.errors.push(`${spec.sitePath}: ${response.errors.join('; ')}`);
