@@ -114,9 +114,15 @@ export function checkSite(options: CheckOptions): CheckResult {
 }
 
 function toDiagnostic(file: string, kind: string | undefined, problem: Problem): Diagnostic {
+  // A document that does not parse is named by its file name.
+  const guessed =
+    kind ??
+    { 'feed.xml': 'rss', 'atom.xml': 'atom', 'feed.json': 'json-feed' }[
+      path.posix.basename(file)
+    ] ??
+    (file.startsWith('sitemap') ? 'sitemap' : '');
   const label =
-    { rss: 'RSS', atom: 'Atom', 'json-feed': 'JSON Feed', sitemap: 'sitemap' }[kind ?? ''] ??
-    'feed';
+    { rss: 'RSS', atom: 'Atom', 'json-feed': 'JSON Feed', sitemap: 'sitemap' }[guessed] ?? 'feed';
   return {
     severity: problem.severity,
     file,
