@@ -1,0 +1,29 @@
+/**
+ * What the body plugins know about the article being transformed. Plugin options come from the
+ * config and are fixed when the pipeline is built; this per-article part travels on the vfile.
+ */
+import type { VFile } from 'vfile';
+import type { ImageUrlContext } from './url.ts';
+
+export interface ArticleContext {
+  /** The article title, to recognise a heading that only repeats it. */
+  title: string;
+  /** Scheme-checked URL of the original article. */
+  sourceUrl?: string;
+  /** Base for relative URLs in the body (source URL or `images.sourceBase`), if any. */
+  base?: string;
+  /** How image URLs are resolved for this article. */
+  images: ImageUrlContext;
+}
+
+declare module 'vfile' {
+  interface DataMap {
+    article: ArticleContext;
+  }
+}
+
+const NO_ARTICLE: ArticleContext = { title: '', images: { upgradeHttp: true, rewrite: [] } };
+
+export function articleContext(file: VFile): ArticleContext {
+  return file.data.article ?? NO_ARTICLE;
+}

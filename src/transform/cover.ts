@@ -1,0 +1,73 @@
+/**
+ * The cover of an article: the front-matter cover resolved like a body image (same base, same
+ * rewrite rules, same scheme check), else the first body image; and whether the body already
+ * starts with it, so the page does not show it twice.
+ */
+import type { Element, Root } from 'hast';
+import type { Image } from '../model.ts';
+import { pixelDimension } from './rehype-resolve-image-urls.ts';
+import { type ImageUrlContext, isSafeUrl, resolveImageUrl } from './url.ts';
+import { EXIT, stringProperty, walkTags } from './walk.ts';
+
+/** Covers that are stand-ins, not a picture of the story (random stock photos). */
+export const DEFAULT_PLACEHOLDER_COVERS: readonly RegExp[] = [/^(?:https?:)?\/\/picsum\.photos\//i];
+
+/** The first image of a (sanitized) body, with what is known of it. */
+export function firstBodyImage(tree: Root): Image | undefined {
+  let found: Element | undefined;
+  walkTags(tree, new Set(['img']), (image) => {
+    if (!stringProperty(image, 'src')) return undefined;
+    found = image;
+    return EXIT;
+  });
+  if (!found) return undefined;
+  const image: Image = { src: stringProperty(found, 'src')! };
+  const width = pixelDimension(found.properties.width);
+  const height = pixelDimension(found.properties.height);
+  const alt = stringProperty(found, 'alt')?.trim();
+  if (width) image.width = width;
+  if (height) image.height = height;
+  if (alt) image.alt = alt;
+  return image;
+}
+
+/**
+ * Whether two image URLs show the same picture: scheme aside, and CDN resize suffixes
+ * (`…jpg@s_2,w_820,h_461`, `…jpg!cmspl`) aside.
+ */
+export function sameImage(a: string, b: string): boolean {
+  const key = (url: string) =>
+    url.replace(/^https?:/i, '').replace(/(\.(?:jpe?g|png|gif|webp|avif))[@!][^/?#]*$/i, '$1');
+  return key(a) === key(b);
+}
+
+export interface CoverResult {
+  cover?: Image;
+  coverInBody: boolean;
+  /** Set when the front matter named a cover that cannot be used. */
+  problem?: string;
+}
+
+export function resolveCover(
+  frontMatterCover: string | undefined,
+  firstImage: Image | undefined,
+  context: ImageUrlContext,
+  placeholders: readonly RegExp[] = DEFAULT_PLACEHOLDER_COVERS,
+): CoverResult {
+  const written = frontMatterCover?.trim();
+  if (!written || placeholders.some((pattern) => pattern.test(written))) {
+    return { cover: firstImage, coverInBody: firstImage !== undefined };
+  }
+  const src = isSafeUrl(written) ? resolveImageUrl(written, context) : undefined;
+  if (!src) {
+    return {
+      cover: firstImage,
+      coverInBody: firstImage !== undefined,
+      problem: `cover ${JSON.stringify(written.slice(0, 200))} is not an http(s) image URL; using the first body image instead`,
+    };
+  }
+  if (firstImage && sameImage(src, firstImage.src)) {
+    return { cover: { ...firstImage, src }, coverInBody: true };
+  }
+  return { cover: { src }, coverInBody: false };
+}

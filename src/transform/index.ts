@@ -1,0 +1,229 @@
+/**
+ * The transform stage: a scraped body (HTML or Markdown) becomes sanitized HTML, plus what pages
+ * and indexes need to know of it (excerpt, reading time, cover, source URL).
+ *
+ *   body ─limit nesting─▶ parse (rehype-parse | remark → rehype-raw)
+ *        ─▶ strip source heading ─▶ lazy images ─▶ noscript images ─▶ resolve image URLs
+ *        ─▶ resolve links ─▶ embeds ─▶ alignment class
+ *        ─▶ sanitize (NEWS_SCHEMA)
+ *        ─▶ image loading ─▶ link rel ─▶ embed sandbox ─▶ fragment links ─▶ stringify
+ *
+ * URLs that are still relative after resolution (no source URL to resolve against) are left as
+ * root-relative paths (`/images/x.jpg`): site-local files the render stage prefixes with the
+ * site's base path (see `isLocalPath`).
+ */
+import type { Root } from 'hast';
+import { fromHtml } from 'hast-util-from-html';
+import rehypeParse from 'rehype-parse';
+import rehypeRaw from 'rehype-raw';
+import rehypeSanitize from 'rehype-sanitize';
+import rehypeStringify from 'rehype-stringify';
+import remarkGfm from 'remark-gfm';
+import remarkParse from 'remark-parse';
+import remarkRehype from 'remark-rehype';
+import { unified } from 'unified';
+import { VFile } from 'vfile';
+import type { SiteConfig } from '../config/schema.ts';
+import type { Diagnostic, LoadedArticle, TransformedBody } from '../model.ts';
+import type { ArticleContext } from './context.ts';
+import { firstBodyImage, resolveCover } from './cover.ts';
+import {
+  DEFAULT_MAX_NESTING_DEPTH,
+  limitMarkdownQuoteDepth,
+  limitNestingDepth,
+} from './limit-nesting.ts';
+import { NEWS_SCHEMA } from './news-schema.ts';
+import { rehypeAlignmentClass } from './rehype-alignment-class.ts';
+import { rehypeEmbedSandbox } from './rehype-embed-sandbox.ts';
+import { rehypeEmbeds } from './rehype-embeds.ts';
+import { rehypeFragmentLinks } from './rehype-fragment-links.ts';
+import { rehypeImageLoading } from './rehype-image-loading.ts';
+import { rehypeLazyImages } from './rehype-lazy-images.ts';
+import { rehypeLinkRel } from './rehype-link-rel.ts';
+import { rehypeNoscriptImages } from './rehype-noscript-images.ts';
+import { rehypeResolveImageUrls } from './rehype-resolve-image-urls.ts';
+import { rehypeResolveLinks } from './rehype-resolve-links.ts';
+import { rehypeStripSourceHeading } from './rehype-strip-source-heading.ts';
+import { collapseWhitespace, makeExcerpt, plainText, readingMinutes, textLength } from './text.ts';
+import {
+  articleBase,
+  BUILTIN_IMAGE_REWRITES,
+  cleanUrl,
+  compileRewriteRules,
+  type ImageUrlContext,
+  isSafeUrl,
+  MEDIA_SCHEMES,
+} from './url.ts';
+
+export type { MirrorOptions, MirrorResult } from './mirror-images.ts';
+export { applyImageReplacements, collectRemoteImages, mirrorImages } from './mirror-images.ts';
+export { isLocalPath } from './url.ts';
+
+export type BodyTransformer = (article: LoadedArticle) => {
+  body: TransformedBody;
+  diagnostics: Diagnostic[];
+};
+
+/** Problems with `images.rewrite` (invalid expressions), for the build to report once. */
+export function checkImageRewriteRules(
+  config: SiteConfig,
+  file = 'gazette.config.yml',
+): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  compileRewriteRules(config.images.rewrite, (rule, error) =>
+    diagnostics.push({
+      severity: 'error',
+      file,
+      message: `images.rewrite: ${JSON.stringify(rule.match)} is not a valid regular expression (${error})`,
+    }),
+  );
+  return diagnostics;
+}
+
+/** Scheme-checks a front-matter source URL: absolute http(s) only. */
+export function checkSourceUrl(raw: string | undefined): string | undefined {
+  const cleaned = raw === undefined ? '' : cleanUrl(raw);
+  if (!cleaned || !isSafeUrl(cleaned, MEDIA_SCHEMES) || !/^https?:\/\//i.test(cleaned))
+    return undefined;
+  try {
+    return new URL(cleaned).href;
+  } catch {
+    return undefined;
+  }
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
+}
+
+/** Last resort when a body defeats the pipeline: its text, escaped, one paragraph per block. */
+function plainTextFallback(body: string): string {
+  const text = body
+    .replace(/<(script|style|template|noscript|textarea|title|xmp)\b[\s\S]*?<\/\1\s*>/gi, ' ')
+    .replace(/<[^>]*>?/g, '\n');
+  return text
+    .split(/\n\s*\n+/)
+    .map((paragraph) => collapseWhitespace(paragraph))
+    .filter((paragraph) => paragraph !== '')
+    .map((paragraph) => `<p>${escapeHtml(paragraph)}</p>`)
+    .join('\n');
+}
+
+/** Plain text of a front-matter description, which scrapers often fill with HTML. */
+function descriptionText(description: string): string {
+  if (!/[<&]/.test(description)) return description;
+  const tree = fromHtml(limitNestingDepth(description).html, { fragment: true });
+  return plainText(tree);
+}
+
+/**
+ * Builds the unified processors once; the returned function transforms one article,
+ * synchronously, and never throws: problems become diagnostics.
+ */
+export function createBodyTransformer(config: SiteConfig): BodyTransformer {
+  const allowHosts = config.embeds.allowHosts;
+  const rewrite = compileRewriteRules([...BUILTIN_IMAGE_REWRITES, ...config.images.rewrite]);
+
+  const htmlParser = unified().use(rehypeParse, { fragment: true }).freeze();
+  const markdownParser = unified()
+    .use(remarkParse)
+    .use(remarkGfm)
+    // Ids are prefixed by the sanitizer; remark-rehype must not prefix them a second time.
+    .use(remarkRehype, { allowDangerousHtml: true, clobberPrefix: '' })
+    .use(rehypeRaw)
+    .freeze();
+  const bodyPipeline = unified()
+    // resolve
+    .use(rehypeStripSourceHeading)
+    .use(rehypeLazyImages)
+    .use(rehypeNoscriptImages)
+    .use(rehypeResolveImageUrls)
+    .use(rehypeResolveLinks)
+    .use(rehypeEmbeds, { allowHosts })
+    .use(rehypeAlignmentClass)
+    // sanitize
+    .use(rehypeSanitize, NEWS_SCHEMA)
+    // post-sanitize attributes
+    .use(rehypeImageLoading)
+    .use(rehypeLinkRel)
+    .use(rehypeEmbedSandbox, { allowHosts })
+    .use(rehypeFragmentLinks)
+    .use(rehypeStringify)
+    .freeze();
+
+  return (article) => {
+    const diagnostics: Diagnostic[] = [];
+    const warn = (message: string, line?: number) =>
+      diagnostics.push({
+        severity: 'warning',
+        file: article.relativePath,
+        ...(line === undefined ? {} : { line }),
+        message,
+      });
+    const bodyLine = article.bodyLine || 1;
+
+    const sourceUrl = checkSourceUrl(article.sourceUrl);
+    if (article.sourceUrl?.trim() && !sourceUrl) {
+      warn(
+        `source URL ${JSON.stringify(article.sourceUrl.slice(0, 200))} is not an http(s) URL; ignored`,
+      );
+    }
+    const images: ImageUrlContext = {
+      base: articleBase(sourceUrl, config.images.sourceBase),
+      upgradeHttp: config.images.upgradeHttp,
+      rewrite,
+    };
+    const context: ArticleContext = {
+      title: article.title ?? '',
+      ...(sourceUrl ? { sourceUrl } : {}),
+      ...(images.base ? { base: images.base } : {}),
+      images,
+    };
+
+    let html = '';
+    let tree: Root = { type: 'root', children: [] };
+    try {
+      const limited = limitNestingDepth(String(article.body ?? ''), DEFAULT_MAX_NESTING_DEPTH);
+      let body = limited.html;
+      if (limited.removedTags > 0) {
+        warn(
+          `body nests elements more than ${DEFAULT_MAX_NESTING_DEPTH} deep; ${limited.removedTags} tags beyond that depth were removed (their text is kept)`,
+          limited.firstLine === undefined ? undefined : bodyLine + limited.firstLine - 1,
+        );
+      }
+      if (article.format === 'markdown')
+        body = limitMarkdownQuoteDepth(body, DEFAULT_MAX_NESTING_DEPTH);
+      const file = new VFile({ path: article.relativePath, value: body });
+      file.data.article = context;
+      const parsed =
+        article.format === 'markdown'
+          ? (markdownParser.runSync(markdownParser.parse(file), file) as Root)
+          : htmlParser.parse(file);
+      tree = bodyPipeline.runSync(parsed, file);
+      html = bodyPipeline.stringify(tree, file);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      warn(`body could not be transformed (${reason}); it is shown as plain text`, bodyLine);
+      html = plainTextFallback(String(article.body ?? ''));
+      tree = fromHtml(html, { fragment: true });
+    }
+
+    const text = plainText(tree);
+    const description = article.description?.trim();
+    const excerptSource = description ? descriptionText(description) : text;
+    const firstImage = firstBodyImage(tree);
+    const { cover, coverInBody, problem } = resolveCover(article.cover, firstImage, images);
+    if (problem) warn(problem);
+
+    const body: TransformedBody = {
+      html,
+      excerpt: makeExcerpt(excerptSource, config.excerptLength),
+      readingMinutes: readingMinutes(text),
+      coverInBody,
+      textLength: textLength(text),
+      ...(cover ? { cover } : {}),
+      ...(sourceUrl ? { sourceUrl } : {}),
+    };
+    return { body, diagnostics };
+  };
+}

@@ -1,0 +1,109 @@
+/**
+ * Makes every image load on the deployed site: relative and root-relative URLs resolved against
+ * the article's source, protocol-relative and http URLs made https, rewrite rules applied, every
+ * `srcset` candidate resolved. Images left without a loadable source (placeholders, data: URIs)
+ * and 1×1 tracking pixels are removed. Width/height survive only as plain numbers.
+ */
+import type { Element, Root } from 'hast';
+import type { VFile } from 'vfile';
+import { articleContext } from './context.ts';
+import {
+  largestCandidate,
+  parseSrcset,
+  type SrcsetCandidate,
+  srcsetProperty,
+  srcsetString,
+} from './srcset.ts';
+import { type ImageUrlContext, resolveImageUrl } from './url.ts';
+import { stringProperty, walkTags } from './walk.ts';
+
+export interface ResolveImageUrlsOptions {
+  /** URLs that are only a lazy-loading placeholder, never the image itself. */
+  placeholder?: RegExp;
+}
+
+/**
+ * `loadimg.gif`, `blank.gif`, `lazy.png`, `spacer.gif`, `1x1.gif`, `/undefined` (a lazy loader's
+ * template with no value) and friends.
+ */
+export const DEFAULT_PLACEHOLDER_IMAGE =
+  /(?:^|\/)(?:(?:load(?:ing)?(?:img)?|lazy(?:load)?|blank|spacer|pixel|placeholder|transparent|1x1|grey|gray|empty)[\w-]*\.(?:gif|png|svg|jpe?g|webp)|undefined|null)(?:[?#]|$)/i;
+
+const MEDIA_TAGS = new Set(['img', 'source', 'video', 'audio']);
+
+/** `970`, `970px`, ` 970 ` → 970; `auto`, `50%`, `0` → undefined. */
+export function pixelDimension(value: unknown): number | undefined {
+  if (typeof value === 'number')
+    return Number.isFinite(value) && value > 0 ? Math.round(value) : undefined;
+  if (typeof value !== 'string') return undefined;
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(?:px)?\s*$/i.exec(value);
+  const number = match ? Math.round(Number(match[1])) : 0;
+  return number > 0 ? number : undefined;
+}
+
+function resolveSource(
+  value: string | undefined,
+  context: ImageUrlContext,
+  placeholder: RegExp,
+): string | undefined {
+  if (value === undefined || placeholder.test(value.trim())) return undefined;
+  return resolveImageUrl(value, context);
+}
+
+function resolveSrcset(
+  element: Element,
+  context: ImageUrlContext,
+  placeholder: RegExp,
+): SrcsetCandidate[] {
+  const srcset = srcsetString(element.properties.srcSet);
+  if (srcset === undefined) return [];
+  const candidates = parseSrcset(srcset).flatMap(({ url, descriptor }): SrcsetCandidate[] => {
+    const resolved = resolveSource(url, context, placeholder);
+    return resolved ? [{ url: resolved, descriptor }] : [];
+  });
+  const properties: Element['properties'] = element.properties;
+  if (candidates.length > 0) properties.srcSet = srcsetProperty(candidates).join(', ');
+  else delete element.properties.srcSet;
+  return candidates;
+}
+
+export function rehypeResolveImageUrls(options: ResolveImageUrlsOptions = {}) {
+  const placeholder = options.placeholder ?? DEFAULT_PLACEHOLDER_IMAGE;
+  return (tree: Root, file: VFile) => {
+    const context = articleContext(file).images;
+    walkTags(tree, MEDIA_TAGS, (element, parent, index) => {
+      const properties = element.properties;
+      const srcset = resolveSrcset(element, context, placeholder);
+      const src = resolveSource(stringProperty(element, 'src'), context, placeholder);
+      if (src) properties.src = src;
+      else delete properties.src;
+
+      if (element.tagName === 'video') {
+        const poster = resolveSource(stringProperty(element, 'poster'), context, placeholder);
+        if (poster) properties.poster = poster;
+        else delete properties.poster;
+      }
+      if (element.tagName !== 'img') return undefined;
+
+      for (const dimension of ['width', 'height'] as const) {
+        const pixels = pixelDimension(properties[dimension]);
+        if (pixels) properties[dimension] = pixels;
+        else delete properties[dimension];
+      }
+      if (!properties.src) {
+        const fallback = largestCandidate(srcset);
+        if (fallback) properties.src = fallback.url;
+      }
+      const trackingPixel =
+        typeof properties.width === 'number' &&
+        typeof properties.height === 'number' &&
+        properties.width <= 1 &&
+        properties.height <= 1;
+      if (!properties.src || trackingPixel) {
+        parent.children.splice(index, 1);
+        return index;
+      }
+      return undefined;
+    });
+  };
+}

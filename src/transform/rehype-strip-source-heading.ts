@@ -1,0 +1,56 @@
+/**
+ * Feed-to-Jekyll scrapers start each body with a heading that links the title to the original
+ * article (`[Title](https://…)` + `------`). The page already shows the title and the source
+ * link, so that first heading goes: it would otherwise be shown twice and open every excerpt.
+ */
+import type { Element, Root } from 'hast';
+import type { VFile } from 'vfile';
+import { articleContext } from './context.ts';
+import { cleanUrl } from './url.ts';
+import { stringProperty, textOf } from './walk.ts';
+
+const HEADINGS = new Set(['h1', 'h2', 'h3']);
+
+function comparableUrl(url: string): string {
+  return cleanUrl(url)
+    .replace(/^https?:\/\//i, '')
+    .replace(/\/+$/, '');
+}
+
+function comparableText(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/** Whether a heading only repeats the title and/or only links to the source. */
+export function isSourceHeading(
+  heading: Element,
+  title: string,
+  sourceUrl: string | undefined,
+): boolean {
+  if (!HEADINGS.has(heading.tagName)) return false;
+  const content = heading.children.filter(
+    (child) => child.type !== 'text' || child.value.trim() !== '',
+  );
+  const only = content.length === 1 ? content[0] : undefined;
+  if (only?.type !== 'element' || only.tagName !== 'a') return false;
+  const href = stringProperty(only, 'href');
+  const linksToSource = Boolean(
+    href && sourceUrl && comparableUrl(href) === comparableUrl(sourceUrl),
+  );
+  const repeatsTitle =
+    title.trim() !== '' && comparableText(textOf(only)) === comparableText(title);
+  return linksToSource || repeatsTitle;
+}
+
+export function rehypeStripSourceHeading() {
+  return (tree: Root, file: VFile) => {
+    const { title, sourceUrl } = articleContext(file);
+    const index = tree.children.findIndex(
+      (node) => node.type === 'element' || (node.type === 'text' && node.value.trim() !== ''),
+    );
+    const first = tree.children[index];
+    if (first?.type === 'element' && isSourceHeading(first, title, sourceUrl)) {
+      tree.children.splice(index, 1);
+    }
+  };
+}
