@@ -6,6 +6,7 @@ import { type BuildResult, build } from '../build.ts';
 import { runCheckCommand } from '../check/command.ts';
 import { slugify } from '../collect/slug.ts';
 import { ConfigError, loadConfig } from '../config/load.ts';
+import { startDev } from '../dev/dev-server.ts';
 import { GAZETTE_VERSION } from '../render/render.ts';
 import { OUTPUT_MARKER, OutputError } from '../write/output.ts';
 import { formatDiagnostic, formatSummary, formatTimings, ProgressLine } from './report.ts';
@@ -28,6 +29,12 @@ const BUILD_FLAGS = {
   verbose: { type: 'boolean', short: 'v' },
   report: { type: 'string' },
   'no-search': { type: 'boolean' },
+} as const;
+
+const DEV_FLAGS = {
+  ...BUILD_FLAGS,
+  port: { type: 'string', short: 'p' },
+  host: { type: 'string' },
 } as const;
 
 const HELP: Record<string, string> = {
@@ -58,6 +65,27 @@ Options:
   --timings         show where the time went, phase by phase
   --report FILE     write the full report (every file's fate, every diagnostic) as JSON
   --no-search       skip the search index (search.enabled: false)
+  --quiet, -q       print errors only
+  --verbose, -v     print every warning
+  --help, -h        show this help`,
+  dev: `Usage: gazette dev [options]
+
+Builds the site, serves it and rebuilds what changed when content, templates, public files
+or the config change. Open pages reload by themselves; problems show in the browser.
+
+Options:
+  --port N, -p N    port to serve on (default: 4000, or the next free one)
+  --host HOST       address to listen on (default: 127.0.0.1; 0.0.0.0 for the network)
+  --content DIR     content folder (default: content, or contentDir in the config)
+  --out DIR         output folder (default: site, or outDir in the config)
+  --config FILE     config file (default: gazette.config.yml in the project folder)
+  --base-url URL    where the site is deployed; the preview serves under its path
+  --root DIR        project folder (default: the current folder)
+  --drafts          build drafts too
+  --no-search       skip the search index
+  --strict          fail the first build, keeping the previous site, on any file error
+  --timings         show where the first build's time went, phase by phase
+  --report FILE     write the first build's full report as JSON
   --quiet, -q       print errors only
   --verbose, -v     print every warning
   --help, -h        show this help`,
@@ -214,10 +242,63 @@ export function printResult(
   }
 }
 
-async function runDev(_args: string[]): Promise<number> {
-  // The dev server (issue #4) plugs in here.
-  console.error('gazette dev: not available yet');
-  return 1;
+async function runDev(args: string[]): Promise<number> {
+  const { values } = parse(args, DEV_FLAGS);
+  if (values.help) {
+    console.log(HELP.dev);
+    return 0;
+  }
+  const port = values.port === undefined ? 4000 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`--port must be a port number, not "${values.port}"`);
+  let firstBuild = true;
+  const server = await startDev({
+    root: values.root,
+    configFile: values.config,
+    overrides: overridesFrom(values),
+    strict: values.strict,
+    port,
+    host: values.host ?? '127.0.0.1',
+    onBuild: (result) => {
+      printResult(result, {
+        quiet: values.quiet,
+        verbose: values.verbose,
+        timings: values.timings && firstBuild,
+        strict: values.strict,
+      });
+      if (values.report && firstBuild) {
+        writeFileSync(values.report, JSON.stringify({ ...result, config: undefined }, null, 2));
+      }
+      firstBuild = false;
+    },
+    onRebuild: (rebuild) => {
+      if (values.quiet) return;
+      const what =
+        rebuild.files.length === 1
+          ? path.relative(process.cwd(), rebuild.files[0]!)
+          : `${rebuild.files.length} files`;
+      const pending = rebuild.pending > 0 ? `, ${rebuild.pending} more in the background` : '';
+      console.log(
+        `${what} (${rebuild.kinds.join(', ')}): ${rebuild.written} pages written, ${rebuild.removed} removed${pending}; ${rebuild.ms.toFixed(0)} ms`,
+      );
+    },
+    onProblems: (problems) => {
+      for (const diagnostic of problems) console.error(formatDiagnostic(diagnostic));
+    },
+    onError: (error) => console.error(`gazette dev: ${error.stack ?? error.message}`),
+  });
+  console.log(`Serving ${server.project.outDir} at ${server.url} (Ctrl+C stops)`);
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  await server.close();
+  return 0;
 }
 
 function runNew(args: string[]): number {

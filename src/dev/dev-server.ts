@@ -17,6 +17,7 @@ import {
   build,
   type CollectedStages,
   type Project,
+  transformArticles,
 } from '../build.ts';
 import { CONFIG_FILE_NAMES } from '../config/load.ts';
 import type { Diagnostic } from '../model.ts';
@@ -46,6 +47,8 @@ export interface DevOptions
   onBuild?: (result: BuildResult) => void;
   /** Called after each incremental rebuild. */
   onRebuild?: (rebuild: RebuildSummary) => void;
+  /** Called when the problems shown in the browser change (empty when all is well). */
+  onProblems?: (problems: Diagnostic[]) => void;
   /** Called when a rebuild fails outright (the server keeps running). */
   onError?: (error: Error) => void;
 }
@@ -82,11 +85,12 @@ export async function startDev(options: DevOptions = {}): Promise<DevServer> {
   const buildId = `${process.pid}-${Date.now()}`;
   const first = await fullBuild();
   let project = first.stages.project;
-  let state: SiteState = stateFromBuild(first.stages, failedFiles(first.result));
+  let state: SiteState = stateFromBuild(first.stages, first.result.diagnostics);
   let output = new LiveOutput(project.outDir);
   let scheduler = new PageScheduler(project, output, extensions, first.output);
   scheduler.setSite(state.site, { onDisk: first.result.ok });
   if (!first.result.ok) scheduler.renderNow(scheduler.samplePages());
+  await warmUp();
   let configError: Diagnostic | undefined;
   let lastErrors = '';
 
@@ -115,6 +119,7 @@ export async function startDev(options: DevOptions = {}): Promise<DevServer> {
     if (key === lastErrors) return;
     lastErrors = key;
     server.broadcast('errors', { errors });
+    options.onProblems?.(errors);
   };
   lastErrors = JSON.stringify(currentErrors());
 
@@ -277,11 +282,12 @@ export async function startDev(options: DevOptions = {}): Promise<DevServer> {
     configError = undefined;
     const previous = project;
     project = next.stages.project;
-    state = stateFromBuild(next.stages, failedFiles(next.result));
+    state = stateFromBuild(next.stages, next.result.diagnostics);
     output = new LiveOutput(project.outDir);
     scheduler = new PageScheduler(project, output, extensions, next.output);
     scheduler.setSite(state.site, { onDisk: next.result.ok });
     if (!next.result.ok) scheduler.renderNow(scheduler.samplePages());
+    await warmUp();
     const folders = (watched: Project) =>
       JSON.stringify([watched.contentDir, watched.templatesDir, watched.publicDir, watched.outDir]);
     if (folders(previous) !== folders(project) || previous.configFile !== project.configFile) {
@@ -291,6 +297,14 @@ export async function startDev(options: DevOptions = {}): Promise<DevServer> {
     }
     announceErrors();
     server.broadcast('reload', { paths: null });
+  }
+
+  /** The first save should not pay for compiling templates and loading the transformer. */
+  async function warmUp(): Promise<void> {
+    scheduler.warmUp();
+    const sample = state.site.articles[0];
+    const loaded = sample && state.loaded.get(sample.relativePath);
+    if (loaded) await transformArticles([loaded], project.config);
   }
 
   async function fullBuild(): Promise<FullBuild> {
@@ -364,21 +378,6 @@ export async function startDev(options: DevOptions = {}): Promise<DevServer> {
       await server.close();
     },
   };
-}
-
-/** Content files that did not load in a full build, with their errors. */
-function failedFiles(result: BuildResult): Map<string, Diagnostic[]> {
-  const failed = new Map<string, Diagnostic[]>();
-  for (const failure of result.report.failed) {
-    if (failure.reason.startsWith('template error')) continue;
-    failed.set(
-      failure.file,
-      result.diagnostics.filter(
-        (diagnostic) => diagnostic.file === failure.file && diagnostic.severity === 'error',
-      ),
-    );
-  }
-  return failed;
 }
 
 /** Replaces a getter by the value it gives now. */

@@ -158,6 +158,14 @@ export class PageScheduler {
     return pass;
   }
 
+  /** Compiles the templates by rendering one page of each, written nowhere. */
+  warmUp(): void {
+    for (const sitePath of this.samplePages()) {
+      const spec = this.specs.get(sitePath);
+      if (spec) this.render(spec);
+    }
+  }
+
   /** Every distinct template problem, for the error overlay. */
   errors(): Diagnostic[] {
     const unique = new Map<string, Diagnostic>();

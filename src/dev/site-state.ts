@@ -20,7 +20,10 @@ export interface SiteState {
   loaded: Map<string, LoadedArticle>;
   /** Transformed bodies by relative path, valid while the content hash matches. */
   inputs: Map<string, CollectInput>;
-  /** Problems of files whose last save did not load; their last good version stays built. */
+  /**
+   * Errors of content files, by relative path. A file whose last save did not load at all
+   * keeps its last good version built.
+   */
   contentErrors: Map<string, Diagnostic[]>;
   site: Site;
 }
@@ -36,11 +39,11 @@ export interface ContentUpdate {
   diagnostics: Diagnostic[];
 }
 
-/** The state after a full build, from what its stages made. */
-export function stateFromBuild(
-  stages: CollectedStages,
-  failed: Map<string, Diagnostic[]>,
-): SiteState {
+/**
+ * The state after a full build, from what its stages made and the build's diagnostics (the
+ * errors of content files are kept to show them).
+ */
+export function stateFromBuild(stages: CollectedStages, diagnostics: Diagnostic[]): SiteState {
   const loaded = new Map<string, LoadedArticle>();
   const inputs = new Map<string, CollectInput>();
   for (const input of stages.inputs) {
@@ -59,7 +62,16 @@ export function stateFromBuild(
     );
     if (outcome.article) loaded.set(relativePath, outcome.article);
   }
-  return { project: stages.project, loaded, inputs, contentErrors: failed, site: stages.site };
+  const contentErrors = new Map<string, Diagnostic[]>();
+  const contentFiles = new Set([
+    ...loaded.keys(),
+    ...stages.content.report.failed.map((failure) => failure.file),
+  ]);
+  for (const diagnostic of diagnostics) {
+    if (diagnostic.severity !== 'error' || !contentFiles.has(diagnostic.file)) continue;
+    contentErrors.set(diagnostic.file, [...(contentErrors.get(diagnostic.file) ?? []), diagnostic]);
+  }
+  return { project: stages.project, loaded, inputs, contentErrors, site: stages.site };
 }
 
 /** Content-folder-relative path with forward slashes, or undefined outside the folder. */
@@ -95,15 +107,11 @@ export async function applyContentChanges(
     }
     const outcome = loadArticle({ absolutePath, relativePath }, config);
     diagnostics.push(...outcome.diagnostics);
-    if (outcome.article) {
-      state.loaded.set(relativePath, outcome.article);
-      state.contentErrors.delete(relativePath);
-    } else {
-      state.contentErrors.set(
-        relativePath,
-        outcome.diagnostics.filter((diagnostic) => diagnostic.severity === 'error'),
-      );
-    }
+    // Front matter that is recovered key by key still loads, and is still an error to show.
+    const errors = outcome.diagnostics.filter((diagnostic) => diagnostic.severity === 'error');
+    if (errors.length > 0) state.contentErrors.set(relativePath, errors);
+    else state.contentErrors.delete(relativePath);
+    if (outcome.article) state.loaded.set(relativePath, outcome.article);
   }
 
   const changed = [...previous].filter(

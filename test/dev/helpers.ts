@@ -1,0 +1,46 @@
+import { cpSync, mkdirSync, mkdtempSync, renameSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { repoRoot } from '../helpers.ts';
+
+/** A small English article, its title and body easy to find on its page. */
+export function articleText(
+  title: string,
+  options: { date?: string; categories?: string[]; tags?: string[]; author?: string } = {},
+): string {
+  return `---
+title: ${JSON.stringify(title)}
+lang: en
+date: ${options.date ?? '2025-03-01 09:00:00'}
+categories: [${(options.categories ?? ['World', 'Europe']).join(', ')}]
+tags: [${(options.tags ?? ['transport']).join(', ')}]
+author: ${options.author ?? 'Jane Whitfield'}
+---
+
+<p>Body of ${title}. Services were expected to return to normal by Sunday morning.</p>
+`;
+}
+
+/**
+ * A project in the temp folder: a few articles, the theme's public files, and a templates
+ * folder holding a copy of the theme's article template (so a test may break it without
+ * touching the repository's theme).
+ */
+export function makeDevProject(articles: Record<string, string>, config?: string): string {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'gazette-dev-'));
+  mkdirSync(path.join(root, 'content'));
+  for (const [name, text] of Object.entries(articles))
+    writeFileSync(path.join(root, 'content', name), text);
+  cpSync(path.join(repoRoot, 'public'), path.join(root, 'public'), { recursive: true });
+  mkdirSync(path.join(root, 'templates'));
+  cpSync(path.join(repoRoot, 'templates/article.njk'), path.join(root, 'templates/article.njk'));
+  if (config) writeFileSync(path.join(root, 'gazette.config.yml'), config);
+  return root;
+}
+
+/** Writes a file the way many editors save: a temporary file renamed over the original. */
+export function saveByRename(file: string, text: string): void {
+  const temporary = path.join(path.dirname(file), `.${path.basename(file)}.swp~`);
+  writeFileSync(temporary, text);
+  renameSync(temporary, file);
+}
