@@ -1,0 +1,176 @@
+import { readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { build, type CollectedStages } from '../../src/build.ts';
+import { collectSite } from '../../src/collect/site.ts';
+import { affectedPages, pageFingerprints, siteSignature } from '../../src/dev/affected.ts';
+import { applyContentChanges, type SiteState, stateFromBuild } from '../../src/dev/site-state.ts';
+import { articleText, makeDevProject } from './helpers.ts';
+
+/** Twelve articles, one a day, in two categories; three per index page. */
+function project(): string {
+  const articles: Record<string, string> = {};
+  for (let day = 1; day <= 12; day++) {
+    articles[`story-${day}.md`] = articleText(`Story ${day}`, {
+      date: `2025-03-${String(day).padStart(2, '0')} 09:00:00`,
+      categories: day % 2 === 0 ? ['World', 'Europe'] : ['Culture'],
+      tags: day === 5 ? ['museums', 'night'] : ['transport'],
+      author: day % 3 === 0 ? 'Daniel Okafor' : 'Jane Whitfield',
+    });
+  }
+  return makeDevProject(articles, 'pageSize: 3\nsearch:\n  enabled: false\n');
+}
+
+async function stateOf(root: string): Promise<SiteState> {
+  let stages: CollectedStages | undefined;
+  const result = await build({
+    root,
+    extensions: [],
+    onCollected: (collected) => {
+      stages = collected;
+    },
+  });
+  return stateFromBuild(stages!, result.diagnostics);
+}
+
+const roots: string[] = [];
+afterEach(() => {
+  for (const root of roots.splice(0)) rmSync(root, { recursive: true, force: true });
+});
+
+/** Edits a file, applies the change, and says which pages must be rendered again. */
+async function change(root: string, edit: (file: (name: string) => string) => string[]) {
+  const state = await stateOf(root);
+  const before = pageFingerprints(state.site, state.project.config);
+  const signature = siteSignature(state.site);
+  const files = edit((name) => path.join(root, 'content', name));
+  const update = await applyContentChanges(state, files);
+  const after = pageFingerprints(update.state.site, state.project.config);
+  const affected = affectedPages(before, after);
+  return {
+    ...affected,
+    stale: affected.stale.sort(),
+    update,
+    sameSignature: signature === siteSignature(update.state.site),
+    /** The fingerprints of the same content collected from scratch. */
+    fresh: pageFingerprints(
+      collectSite(
+        [...update.state.inputs.values()].filter((input) =>
+          update.state.site.articles.some((a) => a.relativePath === input.loaded.relativePath),
+        ),
+        state.project.config,
+      ),
+      state.project.config,
+    ),
+    after,
+  };
+}
+
+describe('pages affected by a change', () => {
+  it('an edited title re-renders its page, its neighbours and the index pages that list it', async () => {
+    const root = project();
+    roots.push(root);
+    const result = await change(root, (file) => {
+      const text = readFileSync(file('story-5.md'), 'utf8');
+      writeFileSync(file('story-5.md'), text.replace('title: "Story 5"', 'title: "Story five"'));
+      return [file('story-5.md')];
+    });
+    expect(result.update.recollected).toBe(false);
+    expect(result.sameSignature).toBe(true);
+    expect(result.removed).toEqual([]);
+    // Newest first: story 5 is 8th of 12, on home page 3 (stories 6, 5, 4).
+    expect(result.stale).toEqual(
+      [
+        '/2025/03/04/story-4/',
+        '/2025/03/05/story-5/',
+        '/2025/03/06/story-6/',
+        '/page/3/',
+        '/categories/culture/page/2/',
+        '/authors/jane-whitfield/page/2/',
+        '/tags/museums/',
+        '/tags/night/',
+        '/archives/2025/page/3/',
+        '/archives/2025/03/page/3/',
+      ].sort(),
+    );
+    // Patching in place gives exactly what collecting from scratch gives.
+    expect([...result.after]).toEqual([...result.fresh]);
+  });
+
+  it('an article whose date moves it re-renders the index pages it left and joined', async () => {
+    const root = project();
+    roots.push(root);
+    const result = await change(root, (file) => {
+      const text = readFileSync(file('story-2.md'), 'utf8');
+      writeFileSync(file('story-2.md'), text.replace('2025-03-02', '2025-03-20'));
+      return [file('story-2.md')];
+    });
+    expect(result.update.recollected).toBe(true);
+    expect(result.removed).toEqual(['/2025/03/02/story-2/']);
+    expect(result.stale).toContain('/2025/03/20/story-2/');
+    expect(result.stale).toContain('/');
+    expect(result.stale).toContain('/2025/03/12/story-12/');
+    expect(result.stale).toContain('/2025/03/01/story-1/');
+    expect(result.stale).toContain('/2025/03/03/story-3/');
+    // Culture (odd days) neither lists story 2 nor changed.
+    expect(result.stale.filter((page) => page.startsWith('/categories/culture/'))).toEqual([]);
+  });
+
+  it('a new article updates every index that lists it, and their counts', async () => {
+    const root = project();
+    roots.push(root);
+    const result = await change(root, (file) => {
+      writeFileSync(
+        file('story-13.md'),
+        articleText('Story 13', {
+          date: '2025-03-13 09:00:00',
+          categories: ['Culture'],
+          tags: ['night'],
+        }),
+      );
+      return [file('story-13.md')];
+    });
+    expect(result.removed).toEqual([]);
+    for (const page of [
+      '/2025/03/13/story-13/',
+      '/2025/03/12/story-12/',
+      '/',
+      '/page/5/',
+      '/categories/',
+      '/categories/culture/',
+      '/tags/night/',
+      '/tags/',
+      '/archives/',
+    ])
+      expect(result.stale).toContain(page);
+    expect(result.stale.filter((page) => page.startsWith('/categories/world/'))).toEqual([]);
+    expect(result.stale).not.toContain('/2025/03/11/story-11/');
+  });
+
+  it('a deleted article removes its page and the tag only it had', async () => {
+    const root = project();
+    roots.push(root);
+    const result = await change(root, (file) => {
+      unlinkSync(file('story-5.md'));
+      return [file('story-5.md')];
+    });
+    expect(result.removed.sort()).toEqual(
+      ['/2025/03/05/story-5/', '/tags/museums/', '/tags/night/'].sort(),
+    );
+    expect(result.stale).toContain('/2025/03/04/story-4/');
+    expect(result.stale).toContain('/2025/03/06/story-6/');
+    expect(result.stale).toContain('/tags/');
+  });
+
+  it('broken front matter keeps the last good version and reports the file', async () => {
+    const root = project();
+    roots.push(root);
+    const result = await change(root, (file) => {
+      writeFileSync(file('story-7.md'), '---\n: :\n---\n');
+      return [file('story-7.md')];
+    });
+    expect(result.stale).toEqual([]);
+    expect(result.removed).toEqual([]);
+    expect([...result.update.state.contentErrors.keys()]).toEqual(['story-7.md']);
+  });
+});
