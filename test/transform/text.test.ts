@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { defaultConfig } from '../../src/config/schema.ts';
+import { createBodyTransformer } from '../../src/transform/index.ts';
+import {
+  displayLength,
+  makeExcerpt,
+  readingMinutes,
+  textLength,
+} from '../../src/transform/text.ts';
+import { htmlArticle } from './corpus-article.ts';
+import { transformHtml } from './helpers.ts';
+
+describe('excerpts', () => {
+  const cases: [name: string, text: string, length: number, excerpt: string][] = [
+    [
+      'short Chinese text is kept whole',
+      '乌方：正与中国进行安全保障问题谈判。',
+      20,
+      '乌方：正与中国进行安全保障问题谈判。',
+    ],
+    ['Chinese cut by character count', '一二三四五六七八九十十一', 10, '一二三四五六七八九十…'],
+    ['Latin counts half', 'abcd efgh ijkl', 5, 'abcd efgh…'],
+    [
+      'Latin never cut inside a word',
+      'The quick brown fox jumps over the lazy dog',
+      9,
+      'The quick brown…',
+    ],
+    ['a single long word is cut hard', 'Supercalifragilisticexpialidocious', 5, 'Supercalif…'],
+    [
+      'mixed Chinese and English',
+      '乌克兰外长库勒巴（Dmytro Kuleba）发推称',
+      12,
+      '乌克兰外长库勒巴（Dmytro…',
+    ],
+    ['whitespace collapsed', '  a \n\n b\t\tc  ', 10, 'a b c'],
+    ['trailing punctuation dropped before the ellipsis', '第一句。第二句，第三句', 4, '第一句…'],
+    ['emoji not split', '😀😀😀😀😀😀', 3, '😀😀😀…'],
+    ['family emoji is one grapheme', 'ab👨‍👩‍👧‍👦cdefgh', 1.5, 'ab…'],
+    [
+      'combining marks stay with their letter',
+      'e\u0301e\u0301e\u0301e\u0301',
+      1,
+      'e\u0301e\u0301…',
+    ],
+    ['surrogate pairs (CJK extension B) not split', '𠀀𠀁𠀂𠀃', 2, '𠀀𠀁…'],
+  ];
+  it.each(cases)('%s', (_name, text, length, excerpt) => {
+    expect(makeExcerpt(text, length)).toBe(excerpt);
+  });
+
+  it('comes from the description when there is one, as plain text', () => {
+    const transform = createBodyTransformer({ ...defaultConfig(), excerptLength: 10 });
+    const article = htmlArticle('<p>Body text</p>', {
+      description: '<p>摘要 &amp; <b>summary</b> of the article</p>',
+    });
+    expect(transform(article).body.excerpt).toBe('摘要 & summary of…');
+    expect(transform(htmlArticle('<p>Body text</p>')).body.excerpt).toBe('Body text');
+  });
+
+  it('measures display length', () => {
+    expect(displayLength('中文ab')).toBe(3);
+  });
+});
+
+describe('reading time', () => {
+  const cases: [name: string, text: string, minutes: number][] = [
+    ['empty text takes a minute', '', 1],
+    ['400 Chinese characters take a minute', '字'.repeat(400), 1],
+    ['1,200 Chinese characters take three minutes', '字'.repeat(1200), 3],
+    ['220 English words take a minute', 'word '.repeat(220), 1],
+    ['660 English words take three minutes', 'word '.repeat(660), 3],
+    [
+      'mixed: 800 characters and 440 words take four minutes',
+      `${'字'.repeat(800)} ${"don't ".repeat(440)}`,
+      4,
+    ],
+  ];
+  it.each(cases)('%s', (_name, text, minutes) => {
+    expect(readingMinutes(text)).toBe(minutes);
+  });
+
+  it('counts characters, not UTF-16 units', () => {
+    expect(textLength('𠀀a')).toBe(2);
+  });
+});
+
+describe('excerpt and statistics of a whole body', () => {
+  it('separates paragraphs and ignores markup', () => {
+    const { body } = transformHtml(
+      '<p>第一段</p><p>Second <b>para</b>graph</p><script>var x</script>',
+    );
+    expect(body.excerpt).toBe('第一段 Second paragraph');
+    expect(body.textLength).toBe('第一段 Second paragraph'.length);
+    expect(body.readingMinutes).toBe(1);
+  });
+});
