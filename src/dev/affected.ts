@@ -27,10 +27,25 @@ function articleToken(article: Article | undefined): string {
   return article ? `${article.id}:${article.contentHash}:${article.path}` : '-';
 }
 
-export function pageFingerprints(site: Site, config: SiteConfig): PageFingerprints {
+/**
+ * The fingerprint of every page; with `showing`, of only the pages that show one of those
+ * articles (for an edit that moved nothing, the only pages whose fingerprint can change).
+ */
+export function pageFingerprints(
+  site: Site,
+  config: SiteConfig,
+  showing?: ReadonlySet<Article>,
+): PageFingerprints {
   const fingerprints: PageFingerprints = new Map();
   const { articles } = site;
   for (let i = 0; i < articles.length; i++) {
+    if (
+      showing &&
+      !showing.has(articles[i]!) &&
+      !showing.has(articles[i - 1]!) &&
+      !showing.has(articles[i + 1]!)
+    )
+      continue;
     fingerprints.set(
       articles[i]!.path,
       `article|${articleToken(articles[i])}|${articleToken(articles[i - 1])}|${articleToken(articles[i + 1])}`,
@@ -38,10 +53,13 @@ export function pageFingerprints(site: Site, config: SiteConfig): PageFingerprin
   }
   const paginated = (firstPath: string, list: Article[], signature: string) => {
     const total = Math.max(1, Math.ceil(list.length / config.pageSize));
+    if (showing && !list.some((article) => showing.has(article))) return;
     for (let number = 1; number <= total; number++) {
       const tokens = [];
+      const start = (number - 1) * config.pageSize;
       const end = Math.min(list.length, number * config.pageSize);
-      for (let i = (number - 1) * config.pageSize; i < end; i++) tokens.push(articleToken(list[i]));
+      if (showing && !list.slice(start, end).some((article) => showing.has(article))) continue;
+      for (let i = start; i < end; i++) tokens.push(articleToken(list[i]));
       fingerprints.set(
         SITE_PATHS.page(firstPath, number),
         `${signature}|${number}/${total}|${tokens.join(',')}`,
@@ -76,6 +94,8 @@ export function pageFingerprints(site: Site, config: SiteConfig): PageFingerprin
       paginated(month.path, month.articles, `month|${month.path}|${month.articles.length}`);
   }
 
+  // The lists of terms show names and counts only, which an edit in place cannot change.
+  if (showing) return fingerprints;
   fingerprints.set(
     SITE_PATHS.categories,
     `categories|${site.categories.map((node) => `${node.trail.join('/')}=${termSignature(node)}`).join(';')}`,

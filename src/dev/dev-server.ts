@@ -69,6 +69,8 @@ export interface DevServer {
   url: string;
   port: number;
   readonly project: Project;
+  /** The URL path of the page of a content file (relative to the content folder), if built. */
+  hrefOf: (relativePath: string) => string | undefined;
   /** Resolves once every change seen so far is built and no page waits to be rendered. */
   settled: () => Promise<void>;
   close: () => Promise<void>;
@@ -217,7 +219,10 @@ export async function startDev(options: DevOptions = {}): Promise<DevServer> {
       const update = await applyContentChanges(state, content);
       state = update.state;
       if (update.siteChanged) {
-        removed = scheduler.setSite(state.site, { samePlacement: !update.recollected }).removed;
+        removed = scheduler.setSite(
+          state.site,
+          update.recollected ? {} : { patched: update.patched },
+        ).removed;
       }
     }
     const templates = byKind.has('templates');
@@ -361,6 +366,10 @@ export async function startDev(options: DevOptions = {}): Promise<DevServer> {
     port: server.port,
     get project() {
       return project;
+    },
+    hrefOf(relativePath) {
+      const article = state.site.articles.find((each) => each.relativePath === relativePath);
+      return article ? scheduler.urls.href(article.path) : undefined;
     },
     async settled() {
       for (;;) {

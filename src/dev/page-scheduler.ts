@@ -2,7 +2,7 @@ import type nunjucks from 'nunjucks';
 import type { BuildExtension, ExtensionContext, Project } from '../build.ts';
 import type { Site } from '../collect/site.ts';
 import { UrlBuilder } from '../collect/urls.ts';
-import type { Diagnostic } from '../model.ts';
+import type { Article, Diagnostic } from '../model.ts';
 import { createTemplateEnvironment } from '../render/environment.ts';
 import { type PageSpec, planPages } from '../render/pages.ts';
 import { createPageRenderer, type RenderResult } from '../render/render.ts';
@@ -68,8 +68,10 @@ export class PageScheduler {
    * Takes a new or patched site. `onDisk` says the output folder holds this very site (after
    * a full build). `samePlacement` says no article moved, so card views can be kept.
    */
-  setSite(site: Site, options: { onDisk?: boolean; samePlacement?: boolean } = {}): SiteUpdate {
-    const recollected = site !== this.site || !options.samePlacement;
+  setSite(site: Site, options: { onDisk?: boolean; patched?: Article[] } = {}): SiteUpdate {
+    if (options.patched && site === this.site && !options.onDisk)
+      return this.patchSite(options.patched);
+    const recollected = site !== this.site || !options.patched;
     this.site = site;
     if (recollected || !this.views) {
       this.views = new ViewFactory(site, this.project.config, this.urls);
@@ -83,9 +85,7 @@ export class PageScheduler {
       };
     }
     this.render = this.createRender();
-    this.specs = new Map();
-    for (const spec of planPages(site, this.project.config, this.views, this.urls))
-      this.specs.set(spec.sitePath, spec);
+    this.planSpecs();
     this.fingerprints = pageFingerprints(site, this.project.config);
     const signature = siteSignature(site);
     if (options.onDisk) {
@@ -109,6 +109,26 @@ export class PageScheduler {
       this.pageErrors.delete(sitePath);
     }
     return { stale: this.stale.size, removed };
+  }
+
+  /**
+   * Articles were replaced in place (same date, URL and taxonomies): only the pages showing
+   * them can have changed, and card views of the others are kept.
+   */
+  private patchSite(patched: Article[]): SiteUpdate {
+    this.planSpecs();
+    const showing = pageFingerprints(this.site, this.project.config, new Set(patched));
+    for (const [sitePath, fingerprint] of showing) {
+      this.fingerprints.set(sitePath, fingerprint);
+      if (this.rendered.get(sitePath) !== fingerprint) this.stale.add(sitePath);
+    }
+    return { stale: this.stale.size, removed: [] };
+  }
+
+  private planSpecs(): void {
+    this.specs = new Map();
+    for (const spec of planPages(this.site, this.project.config, this.views, this.urls))
+      this.specs.set(spec.sitePath, spec);
   }
 
   /** Templates changed: a fresh environment, and every page is stale. */

@@ -34,6 +34,8 @@ export interface ContentUpdate {
   siteChanged: boolean;
   /** True when the site was collected anew (articles added, removed or moved). */
   recollected: boolean;
+  /** Without re-collecting: the articles replaced in place. */
+  patched: Article[];
   /** Relative paths of content files that were re-read. */
   reloaded: string[];
   diagnostics: Diagnostic[];
@@ -118,7 +120,7 @@ export async function applyContentChanges(
     ([relativePath, before]) => state.loaded.get(relativePath) !== before,
   );
   if (changed.length === 0)
-    return { state, siteChanged: false, recollected: false, reloaded, diagnostics };
+    return { state, siteChanged: false, recollected: false, patched: [], reloaded, diagnostics };
 
   const inPlace = changed.every(([relativePath, before]) =>
     canPatchInPlace(state, before, state.loaded.get(relativePath)),
@@ -127,11 +129,13 @@ export async function applyContentChanges(
     const articles = changed.map(([relativePath]) => state.loaded.get(relativePath)!);
     const transformed = await transformArticles(articles, config);
     diagnostics.push(...transformed.diagnostics);
+    const patched: Article[] = [];
     for (const input of transformed.inputs) {
       state.inputs.set(input.loaded.relativePath, input);
-      patchArticle(state.site, input, config);
+      const article = patchArticle(state.site, input, config);
+      if (article) patched.push(article);
     }
-    return { state, siteChanged: true, recollected: false, reloaded, diagnostics };
+    return { state, siteChanged: true, recollected: false, patched, reloaded, diagnostics };
   }
 
   const built = [...state.loaded.values()].filter((article) => !article.draft || config.drafts);
@@ -148,7 +152,7 @@ export async function applyContentChanges(
   );
   diagnostics.push(...site.diagnostics);
   state.site = site;
-  return { state, siteChanged: true, recollected: true, reloaded, diagnostics };
+  return { state, siteChanged: true, recollected: true, patched: [], reloaded, diagnostics };
 }
 
 /**
@@ -193,9 +197,13 @@ function placementKey(article: LoadedArticle): string {
  * Replaces an article in every list of the site by its new version, keeping its URL. The
  * article object is made by the collect stage itself, from this one input.
  */
-function patchArticle(site: Site, input: CollectInput, config: Project['config']): void {
+function patchArticle(
+  site: Site,
+  input: CollectInput,
+  config: Project['config'],
+): Article | undefined {
   const old = site.articles.find((article) => article.relativePath === input.loaded.relativePath);
-  if (!old) return;
+  if (!old) return undefined;
   const fresh: Article = { ...collectSite([input], config).articles[0]!, path: old.path };
   const replace = (list: Article[]) => {
     const index = list.indexOf(old);
@@ -209,6 +217,7 @@ function patchArticle(site: Site, input: CollectInput, config: Project['config']
     replace(year.articles);
     for (const month of year.months) replace(month.articles);
   }
+  return fresh;
 }
 
 /** A deleted folder is reported once, not file by file: it stands for the articles in it. */

@@ -95,6 +95,13 @@ describe('pages affected by a change', () => {
     );
     // Patching in place gives exactly what collecting from scratch gives.
     expect([...result.after]).toEqual([...result.fresh]);
+    // The pages showing the patched article are found without fingerprinting the whole site.
+    const showing = pageFingerprints(
+      result.update.state.site,
+      result.update.state.project.config,
+      new Set(result.update.patched),
+    );
+    expect([...showing.keys()].sort()).toEqual(result.stale);
   });
 
   it('an article whose date moves it re-renders the index pages it left and joined', async () => {
