@@ -1,5 +1,12 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import {
+  ArticleCache,
+  type CachedArticle,
+  cacheableLoaded,
+  loadedFromCache,
+} from './cache/article-cache.ts';
+import { articleCacheKey, renderKey, sha1, stableJson } from './cache/fingerprint.ts';
 import { separateDuplicates } from './collect/duplicates.ts';
 import { type CollectInput, collectSite, type Site } from './collect/site.ts';
 import { UrlBuilder } from './collect/urls.ts';
@@ -10,9 +17,15 @@ import { sitemapExtension } from './feeds/sitemap.ts';
 import { loadArticle } from './load/article.ts';
 import { discoverContent } from './load/discover.ts';
 import type { Diagnostic, LoadedArticle } from './model.ts';
-import { createTemplateEnvironment } from './render/environment.ts';
+import { type Job, loadAndTransformInParallel } from './parallel/pool.ts';
+import { createTemplateEnvironment, DEFAULT_TEMPLATES_DIR } from './render/environment.ts';
 import { type PageKind, type PageSpec, planPages } from './render/pages.ts';
-import { createPageRenderer, type FeedLink, type RenderResult } from './render/render.ts';
+import {
+  createPageRenderer,
+  type FeedLink,
+  GAZETTE_VERSION,
+  type RenderResult,
+} from './render/render.ts';
 import { ViewFactory } from './render/views.ts';
 import { searchExtension } from './search/extension.ts';
 import { createBodyTransformer } from './transform/index.ts';
@@ -99,7 +112,16 @@ export interface BuildResult {
   pages: Partial<Record<PageKind | 'static', number>>;
   filesWritten: number;
   filesUnchanged: number;
+  /** What the build cache saved: articles not re-read or re-transformed, pages not rendered. */
+  cache: CacheStatistics;
   timings: Record<Phase | 'total', number>;
+}
+
+export interface CacheStatistics {
+  articlesReused: number;
+  articlesTransformed: number;
+  pagesReused: number;
+  pagesRendered: number;
 }
 
 /** Feeds, sitemap and search register here. */
@@ -193,6 +215,145 @@ export function transformArticles(
   return { inputs, diagnostics };
 }
 
+/** Load and transform, through the build cache and across worker threads. */
+export interface CachedStages {
+  content: LoadedContent;
+  inputs: CollectInput[];
+  articlesReused: number;
+  articlesTransformed: number;
+  /** Milliseconds reading and hashing files (load) and loading and transforming new ones. */
+  loadMs: number;
+  transformMs: number;
+}
+
+/**
+ * The load and transform stages for a build: a file whose bytes (and the Gazette version and
+ * config) are unchanged since the last build is taken from the cache, neither parsed nor
+ * sanitized again; the others are loaded and transformed in worker threads. Bodies go to
+ * the cache's pack as they arrive; articles read theirs from it when a page needs it.
+ */
+export async function loadAndTransformWithCache(
+  project: Project,
+  cache: ArticleCache,
+  progress: BuildOptions['onProgress'] = () => {},
+): Promise<CachedStages> {
+  const { config, contentDir } = project;
+  const started = performance.now();
+  if (!existsSync(contentDir)) throw new Error(`content folder not found: ${contentDir}`);
+  const discovered = discoverContent(contentDir);
+  const diagnostics = [...discovered.diagnostics];
+  const report: BuildReport = {
+    inputFiles: discovered.files.length,
+    built: 0,
+    drafts: [],
+    duplicates: [],
+    failed: [],
+  };
+  // Outcomes by file index, so the result does not depend on which thread finished first.
+  const outcomes: (CachedArticle | { diagnostics: Diagnostic[]; loaded?: LoadedArticle })[] = [];
+  const misses: Job[] = [];
+  let articlesReused = 0;
+  for (const [index, file] of discovered.files.entries()) {
+    let bytes: Buffer;
+    let mtimeMs: number;
+    try {
+      mtimeMs = statSync(file.absolutePath).mtimeMs;
+      bytes = readFileSync(file.absolutePath);
+    } catch {
+      // loadArticle reports what is wrong with the file.
+      misses.push({ file, mtimeMs: 0 });
+      continue;
+    }
+    const cached = cache.lookup(file.relativePath, sha1(bytes), mtimeMs);
+    if (cached) {
+      outcomes[index] = cached;
+      articlesReused++;
+    } else misses.push({ file, mtimeMs });
+    if (index % 1000 === 0) progress('load', index, discovered.files.length);
+  }
+  const loadMs = performance.now() - started;
+
+  const indexOf = new Map(discovered.files.map((file, index) => [file.relativePath, index]));
+  let done = 0;
+  await loadAndTransformInParallel(misses, config, (outcome) => {
+    const index = indexOf.get(outcome.file.relativePath)!;
+    if (outcome.loaded && outcome.body) {
+      const { html, ...body } = outcome.body;
+      const entry: CachedArticle = {
+        contentHash: outcome.loaded.contentHash,
+        ...(outcome.mtimeMs !== undefined ? { mtimeMs: outcome.mtimeMs } : {}),
+        loaded: cacheableLoaded(outcome.loaded),
+        body,
+        html: cache.bodies.put(html),
+        diagnostics: outcome.diagnostics,
+      };
+      cache.store(outcome.file.relativePath, entry);
+      outcomes[index] = entry;
+    } else {
+      outcomes[index] = outcome;
+    }
+    if (++done % 500 === 0) progress('transform', done, misses.length);
+  });
+
+  const loaded: LoadedArticle[] = [];
+  const bodies = new Map<LoadedArticle, CollectInput['body']>();
+  for (const [index, file] of discovered.files.entries()) {
+    const outcome = outcomes[index]!;
+    diagnostics.push(...outcome.diagnostics);
+    if ('html' in outcome) {
+      const article = loadedFromCache(outcome);
+      loaded.push(article);
+      bodies.set(article, withLazyHtml(outcome.body, cache, outcome.html));
+    } else if (!outcome.loaded) {
+      report.failed.push({ file: file.relativePath, reason: firstError(outcome.diagnostics) });
+    } else {
+      report.drafts.push(file.relativePath);
+    }
+  }
+  const { unique, duplicates } = separateDuplicates(loaded);
+  for (const duplicate of duplicates) {
+    report.duplicates.push({
+      file: duplicate.article.relativePath,
+      keptAs: duplicate.keptAs.relativePath,
+      reason: duplicate.reason,
+    });
+  }
+  return {
+    content: { articles: unique, report, diagnostics },
+    inputs: unique.map((article) => ({ loaded: article, body: bodies.get(article)! })),
+    articlesReused,
+    articlesTransformed: misses.length,
+    loadMs,
+    transformMs: performance.now() - started - loadMs,
+  };
+}
+
+/** A transformed body whose HTML is read from the cache's pack each time it is used. */
+function withLazyHtml(
+  body: CachedArticle['body'],
+  cache: ArticleCache,
+  ref: CachedArticle['html'],
+): CollectInput['body'] {
+  return Object.defineProperty({ ...body } as CollectInput['body'], 'html', {
+    get: () => cache.bodies.get(ref),
+    enumerable: false,
+    configurable: true,
+  });
+}
+
+/**
+ * The date shown as the site's build date: its newest article's, so that building the same
+ * content twice gives the same bytes (and unchanged pages are not rewritten).
+ */
+function lastChange(site: Site): Date | undefined {
+  let newest: number | undefined;
+  for (const article of site.articles) {
+    const time = (article.updated ?? article.date).getTime();
+    if (newest === undefined || time > newest) newest = time;
+  }
+  return newest === undefined ? undefined : new Date(newest);
+}
+
 /** Everything needed to render any page of a collected site. */
 export interface SiteRenderer {
   urls: UrlBuilder;
@@ -220,6 +381,7 @@ export function createSiteRenderer(
     site,
     config,
     urls,
+    buildDate: lastChange(site),
     ...(feedsFor ? { feedsFor } : {}),
   });
   return { urls, views, pages: () => planPages(site, config, views, urls), render };
@@ -243,23 +405,79 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     project.publicDir,
   ]);
 
+  const articleKey = articleCacheKey(GAZETTE_VERSION, config);
+  const cache = new ArticleCache(project.cacheDir, articleKey);
+  let cacheSaved = false;
+  try {
+    const stages = await loadAndTransformWithCache(project, cache, progress);
+    const { content, inputs } = stages;
+    const { report } = content;
+    const diagnostics = [...content.diagnostics];
+    timings.load = stages.loadMs;
+    timings.transform = stages.transformMs;
+
+    const phaseStart = performance.now();
+    const site = collectSite(inputs, config);
+    attachLazyHtml(site, inputs);
+    diagnostics.push(...site.diagnostics);
+    report.built = site.articles.length;
+    timings.collect = performance.now() - phaseStart;
+    options.onCollected?.({ project, content, inputs, site });
+    const statistics: CacheStatistics = {
+      articlesReused: stages.articlesReused,
+      articlesTransformed: stages.articlesTransformed,
+      pagesReused: 0,
+      pagesRendered: 0,
+    };
+    const pageKeyBase = renderKey(articleKey, [project.templatesDir, DEFAULT_TEMPLATES_DIR]);
+    const result = await renderAndWrite(
+      project,
+      options,
+      site,
+      { report, diagnostics, timings, statistics, pageKeyBase },
+      progress,
+    );
+    // The cache is saved after the site, so an interrupted build leaves a cache that is
+    // merely older than the site.
+    cache.save();
+    cacheSaved = true;
+    timings.total = performance.now() - started;
+    return result;
+  } finally {
+    if (!cacheSaved) cache.close();
+  }
+}
+
+/** Articles read their sanitized body from the cache's pack only when a page needs it. */
+function attachLazyHtml(site: Site, inputs: CollectInput[]): void {
+  const bodyOf = new Map(inputs.map((input) => [input.loaded.relativePath, input.body]));
+  for (const article of site.articles) {
+    const body = bodyOf.get(article.relativePath)!;
+    Object.defineProperty(article, 'html', {
+      get: () => body.html,
+      enumerable: true,
+      configurable: true,
+    });
+  }
+}
+
+async function renderAndWrite(
+  project: Project,
+  options: BuildOptions,
+  site: Site,
+  state: {
+    report: BuildReport;
+    diagnostics: Diagnostic[];
+    timings: BuildResult['timings'];
+    statistics: CacheStatistics;
+    /** Version, config and templates: what every page's key starts from. */
+    pageKeyBase: string;
+  },
+  progress: NonNullable<BuildOptions['onProgress']>,
+): Promise<BuildResult> {
+  const { config } = project;
+  const { report, diagnostics, timings, statistics } = state;
   let phaseStart = performance.now();
-  const content = loadContent(project, progress);
-  const { report } = content;
-  const diagnostics = [...content.diagnostics];
-  timings.load = performance.now() - phaseStart;
-
-  phaseStart = performance.now();
-  const transformed = transformArticles(content.articles, config, progress);
-  diagnostics.push(...transformed.diagnostics);
-  timings.transform = performance.now() - phaseStart;
-
-  phaseStart = performance.now();
-  const site = collectSite(transformed.inputs, config);
-  diagnostics.push(...site.diagnostics);
-  report.built = site.articles.length;
-  timings.collect = performance.now() - phaseStart;
-  options.onCollected?.({ project, content, inputs: transformed.inputs, site });
 
   const output = new StagedOutput(project.outDir);
   const extensions = options.extensions ?? BUILT_IN_EXTENSIONS;
@@ -279,11 +497,37 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   };
   const pages: BuildResult['pages'] = {};
   const templateErrors = new Set<string>();
+  const indexesPages = extensions.some((extension) => extension.pageRendered);
+  // What every page shows besides its own variables: the site menu and the build date.
+  const sharedKey = sha1(
+    `${state.pageKeyBase}\0${stableJson({
+      nav: site.categoryRoots
+        .slice(0, 8)
+        .map((node) => [node.name, node.path, node.articles.length]),
+      buildDate: lastChange(site)?.getTime(),
+    })}`,
+  );
   try {
     let rendered = 0;
     for (const spec of renderer.pages()) {
       const renderStart = performance.now();
+      const key = pageKey(sharedKey, spec, extensionContext, extensions);
+      if (output.keep(spec.sitePath, key)) {
+        timings.render += performance.now() - renderStart;
+        statistics.pagesReused++;
+        if (indexesPages) {
+          const html = output.previous(spec.sitePath)?.toString('utf8');
+          if (html !== undefined) {
+            for (const extension of extensions)
+              await extension.pageRendered?.(spec, html, extensionContext);
+          }
+        }
+        pages[spec.kind] = (pages[spec.kind] ?? 0) + 1;
+        if (++rendered % 500 === 0) progress('render', rendered, 0);
+        continue;
+      }
       const result = renderer.render(spec);
+      statistics.pagesRendered++;
       timings.render += performance.now() - renderStart;
       if (!result.ok) {
         const key = `${result.file}:${result.line}:${result.message}`;
@@ -304,7 +548,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
         continue;
       }
       const writeStart = performance.now();
-      output.write(spec.sitePath, result.html);
+      output.write(spec.sitePath, result.html, key);
       timings.write += performance.now() - writeStart;
       for (const extension of extensions)
         await extension.pageRendered?.(spec, result.html, extensionContext);
@@ -329,7 +573,6 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     if (ok) output.commit();
     else output.abort();
     timings.write += performance.now() - phaseStart;
-    timings.total = performance.now() - started;
     return {
       ok,
       outDir: project.outDir,
@@ -339,12 +582,30 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       pages,
       filesWritten: output.written,
       filesUnchanged: output.unchanged,
+      cache: statistics,
       timings,
     };
   } catch (error) {
     output.abort();
     throw error;
   }
+}
+
+/**
+ * What a page is made from, hashed: version, config and templates, the shared variables,
+ * its own variables (for an article page, its body) and the feeds it links to. A page
+ * whose key is unchanged since the last build is neither rendered nor rewritten.
+ */
+function pageKey(
+  sharedKey: string,
+  spec: PageSpec,
+  context: ExtensionContext,
+  extensions: BuildExtension[],
+): string {
+  const feeds = extensions.flatMap((extension) => extension.feedsFor?.(spec, context) ?? []);
+  return sha1(
+    `${sharedKey}\0${spec.kind}\0${spec.template}\0${spec.sitePath}\0${JSON.stringify(spec.page)}\0${JSON.stringify(feeds)}\0${JSON.stringify(spec.variables())}`,
+  );
 }
 
 function copyStaticFiles(

@@ -9,6 +9,7 @@ import {
   renameSync,
   rmSync,
   statSync,
+  unlinkSync,
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
@@ -17,6 +18,8 @@ import { outputFileFor } from '../collect/urls.ts';
 /** Marks a folder as Gazette's output, so a build never replaces a folder it did not make. */
 export const OUTPUT_MARKER = '.gazette-output';
 const MANIFEST = '.gazette-output';
+/** In an update's staging folder: the list of changes, written once every file is staged. */
+const UPDATE_JOURNAL = '.gazette-update';
 
 /** A problem with the output folder that stops the build before anything is replaced. */
 export class OutputError extends Error {
@@ -56,26 +59,52 @@ function sidePath(out: string, role: 'staging' | 'previous'): string {
   return path.join(path.dirname(out), `.${path.basename(out)}.gazette-${role}`);
 }
 
-/** A build killed between the two renames of a swap leaves the previous site beside it. */
+/**
+ * A build killed between the two renames of a swap leaves the previous site beside it; one
+ * killed while applying an update leaves the journal of that update, which is finished.
+ */
 function recoverInterruptedSwap(out: string): void {
   const previous = sidePath(out, 'previous');
-  if (!existsSync(previous)) return;
-  if (existsSync(out)) rmSync(previous, { recursive: true, force: true });
-  else renameSync(previous, out);
+  if (existsSync(previous)) {
+    if (existsSync(out)) rmSync(previous, { recursive: true, force: true });
+    else renameSync(previous, out);
+  }
+  const staging = sidePath(out, 'staging');
+  const journal = readJournal(staging);
+  if (journal && existsSync(out)) applyUpdate(staging, out, journal);
+}
+
+/** The output manifest: for each file, the key of what it was made from. */
+export interface OutputManifest {
+  generator: 'gazette';
+  files: Record<string, string>;
+}
+
+interface UpdateJournal {
+  changed: string[];
+  removed: string[];
+  manifest: OutputManifest;
 }
 
 /**
- * The site is written to a staging folder beside the output folder, then swapped in with
- * renames, so a failed or interrupted build leaves the previous site as it was. Files whose
- * content did not change are hard-linked from the previous site, keeping their modification
- * time for deploy tools that sync by it.
+ * The site is staged beside the output folder and swapped in, so a failed or interrupted
+ * build leaves the previous site as it was. Each file has a key (its content hash, or for a
+ * rendered page the hash of what it was rendered from): a file whose key did not change is
+ * neither rendered nor rewritten, keeping its modification time for deploy tools.
+ *
+ * When a previous site exists, only changed files are staged; committing applies them with
+ * one rename per file after a journal is written, so an interrupted update is finished by
+ * the next build. Without a previous site, the whole site is staged and swapped in.
  */
 export class StagedOutput {
   readonly outDir: string;
   readonly stagingDir: string;
-  private readonly previousHashes: Map<string, string>;
-  private readonly hashes = new Map<string, string>();
+  private readonly previousKeys: Map<string, string>;
+  private readonly keys = new Map<string, string>();
+  private readonly changed: string[] = [];
   private readonly createdFolders = new Set<string>();
+  /** True when only changed files are staged (a previous site exists). */
+  readonly incremental: boolean;
   written = 0;
   unchanged = 0;
 
@@ -85,24 +114,56 @@ export class StagedOutput {
     rmSync(this.stagingDir, { recursive: true, force: true });
     mkdirSync(this.stagingDir, { recursive: true });
     this.createdFolders.add(this.stagingDir);
-    this.previousHashes = readManifest(this.outDir);
+    this.previousKeys = readManifest(this.outDir);
+    this.incremental = this.previousKeys.size > 0;
   }
 
-  /** Writes a page or file at a site path; false when the path would leave the output folder. */
-  write(sitePath: string, content: string | Uint8Array): boolean {
-    const target = outputFileFor(this.stagingDir, sitePath);
-    if (!target) return false;
-    const relative = path.relative(this.stagingDir, target).split(path.sep).join('/');
-    const hash = createHash('sha1').update(content).digest('hex');
-    this.hashes.set(relative, hash);
-    this.ensureFolder(path.dirname(target));
-    if (this.previousHashes.get(relative) === hash && this.linkPrevious(relative, target)) {
-      this.unchanged++;
+  /**
+   * Writes a page or file at a site path; false when the path would leave the output folder.
+   * `key` names what the content was made from; by default it is the content's hash. With an
+   * explicit key, content equal to the previous file's still counts as unchanged.
+   */
+  write(sitePath: string, content: string | Uint8Array, key?: string): boolean {
+    const relative = this.relativeFor(sitePath);
+    if (relative === undefined) return false;
+    const fileKey = key ?? createHash('sha1').update(content).digest('hex');
+    this.keys.set(relative, fileKey);
+    if (
+      this.previousKeys.get(relative) === fileKey ||
+      this.sameAsPrevious(relative, content, key)
+    ) {
+      this.keepPrevious(relative);
       return true;
     }
+    const target = path.join(this.stagingDir, relative);
+    this.ensureFolder(path.dirname(target));
     writeFileSync(target, content);
+    this.changed.push(relative);
     this.written++;
     return true;
+  }
+
+  /**
+   * Keeps the previous build's file when it was made from the same key: true if kept, false
+   * when the caller must produce the file (new or changed).
+   */
+  keep(sitePath: string, key: string): boolean {
+    const relative = this.relativeFor(sitePath);
+    if (relative === undefined || this.previousKeys.get(relative) !== key) return false;
+    this.keys.set(relative, key);
+    this.keepPrevious(relative);
+    return true;
+  }
+
+  /** The previous build's file at a site path, if any (for extensions that index pages). */
+  previous(sitePath: string): Buffer | undefined {
+    const relative = this.relativeFor(sitePath);
+    if (relative === undefined || !this.previousKeys.has(relative)) return undefined;
+    try {
+      return readFileSync(path.join(this.outDir, relative));
+    } catch {
+      return undefined;
+    }
   }
 
   /** Copies a static file (from `public/`) to a site path. */
@@ -111,19 +172,22 @@ export class StagedOutput {
   }
 
   has(sitePath: string): boolean {
-    const target = outputFileFor(this.stagingDir, sitePath);
-    return (
-      target !== undefined &&
-      this.hashes.has(path.relative(this.stagingDir, target).split(path.sep).join('/'))
-    );
+    const relative = this.relativeFor(sitePath);
+    return relative !== undefined && this.keys.has(relative);
   }
 
   /** Replaces the output folder with the staged site. */
   commit(): void {
-    writeFileSync(
-      path.join(this.stagingDir, MANIFEST),
-      JSON.stringify({ generator: 'gazette', files: Object.fromEntries(this.hashes) }),
-    );
+    const manifest: OutputManifest = { generator: 'gazette', files: Object.fromEntries(this.keys) };
+    if (this.incremental && existsSync(this.outDir)) {
+      const removed = [...this.previousKeys.keys()].filter((relative) => !this.keys.has(relative));
+      const journal: UpdateJournal = { changed: this.changed, removed, manifest };
+      writeFileSync(path.join(this.stagingDir, UPDATE_JOURNAL), JSON.stringify(journal));
+      applyUpdate(this.stagingDir, this.outDir, journal);
+      return;
+    }
+    // Previous files were linked into staging when unchanged; a full swap needs them all.
+    writeFileSync(path.join(this.stagingDir, MANIFEST), JSON.stringify(manifest));
     const previous = sidePath(this.outDir, 'previous');
     rmSync(previous, { recursive: true, force: true });
     const hadOutput = existsSync(this.outDir);
@@ -142,24 +206,102 @@ export class StagedOutput {
     rmSync(this.stagingDir, { recursive: true, force: true });
   }
 
+  private relativeFor(sitePath: string): string | undefined {
+    const target = outputFileFor(this.stagingDir, sitePath);
+    return target && path.relative(this.stagingDir, target).split(path.sep).join('/');
+  }
+
+  /** Same bytes as the previous file, checked only for keyed pages whose key changed. */
+  private sameAsPrevious(relative: string, content: string | Uint8Array, key?: string): boolean {
+    if (key === undefined || !this.previousKeys.has(relative)) return false;
+    try {
+      const previous = readFileSync(path.join(this.outDir, relative));
+      const next = typeof content === 'string' ? Buffer.from(content) : content;
+      return previous.equals(next);
+    } catch {
+      return false;
+    }
+  }
+
+  private keepPrevious(relative: string): void {
+    this.unchanged++;
+    // An update leaves unchanged files where they are; a full swap needs them staged.
+    if (!this.incremental) this.linkPrevious(relative);
+  }
+
   private ensureFolder(folder: string): void {
     if (this.createdFolders.has(folder)) return;
     mkdirSync(folder, { recursive: true });
     this.createdFolders.add(folder);
   }
 
-  private linkPrevious(relative: string, target: string): boolean {
+  private linkPrevious(relative: string): void {
+    const source = path.join(this.outDir, relative);
+    const target = path.join(this.stagingDir, relative);
+    this.ensureFolder(path.dirname(target));
     try {
-      linkSync(path.join(this.outDir, relative), target);
-      return true;
+      linkSync(source, target);
     } catch {
-      try {
-        copyFileSync(path.join(this.outDir, relative), target);
-        return true;
-      } catch {
-        return false;
-      }
+      copyFileSync(source, target);
     }
+  }
+}
+
+/**
+ * Moves staged files into the output folder (one rename each), deletes files the site no
+ * longer has, then writes the manifest. Running it again after an interruption is safe.
+ */
+function applyUpdate(stagingDir: string, outDir: string, journal: UpdateJournal): void {
+  const folders = new Set<string>();
+  for (const relative of journal.changed) {
+    const source = path.join(stagingDir, relative);
+    if (!existsSync(source)) continue; // applied before an interruption
+    const target = path.join(outDir, relative);
+    const folder = path.dirname(target);
+    if (!folders.has(folder)) {
+      mkdirSync(folder, { recursive: true });
+      folders.add(folder);
+    }
+    renameSync(source, target);
+  }
+  for (const relative of journal.removed) {
+    try {
+      unlinkSync(path.join(outDir, relative));
+    } catch {
+      // Already gone.
+    }
+  }
+  removeEmptyFolders(outDir, journal.removed);
+  writeFileSync(path.join(outDir, MANIFEST), JSON.stringify(journal.manifest));
+  rmSync(stagingDir, { recursive: true, force: true });
+}
+
+/** Folders left empty by removed files (an article's old URL) are removed too. */
+function removeEmptyFolders(outDir: string, removed: string[]): void {
+  const candidates = new Set<string>();
+  for (const relative of removed) {
+    for (
+      let folder = path.posix.dirname(relative);
+      folder !== '.';
+      folder = path.posix.dirname(folder)
+    )
+      candidates.add(folder);
+  }
+  for (const folder of [...candidates].sort((a, b) => b.length - a.length)) {
+    try {
+      const absolute = path.join(outDir, folder);
+      if (readdirSync(absolute).length === 0) rmSync(absolute, { recursive: true });
+    } catch {
+      // Not there or not empty.
+    }
+  }
+}
+
+function readJournal(stagingDir: string): UpdateJournal | undefined {
+  try {
+    return JSON.parse(readFileSync(path.join(stagingDir, UPDATE_JOURNAL), 'utf8')) as UpdateJournal;
+  } catch {
+    return undefined;
   }
 }
 

@@ -1,0 +1,107 @@
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Diagnostic, LoadedArticle, TransformedBody } from '../model.ts';
+import { type BodyRef, BodyStore } from './body-store.ts';
+
+/** What the load and transform stages made of one file, minus the body texts. */
+export interface CachedArticle {
+  /** Hash of the file's bytes. */
+  contentHash: string;
+  /** Set when the article's date came from the file's modification time. */
+  mtimeMs?: number;
+  loaded: Omit<LoadedArticle, 'body' | 'date' | 'updated'> & { date: number; updated?: number };
+  body: Omit<TransformedBody, 'html'>;
+  html: BodyRef;
+  diagnostics: Diagnostic[];
+}
+
+interface CacheFile {
+  /** Gazette version and configuration hash the entries were made with. */
+  key: string;
+  entries: Record<string, CachedArticle>;
+}
+
+const INDEX_FILE = 'articles.json';
+const PACK_FILE = 'bodies.pack';
+
+/**
+ * The persistent article cache: by relative path, the loaded front matter and transformed
+ * body of the file content it was made from. Entries made with another Gazette version or
+ * configuration are dropped as a whole.
+ */
+export class ArticleCache {
+  readonly bodies: BodyStore;
+  private readonly entries: Map<string, CachedArticle>;
+  private readonly used = new Map<string, CachedArticle>();
+  /** True when the cache on disk was unusable or made with another key. */
+  readonly invalidated: boolean;
+
+  constructor(
+    private readonly dir: string,
+    private readonly key: string,
+  ) {
+    mkdirSync(dir, { recursive: true });
+    this.bodies = new BodyStore(path.join(dir, PACK_FILE));
+    let stored: CacheFile | undefined;
+    try {
+      stored = JSON.parse(readFileSync(path.join(dir, INDEX_FILE), 'utf8')) as CacheFile;
+    } catch {
+      stored = undefined;
+    }
+    this.invalidated = stored?.key !== key;
+    if (this.invalidated) this.bodies.clear();
+    this.entries = new Map(this.invalidated ? [] : Object.entries(stored?.entries ?? {}));
+  }
+
+  /** The entry for a file when its content (and, if it mattered, its mtime) is unchanged. */
+  lookup(relativePath: string, contentHash: string, mtimeMs: number): CachedArticle | undefined {
+    const entry = this.entries.get(relativePath);
+    if (!entry || entry.contentHash !== contentHash) return undefined;
+    if (entry.mtimeMs !== undefined && entry.mtimeMs !== mtimeMs) return undefined;
+    if (!this.bodies.holds(entry.html)) return undefined;
+    this.used.set(relativePath, entry);
+    return entry;
+  }
+
+  store(relativePath: string, entry: CachedArticle): void {
+    this.used.set(relativePath, entry);
+  }
+
+  /** Writes the entries used by this build (deleted files drop out) and closes the pack. */
+  save(): void {
+    const relativePaths = [...this.used.keys()];
+    const refs = this.bodies.compact(relativePaths.map((file) => this.used.get(file)!.html));
+    const entries: Record<string, CachedArticle> = {};
+    relativePaths.forEach((file, index) => {
+      entries[file] = { ...this.used.get(file)!, html: refs[index]! };
+    });
+    const file = path.join(this.dir, INDEX_FILE);
+    writeFileSync(`${file}.tmp`, JSON.stringify({ key: this.key, entries } satisfies CacheFile));
+    renameSync(`${file}.tmp`, file);
+    this.bodies.close();
+  }
+
+  close(): void {
+    this.bodies.close();
+  }
+}
+
+/** A loaded article back from the cache; its body text is not kept (it is already transformed). */
+export function loadedFromCache(entry: CachedArticle): LoadedArticle {
+  const { date, updated, ...fields } = entry.loaded;
+  return {
+    ...fields,
+    date: new Date(date),
+    ...(updated !== undefined ? { updated: new Date(updated) } : {}),
+    body: '',
+  };
+}
+
+export function cacheableLoaded(loaded: LoadedArticle): CachedArticle['loaded'] {
+  const { body: _body, date, updated, ...fields } = loaded;
+  return {
+    ...fields,
+    date: date.getTime(),
+    ...(updated ? { updated: updated.getTime() } : {}),
+  };
+}

@@ -1,0 +1,86 @@
+import {
+  closeSync,
+  fstatSync,
+  ftruncateSync,
+  openSync,
+  readSync,
+  renameSync,
+  writeSync,
+} from 'node:fs';
+
+/** Where a body lives in the pack: byte offset and length. */
+export type BodyRef = [offset: number, length: number];
+
+/**
+ * Sanitized article bodies in one append-only file, so a build holds only offsets in memory
+ * and reads a body when a page is rendered. A changed article appends its new body; the pack
+ * is rewritten without dead bodies when they outweigh the live ones.
+ */
+export class BodyStore {
+  private fd: number;
+  private size: number;
+
+  constructor(private readonly file: string) {
+    this.fd = openSync(file, 'a+');
+    this.size = fstatSync(this.fd).size;
+  }
+
+  /** Drops every body (the cache was invalidated). */
+  clear(): void {
+    ftruncateSync(this.fd, 0);
+    this.size = 0;
+  }
+
+  put(html: string): BodyRef {
+    const bytes = Buffer.from(html);
+    writeSync(this.fd, bytes, 0, bytes.length, this.size);
+    const ref: BodyRef = [this.size, bytes.length];
+    this.size += bytes.length;
+    return ref;
+  }
+
+  get([offset, length]: BodyRef): string {
+    const bytes = Buffer.allocUnsafe(length);
+    let read = 0;
+    while (read < length) {
+      const count = readSync(this.fd, bytes, read, length - read, offset + read);
+      if (count === 0) throw new Error(`build cache body pack is truncated: ${this.file}`);
+      read += count;
+    }
+    return bytes.toString('utf8');
+  }
+
+  /** True when a ref points inside the pack (a crash may have cut it short). */
+  holds([offset, length]: BodyRef): boolean {
+    return offset + length <= this.size;
+  }
+
+  /**
+   * Rewrites the pack with only the live bodies when most of it is dead; returns the refs
+   * in their new places (the same refs when nothing was rewritten).
+   */
+  compact(live: BodyRef[]): BodyRef[] {
+    const liveBytes = live.reduce((sum, [, length]) => sum + length, 0);
+    if (this.size < 1 << 20 || liveBytes * 2 >= this.size) return live;
+    const compacted = `${this.file}.compact`;
+    const out = openSync(compacted, 'w');
+    let size = 0;
+    const moved = live.map((ref): BodyRef => {
+      const bytes = Buffer.from(this.get(ref));
+      writeSync(out, bytes, 0, bytes.length, size);
+      const placed: BodyRef = [size, bytes.length];
+      size += bytes.length;
+      return placed;
+    });
+    closeSync(out);
+    closeSync(this.fd);
+    renameSync(compacted, this.file);
+    this.fd = openSync(this.file, 'a+');
+    this.size = size;
+    return moved;
+  }
+
+  close(): void {
+    closeSync(this.fd);
+  }
+}

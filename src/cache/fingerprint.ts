@@ -1,0 +1,60 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { SiteConfig } from '../config/schema.ts';
+
+/** Config keys that say where things are, not what the site is: they do not invalidate. */
+const LOCATION_KEYS = new Set(['contentDir', 'outDir', 'cacheDir']);
+
+/**
+ * The key of the article cache: Gazette's version and every config value that can change
+ * what load or transform make of a file.
+ */
+export function articleCacheKey(version: string, config: SiteConfig): string {
+  const values = Object.fromEntries(
+    Object.entries(config).filter(([key]) => !LOCATION_KEYS.has(key)),
+  );
+  return sha1(`gazette ${version}\n${stableJson(values)}`);
+}
+
+/** Adds the templates (every file in every search path, by name and content) to a key. */
+export function renderKey(articleKey: string, templateFolders: string[]): string {
+  const hash = createHash('sha1').update(articleKey);
+  for (const folder of templateFolders) {
+    if (!existsSync(folder)) continue;
+    hash.update(`\0folder ${folder}`);
+    for (const file of listFiles(folder)) {
+      hash.update(`\0${file}\0`);
+      hash.update(readFileSync(path.join(folder, file)));
+    }
+  }
+  return hash.digest('hex');
+}
+
+export function sha1(text: string | Uint8Array): string {
+  return createHash('sha1').update(text).digest('hex');
+}
+
+/** JSON with object keys sorted, so equal values give equal text. */
+export function stableJson(value: unknown): string {
+  return JSON.stringify(value, (_key, item: unknown) => {
+    if (!item || typeof item !== 'object' || Array.isArray(item)) return item;
+    return Object.fromEntries(
+      Object.entries(item as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)),
+    );
+  });
+}
+
+function listFiles(folder: string): string[] {
+  const files: string[] = [];
+  const pending = [''];
+  while (pending.length > 0) {
+    const relative = pending.pop()!;
+    for (const entry of readdirSync(path.join(folder, relative), { withFileTypes: true })) {
+      const child = relative ? `${relative}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) pending.push(child);
+      else if (entry.isFile()) files.push(child);
+    }
+  }
+  return files.sort();
+}

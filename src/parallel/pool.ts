@@ -1,0 +1,74 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { SiteConfig } from '../config/schema.ts';
+import type { ContentFile } from '../load/discover.ts';
+import { createFileProcessor, type FileOutcome } from './load-transform.ts';
+
+export interface Job {
+  file: ContentFile;
+  mtimeMs: number;
+}
+
+/** Below this many files, starting a worker (about half a second) costs more than it saves. */
+const MIN_FILES_FOR_WORKERS = 400;
+const BATCH = 16;
+
+/** How many worker threads: `GAZETTE_WORKERS` if set, else one less than the cores. */
+export function workerCount(jobs: number): number {
+  const configured = Number(process.env.GAZETTE_WORKERS);
+  if (Number.isInteger(configured) && configured >= 0) return configured;
+  if (jobs < MIN_FILES_FOR_WORKERS) return 0;
+  return Math.max(1, availableParallelism() - 1);
+}
+
+/**
+ * Loads and transforms files across worker threads, the main thread taking batches too
+ * while workers start. Outcomes are handed to `onOutcome` as they arrive, in no set order,
+ * so a body can go to disk at once instead of being held.
+ */
+export async function loadAndTransformInParallel(
+  jobs: Job[],
+  config: SiteConfig,
+  onOutcome: (outcome: FileOutcome) => void,
+): Promise<void> {
+  const now = Date.now();
+  const batches: Job[][] = [];
+  for (let i = 0; i < jobs.length; i += BATCH) batches.push(jobs.slice(i, i + BATCH));
+  const count = workerCount(jobs.length);
+  const workers: Worker[] = [];
+  const finished: Promise<void>[] = [];
+  for (let i = 0; i < count; i++) {
+    const worker = new Worker(new URL('./transform-worker.mjs', import.meta.url), {
+      workerData: { config, now },
+    });
+    workers.push(worker);
+    finished.push(
+      new Promise<void>((resolve, reject) => {
+        const next = () => {
+          const batch = batches.shift();
+          if (batch) worker.postMessage(batch);
+          else resolve();
+        };
+        worker.on('message', (message: 'ready' | FileOutcome[]) => {
+          if (message !== 'ready') for (const outcome of message) onOutcome(outcome);
+          next();
+        });
+        worker.on('error', reject);
+        worker.on('exit', (code) => {
+          if (code !== 0) reject(new Error(`transform worker stopped with code ${code}`));
+        });
+      }),
+    );
+  }
+  const processFile = createFileProcessor(config, now);
+  try {
+    for (let batch = batches.shift(); batch; batch = batches.shift()) {
+      for (const { file, mtimeMs } of batch) onOutcome(processFile(file, mtimeMs));
+      // Let worker results in and hand them their next batch.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    await Promise.all(finished);
+  } finally {
+    await Promise.all(workers.map((worker) => worker.terminate()));
+  }
+}

@@ -1,0 +1,111 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { generateCorpus } from '../../scripts/generate-corpus.ts';
+import { articleCacheKey } from '../../src/cache/fingerprint.ts';
+import { defaultConfig } from '../../src/config/schema.ts';
+import { DEFAULT_TEMPLATES_DIR } from '../../src/render/environment.ts';
+import { buildProject, listFiles, makeProject } from '../helpers.ts';
+
+const CONFIG = 'title: Cache test\nsearch:\n  enabled: false\n';
+
+function corpusProject(count = 24, config = CONFIG): { root: string; files: string[] } {
+  const root = makeProject({}, config);
+  const { files } = generateCorpus({ dir: path.join(root, 'content'), count, seed: 7 });
+  return { root, files };
+}
+
+function snapshot(outDir: string): Map<string, string> {
+  return new Map(
+    listFiles(outDir).map((file) => [file, readFileSync(path.join(outDir, file), 'utf8')]),
+  );
+}
+
+describe('the build cache', () => {
+  it('gives a cached rebuild byte-identical output to a cold build', async () => {
+    const { root } = corpusProject();
+    const cold = await buildProject(root);
+    expect(cold.ok).toBe(true);
+    expect(cold.cache.articlesReused).toBe(0);
+    const coldFiles = snapshot(cold.outDir);
+
+    const cached = await buildProject(root);
+    expect(cached.cache.articlesTransformed).toBe(0);
+    expect(cached.cache.pagesRendered).toBe(0);
+    expect(cached.filesWritten).toBe(0);
+    expect(snapshot(cached.outDir)).toEqual(coldFiles);
+
+    // A cold build elsewhere of the same content gives the same bytes too.
+    const { root: other } = corpusProject();
+    const again = await buildProject(other);
+    expect(snapshot(again.outDir)).toEqual(coldFiles);
+  });
+
+  it('re-renders every page after a template changes', async () => {
+    const { root, files } = corpusProject();
+    await buildProject(root);
+    const templates = path.join(root, 'templates');
+    mkdirSync(templates, { recursive: true });
+    const article = readFileSync(path.join(DEFAULT_TEMPLATES_DIR, 'article.njk'), 'utf8');
+    writeFileSync(
+      path.join(templates, 'article.njk'),
+      article.replace('{% block main %}', '{% block main %}<!-- custom article template -->'),
+    );
+    const result = await buildProject(root);
+    expect(result.cache.articlesTransformed).toBe(0);
+    expect(result.cache.pagesReused).toBe(0);
+    const page = listFiles(result.outDir).find((file) => /^\d{4}\/\d\d\/\d\d\//.test(file))!;
+    expect(readFileSync(path.join(result.outDir, page), 'utf8')).toContain(
+      'custom article template',
+    );
+    expect(files.length).toBeGreaterThan(0);
+  });
+
+  it('re-transforms every article after a config value changes', async () => {
+    const { root, files } = corpusProject();
+    await buildProject(root);
+    writeFileSync(path.join(root, 'gazette.config.yml'), `${CONFIG}excerptLength: 40\n`);
+    const result = await buildProject(root);
+    expect(result.cache.articlesReused).toBe(0);
+    expect(result.cache.articlesTransformed).toBe(files.length);
+  });
+
+  it('is keyed by the Gazette version', async () => {
+    const config = defaultConfig();
+    expect(articleCacheKey('0.1.0', config)).not.toBe(articleCacheKey('0.2.0', config));
+    // A cache left by another version is not used.
+    const { root, files } = corpusProject();
+    await buildProject(root);
+    const index = path.join(root, '.gazette-cache', 'articles.json');
+    const stored = JSON.parse(readFileSync(index, 'utf8'));
+    stored.key = articleCacheKey('0.0.1-older', config);
+    writeFileSync(index, JSON.stringify(stored));
+    const result = await buildProject(root);
+    expect(result.cache.articlesTransformed).toBe(files.length);
+  });
+
+  it('updates every index an edited article appears on', async () => {
+    const { root, files } = corpusProject(60);
+    const first = await buildProject(root);
+    const file = path.join(root, 'content', files[5]!);
+    const text = readFileSync(file, 'utf8');
+    const oldTitle = /^title: '(.*)'$/m.exec(text)![1]!;
+    const listing = (outDir: string, title: string) =>
+      listFiles(outDir).filter(
+        (name) =>
+          name.endsWith('.html') &&
+          !/^\d{4}\/\d\d\/\d\d\//.test(name) &&
+          readFileSync(path.join(outDir, name), 'utf8').includes(title),
+      );
+    const indexes = listing(first.outDir, oldTitle);
+    expect(indexes.length).toBeGreaterThanOrEqual(4); // home, categories, author, archives
+
+    const newTitle = 'Edited headline for the cache test';
+    writeFileSync(file, text.replace(/^title: '.*'$/m, `title: '${newTitle}'`));
+    const second = await buildProject(root);
+    expect(second.cache.articlesTransformed).toBe(1);
+    expect(listing(second.outDir, oldTitle)).toEqual([]);
+    expect(listing(second.outDir, newTitle)).toEqual(indexes);
+    expect(second.filesWritten).toBeLessThan(second.filesUnchanged);
+  });
+});
