@@ -1,0 +1,104 @@
+import { readFileSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DevServer, startDev } from '../../src/dev/dev-server.ts';
+import { injectReloadClient, RELOAD_CLIENT_TAG } from '../../src/dev/server.ts';
+import { articleText, makeDevProject } from './helpers.ts';
+
+describe('the dev server under a base path', () => {
+  let root: string;
+  let dev: DevServer;
+  let blocker: net.Server;
+
+  beforeAll(async () => {
+    root = makeDevProject(
+      { 'rail.md': articleText('Rail strike ends'), '乌方.md': articleText('乌方：谈判') },
+      'baseUrl: https://example.org/news/\n',
+    );
+    // Something else holds the wanted port: the next free one is taken.
+    blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const busy = (blocker.address() as net.AddressInfo).port;
+    dev = await startDev({ root, port: busy, extensions: [] });
+    expect(dev.port).toBeGreaterThan(busy);
+  });
+
+  afterAll(async () => {
+    await dev?.close();
+    await new Promise((resolve) => blocker?.close(resolve));
+    if (root) rmSync(root, { recursive: true, force: true });
+  });
+
+  const get = (pathname: string, init?: RequestInit) =>
+    fetch(new URL(pathname, dev.url), { redirect: 'manual', ...init });
+
+  it('serves the site under its base path, pages uncached and with the reload client', async () => {
+    expect(dev.url).toMatch(/\/news\/$/);
+    const home = await get('/news/');
+    expect(home.status).toBe(200);
+    expect(home.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(home.headers.get('cache-control')).toBe('no-store');
+    const html = await home.text();
+    expect(html).toContain(RELOAD_CLIENT_TAG);
+    // The file on disk is what `build` writes.
+    expect(readFileSync(path.join(dev.project.outDir, 'index.html'), 'utf8')).not.toContain(
+      '__gazette',
+    );
+  });
+
+  it('redirects the root to the base path and folders to their trailing slash', async () => {
+    const root = await get('/');
+    expect(root.status).toBe(302);
+    expect(root.headers.get('location')).toBe('/news/');
+    const href = dev.hrefOf('rail.md')!;
+    const bare = await get(href.slice(0, -1));
+    expect(bare.status).toBe(301);
+    expect(bare.headers.get('location')).toBe(href);
+  });
+
+  it('serves percent-encoded Chinese paths', async () => {
+    const href = dev.hrefOf('乌方.md')!;
+    expect(href).toMatch(/%E4%B9%8C/);
+    const page = await get(href);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('乌方：谈判');
+  });
+
+  it('gives static files their content type and charset', async () => {
+    const css = await get('/news/assets/gazette.css');
+    expect(css.status).toBe(200);
+    expect(css.headers.get('content-type')).toBe('text/css; charset=utf-8');
+    expect(css.headers.get('cache-control')).toBe('no-cache');
+    const svg = await get('/news/favicon.svg');
+    expect(svg.headers.get('content-type')).toBe('image/svg+xml; charset=utf-8');
+    const png = await get('/news/images/farm.png');
+    expect(png.headers.get('content-type')).toBe('image/png');
+    const head = await get('/news/assets/gazette.css', { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(await head.text()).toBe('');
+  });
+
+  it("answers unknown paths with the theme's 404 page and status 404", async () => {
+    for (const pathname of ['/news/no/such/page/', '/elsewhere/', '/news/../../etc/passwd']) {
+      const response = await get(pathname);
+      expect(response.status, pathname).toBe(404);
+      const html = await response.text();
+      expect(html).toContain('not-found');
+      expect(html).toContain(RELOAD_CLIENT_TAG);
+    }
+  });
+
+  it('refuses methods other than GET and HEAD', async () => {
+    expect((await get('/news/', { method: 'POST' })).status).toBe(405);
+  });
+});
+
+describe('the reload client tag', () => {
+  it('goes before </head>, or at the end of a page without one', () => {
+    expect(injectReloadClient('<html><head><title>x</title></HEAD><body>')).toBe(
+      `<html><head><title>x</title>${RELOAD_CLIENT_TAG}\n</HEAD><body>`,
+    );
+    expect(injectReloadClient('<p>bare')).toBe(`<p>bare\n${RELOAD_CLIENT_TAG}`);
+  });
+});
