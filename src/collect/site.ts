@@ -121,7 +121,7 @@ function expandPermalink(
   const local = DateTime.fromJSDate(article.date, { zone: config.timezone });
   const firstTrail = article.categories[0] ?? [];
   const values: Record<string, string> = {
-    year: String(local.year),
+    year: String(local.year).padStart(4, '0'),
     month: String(local.month).padStart(2, '0'),
     day: String(local.day).padStart(2, '0'),
     hour: String(local.hour).padStart(2, '0'),

@@ -70,8 +70,9 @@ export const SITE_PATHS = {
   category: (slugs: string[]) => `/categories/${slugs.join('/')}/`,
   author: (slug: string) => `/authors/${slug}/`,
   tag: (slug: string) => `/tags/${slug}/`,
-  year: (year: number) => `/archives/${year}/`,
-  month: (year: number, month: number) => `/archives/${year}/${String(month).padStart(2, '0')}/`,
+  year: (year: number) => `/archives/${String(year).padStart(4, '0')}/`,
+  month: (year: number, month: number) =>
+    `/archives/${String(year).padStart(4, '0')}/${String(month).padStart(2, '0')}/`,
   /** Page N (≥ 2) of a paginated index. */
   page: (firstPath: string, number: number) =>
     number <= 1 ? firstPath : `${firstPath}page/${number}/`,

@@ -120,7 +120,18 @@ function descriptionText(description: string): string {
  * Builds the unified processors once; the returned function transforms one article,
  * synchronously, and never throws: problems become diagnostics.
  */
-export function createBodyTransformer(config: SiteConfig): BodyTransformer {
+export interface BodyTransformerOptions {
+  /**
+   * Root-relative paths of the site's own static files (`/images/a.png`, from `public/`). Such
+   * a URL in a body or cover stays site-local even when the article has a source URL.
+   */
+  siteFiles?: ReadonlySet<string>;
+}
+
+export function createBodyTransformer(
+  config: SiteConfig,
+  options: BodyTransformerOptions = {},
+): BodyTransformer {
   const allowHosts = config.embeds.allowHosts;
   const rewrite = compileRewriteRules([...BUILTIN_IMAGE_REWRITES, ...config.images.rewrite]);
 
@@ -172,6 +183,7 @@ export function createBodyTransformer(config: SiteConfig): BodyTransformer {
       base: articleBase(sourceUrl, config.images.sourceBase),
       upgradeHttp: config.images.upgradeHttp,
       rewrite,
+      ...(options.siteFiles ? { siteFiles: options.siteFiles } : {}),
     };
     const context: ArticleContext = {
       title: article.title ?? '',

@@ -96,6 +96,16 @@ export function isLocalPath(url: string): boolean {
   return url.startsWith('/') && !url.startsWith('//');
 }
 
+/** The decoded file path of a root-relative URL, without query or fragment. */
+function localFilePath(url: string): string {
+  const path = url.split(/[?#]/)[0]!;
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
+}
+
 /**
  * Resolves a possibly relative URL. With a base, against it; without one, to a root-relative
  * site-local path (`images/x.jpg` → `/images/x.jpg`). Protocol-relative URLs become https.
@@ -173,6 +183,8 @@ export interface ImageUrlContext {
   upgradeHttp: boolean;
   /** Rules applied, in order, to the resolved URL. */
   rewrite: readonly CompiledRewriteRule[];
+  /** Root-relative paths of the site's own files, kept local whatever the base. */
+  siteFiles?: ReadonlySet<string>;
 }
 
 /**
@@ -184,6 +196,9 @@ export function resolveImageUrl(raw: string, context: ImageUrlContext): string |
   const cleaned = cleanUrl(raw);
   if (cleaned === '' || cleaned.startsWith('#') || !isSafeUrl(cleaned, MEDIA_SCHEMES))
     return undefined;
+  if (context.siteFiles && isLocalPath(cleaned) && context.siteFiles.has(localFilePath(cleaned))) {
+    return cleaned;
+  }
   let url = resolveUrl(cleaned, context.base);
   if (url === undefined) return undefined;
   for (const rule of context.rewrite) {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { defaultConfig } from '../../src/config/schema.ts';
 import { resolveCover, sameImage } from '../../src/transform/cover.ts';
+import { createBodyTransformer } from '../../src/transform/index.ts';
 import { rehypeImageLoading } from '../../src/transform/rehype-image-loading.ts';
 import { rehypeLazyImages } from '../../src/transform/rehype-lazy-images.ts';
 import { rehypeNoscriptImages } from '../../src/transform/rehype-noscript-images.ts';
@@ -9,6 +11,7 @@ import {
 } from '../../src/transform/rehype-resolve-image-urls.ts';
 import { parseSrcset } from '../../src/transform/srcset.ts';
 import { BUILTIN_IMAGE_REWRITES, compileRewriteRules } from '../../src/transform/url.ts';
+import { htmlArticle } from './corpus-article.ts';
 import { context, runPlugins, transformHtml } from './helpers.ts';
 
 const BASE = 'https://www.rfa.org/mandarin/story.html';
@@ -335,5 +338,25 @@ describe('cover', () => {
       'https://news.example/s.html',
     );
     expect(body.html).toContain('src="https://static.news.example/a.jpg"');
+  });
+});
+
+describe('site files', () => {
+  it('keeps a root-relative URL of one of the site own files local, even with a source URL', () => {
+    const transform = createBodyTransformer(defaultConfig(), {
+      siteFiles: new Set(['/images/market.png']),
+    });
+    const { body } = transform(
+      htmlArticle(
+        '<p><img src="/images/market.png" width="800" height="450"><img src="/images/other.png"></p>',
+        {
+          sourceUrl: 'https://news.example.com/a/b.html',
+          cover: '/images/market.png',
+        },
+      ),
+    );
+    expect(body.html).toContain('src="/images/market.png"');
+    expect(body.html).toContain('src="https://news.example.com/images/other.png"');
+    expect(body.cover?.src).toBe('/images/market.png');
   });
 });
