@@ -26,6 +26,7 @@ import {
   GAZETTE_VERSION,
   type RenderResult,
 } from './render/render.ts';
+import { staticFilePaths, themeAssets } from './render/theme-assets.ts';
 import { ViewFactory } from './render/views.ts';
 import { searchExtension } from './search/extension.ts';
 import { createBodyTransformer } from './transform/index.ts';
@@ -68,6 +69,8 @@ export interface Project {
   outDir: string;
   templatesDir: string;
   publicDir: string;
+  /** Root-relative paths of the files in `publicDir`: images there stay site-local. */
+  siteFiles: ReadonlySet<string>;
   cacheDir: string;
 }
 
@@ -146,6 +149,7 @@ export function resolveProject(
     outDir: resolve(loaded.config.outDir),
     templatesDir: resolve(loaded.config.templatesDir),
     publicDir: resolve(loaded.config.publicDir),
+    siteFiles: staticFilePaths(resolve(loaded.config.publicDir)),
     cacheDir: resolve(loaded.config.cacheDir),
   };
 }
@@ -202,8 +206,9 @@ export function transformArticles(
   articles: LoadedArticle[],
   config: SiteConfig,
   progress: BuildOptions['onProgress'] = () => {},
+  siteFiles?: ReadonlySet<string>,
 ): { inputs: CollectInput[]; diagnostics: Diagnostic[] } {
-  const transformBody = createBodyTransformer(config);
+  const transformBody = createBodyTransformer(config, siteFiles ? { siteFiles } : {});
   const inputs: CollectInput[] = [];
   const diagnostics: Diagnostic[] = [];
   for (const [index, article] of articles.entries()) {
@@ -275,7 +280,7 @@ export async function loadAndTransformWithCache(
 
   const indexOf = new Map(discovered.files.map((file, index) => [file.relativePath, index]));
   let done = 0;
-  await loadAndTransformInParallel(misses, config, (outcome) => {
+  await loadAndTransformInParallel(misses, config, project.siteFiles, (outcome) => {
     const index = indexOf.get(outcome.file.relativePath)!;
     if (outcome.loaded && outcome.body) {
       const { html, ...body } = outcome.body;
@@ -405,7 +410,9 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     project.publicDir,
   ]);
 
-  const articleKey = articleCacheKey(GAZETTE_VERSION, config);
+  const articleKey = sha1(
+    `${articleCacheKey(GAZETTE_VERSION, config)}\0${[...project.siteFiles].sort().join('\0')}`,
+  );
   const cache = new ArticleCache(project.cacheDir, articleKey);
   let cacheSaved = false;
   try {
@@ -557,7 +564,7 @@ async function renderAndWrite(
     }
 
     phaseStart = performance.now();
-    pages.static = copyStaticFiles(project.publicDir, output, diagnostics);
+    pages.static = copyStaticFiles(project, output, diagnostics);
     for (const extension of extensions) {
       const found = await extension.finish?.(extensionContext);
       if (found) diagnostics.push(...found);
@@ -608,28 +615,25 @@ function pageKey(
   );
 }
 
+/** The theme's assets, then the project's `public/` files (which may replace them). */
 function copyStaticFiles(
-  publicDir: string,
+  project: Project,
   output: StagedOutput,
   diagnostics: Diagnostic[],
 ): number {
-  if (!existsSync(publicDir)) return 0;
-  let copied = 0;
-  const pending = [''];
-  while (pending.length > 0) {
-    const folder = pending.pop()!;
-    for (const entry of readdirSync(path.join(publicDir, folder), { withFileTypes: true })) {
-      const relative = folder ? `${folder}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) pending.push(relative);
-      else if (!entry.isFile()) continue;
-      else if (output.has(`/${relative}`)) {
-        diagnostics.push({
-          severity: 'warning',
-          file: `public/${relative}`,
-          message: 'a generated page has the same path; the static file is not copied',
-        });
-      } else if (output.copy(path.join(publicDir, relative), `/${relative}`)) copied++;
-    }
+  const themeFolders = [project.templatesDir, DEFAULT_TEMPLATES_DIR];
+  const assets = themeAssets(themeFolders);
+  for (const [sitePath, file] of assets) output.copy(file, sitePath);
+  let copied = assets.size;
+  for (const sitePath of project.siteFiles) {
+    if (output.has(sitePath) && !assets.has(sitePath)) {
+      diagnostics.push({
+        severity: 'warning',
+        file: `public${sitePath}`,
+        message: 'a generated page has the same path; the static file is not copied',
+      });
+    } else if (output.copy(path.join(project.publicDir, ...sitePath.split('/')), sitePath))
+      copied++;
   }
   return copied;
 }

@@ -309,7 +309,7 @@ export async function startDev(options: DevOptions = {}): Promise<DevServer> {
     scheduler.warmUp();
     const sample = state.site.articles[0];
     const loaded = sample && state.loaded.get(sample.relativePath);
-    if (loaded) await transformArticles([loaded], project.config);
+    if (loaded) await transformArticles([loaded], project.config, undefined, project.siteFiles);
   }
 
   async function fullBuild(): Promise<FullBuild> {

@@ -127,7 +127,7 @@ export async function applyContentChanges(
   );
   if (inPlace) {
     const articles = changed.map(([relativePath]) => state.loaded.get(relativePath)!);
-    const transformed = await transformArticles(articles, config);
+    const transformed = await transformArticles(articles, config, undefined, project.siteFiles);
     diagnostics.push(...transformed.diagnostics);
     const patched: Article[] = [];
     for (const input of transformed.inputs) {
@@ -143,7 +143,7 @@ export async function applyContentChanges(
   const stale = unique.filter(
     (article) => state.inputs.get(article.relativePath)?.loaded !== article,
   );
-  const transformed = await transformArticles(stale, config);
+  const transformed = await transformArticles(stale, config, undefined, project.siteFiles);
   diagnostics.push(...transformed.diagnostics);
   for (const input of transformed.inputs) state.inputs.set(input.loaded.relativePath, input);
   const site = collectSite(

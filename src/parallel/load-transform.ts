@@ -17,7 +17,11 @@ export interface FileOutcome {
 }
 
 /** Loads and transforms files one at a time; the same code runs on the main thread and in workers. */
-export function createFileProcessor(config: SiteConfig, now: number) {
+export function createFileProcessor(
+  config: SiteConfig,
+  now: number,
+  siteFiles: ReadonlySet<string> = new Set(),
+) {
   let transformBody: BodyTransformer | undefined;
   return (file: ContentFile, mtimeMs: number): FileOutcome => {
     const outcome = loadArticle(file, config, now);
@@ -32,7 +36,7 @@ export function createFileProcessor(config: SiteConfig, now: number) {
       ...(datedByMtime ? { mtimeMs } : {}),
     };
     if (loaded.draft && !config.drafts) return result;
-    transformBody ??= createBodyTransformer(config);
+    transformBody ??= createBodyTransformer(config, { siteFiles });
     const transformed = transformBody(loaded);
     diagnostics.push(...transformed.diagnostics);
     result.body = transformed.body;

@@ -29,6 +29,7 @@ export function workerCount(jobs: number): number {
 export async function loadAndTransformInParallel(
   jobs: Job[],
   config: SiteConfig,
+  siteFiles: ReadonlySet<string>,
   onOutcome: (outcome: FileOutcome) => void,
 ): Promise<void> {
   const now = Date.now();
@@ -39,7 +40,7 @@ export async function loadAndTransformInParallel(
   const finished: Promise<void>[] = [];
   for (let i = 0; i < count; i++) {
     const worker = new Worker(new URL('./transform-worker.mjs', import.meta.url), {
-      workerData: { config, now },
+      workerData: { config, now, siteFiles: [...siteFiles] },
     });
     workers.push(worker);
     finished.push(
@@ -60,7 +61,7 @@ export async function loadAndTransformInParallel(
       }),
     );
   }
-  const processFile = createFileProcessor(config, now);
+  const processFile = createFileProcessor(config, now, siteFiles);
   try {
     for (let batch = batches.shift(); batch; batch = batches.shift()) {
       for (const { file, mtimeMs } of batch) onOutcome(processFile(file, mtimeMs));

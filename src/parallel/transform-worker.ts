@@ -4,8 +4,12 @@ import type { ContentFile } from '../load/discover.ts';
 import { createFileProcessor } from './load-transform.ts';
 
 /** A worker thread of the transform pool: batches of files in, outcomes out. */
-const { config, now } = workerData as { config: SiteConfig; now: number };
-const processFile = createFileProcessor(config, now);
+const { config, now, siteFiles } = workerData as {
+  config: SiteConfig;
+  now: number;
+  siteFiles: string[];
+};
+const processFile = createFileProcessor(config, now, new Set(siteFiles));
 parentPort!.on('message', (batch: { file: ContentFile; mtimeMs: number }[]) => {
   parentPort!.postMessage(batch.map(({ file, mtimeMs }) => processFile(file, mtimeMs)));
 });
