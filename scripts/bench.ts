@@ -1,0 +1,147 @@
+/**
+ * Build benchmark: generates seed-shaped corpora on tmpfs, then times a cold build (no cache,
+ * no previous site), a rebuild with nothing changed and a rebuild with one article changed,
+ * each in its own `gazette build` process so that peak memory can be measured.
+ *
+ *   npm run bench -- [--sizes 1000,10000,100000] [--dir /dev/shm/gazette-bench] [--no-search]
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { generateCorpus } from './generate-corpus.ts';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const { values } = parseArgs({
+  options: {
+    sizes: { type: 'string', default: '1000,10000' },
+    dir: {
+      type: 'string',
+      default: existsSync('/dev/shm') ? '/dev/shm/gazette-bench' : '.tmp/bench',
+    },
+    'no-search': { type: 'boolean', default: false },
+    'skip-dev': { type: 'boolean', default: false },
+  },
+});
+
+interface Run {
+  n: number;
+  kind: 'cold' | 'unchanged' | 'one change';
+  seconds: number;
+  pages: number;
+  rssMb: number;
+  timings: Record<string, number>;
+  written: number;
+}
+
+const TARGETS: Record<number, Record<Run['kind'], string> & { rss: string }> = {
+  10000: { cold: '2.7 s', unchanged: '0.5 s', 'one change': '0.5 s', rss: '400 MB' },
+  100000: { cold: '40 s', unchanged: '4 s', 'one change': '4 s', rss: '1 GB' },
+};
+
+const hasTime = existsSync('/usr/bin/time');
+
+function runBuild(root: string, n: number, kind: Run['kind']): Run {
+  const report = path.join(root, 'report.json');
+  const args = [
+    path.join(repo, 'bin/gazette.js'),
+    'build',
+    '--root',
+    root,
+    '--timings',
+    '--quiet',
+    '--report',
+    report,
+  ];
+  if (values['no-search']) args.push('--no-search');
+  const started = performance.now();
+  const child = hasTime
+    ? spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, ...args], { encoding: 'utf8' })
+    : spawnSync(process.execPath, args, { encoding: 'utf8' });
+  const seconds = (performance.now() - started) / 1000;
+  if (child.status !== 0 && !existsSync(report)) {
+    throw new Error(`build failed (${kind}, ${n}):\n${child.stderr}`);
+  }
+  const result = JSON.parse(readFileSync(report, 'utf8'));
+  const rssKb = hasTime ? Number(child.stderr.trim().split('\n').at(-1)) : Number.NaN;
+  const pages = Object.entries(result.pages as Record<string, number>)
+    .filter(([kind]) => kind !== 'static')
+    .reduce((sum, [, count]) => sum + count, 0);
+  return {
+    n,
+    kind,
+    seconds,
+    pages,
+    rssMb: rssKb / 1024,
+    timings: result.timings,
+    written: result.filesWritten,
+  };
+}
+
+function table(runs: Run[]): string {
+  const rows = [
+    '| N articles | build | wall time | build time (in process) | pages/s | peak RSS | files written | target time / RSS |',
+    '|---:|---|---:|---:|---:|---:|---:|---|',
+  ];
+  for (const run of runs) {
+    const target = TARGETS[run.n];
+    rows.push(
+      `| ${run.n.toLocaleString('en-US')} | ${run.kind} | ${run.seconds.toFixed(2)} s | ${(run.timings.total! / 1000).toFixed(2)} s | ${Math.round(run.pages / run.seconds).toLocaleString('en-US')} | ${run.rssMb.toFixed(0)} MB | ${run.written.toLocaleString('en-US')} | ${target ? `≤ ${target[run.kind]} / ≤ ${target.rss}` : '—'} |`,
+    );
+  }
+  return rows.join('\n');
+}
+
+function phases(runs: Run[]): string {
+  const names = ['load', 'transform', 'collect', 'render', 'write', 'total'];
+  const rows = [
+    `| N | build | ${names.join(' | ')} |`,
+    `|---:|---|${names.map(() => '---:').join('|')}|`,
+  ];
+  for (const run of runs)
+    rows.push(
+      `| ${run.n.toLocaleString('en-US')} | ${run.kind} | ${names.map((name) => `${Math.round(run.timings[name] ?? 0)} ms`).join(' | ')} |`,
+    );
+  return rows.join('\n');
+}
+
+const runs: Run[] = [];
+for (const n of values.sizes.split(',').map(Number)) {
+  const root = path.join(values.dir, `n${n}`);
+  rmSync(root, { recursive: true, force: true });
+  mkdirSync(root, { recursive: true });
+  writeFileSync(path.join(root, 'gazette.config.yml'), 'title: Gazette benchmark\n');
+  const generated = performance.now();
+  const { files, bytes } = generateCorpus({ dir: path.join(root, 'content'), count: n, seed: 1 });
+  console.error(
+    `${n} articles, ${(bytes / 1048576).toFixed(0)} MB generated in ${((performance.now() - generated) / 1000).toFixed(1)} s`,
+  );
+  runs.push(runBuild(root, n, 'cold'));
+  runs.push(runBuild(root, n, 'unchanged'));
+  // One article edited: a sentence added to its body.
+  const edited = path.join(root, 'content', files[Math.floor(files.length / 2)]!);
+  writeFileSync(
+    edited,
+    readFileSync(edited, 'utf8').replace('</div>', '<p>Correction: edited.</p>\n</div>'),
+  );
+  runs.push(runBuild(root, n, 'one change'));
+  console.error(table(runs.filter((run) => run.n === n)));
+  rmSync(root, { recursive: true, force: true });
+}
+
+console.log(`\n## Builds (${values['no-search'] ? 'search off' : 'search on'})\n`);
+console.log(table(runs));
+console.log('\n## Phases\n');
+console.log(phases(runs));
+
+if (!values['skip-dev']) {
+  const devBench = path.join(repo, 'scripts/bench-dev.ts');
+  if (existsSync(devBench)) {
+    const { benchDev, formatDevBench } = await import(devBench);
+    console.log('\n## Dev server (save to reload)\n');
+    console.log(formatDevBench(await benchDev({ articles: 1000, dir: path.join(values.dir, 'dev') })));
+  } else {
+    console.log('\n(dev-server latency benchmark scripts/bench-dev.ts not found: skipped)');
+  }
+}
