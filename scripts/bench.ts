@@ -140,7 +140,9 @@ if (!values['skip-dev']) {
   if (existsSync(devBench)) {
     const { benchDev, formatDevBench } = await import(devBench);
     console.log('\n## Dev server (save to reload)\n');
-    console.log(formatDevBench(await benchDev({ articles: 1000, dir: path.join(values.dir, 'dev') })));
+    console.log(
+      formatDevBench(await benchDev({ articles: 1000, dir: path.join(values.dir, 'dev') })),
+    );
   } else {
     console.log('\n(dev-server latency benchmark scripts/bench-dev.ts not found: skipped)');
   }
