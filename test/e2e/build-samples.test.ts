@@ -21,18 +21,16 @@ import {
 /** Every href and src in the site points at a file the build wrote. */
 function brokenLocalLinks(outDir: string, basePath: string): string[] {
   const broken = new Set<string>();
+  // Scanning the serialized attributes is enough here (the output's quoting is our own) and
+  // is an order of magnitude faster than parsing thousands of pages.
+  const attribute = /\s(?:href|src)="([^"]*)"/g;
   for (const file of listFiles(outDir).filter((name) => name.endsWith('.html'))) {
-    const tree = readPage(outDir, file);
-    for (const element of elements(tree, (node) =>
-      ['a', 'link', 'img', 'script', 'source'].includes(node.tagName),
-    )) {
-      for (const attribute of ['href', 'src']) {
-        const value = element.properties[attribute];
-        if (typeof value !== 'string') continue;
-        const target = fileForHref(value, basePath);
-        if (target !== undefined && !existsSync(path.join(outDir, target)))
-          broken.add(`${file} → ${value}`);
-      }
+    const html = readFileSync(path.join(outDir, file), 'utf8');
+    for (const match of html.matchAll(attribute)) {
+      const value = match[1]!.replace(/&amp;/g, '&');
+      const target = fileForHref(value, basePath);
+      if (target !== undefined && !existsSync(path.join(outDir, target)))
+        broken.add(`${file} → ${value}`);
     }
   }
   return [...broken];
@@ -129,15 +127,19 @@ describe.skipIf(!hasShared)('building the seed article', () => {
   });
 });
 
-describe.skipIf(!hasShared)('building both real corpus samples', () => {
-  for (const basePath of ['/', '/news/']) {
-    describe(`under ${basePath}`, () => {
+describe.skipIf(!hasShared)('building the real corpus samples', () => {
+  // The whole corpus at the root; the smaller Hexo sample again under a sub-path.
+  for (const [basePath, samples] of [
+    ['/', ['rsshub-page', 'be4-waimei']],
+    ['/news/', ['rsshub-page']],
+  ] as const) {
+    describe(`${samples.join(' + ')} under ${basePath}`, () => {
       let result: BuildResult;
 
       beforeAll(async () => {
         const root = makeProject();
-        copyIntoContent(root, path.join(sharedDir, 'corpus/real/rsshub-page'));
-        copyIntoContent(root, path.join(sharedDir, 'corpus/real/be4-waimei'));
+        for (const sample of samples)
+          copyIntoContent(root, path.join(sharedDir, 'corpus/real', sample));
         copyIntoContent(root, seedFile);
         result = await buildProject(root, {
           overrides: { baseUrl: `https://example.org${basePath}` },
@@ -146,11 +148,15 @@ describe.skipIf(!hasShared)('building both real corpus samples', () => {
 
       it('accounts for every input file', () => {
         const { report } = result;
-        expect(report.inputFiles).toBe(175 + 1996 + 1);
+        const sampleSizes = { 'rsshub-page': 175, 'be4-waimei': 1996 };
+        expect(report.inputFiles).toBe(
+          1 + samples.reduce((sum, sample) => sum + sampleSizes[sample], 0),
+        );
         expect(
           report.built + report.duplicates.length + report.drafts.length + report.failed.length,
         ).toBe(report.inputFiles);
-        expect(report.duplicates.length).toBeGreaterThan(0);
+        // be4-waimei holds the same stories scraped twice, on purpose.
+        if (samples.includes('be4-waimei')) expect(report.duplicates.length).toBeGreaterThan(0);
         for (const failure of report.failed) {
           expect(
             result.diagnostics.some((d) => d.file === failure.file && d.severity === 'error'),
