@@ -156,7 +156,8 @@ describe.skipIf(!hasShared)('building the real corpus samples', () => {
           report.built + report.duplicates.length + report.drafts.length + report.failed.length,
         ).toBe(report.inputFiles);
         // be4-waimei holds the same stories scraped twice, on purpose.
-        if (samples.includes('be4-waimei')) expect(report.duplicates.length).toBeGreaterThan(0);
+        if ((samples as readonly string[]).includes('be4-waimei'))
+          expect(report.duplicates.length).toBeGreaterThan(0);
         for (const failure of report.failed) {
           expect(
             result.diagnostics.some((d) => d.file === failure.file && d.severity === 'error'),
