@@ -38,14 +38,14 @@ export function pageFingerprints(
 ): PageFingerprints {
   const fingerprints: PageFingerprints = new Map();
   const { articles } = site;
-  for (let i = 0; i < articles.length; i++) {
-    if (
-      showing &&
-      !showing.has(articles[i]!) &&
-      !showing.has(articles[i - 1]!) &&
-      !showing.has(articles[i + 1]!)
-    )
-      continue;
+  const articlePages = showing
+    ? [...showing].flatMap((article) => {
+        const index = articles.indexOf(article);
+        return index < 0 ? [] : [index - 1, index, index + 1];
+      })
+    : articles.keys();
+  for (const i of articlePages) {
+    if (i < 0 || i >= articles.length) continue;
     fingerprints.set(
       articles[i]!.path,
       `article|${articleToken(articles[i])}|${articleToken(articles[i - 1])}|${articleToken(articles[i + 1])}`,
@@ -53,12 +53,18 @@ export function pageFingerprints(
   }
   const paginated = (firstPath: string, list: Article[], signature: string) => {
     const total = Math.max(1, Math.ceil(list.length / config.pageSize));
-    if (showing && !list.some((article) => showing.has(article))) return;
-    for (let number = 1; number <= total; number++) {
+    const numbers = showing
+      ? new Set(
+          [...showing]
+            .map((article) => list.indexOf(article))
+            .filter((index) => index >= 0)
+            .map((index) => Math.floor(index / config.pageSize) + 1),
+        )
+      : Array.from({ length: total }, (_, index) => index + 1);
+    for (const number of numbers) {
       const tokens = [];
       const start = (number - 1) * config.pageSize;
       const end = Math.min(list.length, number * config.pageSize);
-      if (showing && !list.slice(start, end).some((article) => showing.has(article))) continue;
       for (let i = start; i < end; i++) tokens.push(articleToken(list[i]));
       fingerprints.set(
         SITE_PATHS.page(firstPath, number),

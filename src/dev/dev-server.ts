@@ -22,6 +22,7 @@ import {
 import { CONFIG_FILE_NAMES } from '../config/load.ts';
 import type { Diagnostic } from '../model.ts';
 import { DEFAULT_TEMPLATES_DIR } from '../render/environment.ts';
+import { themeAssets } from '../render/theme-assets.ts';
 import type { StagedOutput } from '../write/output.ts';
 import { LiveOutput } from './live-output.ts';
 import { PageScheduler, type RenderPass } from './page-scheduler.ts';
@@ -63,6 +64,7 @@ export interface RebuildSummary {
   ms: number;
 }
 
+/** `public` covers the theme's own static files (`assets/` beside the templates) too. */
 export type ChangeKind = 'content' | 'templates' | 'public' | 'config';
 
 export interface DevServer {
@@ -158,10 +160,28 @@ export async function startDev(options: DevOptions = {}): Promise<DevServer> {
     )
       return 'config';
     if (inside(project.contentDir)) return 'content';
+    if (themeAssetPath(file)) return 'public';
     if (inside(project.templatesDir) || inside(path.resolve(DEFAULT_TEMPLATES_DIR)))
       return 'templates';
     if (inside(project.publicDir)) return 'public';
     return undefined;
+  }
+
+  /** Site path of a theme asset (`<templates>/assets/x` → `/assets/x`), if the file is one. */
+  function themeAssetPath(file: string): string | undefined {
+    for (const folder of themeFolders(project)) {
+      const relative = path.relative(path.join(folder, 'assets'), file);
+      if (relative && !relative.startsWith('..') && !path.isAbsolute(relative))
+        return `/assets/${relative.split(path.sep).join('/')}`;
+    }
+    return undefined;
+  }
+
+  /** The file served at a static site path: `public/` first, then the theme's assets. */
+  function staticSource(sitePath: string): string | undefined {
+    const inPublic = path.join(project.publicDir, ...sitePath.split('/'));
+    if (isFile(inPublic)) return inPublic;
+    return themeAssets(themeFolders(project)).get(sitePath);
   }
 
   // ── Rebuilding, one batch at a time ──────────────────────────────────────────────────
@@ -240,10 +260,13 @@ export async function startDev(options: DevOptions = {}): Promise<DevServer> {
     const stylesheets: string[] = [];
     let otherStatic = false;
     for (const file of byKind.get('public') ?? []) {
-      const sitePath = `/${path.relative(project.publicDir, file).split(path.sep).join('/')}`;
+      const sitePath =
+        themeAssetPath(file) ??
+        `/${path.relative(project.publicDir, file).split(path.sep).join('/')}`;
       if (scheduler.hasPage(sitePath)) continue;
-      const copied = isFile(file)
-        ? output.write(sitePath, readFileSync(file))
+      const source = staticSource(sitePath);
+      const copied = source
+        ? output.write(sitePath, readFileSync(source))
         : output.remove(sitePath);
       if (!copied) continue;
       if (sitePath.endsWith('.css')) stylesheets.push(scheduler.urls.href(sitePath));
@@ -387,6 +410,10 @@ export async function startDev(options: DevOptions = {}): Promise<DevServer> {
       await server.close();
     },
   };
+}
+
+function themeFolders(project: Project): string[] {
+  return [project.templatesDir, path.resolve(DEFAULT_TEMPLATES_DIR)];
 }
 
 /** Replaces a getter by the value it gives now. */

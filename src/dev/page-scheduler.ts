@@ -116,13 +116,37 @@ export class PageScheduler {
    * them can have changed, and card views of the others are kept.
    */
   private patchSite(patched: Article[]): SiteUpdate {
-    this.planSpecs();
+    this.replanArticlePages(patched);
     const showing = pageFingerprints(this.site, this.project.config, new Set(patched));
     for (const [sitePath, fingerprint] of showing) {
       this.fingerprints.set(sitePath, fingerprint);
       if (this.rendered.get(sitePath) !== fingerprint) this.stale.add(sitePath);
     }
     return { stale: this.stale.size, removed: [] };
+  }
+
+  /**
+   * New specs for the pages of patched articles and of their neighbours. The specs of index
+   * pages read the site's lists when rendered, so the patched lists need no new spec; article
+   * specs come first in the plan, so planning stops once the last one wanted is seen.
+   */
+  private replanArticlePages(patched: Article[]): void {
+    const wanted = new Set<string>();
+    for (const article of patched) {
+      const index = this.site.articles.indexOf(article);
+      for (const neighbour of [index - 1, index, index + 1]) {
+        const path = this.site.articles[neighbour]?.path;
+        if (path) wanted.add(path);
+      }
+    }
+    for (const spec of planPages(this.site, this.project.config, this.views, this.urls)) {
+      if (spec.kind !== 'article') break;
+      if (!wanted.delete(spec.sitePath)) continue;
+      this.specs.set(spec.sitePath, spec);
+      if (wanted.size === 0) break;
+    }
+    // A plan that does not start with the article pages is planned in full.
+    if (wanted.size > 0) this.planSpecs();
   }
 
   private planSpecs(): void {

@@ -125,7 +125,7 @@ describe.skipIf(!hasChromium)('gazette dev in a browser', () => {
     await page.evaluate(() => {
       window.notReloaded = true;
     });
-    const stylesheet = path.join(root, 'public/assets/gazette.css');
+    const stylesheet = path.join(root, 'templates/assets/gazette.css');
     writeFileSync(
       stylesheet,
       `${readFileSync(stylesheet, 'utf8')}\nbody { outline: 3px solid rgb(255, 0, 0); }\n`,

@@ -22,9 +22,9 @@ author: ${options.author ?? 'Jane Whitfield'}
 }
 
 /**
- * A project in the temp folder: a few articles, the theme's public files, and a templates
- * folder holding a copy of the theme's article template (so a test may break it without
- * touching the repository's theme).
+ * A project in the temp folder: a few articles, the repository's public files, and a
+ * templates folder holding copies of the theme's article template and stylesheet (so a test
+ * may break them without touching the repository's theme).
  */
 export function makeDevProject(articles: Record<string, string>, config?: string): string {
   const root = mkdtempSync(path.join(os.tmpdir(), 'gazette-dev-'));
@@ -34,6 +34,12 @@ export function makeDevProject(articles: Record<string, string>, config?: string
   cpSync(path.join(repoRoot, 'public'), path.join(root, 'public'), { recursive: true });
   mkdirSync(path.join(root, 'templates'));
   cpSync(path.join(repoRoot, 'templates/article.njk'), path.join(root, 'templates/article.njk'));
+  // A copy of the theme's stylesheet, which replaces the default one and may be edited.
+  mkdirSync(path.join(root, 'templates/assets'));
+  cpSync(
+    path.join(repoRoot, 'templates/assets/gazette.css'),
+    path.join(root, 'templates/assets/gazette.css'),
+  );
   if (config) writeFileSync(path.join(root, 'gazette.config.yml'), config);
   return root;
 }

@@ -70,7 +70,7 @@ describe('the dev server under a base path', () => {
     expect(css.status).toBe(200);
     expect(css.headers.get('content-type')).toBe('text/css; charset=utf-8');
     expect(css.headers.get('cache-control')).toBe('no-cache');
-    const svg = await get('/news/favicon.svg');
+    const svg = await get('/news/assets/favicon.svg');
     expect(svg.headers.get('content-type')).toBe('image/svg+xml; charset=utf-8');
     const png = await get('/news/images/farm.png');
     expect(png.headers.get('content-type')).toBe('image/png');
