@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/config/schema.ts';
-import { createBodyTransformer } from '../../src/transform/index.ts';
+import { createBodyTransformer, splitHtmlTail } from '../../src/transform/index.ts';
 import {
   displayLength,
   makeExcerpt,
@@ -93,5 +93,25 @@ describe('excerpt and statistics of a whole body', () => {
     expect(body.excerpt).toBe('第一段 Second paragraph');
     expect(body.textLength).toBe('第一段 Second paragraph'.length);
     expect(body.readingMinutes).toBe(1);
+  });
+});
+
+describe('splitHtmlTail', () => {
+  it.each([
+    ['<!--1-->\n[T](https://x.example)\n------\n\n<div>\n<p>a</p>\n\n<p>b</p>\n</div>\n', true],
+    ['# Title\n\n<div>x</div>\n\nMore **markdown** after.', false],
+    ['Just *markdown*.', false],
+  ])('splits %j: %s', (body, splits) => {
+    const split = splitHtmlTail(body);
+    expect(Boolean(split)).toBe(splits);
+    if (split) expect(split.markdown + split.html).toBe(body);
+  });
+
+  it('renders a split body like the whole Markdown body', () => {
+    const body = '[Source](https://news.example/a)\n------\n\n<div>\n<p>One <b>two</b></p>\n</div>';
+    const transform = createBodyTransformer(defaultConfig());
+    const { body: result } = transform(htmlArticle(body, { format: 'markdown', title: 'Other' }));
+    expect(result.html).toContain('<p>One <b>two</b></p>');
+    expect(result.html).toContain('href="https://news.example/a"');
   });
 });
