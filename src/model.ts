@@ -79,7 +79,9 @@ export interface Image {
 }
 
 /** An article with everything the collect stage knows: transformed body and its URL. */
-export interface Article extends Omit<LoadedArticle, 'cover' | 'sourceUrl' | 'body'>, TransformedBody {
+export interface Article
+  extends Omit<LoadedArticle, 'cover' | 'sourceUrl' | 'body'>,
+    TransformedBody {
   /** Stable short id derived from the relative path. */
   id: string;
   /** Site-relative URL path, starting and ending with '/', not yet percent-encoded. */
