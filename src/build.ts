@@ -29,7 +29,7 @@ import {
 import { staticFilePaths, themeAssets } from './render/theme-assets.ts';
 import { ViewFactory } from './render/views.ts';
 import { searchExtension } from './search/extension.ts';
-import { createBodyTransformer } from './transform/index.ts';
+import { applyImageReplacements, createBodyTransformer, mirrorImages } from './transform/index.ts';
 import { checkOutputFolder, StagedOutput } from './write/output.ts';
 
 export interface BuildOptions {
@@ -436,12 +436,23 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       pagesReused: 0,
       pagesRendered: 0,
     };
-    const pageKeyBase = renderKey(articleKey, [project.templatesDir, DEFAULT_TEMPLATES_DIR]);
+    const mirrored = config.images.mirror ? await mirrorSiteImages(project, site) : undefined;
+    if (mirrored) diagnostics.push(...mirrored.diagnostics);
+    const pageKeyBase = sha1(
+      `${renderKey(articleKey, [project.templatesDir, DEFAULT_TEMPLATES_DIR])}\0${mirrored?.digest ?? ''}`,
+    );
     const result = await renderAndWrite(
       project,
       options,
       site,
-      { report, diagnostics, timings, statistics, pageKeyBase },
+      {
+        report,
+        diagnostics,
+        timings,
+        statistics,
+        pageKeyBase,
+        ...(mirrored ? { mirroredImages: mirrored.files } : {}),
+      },
       progress,
     );
     // The cache is saved after the site, so an interrupted build leaves a cache that is
@@ -453,6 +464,43 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   } finally {
     if (!cacheSaved) cache.close();
   }
+}
+
+/**
+ * Downloads the site's remote images into the cache (`images.mirror`) and points articles at
+ * the local copies; an image that cannot be fetched keeps its remote URL and is reported.
+ */
+async function mirrorSiteImages(
+  project: Project,
+  site: Site,
+): Promise<{ files: Map<string, string>; diagnostics: Diagnostic[]; digest: string }> {
+  // Mirrored files are assembled in the cache and copied into the staged site like static files.
+  const mirrorDir = path.join(project.cacheDir, 'mirrored-site');
+  const result = await mirrorImages(site.articles, {
+    config: project.config,
+    outDir: mirrorDir,
+    cacheDir: project.cacheDir,
+  });
+  const files = new Map<string, string>();
+  for (const sitePath of new Set(result.replacements.values())) {
+    files.set(sitePath, path.join(mirrorDir, ...sitePath.split('/').filter(Boolean)));
+  }
+  for (const article of site.articles) {
+    const original = Object.getOwnPropertyDescriptor(article, 'html');
+    const readHtml = original?.get ?? (() => original?.value as string);
+    const cover = applyImageReplacements(
+      { html: '', ...(article.cover ? { cover: article.cover } : {}) },
+      result.replacements,
+    ).cover;
+    if (cover) article.cover = cover;
+    Object.defineProperty(article, 'html', {
+      get: () => applyImageReplacements({ html: readHtml.call(article) }, result.replacements).html,
+      enumerable: true,
+      configurable: true,
+    });
+  }
+  const digest = sha1([...result.replacements].sort().join('\0'));
+  return { files, diagnostics: result.diagnostics, digest };
 }
 
 /** Articles read their sanitized body from the cache's pack only when a page needs it. */
@@ -479,6 +527,8 @@ async function renderAndWrite(
     statistics: CacheStatistics;
     /** Version, config and templates: what every page's key starts from. */
     pageKeyBase: string;
+    /** Mirrored remote images: site path → file in the cache. */
+    mirroredImages?: ReadonlyMap<string, string>;
   },
   progress: NonNullable<BuildOptions['onProgress']>,
 ): Promise<BuildResult> {
@@ -565,6 +615,7 @@ async function renderAndWrite(
 
     phaseStart = performance.now();
     pages.static = copyStaticFiles(project, output, diagnostics);
+    for (const [sitePath, file] of state.mirroredImages ?? []) output.copy(file, sitePath);
     for (const extension of extensions) {
       const found = await extension.finish?.(extensionContext);
       if (found) diagnostics.push(...found);

@@ -29,6 +29,7 @@ const BUILD_FLAGS = {
   verbose: { type: 'boolean', short: 'v' },
   report: { type: 'string' },
   'no-search': { type: 'boolean' },
+  'mirror-images': { type: 'boolean' },
 } as const;
 
 const DEV_FLAGS = {
@@ -61,6 +62,7 @@ Options:
   --base-url URL    where the site is deployed, e.g. https://user.github.io/news/
   --root DIR        project folder (default: the current folder)
   --drafts          build drafts too
+  --mirror-images   download remote images into the site (cached across builds)
   --strict          fail, keeping the previous site, when any file has an error
   --timings         show where the time went, phase by phase
   --report FILE     write the full report (every file's fate, every diagnostic) as JSON
@@ -180,6 +182,7 @@ export function overridesFrom(values: Record<string, unknown>): Record<string, u
   if (typeof values.out === 'string') overrides.outDir = path.resolve(values.out);
   if (typeof values['base-url'] === 'string') overrides.baseUrl = values['base-url'];
   if (values.drafts === true) overrides.drafts = true;
+  if (values['mirror-images'] === true) overrides.images = { mirror: true };
   if (values['no-search'] === true) overrides.search = { enabled: false };
   return overrides;
 }
