@@ -64,6 +64,11 @@ export function feedSitePath(pageSitePath: string, format: FeedFormat): string {
   return `${pageSitePath}${FEED_FILES[format].file}`;
 }
 
+function withoutContent(entry: FeedEntry): FeedEntry {
+  const { contentHtml: _content, ...rest } = entry;
+  return rest;
+}
+
 /** What a feed follows: the whole site, or one category, author or tag. */
 export interface FeedScope {
   /** Site path of the page the feed belongs to (`/`, `/tags/x/`). */
@@ -89,9 +94,13 @@ export class FeedBuilder {
   }
 
   document(scope: FeedScope): FeedDocument {
+    // A category's, author's or tag's feed repeats bodies the site feed already carries: by
+    // default it has excerpts only, which keeps thousands of term feeds small.
+    const withContent = !scope.name || this.config.feeds.termContent === 'full';
     const entries = scope.articles
       .slice(0, this.config.feeds.items)
-      .map((article) => this.entry(article));
+      .map((article) => this.entry(article))
+      .map((entry) => (withContent ? entry : withoutContent(entry)));
     const homeUrl = this.urls.absolute(scope.sitePath);
     const newest = entries.reduce((latest, entry) => Math.max(latest, entry.updated.getTime()), 0);
     return {

@@ -53,7 +53,33 @@ export function createTemplateEnvironment(options: {
       .replace(/\u2029/g, '\\u2029');
     return new nunjucks.runtime.SafeString(json);
   });
+  addThemeWords(env, config);
   return { env, searchPaths };
+}
+
+/**
+ * The theme's interface words (`partials/strings.njk`: `s.t.home`, `s.fill(…)`) depend only
+ * on the site's language, so they are evaluated once and shared as the global `s` instead of
+ * being imported again by every partial of every page.
+ */
+function addThemeWords(env: nunjucks.Environment, config: SiteConfig): void {
+  let template: nunjucks.Template;
+  try {
+    template = env.getTemplate('partials/strings.njk', true);
+  } catch {
+    return; // A theme without the file: nothing to share.
+  }
+  const context = { site: { language: config.language } };
+  const exporter = template as unknown as {
+    getExported(
+      context: object,
+      frame: null,
+      callback: (error: Error | null, exported: Record<string, unknown>) => void,
+    ): void;
+  };
+  exporter.getExported(context, null, (error, exported) => {
+    if (!error) env.addGlobal('s', exported);
+  });
 }
 
 /** Names the template file and line of a Nunjucks error, which reports them inconsistently. */

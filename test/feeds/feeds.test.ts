@@ -35,7 +35,7 @@ function build(baseUrl = 'https://example.org/news/', content: 'full' | 'excerpt
         lang: 'en',
       },
     ],
-    { baseUrl, feeds: { items: 20, content } },
+    { baseUrl, feeds: { items: 20, content, termContent: content } },
   );
   const context = extensionContext(site, config);
   const diagnostics = feedsExtension().finish!(context) as Diagnostic[];
@@ -152,7 +152,10 @@ describe('feeds', () => {
         date: `2022-04-0${i + 1}T00:00:00Z`,
         tags: ['t'],
       })),
-      { baseUrl: 'https://example.org/', feeds: { items: 3, content: 'full' } },
+      {
+        baseUrl: 'https://example.org/',
+        feeds: { items: 3, content: 'full', termContent: 'full' },
+      },
     );
     const context = extensionContext(site, config);
     feedsExtension().finish!(context);
@@ -219,5 +222,29 @@ describe('XML text', () => {
 
   it('strips C1 controls that come from mis-decoded scraped text', () => {
     expect(cleanText('a\u0085b\u009Fc')).toBe('abc');
+  });
+});
+
+describe('term feeds', () => {
+  it('carry excerpts only by default, while the site feed carries full bodies', () => {
+    const { site, config } = sampleSite(
+      [
+        {
+          title: 'Only',
+          date: '2022-04-01T00:00:00Z',
+          tags: ['t'],
+          html: '<p>Whole body text here.</p>',
+        },
+      ],
+      { baseUrl: 'https://example.org/' },
+    );
+    const context = extensionContext(site, config);
+    feedsExtension().finish!(context);
+    expect(JSON.parse(context.output.text('/feed.json')).items[0].content_html).toContain(
+      'Whole body',
+    );
+    expect(
+      JSON.parse(context.output.text('/tags/t/feed.json')).items[0].content_html,
+    ).toBeUndefined();
   });
 });
