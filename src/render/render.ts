@@ -4,6 +4,7 @@ import { SITE_PATHS, type UrlBuilder } from '../collect/urls.ts';
 import type { SiteConfig } from '../config/schema.ts';
 import { contentSecurityPolicy } from './csp.ts';
 import { describeTemplateError } from './environment.ts';
+import { pageMetadata } from './metadata.ts';
 import type { PageSpec } from './pages.ts';
 
 export const GAZETTE_VERSION = '0.1.0';
@@ -68,6 +69,9 @@ export function createPageRenderer(options: {
       title: feed.title,
       url: urls.href(feed.sitePath),
     }));
+    const variables = spec.variables();
+    const description = spec.page.description ?? config.description;
+    const lang = spec.page.lang ?? config.language;
     const context = {
       site: siteView,
       nav,
@@ -76,15 +80,26 @@ export function createPageRenderer(options: {
       page: {
         kind: spec.kind,
         title: spec.page.title,
-        description: spec.page.description ?? config.description,
-        lang: spec.page.lang ?? config.language,
+        description,
+        lang,
         url: urls.href(spec.sitePath),
         canonicalUrl: urls.absolute(spec.sitePath),
         breadcrumbs: spec.page.breadcrumbs ?? [],
         noindex: spec.page.noindex ?? false,
         feeds,
+        meta: pageMetadata({
+          spec,
+          variables,
+          siteTitle: config.title,
+          siteDescription: config.description,
+          siteLanguage: config.language,
+          description,
+          lang,
+          ...(siteView.searchUrl ? { searchUrl: siteView.searchUrl } : {}),
+          urls,
+        }),
       },
-      ...spec.variables(),
+      ...variables,
     };
     try {
       return { ok: true, html: env.render(spec.template, context) };
