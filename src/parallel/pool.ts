@@ -21,6 +21,12 @@ export function workerCount(jobs: number): number {
   return Math.max(1, availableParallelism() - 1);
 }
 
+// Compiled (lib/), the worker is plain JavaScript; from source, a shim registers tsx first.
+const WORKER_ENTRY = new URL(
+  import.meta.url.endsWith('.ts') ? './transform-worker.mjs' : './transform-worker.js',
+  import.meta.url,
+);
+
 /**
  * Loads and transforms files across worker threads, the main thread taking batches too
  * while workers start. Outcomes are handed to `onOutcome` as they arrive, in no set order,
@@ -39,7 +45,7 @@ export async function loadAndTransformInParallel(
   const workers: Worker[] = [];
   const finished: Promise<void>[] = [];
   for (let i = 0; i < count; i++) {
-    const worker = new Worker(new URL('./transform-worker.mjs', import.meta.url), {
+    const worker = new Worker(WORKER_ENTRY, {
       workerData: { config, now, siteFiles: [...siteFiles] },
     });
     workers.push(worker);
