@@ -1,4 +1,3 @@
-import { DateTime } from 'luxon';
 import type { SiteConfig } from '../config/schema.ts';
 import type {
   ArchiveMonth,
@@ -10,6 +9,7 @@ import type {
   TaxonomyTerm,
   TransformedBody,
 } from '../model.ts';
+import { inZone } from './local-time.ts';
 import { assignSlugs, shortHash, slugify } from './slug.ts';
 import { SITE_PATHS } from './urls.ts';
 
@@ -118,7 +118,7 @@ function expandPermalink(
   id: string,
   config: SiteConfig,
 ): string {
-  const local = DateTime.fromJSDate(article.date, { zone: config.timezone });
+  const local = inZone(article.date, config.timezone);
   const firstTrail = article.categories[0] ?? [];
   const values: Record<string, string> = {
     year: String(local.year).padStart(4, '0'),
@@ -262,7 +262,7 @@ function collectArchives(articles: Article[], timezone: string): ArchiveYear[] {
   const years = new Map<number, ArchiveYear>();
   const months = new Map<string, ArchiveMonth>();
   for (const article of articles) {
-    const local = DateTime.fromJSDate(article.date, { zone: timezone });
+    const local = inZone(article.date, timezone);
     let year = years.get(local.year);
     if (!year) {
       year = { year: local.year, path: SITE_PATHS.year(local.year), months: [], articles: [] };

@@ -27,6 +27,11 @@ export interface PageSpec {
   article?: Article;
   /** Builds the page-specific variables; called only when the page is rendered. */
   variables: () => Record<string, unknown>;
+  /**
+   * What the variables are made from, when that is cheaper to compute than the variables
+   * themselves (an article page: its card and the hash of its file, not its body).
+   */
+  keyVariables?: () => unknown;
   page: {
     title: string;
     description?: string;
@@ -64,6 +69,13 @@ export function* planPages(
       },
       variables: () => ({
         article: views.full(article),
+        previous: older ? views.card(older) : undefined,
+        next: newer ? views.card(newer) : undefined,
+      }),
+      // The body is what load and transform made of the file's bytes under the build's config.
+      keyVariables: () => ({
+        article: views.card(article),
+        body: article.contentHash,
         previous: older ? views.card(older) : undefined,
         next: newer ? views.card(newer) : undefined,
       }),

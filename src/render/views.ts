@@ -1,4 +1,4 @@
-import { DateTime } from 'luxon';
+import { inZone } from '../collect/local-time.ts';
 import type { Site } from '../collect/site.ts';
 import { SITE_PATHS, type UrlBuilder } from '../collect/urls.ts';
 import type { SiteConfig } from '../config/schema.ts';
@@ -65,7 +65,7 @@ export class ViewFactory {
   }
 
   date(date: Date): DateView {
-    const local = DateTime.fromJSDate(date, { zone: this.config.timezone });
+    const local = inZone(date, this.config.timezone);
     return {
       iso: local.toISO({ suppressMilliseconds: true }) ?? date.toISOString(),
       display: local.toFormat(this.config.dateFormat),

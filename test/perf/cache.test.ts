@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generateCorpus } from '../../scripts/generate-corpus.ts';
@@ -80,8 +80,25 @@ describe('the build cache', () => {
     const stored = JSON.parse(readFileSync(index, 'utf8'));
     stored.key = articleCacheKey('0.0.1-older', config);
     writeFileSync(index, JSON.stringify(stored));
+    // Another version also has another inputs fingerprint, so it never replays the last build.
+    rmSync(path.join(root, '.gazette-cache', 'last-build.json'));
     const result = await buildProject(root);
     expect(result.cache.articlesTransformed).toBe(files.length);
+  });
+
+  it('replays an unchanged build without reading articles, and notices a touched file', async () => {
+    const { root, files } = corpusProject(30);
+    const first = await buildProject(root);
+    const replayed = await buildProject(root);
+    expect(replayed.filesWritten).toBe(0);
+    expect(replayed.cache.articlesTransformed).toBe(0);
+    expect(replayed.report).toEqual(first.report);
+    expect(replayed.diagnostics).toEqual(first.diagnostics);
+    const file = path.join(root, 'content', files[0]!);
+    writeFileSync(file, `${readFileSync(file, 'utf8')}\n<p>An added paragraph.</p>\n`);
+    const rebuilt = await buildProject(root);
+    expect(rebuilt.cache.articlesTransformed).toBe(1);
+    expect(rebuilt.filesWritten).toBeGreaterThan(0);
   });
 
   it('updates every index an edited article appears on', async () => {

@@ -1,0 +1,113 @@
+import { createHash } from 'node:crypto';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import path from 'node:path';
+import type { SiteConfig } from '../config/schema.ts';
+import type { ContentFile } from '../load/discover.ts';
+import { OUTPUT_MARKER } from '../write/output.ts';
+import { stableJson } from './fingerprint.ts';
+
+/**
+ * What a build needs to know to tell that nothing changed since the last one: every input's
+ * name, size and modification time, the config and Gazette's version. Statting 10,000 files
+ * takes milliseconds; reading and rebuilding them takes seconds.
+ */
+export function inputsFingerprint(options: {
+  version: string;
+  config: SiteConfig;
+  contentFiles: ContentFile[];
+  /** Templates, public files and the config file: every other folder or file read. */
+  otherInputs: string[];
+}): string {
+  const hash = createHash('sha1');
+  hash.update(`gazette ${options.version}\0${stableJson(options.config)}\0`);
+  for (const file of options.contentFiles) {
+    hash.update(`${file.relativePath}\0${statSignature(file.absolutePath)}\0`);
+  }
+  for (const input of options.otherInputs) hashTree(hash, input);
+  return hash.digest('hex');
+}
+
+function statSignature(file: string): string {
+  try {
+    const stats = statSync(file);
+    return `${stats.size}:${stats.mtimeMs}:${stats.ino}`;
+  } catch {
+    return 'missing';
+  }
+}
+
+function hashTree(hash: ReturnType<typeof createHash>, root: string): void {
+  if (!existsSync(root)) {
+    hash.update(`${root}\0none\0`);
+    return;
+  }
+  if (!statSync(root).isDirectory()) {
+    hash.update(`${root}\0${statSignature(root)}\0`);
+    return;
+  }
+  const pending = [root];
+  while (pending.length > 0) {
+    const folder = pending.pop()!;
+    const entries = readdirSync(folder, { withFileTypes: true }).sort((a, b) =>
+      a.name < b.name ? -1 : 1,
+    );
+    for (const entry of entries) {
+      const file = path.join(folder, entry.name);
+      if (entry.isDirectory()) pending.push(file);
+      else hash.update(`${file}\0${statSignature(file)}\0`);
+    }
+  }
+}
+
+/** The outcome of the last complete build, replayed when nothing changed. */
+export interface LastBuild<Result> {
+  fingerprint: string;
+  /** Modification time of the output folder's manifest the build wrote. */
+  manifestMtimeMs: number;
+  result: Result;
+}
+
+const FILE = 'last-build.json';
+
+export function readLastBuild<Result>(cacheDir: string): LastBuild<Result> | undefined {
+  try {
+    return JSON.parse(readFileSync(path.join(cacheDir, FILE), 'utf8')) as LastBuild<Result>;
+  } catch {
+    return undefined;
+  }
+}
+
+export function writeLastBuild<Result>(
+  cacheDir: string,
+  fingerprint: string,
+  outDir: string,
+  result: Result,
+): void {
+  const manifestMtimeMs = outputManifestMtime(outDir);
+  if (manifestMtimeMs === undefined) return;
+  mkdirSync(cacheDir, { recursive: true });
+  const temporary = path.join(cacheDir, `${FILE}.${process.pid}`);
+  writeFileSync(temporary, JSON.stringify({ fingerprint, manifestMtimeMs, result }));
+  renameSync(temporary, path.join(cacheDir, FILE));
+}
+
+/** The output folder is still the one the last build wrote (not rebuilt or replaced since). */
+export function outputUnchangedSince<Result>(outDir: string, last: LastBuild<Result>): boolean {
+  return outputManifestMtime(outDir) === last.manifestMtimeMs;
+}
+
+function outputManifestMtime(outDir: string): number | undefined {
+  try {
+    return statSync(path.join(outDir, OUTPUT_MARKER)).mtimeMs;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,35 @@
+import fc from 'fast-check';
+import { DateTime } from 'luxon';
+import { describe, expect, it } from 'vitest';
+import { inZone } from '../../src/collect/local-time.ts';
+
+describe('inZone', () => {
+  it.each(['Asia/Shanghai', 'America/New_York', 'Europe/London', 'Australia/Lord_Howe', 'UTC'])(
+    'agrees with Luxon in %s, across daylight-saving changes',
+    (zone) => {
+      fc.assert(
+        fc.property(
+          fc.integer({ min: Date.UTC(1900, 0, 1), max: Date.UTC(2100, 0, 1) }),
+          (time) => {
+            const date = new Date(time);
+            const fast = inZone(date, zone);
+            const exact = DateTime.fromJSDate(date, { zone });
+            // Same instant, offset and wall time (a zero offset may print as Z instead of +00:00).
+            expect([fast.toMillis(), fast.offset, fast.toFormat('yyyy-MM-dd HH:mm:ss')]).toEqual([
+              exact.toMillis(),
+              exact.offset,
+              exact.toFormat('yyyy-MM-dd HH:mm:ss'),
+            ]);
+          },
+        ),
+        { numRuns: 2000 },
+      );
+    },
+  );
+
+  it('shows the seed date as 2022-04-04 23:12 in Shanghai', () => {
+    expect(
+      inZone(new Date('2022-04-04T15:12:14Z'), 'Asia/Shanghai').toFormat('yyyy-MM-dd HH:mm'),
+    ).toBe('2022-04-04 23:12');
+  });
+});
