@@ -64,11 +64,6 @@ export function feedSitePath(pageSitePath: string, format: FeedFormat): string {
   return `${pageSitePath}${FEED_FILES[format].file}`;
 }
 
-function withoutContent(entry: FeedEntry): FeedEntry {
-  const { contentHtml: _content, ...rest } = entry;
-  return rest;
-}
-
 /** What a feed follows: the whole site, or one category, author or tag. */
 export interface FeedScope {
   /** Site path of the page the feed belongs to (`/`, `/tags/x/`). */
@@ -84,6 +79,7 @@ export interface FeedScope {
  */
 export class FeedBuilder {
   private readonly entries = new Map<Article, FeedEntry>();
+  private readonly entriesWithContent = new Map<Article, FeedEntry>();
   readonly absolute: boolean;
 
   constructor(
@@ -97,10 +93,10 @@ export class FeedBuilder {
     // A category's, author's or tag's feed repeats bodies the site feed already carries: by
     // default it has excerpts only, which keeps thousands of term feeds small.
     const withContent = !scope.name || this.config.feeds.termContent === 'full';
+    const full = withContent && this.config.feeds.content === 'full';
     const entries = scope.articles
       .slice(0, this.config.feeds.items)
-      .map((article) => this.entry(article))
-      .map((entry) => (withContent ? entry : withoutContent(entry)));
+      .map((article) => (full ? this.entryWithContent(article) : this.entry(article)));
     const homeUrl = this.urls.absolute(scope.sitePath);
     const newest = entries.reduce((latest, entry) => Math.max(latest, entry.updated.getTime()), 0);
     return {
@@ -124,6 +120,16 @@ export class FeedBuilder {
     };
   }
 
+  /** The entry with the article's body, read only for the feeds that carry bodies. */
+  private entryWithContent(article: Article): FeedEntry {
+    let entry = this.entriesWithContent.get(article);
+    if (!entry) {
+      entry = { ...this.entry(article), contentHtml: cleanText(this.absoluteHtml(article.html)) };
+      this.entriesWithContent.set(article, entry);
+    }
+    return entry;
+  }
+
   private entry(article: Article): FeedEntry {
     let entry = this.entries.get(article);
     if (entry) return entry;
@@ -143,8 +149,6 @@ export class FeedBuilder {
         ...new Set([...article.categories.map((trail) => trail.join(' / ')), ...article.tags]),
       ].map(cleanText),
     };
-    if (this.config.feeds.content === 'full')
-      entry.contentHtml = cleanText(this.absoluteHtml(article.html));
     if (article.cover) {
       const src = this.absoluteUrl(article.cover.src);
       const type = imageType(src);
