@@ -1,8 +1,10 @@
 import type { BuildExtension, ExtensionContext } from '../build.ts';
+import { articleCacheKey, sha1 } from '../cache/fingerprint.ts';
 import { SITE_PATHS } from '../collect/urls.ts';
 import type { Diagnostic } from '../model.ts';
 import type { PageSpec } from '../render/pages.ts';
 import type { FeedLink } from '../render/render.ts';
+import { GAZETTE_VERSION } from '../render/render.ts';
 import { FEED_RENDERERS } from './formats.ts';
 import { FEED_FILES, FEED_FORMATS, FeedBuilder, type FeedScope, feedSitePath } from './model.ts';
 
@@ -76,8 +78,15 @@ export function feedsExtension(): BuildExtension {
         { sitePath: SITE_PATHS.home, articles: site.articles },
         ...new Set(stateOf(context).byPage.values()),
       ];
+      // A feed is made from the config and its newest articles' files: when none of them
+      // changed since the last build, the previous file is kept without rendering it.
+      const configKey = articleCacheKey(GAZETTE_VERSION, config);
       for (const scope of scopes) {
-        const document = builder.document(scope);
+        const listed = scope.articles.slice(0, config.feeds.items);
+        const scopeKey = sha1(
+          `${configKey}\0${scope.sitePath}\0${scope.name ?? ''}\0${listed.map((article) => `${article.path}\0${article.contentHash}`).join('\0')}`,
+        );
+        let document: ReturnType<FeedBuilder['document']> | undefined;
         for (const format of FEED_FORMATS) {
           const sitePath = feedSitePath(scope.sitePath, format);
           if (output.has(sitePath)) {
@@ -88,7 +97,10 @@ export function feedsExtension(): BuildExtension {
             });
             continue;
           }
-          output.write(sitePath, FEED_RENDERERS[format](document));
+          const key = `feed:${scopeKey}:${format}`;
+          if (output.keep(sitePath, key)) continue;
+          document ??= builder.document(scope);
+          output.write(sitePath, FEED_RENDERERS[format](document), key);
         }
       }
       return diagnostics;

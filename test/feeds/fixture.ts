@@ -69,6 +69,10 @@ export class MemoryOutput {
   has(sitePath: string): boolean {
     return this.files.has(sitePath);
   }
+  /** Nothing is kept from a previous build in memory. */
+  keep(_sitePath: string, _key: string): boolean {
+    return false;
+  }
   text(sitePath: string): string {
     const content = this.files.get(sitePath);
     if (content === undefined) throw new Error(`${sitePath} was not written`);
