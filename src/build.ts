@@ -100,7 +100,12 @@ export interface ExtensionContext {
 export interface BuildExtension {
   name: string;
   feedsFor?(spec: PageSpec, context: ExtensionContext): FeedLink[];
-  pageRendered?(spec: PageSpec, html: string, context: ExtensionContext): void | Promise<void>;
+  /** `html()` returns the page (for a page kept from the previous build, read from disk). */
+  pageRendered?(
+    spec: PageSpec,
+    html: () => string,
+    context: ExtensionContext,
+  ): void | Promise<void>;
   finish?(context: ExtensionContext): Promise<Diagnostic[] | undefined> | Diagnostic[] | undefined;
 }
 
@@ -629,11 +634,14 @@ async function renderAndWrite(
         timings.render += performance.now() - renderStart;
         statistics.pagesReused++;
         if (indexesPages) {
-          const html = output.previous(spec.sitePath)?.toString('utf8');
-          if (html !== undefined) {
-            for (const extension of extensions)
-              await extension.pageRendered?.(spec, html, extensionContext);
-          }
+          // Read from disk only if an extension asks (the sitemap needs the path alone).
+          let html: string | undefined;
+          const previousHtml = () => {
+            html ??= output.previous(spec.sitePath)?.toString('utf8') ?? '';
+            return html;
+          };
+          for (const extension of extensions)
+            await extension.pageRendered?.(spec, previousHtml, extensionContext);
         }
         pages[spec.kind] = (pages[spec.kind] ?? 0) + 1;
         if (++rendered % 500 === 0) progress('render', rendered, 0);
@@ -664,7 +672,7 @@ async function renderAndWrite(
       output.write(spec.sitePath, result.html, key);
       timings.write += performance.now() - writeStart;
       for (const extension of extensions)
-        await extension.pageRendered?.(spec, result.html, extensionContext);
+        await extension.pageRendered?.(spec, () => result.html, extensionContext);
       pages[spec.kind] = (pages[spec.kind] ?? 0) + 1;
       if (++rendered % 500 === 0) progress('render', rendered, 0);
     }

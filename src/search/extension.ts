@@ -79,7 +79,7 @@ export function searchExtension(
       state.pending.push(
         state.index
           // Relative to the site root: Pagefind's UI puts the base path (where the bundle is) in front.
-          .addHTMLFile({ url: encodePath(spec.sitePath), content: html })
+          .addHTMLFile({ url: encodePath(spec.sitePath), content: html() })
           .then((response) => {
             if (response.errors.length > 0)
               state.errors.push(`${spec.sitePath}: ${response.errors.join('; ')}`);
