@@ -267,6 +267,14 @@ function* paginate(
           .map((article) => views.card(article)),
         pagination: views.pagination(paged),
       }),
+      // Each card is serialized once per build, not once per index page it is listed on.
+      keyVariables: () => ({
+        ...extra,
+        articles: articles
+          .slice((number - 1) * config.pageSize, number * config.pageSize)
+          .map((article) => views.cardKey(article)),
+        pagination: views.pagination(paged),
+      }),
     };
   }
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { inZone } from '../collect/local-time.ts';
 import type { Site } from '../collect/site.ts';
 import { SITE_PATHS, type UrlBuilder } from '../collect/urls.ts';
@@ -50,6 +51,7 @@ export interface ArticleView {
  */
 export class ViewFactory {
   private readonly cards = new Map<Article, ArticleView>();
+  private readonly cardKeys = new Map<Article, string>();
   private readonly categoryByTrail = new Map<string, CategoryNode>();
   private readonly authorByName = new Map<string, TaxonomyTerm>();
   private readonly tagByName = new Map<string, TaxonomyTerm>();
@@ -83,6 +85,18 @@ export class ViewFactory {
       this.cards.set(article, view);
     }
     return view;
+  }
+
+  /** A short digest of the card, for page keys. */
+  cardKey(article: Article): string {
+    let key = this.cardKeys.get(article);
+    if (!key) {
+      key = createHash('sha1')
+        .update(JSON.stringify(this.card(article)))
+        .digest('base64');
+      this.cardKeys.set(article, key);
+    }
+    return key;
   }
 
   /** The article with its body, for its own page. */
