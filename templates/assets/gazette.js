@@ -4,8 +4,12 @@
 // picture is hidden (its figure caption too) rather than shown as an empty frame.
 function markBroken(image) {
   image.classList.add('is-broken');
-  const figure = image.closest('figure, p.align-center');
-  if (figure && !figure.querySelector('img:not(.is-broken)')) figure.classList.add('is-broken');
+  // The box around it goes too once nothing is left to show: a figure (with its caption) or a
+  // centred picture paragraph, and any other paragraph or centring box that holds no text.
+  const box = image.closest('figure, .prose p, .prose .align-center');
+  if (!box || box.querySelector('img:not(.is-broken), iframe, video, audio')) return;
+  if (box.matches('figure, p.align-center') || !box.textContent.trim())
+    box.classList.add('is-broken');
 }
 
 document.addEventListener(
@@ -20,6 +24,34 @@ document.addEventListener(
 // reports a lazy image that has not started loading as complete with no size.
 for (const image of document.querySelectorAll('img:not([loading="lazy"])')) {
   if (image.complete && image.naturalWidth === 0 && image.currentSrc) markBroken(image);
+}
+
+// Scraped bodies space paragraphs out with blank ones (<p>&nbsp;</p>), and put <br> next to
+// blocks, where each one only adds an empty line. Neither can be matched by CSS alone.
+for (const paragraph of document.querySelectorAll('.prose p')) {
+  if (!paragraph.textContent.trim() && !paragraph.querySelector('img, iframe, video, audio, svg'))
+    paragraph.classList.add('is-blank');
+}
+
+const BLOCK = /^(P|DIV|FIGURE|TABLE|UL|OL|BLOCKQUOTE|H[1-6]|PRE|HR|SECTION|IFRAME|VIDEO)$/;
+function neighbour(node, direction) {
+  let sibling = node[direction];
+  // Skip white space and comments: they put nothing on the line.
+  while (
+    sibling &&
+    (sibling.nodeType === Node.COMMENT_NODE ||
+      (sibling.nodeType === Node.TEXT_NODE && !sibling.textContent.trim()))
+  )
+    sibling = sibling[direction];
+  return sibling;
+}
+for (const br of document.querySelectorAll('.prose br')) {
+  const before = neighbour(br, 'previousSibling');
+  const after = neighbour(br, 'nextSibling');
+  // A break is idle when no text precedes it on its line: right after a block, or first in one.
+  const idleBefore =
+    !before || BLOCK.test(before.nodeName) || before.classList?.contains('is-blank');
+  if (idleBefore || (after && BLOCK.test(after.nodeName))) br.classList.add('is-blank');
 }
 
 // The search form sends ?q=…; keep the words in the box when the results page opens.
