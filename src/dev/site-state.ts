@@ -5,13 +5,13 @@
  * the article (same date, categories, tags, authors, URL), and re-run over the kept inputs
  * otherwise.
  */
-import { statSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { type CollectedStages, type Project, transformArticles } from '../build.ts';
 import { separateDuplicates } from '../collect/duplicates.ts';
 import { type CollectInput, collectSite, type Site } from '../collect/site.ts';
 import { loadArticle } from '../load/article.ts';
-import { isArticleName } from '../load/discover.ts';
+import { isArticleName, isInside } from '../load/discover.ts';
 import type { Article, Diagnostic, LoadedArticle } from '../model.ts';
 
 export interface SiteState {
@@ -77,6 +77,14 @@ export function stateFromBuild(stages: CollectedStages, diagnostics: Diagnostic[
 }
 
 /** Content-folder-relative path with forward slashes, or undefined outside the folder. */
+function resolvesInside(root: string, file: string): boolean {
+  try {
+    return isInside(realpathSync(root), realpathSync(file));
+  } catch {
+    return true; // A file that vanished is handled as absent by the caller.
+  }
+}
+
 export function contentPath(project: Project, absolutePath: string): string | undefined {
   const relative = path.relative(project.contentDir, absolutePath);
   if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) return undefined;
@@ -101,7 +109,17 @@ export async function applyContentChanges(
     if (!relativePath || !isArticleName(relativePath)) continue;
     if (!previous.has(relativePath)) previous.set(relativePath, state.loaded.get(relativePath));
     reloaded.push(relativePath);
-    if (!isFile(absolutePath)) {
+    // As in a full build, a symbolic link is followed only when it stays inside the content
+    // folder; one pointing elsewhere (a scraper's or an attacker's) is treated as absent.
+    const outside = !resolvesInside(project.contentDir, absolutePath);
+    if (outside && isFile(absolutePath)) {
+      diagnostics.push({
+        severity: 'warning',
+        file: relativePath,
+        message: 'symbolic link points outside the content folder, not followed',
+      });
+    }
+    if (outside || !isFile(absolutePath)) {
       state.loaded.delete(relativePath);
       state.inputs.delete(relativePath);
       state.contentErrors.delete(relativePath);

@@ -93,7 +93,7 @@ export function isArticleName(name: string): boolean {
   return ARTICLE_EXTENSIONS.some((extension) => lower.endsWith(extension));
 }
 
-function isInside(root: string, target: string): boolean {
+export function isInside(root: string, target: string): boolean {
   const relative = path.relative(root, target);
   return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
 }

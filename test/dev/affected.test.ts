@@ -1,4 +1,4 @@
-import { readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { build, type CollectedStages } from '../../src/build.ts';
@@ -179,5 +179,26 @@ describe('pages affected by a change', () => {
     expect(result.stale).toEqual([]);
     expect(result.removed).toEqual([]);
     expect([...result.update.state.contentErrors.keys()]).toEqual(['story-7.md']);
+  });
+});
+
+describe('content changes in the dev server', () => {
+  it('does not follow a symbolic link out of the content folder', async () => {
+    const root = project();
+    roots.push(root);
+    const state = await stateOf(root);
+    const secret = path.join(root, 'secret.md');
+    writeFileSync(
+      secret,
+      articleText('Secret', { date: '2025-03-20 09:00:00', categories: ['Culture'] }),
+    );
+    const link = path.join(root, 'content', 'leak.md');
+    symlinkSync(secret, link);
+    const update = await applyContentChanges(state, [link]);
+    expect(update.state.loaded.has('leak.md')).toBe(false);
+    expect(update.state.site.articles.some((article) => article.title === 'Secret')).toBe(false);
+    expect(update.diagnostics).toEqual([
+      expect.objectContaining({ file: 'leak.md', severity: 'warning' }),
+    ]);
   });
 });
