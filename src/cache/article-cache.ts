@@ -1,4 +1,13 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import type { Diagnostic, LoadedArticle, TransformedBody } from '../model.ts';
 import { type BodyRef, BodyStore } from './body-store.ts';
@@ -18,11 +27,21 @@ export interface CachedArticle {
 interface CacheFile {
   /** Gazette version and configuration hash the entries were made with. */
   key: string;
+  /** The pack file the entries' bodies are in. */
+  pack: string;
   entries: Record<string, CachedArticle>;
 }
 
 const INDEX_FILE = 'articles.json';
-const PACK_FILE = 'bodies.pack';
+
+/**
+ * Each pack has a name of its own and the index names its pack: a build that is interrupted
+ * after starting a new pack (another config) or compacting leaves the old index pointing
+ * into the old, untouched pack, never into bodies of other articles.
+ */
+function newPackName(): string {
+  return `bodies-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}.pack`;
+}
 
 /**
  * The persistent article cache: by relative path, the loaded front matter and transformed
@@ -41,15 +60,18 @@ export class ArticleCache {
     private readonly key: string,
   ) {
     mkdirSync(dir, { recursive: true });
-    this.bodies = new BodyStore(path.join(dir, PACK_FILE));
     let stored: CacheFile | undefined;
     try {
       stored = JSON.parse(readFileSync(path.join(dir, INDEX_FILE), 'utf8')) as CacheFile;
     } catch {
       stored = undefined;
     }
-    this.invalidated = stored?.key !== key;
-    if (this.invalidated) this.bodies.clear();
+    this.invalidated =
+      stored?.key !== key ||
+      typeof stored.pack !== 'string' ||
+      !/^bodies-[\w-]+\.pack$/.test(stored.pack) ||
+      !existsSync(path.join(dir, stored.pack));
+    this.bodies = new BodyStore(path.join(dir, this.invalidated ? newPackName() : stored!.pack));
     this.entries = new Map(this.invalidated ? [] : Object.entries(stored?.entries ?? {}));
   }
 
@@ -70,15 +92,28 @@ export class ArticleCache {
   /** Writes the entries used by this build (deleted files drop out) and closes the pack. */
   save(): void {
     const relativePaths = [...this.used.keys()];
-    const refs = this.bodies.compact(relativePaths.map((file) => this.used.get(file)!.html));
+    const live = relativePaths.map((file) => this.used.get(file)!.html);
+    const compactedPack = path.join(this.dir, newPackName());
+    const moved = this.bodies.compactInto(live, compactedPack);
+    const pack = moved ? compactedPack : this.bodies.file;
+    const refs = moved ?? live;
     const entries: Record<string, CachedArticle> = {};
     relativePaths.forEach((file, index) => {
       entries[file] = { ...this.used.get(file)!, html: refs[index]! };
     });
     const file = path.join(this.dir, INDEX_FILE);
-    writeFileSync(`${file}.tmp`, JSON.stringify({ key: this.key, entries } satisfies CacheFile));
+    writeFileSync(
+      `${file}.tmp`,
+      JSON.stringify({ key: this.key, pack: path.basename(pack), entries } satisfies CacheFile),
+    );
     renameSync(`${file}.tmp`, file);
     this.bodies.close();
+    // Only now may packs the index no longer names go.
+    for (const name of readdirSync(this.dir)) {
+      if (/^bodies.*\.pack$/.test(name) && name !== path.basename(pack)) {
+        rmSync(path.join(this.dir, name), { force: true });
+      }
+    }
   }
 
   close(): void {

@@ -1,12 +1,4 @@
-import {
-  closeSync,
-  fstatSync,
-  ftruncateSync,
-  openSync,
-  readSync,
-  renameSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 
 /** Where a body lives in the pack: byte offset and length. */
 export type BodyRef = [offset: number, length: number];
@@ -20,15 +12,9 @@ export class BodyStore {
   private fd: number;
   private size: number;
 
-  constructor(private readonly file: string) {
+  constructor(readonly file: string) {
     this.fd = openSync(file, 'a+');
     this.size = fstatSync(this.fd).size;
-  }
-
-  /** Drops every body (the cache was invalidated). */
-  clear(): void {
-    ftruncateSync(this.fd, 0);
-    this.size = 0;
   }
 
   put(html: string): BodyRef {
@@ -56,14 +42,14 @@ export class BodyStore {
   }
 
   /**
-   * Rewrites the pack with only the live bodies when most of it is dead; returns the refs
-   * in their new places (the same refs when nothing was rewritten).
+   * When most of the pack is dead, writes the live bodies to a new pack file `target` and
+   * returns their refs there; undefined when rewriting is not worth it. The current pack is
+   * left as it is: the index that points into it stays valid until the caller replaces it.
    */
-  compact(live: BodyRef[]): BodyRef[] {
+  compactInto(live: BodyRef[], target: string): BodyRef[] | undefined {
     const liveBytes = live.reduce((sum, [, length]) => sum + length, 0);
-    if (this.size < 1 << 20 || liveBytes * 2 >= this.size) return live;
-    const compacted = `${this.file}.compact`;
-    const out = openSync(compacted, 'w');
+    if (this.size < 1 << 20 || liveBytes * 2 >= this.size) return undefined;
+    const out = openSync(target, 'w');
     let size = 0;
     const moved = live.map((ref): BodyRef => {
       const bytes = Buffer.from(this.get(ref));
@@ -73,10 +59,6 @@ export class BodyStore {
       return placed;
     });
     closeSync(out);
-    closeSync(this.fd);
-    renameSync(compacted, this.file);
-    this.fd = openSync(this.file, 'a+');
-    this.size = size;
     return moved;
   }
 
