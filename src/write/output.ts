@@ -129,7 +129,7 @@ export class StagedOutput {
     const fileKey = key ?? createHash('sha1').update(content).digest('hex');
     this.keys.set(relative, fileKey);
     if (
-      this.previousKeys.get(relative) === fileKey ||
+      (this.previousKeys.get(relative) === fileKey && this.previousFileExists(relative)) ||
       this.sameAsPrevious(relative, content, key)
     ) {
       this.keepPrevious(relative);
@@ -150,6 +150,7 @@ export class StagedOutput {
   keep(sitePath: string, key: string): boolean {
     const relative = this.relativeFor(sitePath);
     if (relative === undefined || this.previousKeys.get(relative) !== key) return false;
+    if (!this.previousFileExists(relative)) return false;
     this.keys.set(relative, key);
     this.keepPrevious(relative);
     return true;
@@ -221,6 +222,11 @@ export class StagedOutput {
     } catch {
       return false;
     }
+  }
+
+  /** The manifest may name a file someone deleted by hand since; it is made again. */
+  private previousFileExists(relative: string): boolean {
+    return existsSync(path.join(this.outDir, relative));
   }
 
   private keepPrevious(relative: string): void {

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generateCorpus } from '../../scripts/generate-corpus.ts';
@@ -99,6 +99,20 @@ describe('the build cache', () => {
     const rebuilt = await buildProject(root);
     expect(rebuilt.cache.articlesTransformed).toBe(1);
     expect(rebuilt.filesWritten).toBeGreaterThan(0);
+  });
+
+  it('makes a page again when its file was deleted from the output by hand', async () => {
+    const { root, files } = corpusProject(20);
+    const first = await buildProject(root);
+    const page = listFiles(first.outDir).find((name) =>
+      /^\d{4}\/\d\d\/\d\d\/.*index\.html$/.test(name),
+    )!;
+    rmSync(path.join(first.outDir, page));
+    // Any edit, so that the build runs rather than replaying the last one.
+    const file = path.join(root, 'content', files[3]!);
+    writeFileSync(file, `${readFileSync(file, 'utf8')}\n<p>More.</p>\n`);
+    const second = await buildProject(root);
+    expect(existsSync(path.join(second.outDir, page))).toBe(true);
   });
 
   it('updates every index an edited article appears on', async () => {
