@@ -31,27 +31,40 @@ export function separateDuplicates(articles: LoadedArticle[]): {
       duplicates.push({ article, keptAs: sameSource, reason: 'same source URL' });
       continue;
     }
-    if (sameTitle) {
+    // Two different pages of two sites can share a title and a day ("每日简报"): the title
+    // rule applies only when the source URLs do not tell the articles apart.
+    const otherSource =
+      sameTitle && sourceKey && sameTitle.sourceUrl
+        ? normalizeSourceUrl(sameTitle.sourceUrl) !== sourceKey
+        : false;
+    if (sameTitle && !otherSource) {
       duplicates.push({ article, keptAs: sameTitle, reason: 'same title and date' });
       continue;
     }
     if (sourceKey) bySource.set(sourceKey, article);
-    byTitleAndDate.set(titleKey, article);
+    if (!sameTitle) byTitleAndDate.set(titleKey, article);
     unique.push(article);
   }
   return { unique, duplicates };
 }
 
-/** `http://Example.com/a/?utm_source=x#top` and `https://example.com/a` are the same story. */
-export function normalizeSourceUrl(url: string): string {
+/**
+ * `http://Example.com/a/?utm_source=x#top` and `https://example.com/a` are the same story.
+ * Only http(s) URLs identify a story: a `source:` that names an outlet ("新华社") does not.
+ * Fragments are dropped except hash routes (`#/news/1001`, `#!…`), which name the page.
+ */
+export function normalizeSourceUrl(url: string): string | undefined {
+  let parsed: URL;
   try {
-    const parsed = new URL(url);
-    for (const key of [...parsed.searchParams.keys()]) {
-      if (/^(utm_|spm$|from$|ref$)/i.test(key)) parsed.searchParams.delete(key);
-    }
-    const pathname = parsed.pathname.replace(/\/+$/, '');
-    return `${parsed.host.toLowerCase()}${pathname}${parsed.search}`;
+    parsed = new URL(url.trim());
   } catch {
-    return url.trim();
+    return undefined;
   }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return undefined;
+  for (const key of [...parsed.searchParams.keys()]) {
+    if (/^(utm_|spm$|from$|ref$)/i.test(key)) parsed.searchParams.delete(key);
+  }
+  const pathname = parsed.pathname.replace(/\/+$/, '');
+  const route = /^#!?\//.test(parsed.hash) ? parsed.hash : '';
+  return `${parsed.host.toLowerCase()}${pathname}${parsed.search}${route}`;
 }

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { normalizeSourceUrl, separateDuplicates } from '../../src/collect/duplicates.ts';
+import type { LoadedArticle } from '../../src/model.ts';
+
+function article(relativePath: string, fields: Partial<LoadedArticle>): LoadedArticle {
+  return {
+    sourcePath: `/c/${relativePath}`,
+    relativePath,
+    title: 'Title',
+    date: new Date('2024-01-01T00:00:00Z'),
+    categories: [],
+    tags: [],
+    authors: [],
+    slug: relativePath,
+    draft: false,
+    format: 'html',
+    body: '',
+    bodyLine: 1,
+    extra: {},
+    contentHash: relativePath,
+    ...fields,
+  };
+}
+
+describe('separateDuplicates', () => {
+  it('merges the same story scraped twice, keeping the first file', () => {
+    const { unique, duplicates } = separateDuplicates([
+      article('b.md', { title: 'B', sourceUrl: 'https://News.example.com/a/?utm_source=rss' }),
+      article('a.md', { title: 'A', sourceUrl: 'http://news.example.com/a' }),
+      article('c.md', { title: 'A' }),
+    ]);
+    expect(unique.map((a) => a.relativePath)).toEqual(['a.md']);
+    expect(
+      duplicates.map((d) => [d.article.relativePath, d.keptAs.relativePath, d.reason]),
+    ).toEqual([
+      ['b.md', 'a.md', 'same source URL'],
+      ['c.md', 'a.md', 'same title and date'],
+    ]);
+  });
+
+  it('does not merge articles whose "source" is an outlet name, not a URL', () => {
+    const { unique } = separateDuplicates([
+      article('a.md', { title: 'One', sourceUrl: '新华社' }),
+      article('b.md', { title: 'Two', sourceUrl: '新华社' }),
+    ]);
+    expect(unique).toHaveLength(2);
+  });
+
+  it('tells hash-routed pages apart', () => {
+    const { unique } = separateDuplicates([
+      article('a.md', { title: 'One', sourceUrl: 'https://spa.example.gov.cn/#/news/1001' }),
+      article('b.md', { title: 'Two', sourceUrl: 'https://spa.example.gov.cn/#/news/1002' }),
+    ]);
+    expect(unique).toHaveLength(2);
+  });
+
+  it('keeps same-titled articles of one day from two different sources', () => {
+    const { unique } = separateDuplicates([
+      article('a.md', { title: '每日简报', sourceUrl: 'https://one.example.com/daily' }),
+      article('b.md', { title: '每日简报', sourceUrl: 'https://two.example.com/daily' }),
+    ]);
+    expect(unique).toHaveLength(2);
+  });
+});
+
+describe('normalizeSourceUrl', () => {
+  it.each([
+    ['https://Example.com/a/?utm_source=x#top', 'example.com/a'],
+    ['https://example.com/#!/item/3', 'example.com#!/item/3'],
+    ['新华社', undefined],
+    ['javascript:alert(1)', undefined],
+  ])('%s → %s', (input, expected) => {
+    expect(normalizeSourceUrl(input)).toBe(expected);
+  });
+});
