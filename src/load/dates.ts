@@ -6,6 +6,8 @@ import { DateTime } from 'luxon';
  * milliseconds (seconds are accepted too). Dates without a zone are in `timezone`.
  */
 export function parseDate(value: unknown, timezone: string): Date | undefined {
+  // TOML local date-times (no offset) arrive as Dates in UTC; they are wall-clock times.
+  if (isLocalTomlDate(value)) return parseDate(value.toISOString(), timezone);
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value;
   if (typeof value === 'number') return fromEpoch(value);
   if (typeof value !== 'string') return undefined;
@@ -14,6 +16,8 @@ export function parseDate(value: unknown, timezone: string): Date | undefined {
   if (/^\d{9,13}$/.test(text)) return fromEpoch(Number(text));
 
   const zone = { zone: timezone };
+  const chinaTime = chinaStandardTime(text, timezone);
+  if (chinaTime) return chinaTime;
   const candidates = [
     () => DateTime.fromISO(text, { ...zone, setZone: true }),
     () => DateTime.fromSQL(text, { ...zone, setZone: true }),
@@ -22,16 +26,48 @@ export function parseDate(value: unknown, timezone: string): Date | undefined {
     () => DateTime.fromFormat(text.replace(/\//g, '-'), 'yyyy-M-d H:mm:ss', zone),
     () => DateTime.fromFormat(text.replace(/\//g, '-'), 'yyyy-M-d H:mm', zone),
     () => DateTime.fromFormat(text.replace(/\//g, '-'), 'yyyy-M-d', zone),
-    // RFC 2822 with a zone name Luxon does not know ("CST") or none at all.
-    () =>
-      DateTime.fromFormat(text.replace(/\s+[A-Z]{2,5}$/, ''), 'EEE, dd MMM yyyy HH:mm:ss', zone),
+    // RFC 2822 with a zone name Luxon does not know ("HKT") or none at all: site time.
+    () => DateTime.fromFormat(stripZoneName(text), 'EEE, d MMM yyyy HH:mm:ss', zone),
+    () => DateTime.fromFormat(stripZoneName(text), 'd MMM yyyy HH:mm:ss', zone),
+    () => DateTime.fromFormat(text, 'MMMM d, yyyy H:mm', { ...zone, locale: 'en' }),
+    () => DateTime.fromFormat(text, 'MMM d, yyyy H:mm', { ...zone, locale: 'en' }),
+    () => DateTime.fromFormat(text, 'MMMM d, yyyy', { ...zone, locale: 'en' }),
+    () => DateTime.fromFormat(text, 'MMM d, yyyy', { ...zone, locale: 'en' }),
+    () => DateTime.fromFormat(text, "yyyy'年'M'月'd'日' H:mm", zone),
+    () => DateTime.fromFormat(text, "yyyy'年'M'月'd'日'", zone),
   ];
   for (const candidate of candidates) {
     const parsed = candidate();
     if (parsed.isValid) return parsed.toJSDate();
   }
-  const fallback = new Date(text);
-  return Number.isNaN(fallback.getTime()) ? undefined : fallback;
+  // Nothing else: `new Date(text)` would read the text in the build machine's zone.
+  return undefined;
+}
+
+function stripZoneName(text: string): string {
+  return text.replace(/\s+[A-Z]{2,5}$/, '');
+}
+
+/**
+ * RFC 2822 says "CST" is US Central time, but Chinese feeds mean China Standard Time by it.
+ * On a site in a +08:00 zone the Chinese reading wins.
+ */
+function chinaStandardTime(text: string, timezone: string): Date | undefined {
+  if (!/\sCST$/.test(text)) return undefined;
+  const wallClock = DateTime.fromFormat(stripZoneName(text), 'EEE, d MMM yyyy HH:mm:ss', {
+    zone: 'UTC+8',
+  });
+  if (!wallClock.isValid) return undefined;
+  const siteOffset = DateTime.fromJSDate(wallClock.toJSDate(), { zone: timezone }).offset;
+  return siteOffset === 480 ? wallClock.toJSDate() : undefined;
+}
+
+function isLocalTomlDate(value: unknown): value is Date {
+  return (
+    value instanceof Date &&
+    typeof (value as { isLocal?: unknown }).isLocal === 'function' &&
+    (value as unknown as { isLocal(): boolean }).isLocal()
+  );
 }
 
 function fromEpoch(value: number): Date | undefined {

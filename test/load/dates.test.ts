@@ -41,3 +41,29 @@ describe('dateFromPath', () => {
     expect(dateFromPath('news/title.md', zone)).toBeUndefined();
   });
 });
+
+describe('parseDate with ambiguous or local input', () => {
+  it('reads CST as China Standard Time on a +08:00 site, as US Central elsewhere', () => {
+    expect(parseDate('Mon, 04 Apr 2022 07:30:00 CST', 'Asia/Shanghai')?.toISOString()).toBe(
+      '2022-04-03T23:30:00.000Z',
+    );
+    expect(parseDate('Mon, 04 Apr 2022 07:30:00 CST', 'America/Chicago')?.toISOString()).toBe(
+      '2022-04-04T13:30:00.000Z',
+    );
+  });
+
+  it('reads TOML local date-times as wall-clock time in the site zone', async () => {
+    const { parse } = await import('smol-toml');
+    const { date } = parse('date = 2022-04-04T07:30:00') as unknown as { date: Date };
+    expect(parseDate(date, 'Asia/Shanghai')?.toISOString()).toBe('2022-04-03T23:30:00.000Z');
+  });
+
+  it('reads English and Chinese long dates in the site zone, whatever the machine zone', () => {
+    expect(parseDate('April 4, 2022 10:00', 'Asia/Shanghai')?.toISOString()).toBe(
+      '2022-04-04T02:00:00.000Z',
+    );
+    expect(parseDate('2022年4月4日', 'Asia/Shanghai')?.toISOString()).toBe(
+      '2022-04-03T16:00:00.000Z',
+    );
+  });
+});
