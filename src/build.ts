@@ -669,7 +669,16 @@ async function renderAndWrite(
         continue;
       }
       const writeStart = performance.now();
-      output.write(spec.sitePath, result.html, key);
+      if (!output.write(spec.sitePath, result.html, key)) {
+        const file = spec.article?.relativePath ?? `page ${spec.sitePath}`;
+        diagnostics.push({
+          severity: 'error',
+          file,
+          message: `cannot write ${spec.sitePath}: its path is outside the site or clashes with another page or file`,
+        });
+        if (spec.article) report.failed.push({ file, reason: 'path clash' });
+        continue;
+      }
       timings.write += performance.now() - writeStart;
       for (const extension of extensions)
         await extension.pageRendered?.(spec, () => result.html, extensionContext);
@@ -685,9 +694,16 @@ async function renderAndWrite(
       if (found) diagnostics.push(...found);
     }
     timings.write += performance.now() - phaseStart;
+    const pageClashes = new Set(diagnostics.map((diagnostic) => diagnostic.message));
+    for (const sitePath of output.clashes) {
+      const message = `cannot write ${sitePath}: its path is outside the site or clashes with another page or file`;
+      if (!pageClashes.has(message))
+        diagnostics.push({ severity: 'warning', file: `output ${sitePath}`, message });
+    }
 
-    report.built -= report.failed.filter((failure) =>
-      failure.reason.startsWith('template error'),
+    report.built -= report.failed.filter(
+      (failure) =>
+        failure.reason.startsWith('template error') || failure.reason.startsWith('path clash'),
     ).length;
     const hasErrors = diagnostics.some((diagnostic) => diagnostic.severity === 'error');
     const ok = !(options.strict && hasErrors) && templateErrors.size === 0;

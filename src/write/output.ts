@@ -106,6 +106,8 @@ export class StagedOutput {
   /** True when only changed files are staged (a previous site exists). */
   readonly incremental: boolean;
   written = 0;
+  /** Site paths refused because a file and a folder wanted the same place. */
+  readonly clashes: string[] = [];
   unchanged = 0;
 
   constructor(outDir: string) {
@@ -136,8 +138,18 @@ export class StagedOutput {
       return true;
     }
     const target = path.join(this.stagingDir, relative);
-    this.ensureFolder(path.dirname(target));
-    writeFileSync(target, content);
+    try {
+      this.ensureFolder(path.dirname(target));
+      writeFileSync(target, content);
+    } catch (error) {
+      // Two outputs wanting one path as a file and as a folder (a category named "index.html"):
+      // that file is refused, like a path outside the folder; disk failures still throw.
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'EEXIST' && code !== 'EISDIR' && code !== 'ENOTDIR') throw error;
+      this.keys.delete(relative);
+      this.clashes.push(sitePath);
+      return false;
+    }
     this.changed.push(relative);
     this.written++;
     return true;
