@@ -74,30 +74,24 @@ function assignPaths(
 ): Article[] {
   const ordered = [...inputs].sort((a, b) => -newestFirst(a.loaded, b.loaded));
   const taken = new Map<string, string>();
-  const reserved = new Set(
-    [
-      SITE_PATHS.categories,
-      SITE_PATHS.authors,
-      SITE_PATHS.tags,
-      SITE_PATHS.archives,
-      SITE_PATHS.search,
-      '/page/',
-      '/assets/',
-    ].map((sitePath) => sitePath.toLowerCase()),
-  );
   return ordered.map(({ loaded, body }) => {
     const { body: _source, cover: _cover, sourceUrl: _sourceUrl, ...fields } = loaded;
     const id = shortHash(loaded.relativePath);
     const wanted = loaded.permalink
       ? permalinkFromFrontMatter(loaded.permalink, config)
       : expandPermalink(config.permalink, loaded, id, config);
-    let sitePath = wanted;
-    for (
-      let n = 2;
-      taken.has(sitePath.toLowerCase()) || reserved.has(sitePath.toLowerCase());
-      n++
-    ) {
-      sitePath = `${wanted.slice(0, -1)}-${n}/`;
+    // Index pages, feeds and assets own their top-level folders: an article wanting one of
+    // them (`permalink: page/2`, `categories/news/`) moves beside it instead of replacing them.
+    const firstSegment = wanted.split('/')[1]!.toLowerCase();
+    const base =
+      wanted === '/'
+        ? '/article/'
+        : RESERVED_ROOTS.has(firstSegment)
+          ? `/${firstSegment}-2${wanted.slice(firstSegment.length + 1)}`
+          : wanted;
+    let sitePath = base;
+    for (let n = 2; taken.has(sitePath.toLowerCase()); n++) {
+      sitePath = `${base.slice(0, -1)}-${n}/`;
     }
     if (sitePath !== wanted) {
       const other = taken.get(wanted.toLowerCase());
@@ -111,6 +105,21 @@ function assignPaths(
     return { ...fields, ...body, id, path: sitePath };
   });
 }
+
+/** First path segments the site's own pages and files live under. */
+const RESERVED_ROOTS = new Set(
+  [
+    'categories',
+    'authors',
+    'tags',
+    'archives',
+    'search',
+    'page',
+    'assets',
+    'pagefind',
+    'media',
+  ].map((segment) => segment.toLowerCase()),
+);
 
 function expandPermalink(
   pattern: string,
@@ -141,6 +150,10 @@ function expandPermalink(
   return normalizeSitePath(expanded);
 }
 
+/** Folders a front-matter permalink may nest: deep enough for any real URL, and far below
+ * the 4,096-byte path limit. */
+const MAX_PERMALINK_SEGMENTS = 8;
+
 /** A permalink written in front matter is a wish, not a path: every segment is made safe. */
 function permalinkFromFrontMatter(permalink: string, config: SiteConfig): string {
   let text = permalink;
@@ -153,6 +166,7 @@ function permalinkFromFrontMatter(permalink: string, config: SiteConfig): string
     .replace(/\.html?$/i, '')
     .split(/[/\\]+/)
     .filter((segment) => segment !== '' && segment !== '.' && segment !== '..')
+    .slice(0, MAX_PERMALINK_SEGMENTS)
     .map((segment) => slugify(segment, config.slugStyle === 'hash' ? 'unicode' : config.slugStyle));
   return normalizeSitePath(segments.join('/') || shortHash(permalink));
 }

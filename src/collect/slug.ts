@@ -5,13 +5,16 @@ export type SlugStyle = 'unicode' | 'pinyin' | 'hash';
 
 /** Long enough for a headline, short enough that a UTF-8 path segment stays under 255 bytes. */
 export const MAX_SLUG_LENGTH = 72;
+/** UTF-8 bytes of a slug, leaving room for a `-N` suffix under the 255-byte name limit. */
+export const MAX_SLUG_BYTES = 200;
 
 // Device names Windows refuses as file names, whatever the extension.
 const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i;
 
 /**
  * A path segment from a title or name: letters and digits of any script, `-` between words.
- * The result is never empty, never `.` or `..`, has no slash and is bounded in length.
+ * The result is never empty, has no dot (so never `..`, and never a name like `index.html`
+ * or `feed.xml` that the site writes files under), no slash, and is bounded in length.
  */
 export function slugify(text: string, style: SlugStyle = 'unicode'): string {
   const normalized = text.normalize('NFC');
@@ -19,20 +22,22 @@ export function slugify(text: string, style: SlugStyle = 'unicode'): string {
   const source = style === 'pinyin' ? toPinyin(normalized) : normalized;
   let slug = source
     .toLowerCase()
-    .replace(/[^\p{L}\p{N}\p{M}_.]+/gu, '-')
+    .replace(/[^\p{L}\p{N}\p{M}_]+/gu, '-')
     .replace(/-{2,}/g, '-')
     .replace(/^[-.]+|[-.]+$/g, '');
   const characters = Array.from(slug);
-  if (characters.length > MAX_SLUG_LENGTH) {
-    slug = characters
-      .slice(0, MAX_SLUG_LENGTH)
-      .join('')
-      .replace(/[-.]+$/, '');
-  }
+  if (characters.length > MAX_SLUG_LENGTH) characters.length = MAX_SLUG_LENGTH;
+  // Letters outside the Basic Multilingual Plane take four bytes: 72 of them overflow the
+  // 255-byte limit file systems put on a name.
+  while (Buffer.byteLength(characters.join('')) > MAX_SLUG_BYTES) characters.pop();
+  if (characters.join('') !== slug) slug = characters.join('').replace(/[-.]+$/, '');
   if (slug === '') return shortHash(normalized);
   if (WINDOWS_RESERVED.test(slug)) return `${slug}-`;
   return slug;
 }
+
+/** `page` is where an index's page 2, 3… live (`/categories/news/page/2/`). */
+export const RESERVED_SLUGS: readonly string[] = ['page'];
 
 export function shortHash(text: string, length = 8): string {
   return createHash('sha1').update(text).digest('hex').slice(0, length);
@@ -48,9 +53,13 @@ function toPinyin(text: string): string {
  * prefix) gets `-2`, `-3`… Slugs are compared case-insensitively, since macOS and Windows hosts
  * would serve both from one folder.
  */
-export function assignSlugs(names: Iterable<string>, style: SlugStyle): Map<string, string> {
+export function assignSlugs(
+  names: Iterable<string>,
+  style: SlugStyle,
+  reserved: readonly string[] = RESERVED_SLUGS,
+): Map<string, string> {
   const sorted = [...new Set(names)].sort();
-  const taken = new Set<string>();
+  const taken = new Set<string>(reserved);
   const slugs = new Map<string, string>();
   for (const name of sorted) {
     const base = slugify(name, style);

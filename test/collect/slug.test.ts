@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assignSlugs, MAX_SLUG_LENGTH, slugify } from '../../src/collect/slug.ts';
+import { assignSlugs, MAX_SLUG_BYTES, MAX_SLUG_LENGTH, slugify } from '../../src/collect/slug.ts';
 
 describe('slugify', () => {
   it.each([
@@ -10,7 +10,10 @@ describe('slugify', () => {
     ['a/b', 'a-b'],
     ['..', undefined],
     ['con', 'con-'],
-    ['AUX.html', 'aux.html-'],
+    ['AUX.html', 'aux-html'],
+    ['AUX', 'aux-'],
+    ['index.html', 'index-html'],
+    ['feed.xml', 'feed-xml'],
     ['  ', undefined],
     ['\u202Eevil\u202C', 'evil'],
     ['Cafe\u0301', 'café'],
@@ -23,8 +26,13 @@ describe('slugify', () => {
 
   it('bounds the length without splitting characters', () => {
     const slug = slugify('长'.repeat(300));
-    expect(Array.from(slug).length).toBe(MAX_SLUG_LENGTH);
-    expect(Buffer.byteLength(slug)).toBeLessThan(255);
+    expect(Array.from(slug).length).toBeLessThanOrEqual(MAX_SLUG_LENGTH);
+    expect(slug).toBe('长'.repeat(Array.from(slug).length));
+    expect(Buffer.byteLength(slug)).toBeLessThanOrEqual(MAX_SLUG_BYTES);
+    // Four-byte letters are cut by bytes, never in the middle of a letter.
+    const astral = slugify('𠀀'.repeat(100));
+    expect(Buffer.byteLength(astral)).toBeLessThanOrEqual(MAX_SLUG_BYTES);
+    expect(astral).toBe('𠀀'.repeat(Array.from(astral).length));
   });
 
   it('transliterates to pinyin or hashes on request', () => {
@@ -45,5 +53,11 @@ describe('assignSlugs', () => {
     const slugs = assignSlugs(['Cafe\u0301', 'Café'], 'unicode');
     expect(slugs.size).toBe(2);
     expect(new Set(slugs.values()).size).toBe(2);
+  });
+});
+
+describe('reserved slugs', () => {
+  it('never gives a name the slug "page", where pagination lives', () => {
+    expect(assignSlugs(['page', 'Page'], 'unicode').get('page')).not.toBe('page');
   });
 });

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { collectSite } from '../../src/collect/site.ts';
+import { defaultConfig } from '../../src/config/schema.ts';
+import type { LoadedArticle, TransformedBody } from '../../src/model.ts';
+
+function input(relativePath: string, fields: Partial<LoadedArticle> = {}) {
+  const loaded: LoadedArticle = {
+    sourcePath: `/c/${relativePath}`,
+    relativePath,
+    title: relativePath,
+    date: new Date('2024-01-01T00:00:00Z'),
+    categories: [],
+    tags: [],
+    authors: [],
+    slug: relativePath.replace(/\.md$/, ''),
+    draft: false,
+    format: 'html',
+    body: '',
+    bodyLine: 1,
+    extra: {},
+    contentHash: relativePath,
+    ...fields,
+  };
+  const body: TransformedBody = {
+    html: '',
+    excerpt: '',
+    readingMinutes: 1,
+    coverInBody: false,
+    textLength: 0,
+  };
+  return { loaded, body };
+}
+
+describe('collectSite', () => {
+  it('keeps articles out of the folders index pages live in', () => {
+    const site = collectSite(
+      [
+        input('a.md', { permalink: 'page/2' }),
+        input('b.md', { permalink: 'categories/news/' }),
+        input('c.md', { permalink: '../../etc/passwd' }),
+      ],
+      defaultConfig(),
+    );
+    const paths = site.articles.map((article) => article.path).sort();
+    expect(paths).toEqual(['/categories-2/news/', '/etc/passwd/', '/page-2/2/']);
+    expect(site.diagnostics).toHaveLength(2);
+  });
+
+  it('gives colliding URLs -2, -3 deterministically, the older article keeping the plain one', () => {
+    const config = { ...defaultConfig(), permalink: ':slug/' };
+    const site = collectSite(
+      [
+        input('new.md', { slug: 'same', date: new Date('2024-02-01T00:00:00Z') }),
+        input('old.md', { slug: 'Same', date: new Date('2024-01-01T00:00:00Z') }),
+      ],
+      config,
+    );
+    const byFile = Object.fromEntries(
+      site.articles.map((article) => [article.relativePath, article.path]),
+    );
+    expect(byFile).toEqual({ 'old.md': '/same/', 'new.md': '/same-2/' });
+  });
+
+  it('lists an article on every level of its category hierarchy, once', () => {
+    const site = collectSite(
+      [
+        input('a.md', {
+          categories: [
+            ['新媒体', '观察者网', '头条'],
+            ['新媒体', '观察者网', '要闻'],
+          ],
+        }),
+      ],
+      defaultConfig(),
+    );
+    expect(site.categories.map((node) => [node.trail.join('/'), node.articles.length])).toEqual([
+      ['新媒体', 1],
+      ['新媒体/观察者网', 1],
+      ['新媒体/观察者网/头条', 1],
+      ['新媒体/观察者网/要闻', 1],
+    ]);
+  });
+});
