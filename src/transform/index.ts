@@ -6,7 +6,7 @@
  *        ─▶ strip source heading ─▶ lazy images ─▶ noscript images ─▶ resolve image URLs
  *        ─▶ resolve links ─▶ embeds ─▶ alignment class
  *        ─▶ sanitize (NEWS_SCHEMA)
- *        ─▶ image loading ─▶ link rel ─▶ embed sandbox ─▶ fragment links ─▶ stringify
+ *        ─▶ tidy blank lines ─▶ image loading ─▶ link rel ─▶ embed sandbox ─▶ fragment links ─▶ stringify
  *
  * URLs that are still relative after resolution (no source URL to resolve against) are left as
  * root-relative paths (`/images/x.jpg`): site-local files the render stage prefixes with the
@@ -44,6 +44,7 @@ import { rehypeNoscriptImages } from './rehype-noscript-images.ts';
 import { rehypeResolveImageUrls } from './rehype-resolve-image-urls.ts';
 import { rehypeResolveLinks } from './rehype-resolve-links.ts';
 import { rehypeStripSourceHeading } from './rehype-strip-source-heading.ts';
+import { rehypeTidyBlankLines } from './rehype-tidy-blank-lines.ts';
 import { collapseWhitespace, makeExcerpt, plainText, readingMinutes, textLength } from './text.ts';
 import {
   articleBase,
@@ -169,7 +170,8 @@ export function createBodyTransformer(
     .use(rehypeAlignmentClass)
     // sanitize
     .use(rehypeSanitize, NEWS_SCHEMA)
-    // post-sanitize attributes
+    // post-sanitize
+    .use(rehypeTidyBlankLines)
     .use(rehypeImageLoading)
     .use(rehypeLinkRel)
     .use(rehypeEmbedSandbox, { allowHosts })

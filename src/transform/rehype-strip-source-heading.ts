@@ -1,15 +1,17 @@
 /**
  * Feed-to-Jekyll scrapers start each body with a heading that links the title to the original
- * article (`[Title](https://…)` + `------`). The page already shows the title and the source
- * link, so that first heading goes: it would otherwise be shown twice and open every excerpt.
+ * article (`[Title](https://…)` + `------`), and many news pages repeat their headline as the
+ * body's first heading. The page already shows the title and the source link, so that first
+ * heading goes: it would otherwise be shown twice and open every excerpt.
  */
-import type { Element, Root } from 'hast';
+import type { Element, ElementContent, Root, RootContent } from 'hast';
 import type { VFile } from 'vfile';
 import { articleContext } from './context.ts';
 import { cleanUrl } from './url.ts';
 import { stringProperty, textOf } from './walk.ts';
 
 const HEADINGS = new Set(['h1', 'h2', 'h3']);
+const WRAPPERS = new Set(['div', 'section', 'article', 'header', 'main']);
 
 function comparableUrl(url: string): string {
   return cleanUrl(url)
@@ -18,7 +20,10 @@ function comparableUrl(url: string): string {
 }
 
 function comparableText(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
+  return text
+    .replace(/[\s\u00a0\u3000]+/g, ' ')
+    .trim()
+    .toLowerCase();
 }
 
 /** Whether a heading only repeats the title and/or only links to the source. */
@@ -28,6 +33,7 @@ export function isSourceHeading(
   sourceUrl: string | undefined,
 ): boolean {
   if (!HEADINGS.has(heading.tagName)) return false;
+  if (title.trim() !== '' && comparableText(textOf(heading)) === comparableText(title)) return true;
   const content = heading.children.filter(
     (child) => child.type !== 'text' || child.value.trim() !== '',
   );
@@ -45,12 +51,20 @@ export function isSourceHeading(
 export function rehypeStripSourceHeading() {
   return (tree: Root, file: VFile) => {
     const { title, sourceUrl } = articleContext(file);
-    const index = tree.children.findIndex(
-      (node) => node.type === 'element' || (node.type === 'text' && node.value.trim() !== ''),
-    );
-    const first = tree.children[index];
-    if (first?.type === 'element' && isSourceHeading(first, title, sourceUrl)) {
-      tree.children.splice(index, 1);
+    // The heading may sit inside the page's wrapper (`<div><h1>…`): look through wrappers.
+    let parent: Root | Element = tree;
+    for (let depth = 0; depth < 8; depth++) {
+      const index: number = (parent.children as (RootContent | ElementContent)[]).findIndex(
+        (node) => node.type === 'element' || (node.type === 'text' && node.value.trim() !== ''),
+      );
+      const first: RootContent | ElementContent | undefined = parent.children[index];
+      if (first?.type !== 'element') return;
+      if (isSourceHeading(first, title, sourceUrl)) {
+        parent.children.splice(index, 1);
+        return;
+      }
+      if (!WRAPPERS.has(first.tagName)) return;
+      parent = first;
     }
   };
 }

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { rehypeStripSourceHeading } from '../../src/transform/rehype-strip-source-heading.ts';
+import { rehypeTidyBlankLines } from '../../src/transform/rehype-tidy-blank-lines.ts';
+import { context, runPlugins } from './helpers.ts';
+
+describe('rehypeTidyBlankLines', () => {
+  it.each([
+    ['<p>&nbsp;</p><p>Text</p>', '<p>Text</p>'],
+    ['<p><br></p><p>Text</p><p>\u3000 </p>', '<p>Text</p>'],
+    ['<div>A</div><br><div>B</div>', '<div>A</div><div>B</div>'],
+    ['<p>one<br><br></p>', '<p>one</p>'],
+    ['<div><br>text</div>', '<div>text</div>'],
+    ['<p>line one<br>line two</p>', '<p>line one<br>line two</p>'],
+    ['<p>line one<br><br>line two</p>', '<p>line one<br><br>line two</p>'],
+    ['text<br><br><div>block</div>', 'text<div>block</div>'],
+    ['<p><img src="a.png"></p>', '<p><img src="a.png"></p>'],
+  ])('%s → %s', (input, expected) => {
+    expect(runPlugins(input, [rehypeTidyBlankLines])).toBe(expected);
+  });
+});
+
+describe('rehypeStripSourceHeading with repeated headlines', () => {
+  it.each([
+    ['<div><h1>The Title</h1><p>Body</p></div>', '<div><p>Body</p></div>'],
+    ['<h2> the  title </h2><p>Body</p>', '<p>Body</p>'],
+    ['<div><p>Intro</p><h1>The Title</h1></div>', '<div><p>Intro</p><h1>The Title</h1></div>'],
+    ['<h1>Another heading</h1>', '<h1>Another heading</h1>'],
+  ])('%s → %s', (input, expected) => {
+    expect(runPlugins(input, [rehypeStripSourceHeading], context({ title: 'The Title' }))).toBe(
+      expected,
+    );
+  });
+});
