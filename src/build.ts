@@ -433,8 +433,9 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     }
   }
 
+  // Gazette's own code is part of the key too: a changed sanitizer must re-sanitize.
   const articleKey = sha1(
-    `${articleCacheKey(GAZETTE_VERSION, config)}\0${[...project.siteFiles].sort().join('\0')}`,
+    `${articleCacheKey(GAZETTE_VERSION, config)}\0${[...project.siteFiles].sort().join('\0')}\0${codeStamp()}`,
   );
   const cache = new ArticleCache(project.cacheDir, articleKey);
   let cacheSaved = false;
@@ -530,6 +531,19 @@ async function mirrorSiteImages(
 
 /** Gazette's own code: while it is being worked on, a changed module must not be replayed. */
 const GAZETTE_CODE_DIR = fileURLToPath(new URL('./', import.meta.url));
+
+let cachedCodeStamp: string | undefined;
+
+/** Names, sizes and times of Gazette's modules, so that a changed module invalidates caches. */
+function codeStamp(): string {
+  cachedCodeStamp ??= inputsFingerprint({
+    version: GAZETTE_VERSION,
+    config: {} as SiteConfig,
+    contentFiles: [],
+    otherInputs: [GAZETTE_CODE_DIR],
+  });
+  return cachedCodeStamp;
+}
 
 function buildInputsFingerprint(project: Project): string | undefined {
   if (!existsSync(project.contentDir)) return undefined;
