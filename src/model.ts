@@ -69,6 +69,8 @@ export interface TransformedBody {
   sourceUrl?: string;
   /** Number of characters of text, for statistics. */
   textLength: number;
+  /** Language recognised from the text (`ja`, `ko`) when front matter gives none. */
+  language?: string;
 }
 
 export interface Image {

@@ -9,6 +9,7 @@ import type { ContentFile } from './discover.ts';
 import {
   extraFields,
   FIELD_ALIASES,
+  FIELD_LIMITS,
   isNonEmpty,
   pick,
   toAuthors,
@@ -16,6 +17,7 @@ import {
   toTags,
   toText,
   toUrlString,
+  truncateText,
 } from './fields.ts';
 import { splitFrontMatter } from './front-matter.ts';
 
@@ -166,8 +168,101 @@ export function loadArticle(file: ContentFile, config: SiteConfig, now = Date.no
     extra,
     contentHash: createHash('sha1').update(bytes).digest('hex'),
   };
+  boundFields(article, (message, keys) =>
+    report('warning', message, lineOfKey(decoded.text, keys)),
+  );
   if (body.trim() === '') report('warning', 'empty body');
   return { article, diagnostics };
+}
+
+/** Cuts fields past `FIELD_LIMITS` to size, reporting each field that was cut. */
+function boundFields(
+  article: LoadedArticle,
+  report: (message: string, keys: readonly string[]) => void,
+): void {
+  const cut = (field: string, value: string, max: number, keys: readonly string[]) => {
+    const cutValue = truncateText(value, max);
+    if (cutValue !== value) report(`${field} is longer than ${max} characters; cut`, keys);
+    return cutValue;
+  };
+  const nameCut = (kind: string, keys: readonly string[]) => {
+    let reported = false;
+    return (name: string) => {
+      const cutName = truncateText(name, FIELD_LIMITS.name);
+      if (cutName !== name && !reported) {
+        reported = true;
+        report(`a ${kind} name is longer than ${FIELD_LIMITS.name} characters; cut`, keys);
+      }
+      return cutName;
+    };
+  };
+  const tooMany = <T>(kind: string, list: T[], max: number, keys: readonly string[]): T[] => {
+    if (list.length <= max) return list;
+    report(`${list.length} ${kind}; only the first ${max} are kept`, keys);
+    return list.slice(0, max);
+  };
+
+  article.title = cut('title', article.title, FIELD_LIMITS.title, FIELD_ALIASES.title);
+  if (article.description !== undefined) {
+    article.description = cut(
+      'description',
+      article.description,
+      FIELD_LIMITS.description,
+      FIELD_ALIASES.description,
+    );
+  }
+  const tagName = nameCut('tag', FIELD_ALIASES.tags);
+  article.tags = [
+    ...new Set(tooMany('tags', article.tags, FIELD_LIMITS.tags, FIELD_ALIASES.tags).map(tagName)),
+  ];
+  const authorName = nameCut('author', FIELD_ALIASES.authors);
+  article.authors = tooMany('authors', article.authors, FIELD_LIMITS.authors, FIELD_ALIASES.authors)
+    .map((author) => {
+      const name = authorName(author.name);
+      return author.url && author.url.length <= FIELD_LIMITS.url
+        ? { name, url: author.url }
+        : { name };
+    })
+    .filter((author, index, all) => all.findIndex((other) => other.name === author.name) === index);
+  const categoryName = nameCut('category', FIELD_ALIASES.categories);
+  let deep = false;
+  article.categories = tooMany(
+    'category hierarchies',
+    article.categories,
+    FIELD_LIMITS.categoryTrails,
+    FIELD_ALIASES.categories,
+  ).map((trail) => {
+    if (trail.length > FIELD_LIMITS.categoryDepth) deep = true;
+    return trail.slice(0, FIELD_LIMITS.categoryDepth).map(categoryName);
+  });
+  if (deep) {
+    report(
+      `a category hierarchy is deeper than ${FIELD_LIMITS.categoryDepth} levels; cut`,
+      FIELD_ALIASES.categories,
+    );
+  }
+  for (const [field, keys] of [
+    ['cover', FIELD_ALIASES.cover],
+    ['sourceUrl', FIELD_ALIASES.sourceUrl],
+    ['permalink', FIELD_ALIASES.permalink],
+  ] as const) {
+    const value = article[field];
+    if (value !== undefined && value.length > FIELD_LIMITS.url) {
+      report(`${keys[0]} is longer than ${FIELD_LIMITS.url} characters; ignored`, keys);
+      delete article[field];
+    }
+  }
+  article.slug = truncateText(article.slug, FIELD_LIMITS.url);
+  if (
+    article.lang !== undefined &&
+    !/^[A-Za-z]{1,8}(?:[-_][A-Za-z0-9]{1,8})*$/.test(article.lang)
+  ) {
+    report(
+      `"${truncateText(article.lang, 40)}" is not a language tag; ignored`,
+      FIELD_ALIASES.lang,
+    );
+    delete article.lang;
+  }
 }
 
 /**

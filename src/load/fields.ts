@@ -65,9 +65,16 @@ export function toText(value: unknown): string | undefined {
 
 // Bidi overrides and isolates can make a name display as another; zero-width marks are noise.
 const INVISIBLE_CONTROLS = /[\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/g;
+// YAML escapes ("\0", "\x07") bring back the control characters decoding removed from the file.
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000E-\u001F\u007F-\u009F]/g;
 
 export function cleanText(value: string): string {
-  return value.replace(INVISIBLE_CONTROLS, '').replace(/\s+/g, ' ').trim().normalize('NFC');
+  return value
+    .replace(INVISIBLE_CONTROLS, '')
+    .replace(CONTROL_CHARACTERS, '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .normalize('NFC');
 }
 
 /** `categories`: a string; a list (one hierarchy, as Hexo); or a list of lists (several). */
@@ -149,4 +156,38 @@ export function isNonEmpty(value: unknown): boolean {
   if (typeof value === 'string') return value.trim() !== '';
   if (Array.isArray(value)) return value.length > 0;
   return true;
+}
+
+/**
+ * Bounds on what one article may bring to every page that lists it. A scraped title of a
+ * megabyte, or five thousand tags, would be copied onto thousands of index pages.
+ */
+export const FIELD_LIMITS = {
+  /** Characters of a title. */
+  title: 300,
+  /** Characters of a description. */
+  description: 2000,
+  /** Characters of a category, tag or author name. */
+  name: 120,
+  /** Tags of one article. */
+  tags: 100,
+  /** Authors of one article. */
+  authors: 30,
+  /** Category hierarchies of one article, and levels in each. */
+  categoryTrails: 20,
+  categoryDepth: 8,
+  /** Characters of a URL (cover, source, author link, permalink, slug source). */
+  url: 4096,
+  /** Characters of a language tag (BCP 47 tags are short). */
+  lang: 35,
+} as const;
+
+/** Text cut to `max` characters (never inside a surrogate pair), marked with an ellipsis. */
+export function truncateText(text: string, max: number): string {
+  const characters = Array.from(text);
+  if (characters.length <= max) return text;
+  return `${characters
+    .slice(0, max - 1)
+    .join('')
+    .trimEnd()}…`;
 }

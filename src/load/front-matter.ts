@@ -103,7 +103,80 @@ export function splitFrontMatter(text: string): FrontMatterResult {
     });
     return { data: {}, body, bodyLine, problems, failed: true };
   }
-  return { data, body, bodyLine, problems, failed: false };
+  return {
+    data: boundedCopy(data, firstMatterLine, problems),
+    body,
+    bodyLine,
+    problems,
+    failed: false,
+  };
+}
+
+/** Values of one key past this many items (lists, maps and scalars) are dropped. */
+export const MAX_FRONT_MATTER_ITEMS = 20_000;
+/** Lists and maps nested deeper than this are dropped: no news field needs it. */
+export const MAX_FRONT_MATTER_DEPTH = 32;
+
+/**
+ * A copy of the front matter as a plain tree. YAML aliases let ten lines stand for a billion
+ * items (`b: [*a, *a, …]`) that every later copy, hash or template loop would expand, and
+ * flow collections nest without end; a key whose value is too big or too deep is dropped
+ * with an error, keeping the rest of the article.
+ */
+function boundedCopy(
+  data: Record<string, unknown>,
+  firstMatterLine: number,
+  problems: FrontMatterResult['problems'],
+): Record<string, unknown> {
+  const result: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(data)) {
+    const budget = { items: MAX_FRONT_MATTER_ITEMS };
+    const copy = copyWithin(value, budget, 0);
+    if (copy === TOO_BIG) {
+      problems.push({
+        severity: 'error',
+        message: `front-matter key "${key.slice(0, 80)}" holds more than ${MAX_FRONT_MATTER_ITEMS} items or nests deeper than ${MAX_FRONT_MATTER_DEPTH} levels (YAML aliases?); ignored`,
+        line: firstMatterLine,
+      });
+      continue;
+    }
+    defineValue(result, key, copy);
+  }
+  return result;
+}
+
+const TOO_BIG = Symbol('too big');
+
+function copyWithin(value: unknown, budget: { items: number }, depth: number): unknown {
+  if (--budget.items < 0) return TOO_BIG;
+  if (value === null || typeof value !== 'object' || value instanceof Date) return value;
+  if (depth >= MAX_FRONT_MATTER_DEPTH) return TOO_BIG;
+  if (Array.isArray(value)) {
+    const copy: unknown[] = [];
+    for (const item of value) {
+      const itemCopy = copyWithin(item, budget, depth + 1);
+      if (itemCopy === TOO_BIG) return TOO_BIG;
+      copy.push(itemCopy);
+    }
+    return copy;
+  }
+  const copy: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    const itemCopy = copyWithin(item, budget, depth + 1);
+    if (itemCopy === TOO_BIG) return TOO_BIG;
+    defineValue(copy, key, itemCopy);
+  }
+  return copy;
+}
+
+/** Sets a key as an own property, even `__proto__`, never touching a prototype. */
+function defineValue(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, {
+    value,
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
 }
 
 class FrontMatterSyntaxError extends Error {}

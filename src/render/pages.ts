@@ -64,7 +64,7 @@ export function* planPages(
       page: {
         title: article.title,
         description: article.excerpt,
-        lang: article.lang ?? config.language,
+        lang: article.lang ?? article.language ?? config.language,
         breadcrumbs: article.categories[0] ? views.card(article).categories[0] : undefined,
       },
       variables: () => ({

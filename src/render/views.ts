@@ -131,7 +131,7 @@ export class ViewFactory {
       showCover: Boolean(article.cover) && !article.coverInBody,
       excerpt: article.excerpt,
       readingMinutes: article.readingMinutes,
-      lang: article.lang ?? this.config.language,
+      lang: article.lang ?? article.language ?? this.config.language,
       extra: article.extra,
     };
     if (article.updated) view.updated = this.date(article.updated);

@@ -45,7 +45,14 @@ import { rehypeResolveImageUrls } from './rehype-resolve-image-urls.ts';
 import { rehypeResolveLinks } from './rehype-resolve-links.ts';
 import { rehypeStripSourceHeading } from './rehype-strip-source-heading.ts';
 import { rehypeTidyBlankLines } from './rehype-tidy-blank-lines.ts';
-import { collapseWhitespace, makeExcerpt, plainText, readingMinutes, textLength } from './text.ts';
+import {
+  collapseWhitespace,
+  detectCjkLanguage,
+  makeExcerpt,
+  plainText,
+  readingMinutes,
+  textLength,
+} from './text.ts';
 import {
   articleBase,
   BUILTIN_IMAGE_REWRITES,
@@ -262,6 +269,8 @@ export function createBodyTransformer(
       ...(cover ? { cover } : {}),
       ...(sourceUrl ? { sourceUrl } : {}),
     };
+    const language = article.lang ? undefined : detectCjkLanguage(text);
+    if (language) body.language = language;
     return { body, diagnostics };
   };
 }

@@ -200,3 +200,24 @@ export function textLength(text: string): number {
   }
   return length;
 }
+
+const KANA = /[\u3040-\u30ff]/g;
+const HANGUL = /[\uac00-\ud7a3]/g;
+const HAN = /[\u4e00-\u9fff]/g;
+
+/**
+ * Japanese and Korean articles in a Chinese archive need their own `lang`, or browsers draw
+ * them with Chinese glyph shapes. Kana only occur in Japanese, hangul only in Korean; a few
+ * of them (a quoted name) do not make a Chinese article Japanese.
+ */
+export function detectCjkLanguage(text: string): 'ja' | 'ko' | undefined {
+  const sample = text.slice(0, 4000);
+  const kana = sample.match(KANA)?.length ?? 0;
+  const hangul = sample.match(HANGUL)?.length ?? 0;
+  const han = sample.match(HAN)?.length ?? 0;
+  const total = kana + hangul + han;
+  if (total < 20) return undefined;
+  if (kana / total > 0.15) return 'ja';
+  if (hangul / total > 0.5) return 'ko';
+  return undefined;
+}

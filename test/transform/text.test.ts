@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/config/schema.ts';
 import { createBodyTransformer, splitHtmlTail } from '../../src/transform/index.ts';
 import {
+  detectCjkLanguage,
   displayLength,
   makeExcerpt,
   readingMinutes,
@@ -113,5 +114,20 @@ describe('splitHtmlTail', () => {
     const { body: result } = transform(htmlArticle(body, { format: 'markdown', title: 'Other' }));
     expect(result.html).toContain('<p>One <b>two</b></p>');
     expect(result.html).toContain('href="https://news.example/a"');
+  });
+});
+
+describe('detectCjkLanguage', () => {
+  it.each([
+    ['2020年12月1日配信開始の新作を紹介します。ぜひご覧ください。とても楽しい作品です。', 'ja'],
+    ['서울시는 오늘 새로운 교통 정책을 발표했다. 시민들의 반응이 뜨겁다.', 'ko'],
+    ['乌方：正与中国进行安全保障问题谈判，但中方是否愿意提供保障还不清楚。', undefined],
+    [
+      '観察者網の記事を引用した中国語の記事，但是主要内容还是中文写的新闻稿件内容很长很长',
+      undefined,
+    ],
+    ['Plain English text.', undefined],
+  ])('%s → %s', (text, expected) => {
+    expect(detectCjkLanguage(text)).toBe(expected);
   });
 });
