@@ -100,11 +100,15 @@ export interface ExtensionContext {
 export interface BuildExtension {
   name: string;
   feedsFor?(spec: PageSpec, context: ExtensionContext): FeedLink[];
-  /** `html()` returns the page (for a page kept from the previous build, read from disk). */
+  /**
+   * `html()` returns the page; `reused` is true for a page kept unchanged from the previous
+   * build (its HTML is then read from disk, only if asked for).
+   */
   pageRendered?(
     spec: PageSpec,
     html: () => string,
     context: ExtensionContext,
+    reused: boolean,
   ): void | Promise<void>;
   finish?(context: ExtensionContext): Promise<Diagnostic[] | undefined> | Diagnostic[] | undefined;
 }
@@ -655,7 +659,7 @@ async function renderAndWrite(
             return html;
           };
           for (const extension of extensions)
-            await extension.pageRendered?.(spec, previousHtml, extensionContext);
+            await extension.pageRendered?.(spec, previousHtml, extensionContext, true);
         }
         pages[spec.kind] = (pages[spec.kind] ?? 0) + 1;
         if (++rendered % 500 === 0) progress('render', rendered, 0);
@@ -695,7 +699,7 @@ async function renderAndWrite(
       }
       timings.write += performance.now() - writeStart;
       for (const extension of extensions)
-        await extension.pageRendered?.(spec, () => result.html, extensionContext);
+        await extension.pageRendered?.(spec, () => result.html, extensionContext, false);
       pages[spec.kind] = (pages[spec.kind] ?? 0) + 1;
       if (++rendered % 500 === 0) progress('render', rendered, 0);
     }

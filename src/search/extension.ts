@@ -1,7 +1,9 @@
 import * as pagefind from 'pagefind';
 import type { BuildExtension, ExtensionContext } from '../build.ts';
+import { sha1 } from '../cache/fingerprint.ts';
 import { encodePath } from '../collect/urls.ts';
 import type { Diagnostic } from '../model.ts';
+import { GAZETTE_VERSION } from '../render/render.ts';
 import { indexLanguage } from './language.ts';
 
 /** Where the Pagefind bundle goes, under the site root. */
@@ -11,15 +13,23 @@ export const SEARCH_BUNDLE_PATH = '/pagefind/';
 const IN_FLIGHT = 64;
 
 interface SearchBuild {
-  ready: Promise<void>;
+  /** Started when the first article page that changed arrives (or at the end, if needed). */
+  ready?: Promise<void>;
   index?: pagefind.PagefindIndex;
   failure?: string;
   pending: Promise<unknown>[];
   errors: string[];
   pages: number;
+  /** Article pages kept from the previous build, not yet indexed: indexed only if needed. */
+  deferred: { sitePath: string; html: () => string }[];
+  /** Every article page of the site, for the bundle's key. */
+  articlePaths: string[];
   /** Milliseconds spent waiting for Pagefind, inside and after the render loop. */
   waited: number;
 }
+
+/** Beside the bundle: what it was built from, so an unchanged site keeps its bundle. */
+const BUNDLE_KEY_FILE = `${'/pagefind/'}gazette-bundle.txt`;
 
 export interface SearchStatistics {
   pages: number;
@@ -47,56 +57,86 @@ export function searchExtension(
       context.site.articles.map((article) => article.lang),
     );
   const stateOf = (context: ExtensionContext): SearchBuild => {
-    const state = builds.get(context);
-    if (state) return state;
-    const created: SearchBuild = {
-      ready: Promise.resolve(),
-      pending: [],
-      errors: [],
-      pages: 0,
-      waited: 0,
-    };
-    created.ready = pagefind
+    let state = builds.get(context);
+    if (!state) {
+      state = { pending: [], errors: [], pages: 0, deferred: [], articlePaths: [], waited: 0 };
+      builds.set(context, state);
+    }
+    return state;
+  };
+  const add = (state: SearchBuild, sitePath: string, html: string) => {
+    if (!state.index) return;
+    state.pages++;
+    state.pending.push(
+      state.index
+        // Relative to the site root: Pagefind's UI puts the base path (where the bundle is) in front.
+        .addHTMLFile({ url: encodePath(sitePath), content: html })
+        .then((response) => {
+          if (response.errors.length > 0)
+            state.errors.push(`${sitePath}: ${response.errors.join('; ')}`);
+        }),
+    );
+  };
+  const flush = async (state: SearchBuild) => {
+    const waitStart = performance.now();
+    await Promise.all(state.pending);
+    state.pending = [];
+    state.waited += performance.now() - waitStart;
+  };
+  /** Starts Pagefind and hands it the pages kept from the previous build so far. */
+  const startIndexing = async (state: SearchBuild, context: ExtensionContext) => {
+    state.ready ??= pagefind
       .createIndex({ forceLanguage: languageOf(context) })
       .then((response) => {
-        if (response.index) created.index = response.index;
-        else created.failure = response.errors.join('; ') || 'Pagefind did not start';
+        if (response.index) state.index = response.index;
+        else state.failure = response.errors.join('; ') || 'Pagefind did not start';
       })
       .catch((error: Error) => {
-        created.failure = error.message;
+        state.failure = error.message;
       });
-    builds.set(context, created);
-    return created;
+    await state.ready;
+    for (const page of state.deferred.splice(0)) {
+      add(state, page.sitePath, page.html());
+      if (state.pending.length >= IN_FLIGHT) await flush(state);
+    }
   };
   return {
     name: 'search',
-    async pageRendered(spec, html, context) {
+    async pageRendered(spec, html, context, reused) {
       if (!context.config.search.enabled || spec.kind !== 'article') return;
       const state = stateOf(context);
-      await state.ready;
-      if (!state.index) return;
-      state.pages++;
-      state.pending.push(
-        state.index
-          // Relative to the site root: Pagefind's UI puts the base path (where the bundle is) in front.
-          .addHTMLFile({ url: encodePath(spec.sitePath), content: html() })
-          .then((response) => {
-            if (response.errors.length > 0)
-              state.errors.push(`${spec.sitePath}: ${response.errors.join('; ')}`);
-          }),
-      );
-      if (state.pending.length >= IN_FLIGHT) {
-        const waitStart = performance.now();
-        await Promise.all(state.pending);
-        state.pending = [];
-        state.waited += performance.now() - waitStart;
+      state.articlePaths.push(spec.sitePath);
+      // While every article page is unchanged, the previous bundle may still serve: wait.
+      if (reused && !state.ready) {
+        state.deferred.push({ sitePath: spec.sitePath, html });
+        return;
       }
+      await startIndexing(state, context);
+      add(state, spec.sitePath, html());
+      if (state.pending.length >= IN_FLIGHT) await flush(state);
     },
     async finish(context): Promise<Diagnostic[]> {
       if (!context.config.search.enabled) return [];
       const finishStart = performance.now();
       const state = stateOf(context);
-      await state.ready;
+      const bundleKey = `search:${sha1(
+        `${GAZETTE_VERSION}\0${languageOf(context)}\0${state.articlePaths.join('\0')}`,
+      )}`;
+      // No article page changed and none came or went: the previous bundle is still right.
+      if (!state.ready && context.output.keep(BUNDLE_KEY_FILE, bundleKey)) {
+        const files = context.output.keepFolder(SEARCH_BUNDLE_PATH);
+        builds.delete(context);
+        options.onStatistics?.({
+          pages: 0,
+          files,
+          bytes: 0,
+          waitedMs: 0,
+          finishMs: performance.now() - finishStart,
+          language: languageOf(context),
+        });
+        return [];
+      }
+      await startIndexing(state, context);
       const diagnostics: Diagnostic[] = [];
       const problem = (message: string): Diagnostic => ({
         severity: 'error',
@@ -116,6 +156,7 @@ export function searchExtension(
           context.output.write(`${SEARCH_BUNDLE_PATH}${file.path}`, file.content);
           bytes += file.content.length;
         }
+        if (errors.length === 0) context.output.write(BUNDLE_KEY_FILE, bundleKey, bundleKey);
         options.onStatistics?.({
           pages: state.pages,
           files: files.length,

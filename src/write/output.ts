@@ -168,6 +168,24 @@ export class StagedOutput {
     return true;
   }
 
+  /** Keeps every previous file under a site folder (`/pagefind/`); returns how many. */
+  keepFolder(sitePath: string): number {
+    const prefix = sitePath.replace(/^\/+/, '');
+    let kept = 0;
+    for (const [relative, key] of this.previousKeys) {
+      if (
+        relative.startsWith(prefix) &&
+        !this.keys.has(relative) &&
+        this.previousFileExists(relative)
+      ) {
+        this.keys.set(relative, key);
+        this.keepPrevious(relative);
+        kept++;
+      }
+    }
+    return kept;
+  }
+
   /** The previous build's file at a site path, if any (for extensions that index pages). */
   previous(sitePath: string): Buffer | undefined {
     const relative = this.relativeFor(sitePath);

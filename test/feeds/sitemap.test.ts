@@ -98,7 +98,7 @@ describe('sitemap', () => {
       spec('search', '/search/'),
       spec('404', '/404.html'),
     ];
-    for (const page of pages) await extension.pageRendered!(page, () => '', context);
+    for (const page of pages) await extension.pageRendered!(page, () => '', context, false);
     const diagnostics = (await extension.finish!(context)) as Diagnostic[];
     expect(diagnostics).toEqual([]);
     const output = context.output;
