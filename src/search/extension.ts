@@ -12,6 +12,19 @@ export const SEARCH_BUNDLE_PATH = '/pagefind/';
 /** Pages handed to Pagefind before the render loop waits for it; bounds memory in flight. */
 const IN_FLIGHT = 64;
 
+/**
+ * Characters of a page's HTML that Pagefind indexes. Its time grows with the square of a
+ * word's occurrences: a scraped body of 700,000 identical CJK characters took minutes.
+ */
+export const MAX_INDEXED_CHARACTERS = 100_000;
+
+/** The page cut before the tag that crosses the limit; Pagefind reads unclosed HTML. */
+function indexedPart(html: string): string {
+  if (html.length <= MAX_INDEXED_CHARACTERS) return html;
+  const cut = html.lastIndexOf('<', MAX_INDEXED_CHARACTERS);
+  return html.slice(0, cut > 0 ? cut : MAX_INDEXED_CHARACTERS);
+}
+
 interface SearchBuild {
   /** Started when the first article page that changed arrives (or at the end, if needed). */
   ready?: Promise<void>;
@@ -70,7 +83,7 @@ export function searchExtension(
     state.pending.push(
       state.index
         // Relative to the site root: Pagefind's UI puts the base path (where the bundle is) in front.
-        .addHTMLFile({ url: encodePath(sitePath), content: html })
+        .addHTMLFile({ url: encodePath(sitePath), content: indexedPart(html) })
         .then((response) => {
           if (response.errors.length > 0)
             state.errors.push(`${sitePath}: ${response.errors.join('; ')}`);
