@@ -176,6 +176,32 @@ describe.skipIf(!hasShared)('building the real corpus samples', () => {
       it('leaves no internal link or image broken', () => {
         expect(brokenLocalLinks(result.outDir, basePath)).toEqual([]);
       });
+
+      it('writes no script of the input, no handler, no javascript: URL, and only safe images', () => {
+        const problems: string[] = [];
+        for (const file of listFiles(result.outDir).filter((name) => name.endsWith('.html'))) {
+          const html = readFileSync(path.join(result.outDir, file), 'utf8');
+          for (const [tag] of html.matchAll(/<script\b[^>]*>/gi)) {
+            if (!/type="application\/ld\+json"|src="[^"]*\/(assets|pagefind)\//.test(tag))
+              problems.push(`${file}: ${tag}`);
+          }
+          // Inside tags only: escaped text may mention "onerror=" harmlessly.
+          for (const [tag] of html.matchAll(/<[a-z][^<>]*>/gi)) {
+            if (/\son[a-z]+\s*=/i.test(tag))
+              problems.push(`${file}: handler in ${tag.slice(0, 120)}`);
+            if (/=\s*"\s*(javascript|vbscript):/i.test(tag))
+              problems.push(`${file}: script URL in ${tag.slice(0, 120)}`);
+          }
+          for (const [img] of html.matchAll(/<img\b[^>]*>/gi)) {
+            const src = /\ssrc="([^"]*)"/.exec(img)?.[1] ?? '';
+            const local = src.startsWith(basePath);
+            if (!local && !src.startsWith('https://')) problems.push(`${file}: image ${src}`);
+            if (!local && !img.includes('referrerpolicy="no-referrer"'))
+              problems.push(`${file}: referrer ${img}`);
+          }
+        }
+        expect(problems.slice(0, 20)).toEqual([]);
+      });
     });
   }
 });
