@@ -7,7 +7,7 @@
  *                        public: copy that file          config: a full build
  *            ─▶ pages whose fingerprint moved: open ones first ─▶ reload event ─▶ the rest
  */
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import {
   BUILT_IN_EXTENSIONS,
@@ -20,6 +20,7 @@ import {
   transformArticles,
 } from '../build.ts';
 import { CONFIG_FILE_NAMES } from '../config/load.ts';
+import { discoverContent } from '../load/discover.ts';
 import type { Diagnostic } from '../model.ts';
 import { DEFAULT_TEMPLATES_DIR } from '../render/environment.ts';
 import { themeAssets } from '../render/theme-assets.ts';
@@ -84,9 +85,31 @@ interface FullBuild {
   output: StagedOutput;
 }
 
+/** Content files added, changed or removed since `since`, compared with what was built. */
+export function contentChangedSince(project: Project, state: SiteState, since: number): string[] {
+  if (!existsSync(project.contentDir)) return [];
+  const changed: string[] = [];
+  const present = new Set<string>();
+  for (const file of discoverContent(project.contentDir).files) {
+    present.add(file.relativePath);
+    let modified = 0;
+    try {
+      modified = statSync(file.absolutePath).mtimeMs;
+    } catch {
+      continue;
+    }
+    if (!state.loaded.has(file.relativePath) || modified >= since) changed.push(file.absolutePath);
+  }
+  for (const relativePath of state.loaded.keys()) {
+    if (!present.has(relativePath)) changed.push(path.join(project.contentDir, relativePath));
+  }
+  return changed;
+}
+
 export async function startDev(options: DevOptions = {}): Promise<DevServer> {
   const extensions = options.extensions ?? BUILT_IN_EXTENSIONS;
   const buildId = `${process.pid}-${Date.now()}`;
+  const firstBuildStarted = Date.now();
   const first = await fullBuild();
   let project = first.stages.project;
   let state: SiteState = stateFromBuild(first.stages, first.result.diagnostics);
@@ -383,6 +406,9 @@ export async function startDev(options: DevOptions = {}): Promise<DevServer> {
       manifestTimer = setTimeout(() => output.flushManifest(), 300);
     });
   }
+
+  // A scraper may write while the first build runs, before anything watches: catch up.
+  enqueue(contentChangedSince(project, state, firstBuildStarted));
 
   return {
     url: server.url,

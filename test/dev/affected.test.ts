@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { build, type CollectedStages } from '../../src/build.ts';
 import { collectSite } from '../../src/collect/site.ts';
 import { affectedPages, pageFingerprints, siteSignature } from '../../src/dev/affected.ts';
+import { contentChangedSince } from '../../src/dev/dev-server.ts';
 import { applyContentChanges, type SiteState, stateFromBuild } from '../../src/dev/site-state.ts';
 import { articleText, makeDevProject } from './helpers.ts';
 
@@ -200,5 +201,24 @@ describe('content changes in the dev server', () => {
     expect(update.diagnostics).toEqual([
       expect.objectContaining({ file: 'leak.md', severity: 'warning' }),
     ]);
+  });
+});
+
+describe('catching up after the first build', () => {
+  it('finds files added, changed or removed while the first build ran', async () => {
+    const root = project();
+    roots.push(root);
+    const state = await stateOf(root);
+    const since = Date.now();
+    const added = path.join(root, 'content', 'late.md');
+    writeFileSync(
+      added,
+      articleText('Late', { date: '2025-03-21 09:00:00', categories: ['Culture'] }),
+    );
+    unlinkSync(path.join(root, 'content', 'story-2.md'));
+    const changed = contentChangedSince(state.project, state, since)
+      .map((file) => path.basename(file))
+      .sort();
+    expect(changed).toEqual(['late.md', 'story-2.md']);
   });
 });
