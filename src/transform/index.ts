@@ -29,6 +29,7 @@ import type { ArticleContext } from './context.ts';
 import { firstBodyImage, resolveCover } from './cover.ts';
 import {
   DEFAULT_MAX_NESTING_DEPTH,
+  limitMarkdownListDepth,
   limitMarkdownQuoteDepth,
   limitNestingDepth,
 } from './limit-nesting.ts';
@@ -239,7 +240,7 @@ export function createBodyTransformer(
         );
       }
       if (article.format === 'markdown')
-        body = limitMarkdownQuoteDepth(body, DEFAULT_MAX_NESTING_DEPTH);
+        body = limitMarkdownListDepth(limitMarkdownQuoteDepth(body, DEFAULT_MAX_NESTING_DEPTH));
       const file = new VFile({ path: article.relativePath, value: body });
       file.data.article = context;
       const parsed =

@@ -228,3 +228,28 @@ export function limitMarkdownQuoteDepth(
     (_, kept: string, rest: string) => `${kept} ${rest.replace(/>/g, '\\>')}`,
   );
 }
+
+/** Columns of indentation and list markers on one line that Markdown lists may nest through. */
+export const MAX_MARKDOWN_LIST_INDENT = 64;
+export const MAX_MARKDOWN_LIST_MARKERS = 16;
+
+const LIST_MARKER = String.raw`(?:[-*+]|\d{1,9}[.)])[ \t]+`;
+
+/**
+ * Markdown nests lists by indentation and by chained markers (`- - - x`); micromark's time
+ * grows faster than the depth (5,000 chained markers took 36 s and then overflowed the
+ * stack). Deeper list lines are flattened: indentation is cut, further markers become text.
+ */
+export function limitMarkdownListDepth(markdown: string): string {
+  const deepList = new RegExp(
+    `^([ \\t]*)((?:${LIST_MARKER}){1,${MAX_MARKDOWN_LIST_MARKERS}})((?:${LIST_MARKER})*)`,
+    'gm',
+  );
+  return markdown.replace(deepList, (whole, indent: string, kept: string, rest: string) => {
+    const columns = indent.replace(/\t/g, '    ').length;
+    if (columns <= MAX_MARKDOWN_LIST_INDENT && rest === '') return whole;
+    const cutIndent =
+      columns > MAX_MARKDOWN_LIST_INDENT ? ' '.repeat(MAX_MARKDOWN_LIST_INDENT) : indent;
+    return `${cutIndent}${kept}${rest.replace(/([-*+.)])/g, '\\$1')}`;
+  });
+}

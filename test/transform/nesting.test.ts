@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/config/schema.ts';
 import { createBodyTransformer } from '../../src/transform/index.ts';
-import { limitNestingDepth } from '../../src/transform/limit-nesting.ts';
+import { limitMarkdownListDepth, limitNestingDepth } from '../../src/transform/limit-nesting.ts';
 import { htmlArticle } from './corpus-article.ts';
 
 const transform = createBodyTransformer(defaultConfig());
@@ -36,6 +36,30 @@ describe('deeply nested bodies', () => {
       body: `${'>'.repeat(10_000)} quoted`,
     });
     expect(body.html).toContain('quoted');
+  });
+
+  it.each([
+    ['5,000 chained list markers', `${'- '.repeat(5_000)}listed`],
+    [
+      '2,000 levels of indented list',
+      Array.from({ length: 2_000 }, (_, i) => `${' '.repeat(i * 2)}- listed`).join('\n'),
+    ],
+  ])('%s in Markdown are flattened quickly, not shown as plain text', (_, markdown) => {
+    const started = performance.now();
+    const { body, diagnostics } = transform({
+      ...htmlArticle(''),
+      format: 'markdown',
+      body: markdown,
+    });
+    expect(performance.now() - started).toBeLessThan(10_000);
+    expect(body.html).toContain('<li>');
+    expect(body.html).toContain('listed');
+    expect(diagnostics).toEqual([]);
+  });
+
+  it('keeps ordinary nested Markdown lists as they are', () => {
+    const markdown = '- a\n  - b\n    1. c\n\n* - d';
+    expect(limitMarkdownListDepth(markdown)).toBe(markdown);
   });
 
   it('10,000 nested elements inside Markdown do not crash', () => {
