@@ -3,7 +3,11 @@ import type { Diagnostic } from '../model.ts';
 
 /** `file:line: error: message`, the shape editors and CI logs link to. */
 export function formatDiagnostic(diagnostic: Diagnostic): string {
-  const where = diagnostic.line ? `${diagnostic.file}:${diagnostic.line}` : diagnostic.file;
+  // A file name with a line break or escape sequence would forge lines or colours in a log.
+  const file = /[\u0000-\u001f\u007f-\u009f]/.test(diagnostic.file)
+    ? JSON.stringify(diagnostic.file)
+    : diagnostic.file;
+  const where = diagnostic.line ? `${file}:${diagnostic.line}` : file;
   return `${where}: ${diagnostic.severity}: ${diagnostic.message}`;
 }
 

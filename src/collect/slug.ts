@@ -23,6 +23,8 @@ export function slugify(text: string, style: SlugStyle = 'unicode'): string {
   let slug = source
     .toLowerCase()
     .replace(/[^\p{L}\p{N}\p{M}_]+/gu, '-')
+    // A mark that follows no letter (an emoji's variation selector) is invisible in a URL.
+    .replace(/(^|[-_])\p{M}+/gu, '$1')
     .replace(/-{2,}/g, '-')
     .replace(/^[-.]+|[-.]+$/g, '');
   const characters = Array.from(slug);

@@ -191,7 +191,7 @@ function boundFields(
       const cutName = truncateText(name, FIELD_LIMITS.name);
       if (cutName !== name && !reported) {
         reported = true;
-        report(`a ${kind} name is longer than ${FIELD_LIMITS.name} characters; cut`, keys);
+        report(`${kind} names longer than ${FIELD_LIMITS.name} characters are cut`, keys);
       }
       return cutName;
     };

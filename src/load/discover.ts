@@ -52,12 +52,15 @@ export function discoverContent(contentDir: string): {
           const stats = statSync(target);
           isFile = stats.isFile();
           isFolder = stats.isDirectory();
-        } catch {
+        } catch (error) {
           if (isArticleName(entry.name)) {
+            const loop = (error as NodeJS.ErrnoException).code === 'ELOOP';
             diagnostics.push({
               severity: 'warning',
               file: relativePath,
-              message: 'broken symbolic link, skipped',
+              message: loop
+                ? 'symbolic link loop, skipped'
+                : 'broken symbolic link (its target does not exist), skipped',
             });
           }
           continue;
@@ -79,6 +82,13 @@ export function discoverContent(contentDir: string): {
         pending.push(target === absolutePath ? absolutePath : target);
       } else if (isFile && isArticleName(entry.name)) {
         files.push({ absolutePath: target, relativePath });
+      } else if (!isFile && isArticleName(entry.name)) {
+        // A FIFO would block the read forever; a socket or device is no article either.
+        diagnostics.push({
+          severity: 'warning',
+          file: relativePath,
+          message: 'not a regular file (a pipe, socket or device), skipped',
+        });
       }
     }
   }
