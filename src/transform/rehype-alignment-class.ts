@@ -23,7 +23,8 @@ const TEXT_ALIGN =
   /(?:^|;)\s*text-align\s*:\s*(center|right|-webkit-center)\s*(?:!important\s*)?(?:;|$)/i;
 /** Classes that mean something to us: a code block's language (from Markdown). */
 const KEPT_CLASS = /^language-[\w-]+$/;
-const WORDPRESS_ALIGN = /^align(center|right)$/i;
+// WordPress writes `aligncenter`; our own output (`align-center`) must read back the same.
+const WORDPRESS_ALIGN = /^align-?(center|right)$/i;
 
 /** The alignment an element asks for, by any of the means scraped pages use. */
 export function alignmentOf(element: Element): Alignment | undefined {
