@@ -46,19 +46,7 @@ export async function buildProject(root: string, options: BuildOptions = {}) {
   });
 }
 
-export function listFiles(folder: string): string[] {
-  const files: string[] = [];
-  const pending = [''];
-  while (pending.length > 0) {
-    const relative = pending.pop()!;
-    for (const entry of readdirSync(path.join(folder, relative), { withFileTypes: true })) {
-      const child = relative ? `${relative}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) pending.push(child);
-      else files.push(child);
-    }
-  }
-  return files.sort();
-}
+export { listFiles } from '../src/files.ts';
 
 export function readPage(outDir: string, relativeFile: string): Root {
   return fromHtml(readFileSync(path.join(outDir, relativeFile), 'utf8'));

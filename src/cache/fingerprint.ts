@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { SiteConfig } from '../config/schema.ts';
+import { listFiles } from '../files.ts';
 
 /** Config keys that say where things are, not what the site is: they do not invalidate. */
 const LOCATION_KEYS = new Set(['contentDir', 'outDir', 'cacheDir']);
@@ -43,18 +44,4 @@ export function stableJson(value: unknown): string {
       Object.entries(item as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)),
     );
   });
-}
-
-function listFiles(folder: string): string[] {
-  const files: string[] = [];
-  const pending = [''];
-  while (pending.length > 0) {
-    const relative = pending.pop()!;
-    for (const entry of readdirSync(path.join(folder, relative), { withFileTypes: true })) {
-      const child = relative ? `${relative}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) pending.push(child);
-      else if (entry.isFile()) files.push(child);
-    }
-  }
-  return files.sort();
 }

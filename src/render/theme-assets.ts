@@ -1,5 +1,5 @@
-import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { listFiles } from '../files.ts';
 
 /**
  * The theme's own static files (stylesheet, scripts, icons) live in `assets/` beside its
@@ -12,16 +12,9 @@ export function themeAssets(searchPaths: string[]): Map<string, string> {
   const assets = new Map<string, string>();
   for (const root of searchPaths) {
     const folder = path.join(root, 'assets');
-    if (!existsSync(folder)) continue;
-    const pending = [''];
-    while (pending.length > 0) {
-      const relative = pending.pop()!;
-      for (const entry of readdirSync(path.join(folder, relative), { withFileTypes: true })) {
-        const child = relative ? `${relative}/${entry.name}` : entry.name;
-        if (entry.isDirectory()) pending.push(child);
-        else if (entry.isFile() && !assets.has(`/assets/${child}`))
-          assets.set(`/assets/${child}`, path.join(folder, child));
-      }
+    for (const relative of listFiles(folder)) {
+      if (!assets.has(`/assets/${relative}`))
+        assets.set(`/assets/${relative}`, path.join(folder, relative));
     }
   }
   return assets;
@@ -29,16 +22,5 @@ export function themeAssets(searchPaths: string[]): Map<string, string> {
 
 /** Root-relative paths of the files in a static folder (`public/`), e.g. `/images/a.png`. */
 export function staticFilePaths(publicDir: string): Set<string> {
-  const files = new Set<string>();
-  if (!existsSync(publicDir)) return files;
-  const pending = [''];
-  while (pending.length > 0) {
-    const relative = pending.pop()!;
-    for (const entry of readdirSync(path.join(publicDir, relative), { withFileTypes: true })) {
-      const child = relative ? `${relative}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) pending.push(child);
-      else if (entry.isFile()) files.add(`/${child}`);
-    }
-  }
-  return files;
+  return new Set(listFiles(publicDir).map((relative) => `/${relative}`));
 }

@@ -6,6 +6,7 @@
  * between two lines of text stays.
  */
 import type { Element, ElementContent, Root } from 'hast';
+import { BLOCK_ELEMENTS } from './html-elements.ts';
 import { walkElements } from './walk.ts';
 
 export interface TidyBlankLinesOptions {
@@ -13,32 +14,7 @@ export interface TidyBlankLinesOptions {
   blocks?: ReadonlySet<string>;
 }
 
-export const DEFAULT_BLOCKS: ReadonlySet<string> = new Set([
-  'address',
-  'article',
-  'aside',
-  'blockquote',
-  'div',
-  'dl',
-  'figure',
-  'figcaption',
-  'footer',
-  'h1',
-  'h2',
-  'h3',
-  'h4',
-  'h5',
-  'h6',
-  'header',
-  'hr',
-  'li',
-  'ol',
-  'p',
-  'pre',
-  'section',
-  'table',
-  'ul',
-]);
+export const DEFAULT_BLOCKS: ReadonlySet<string> = new Set(BLOCK_ELEMENTS);
 
 const INVISIBLE = /^[\s\u00a0\u200b\u3000]*$/;
 

@@ -4,43 +4,21 @@
  * size their summaries.
  */
 import type { Root, RootContent } from 'hast';
+import { BLOCK_ELEMENTS } from './html-elements.ts';
 
 /** Elements after which words must not run together. */
 const BLOCKS = new Set([
-  'address',
-  'article',
-  'aside',
-  'blockquote',
+  ...BLOCK_ELEMENTS,
   'br',
   'caption',
   'dd',
   'details',
-  'div',
-  'dl',
   'dt',
-  'figcaption',
-  'figure',
-  'footer',
-  'h1',
-  'h2',
-  'h3',
-  'h4',
-  'h5',
-  'h6',
-  'header',
-  'hr',
-  'li',
-  'ol',
-  'p',
-  'pre',
-  'section',
+  'img',
   'summary',
-  'table',
   'td',
   'th',
   'tr',
-  'ul',
-  'img',
 ]);
 
 /** The text of a tree with whitespace collapsed, blocks separated by a space. No recursion. */
