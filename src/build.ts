@@ -177,15 +177,10 @@ export interface LoadedContent {
   diagnostics: Diagnostic[];
 }
 
-/** The load stage over the whole content folder, with every file's fate recorded. */
-export function loadContent(
-  project: Project,
-  progress: BuildOptions['onProgress'] = () => {},
-): LoadedContent {
-  const { config, contentDir } = project;
+/** The content files, with an empty report that will account for each of them. */
+function discoverForBuild(contentDir: string) {
   if (!existsSync(contentDir)) throw new Error(`content folder not found: ${contentDir}`);
   const discovered = discoverContent(contentDir);
-  const diagnostics = [...discovered.diagnostics];
   const report: BuildReport = {
     inputFiles: discovered.files.length,
     built: 0,
@@ -193,6 +188,16 @@ export function loadContent(
     duplicates: [],
     failed: [],
   };
+  return { discovered, diagnostics: [...discovered.diagnostics], report };
+}
+
+/** The load stage over the whole content folder, with every file's fate recorded. */
+export function loadContent(
+  project: Project,
+  progress: BuildOptions['onProgress'] = () => {},
+): LoadedContent {
+  const { config, contentDir } = project;
+  const { discovered, diagnostics, report } = discoverForBuild(contentDir);
   const loaded: LoadedArticle[] = [];
   for (const [index, file] of discovered.files.entries()) {
     const outcome = loadArticle(file, config);
@@ -260,16 +265,7 @@ export async function loadAndTransformWithCache(
 ): Promise<CachedStages> {
   const { config, contentDir } = project;
   const started = performance.now();
-  if (!existsSync(contentDir)) throw new Error(`content folder not found: ${contentDir}`);
-  const discovered = discoverContent(contentDir);
-  const diagnostics = [...discovered.diagnostics];
-  const report: BuildReport = {
-    inputFiles: discovered.files.length,
-    built: 0,
-    drafts: [],
-    duplicates: [],
-    failed: [],
-  };
+  const { discovered, diagnostics, report } = discoverForBuild(contentDir);
   // Outcomes by file index, so the result does not depend on which thread finished first.
   const outcomes: (CachedArticle | { diagnostics: Diagnostic[]; loaded?: LoadedArticle })[] = [];
   const misses: Job[] = [];
