@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import { watch } from 'chokidar';
 
@@ -64,7 +65,9 @@ export function watchProject(options: WatchOptions): ProjectWatcher {
   watcher.on('unlinkDir', onEvent);
   watcher.on('error', (error) => options.onError?.(error as Error));
 
-  const ready = new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
+  const ready = new Promise<void>((resolve) => watcher.once('ready', () => resolve())).then(() =>
+    watchingAll(watcher, options.paths),
+  );
   return {
     ready,
     async close() {
@@ -74,4 +77,27 @@ export function watchProject(options: WatchOptions): ProjectWatcher {
       await watcher.close();
     },
   };
+}
+
+/**
+ * chokidar 5 reports `ready` before it watches anything when one of the paths is missing
+ * (a project without `public/`, or the config names that do not exist): files saved in the
+ * next few hundred milliseconds were never seen. Waits until each existing folder is watched.
+ */
+async function watchingAll(watcher: ReturnType<typeof watch>, paths: string[]): Promise<void> {
+  const folders = paths
+    .map((file) => path.resolve(file))
+    .filter((file) => {
+      try {
+        return statSync(file).isDirectory();
+      } catch {
+        return false;
+      }
+    });
+  const deadline = performance.now() + 5_000;
+  while (performance.now() < deadline) {
+    const watched = watcher.getWatched();
+    if (folders.every((folder) => Object.hasOwn(watched, folder))) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
