@@ -88,6 +88,8 @@ export class PageScheduler {
     this.planSpecs();
     this.fingerprints = pageFingerprints(site, this.project.config);
     const signature = siteSignature(site);
+    // Remembered before a full re-render forgets them: pages that left the site leave the disk.
+    const previouslyRendered = [...this.rendered.keys()];
     if (options.onDisk) {
       this.rendered.clear();
       for (const [sitePath, fingerprint] of this.fingerprints)
@@ -97,7 +99,16 @@ export class PageScheduler {
     }
     this.signature = signature;
 
-    const { stale, removed } = affectedPages(this.rendered, this.fingerprints);
+    const affected = affectedPages(this.rendered, this.fingerprints);
+    const { stale } = affected;
+    const removed = [
+      ...new Set([
+        ...affected.removed,
+        ...previouslyRendered.filter(
+          (sitePath) => !this.fingerprints.has(sitePath) && !this.specs.has(sitePath),
+        ),
+      ]),
+    ];
     this.stale.clear();
     for (const sitePath of stale) this.stale.add(sitePath);
     // A page kind the fingerprints do not know is rendered every time, to be safe.

@@ -104,9 +104,7 @@ describe('the dev server under bursts of changes', () => {
     deletedFolderHref = href;
   }, 120_000);
 
-  // Known bug (#7 report): after a folder is deleted, its articles leave the site but their
-  // pages are still served. Flip to `it` once src/dev removes them.
-  it.fails('no longer serves the pages of a deleted folder', async () => {
+  it('no longer serves the pages of a deleted folder', async () => {
     expect((await page(deletedFolderHref)).status).toBe(404);
   });
 
