@@ -117,7 +117,11 @@ export class StagedOutput {
     mkdirSync(this.stagingDir, { recursive: true });
     this.createdFolders.add(this.stagingDir);
     this.previousKeys = readManifest(this.outDir);
-    this.incremental = this.previousKeys.size > 0;
+    // Updating the output folder in place is faster (no links for unchanged files) but a kill
+    // while files move leaves old and new pages mixed; a build must leave the previous site
+    // intact whenever it stops, so the whole site is staged (unchanged files hard-linked) and
+    // swapped in. A journal left by an older build is still finished by recoverInterruptedSwap.
+    this.incremental = false;
   }
 
   /**

@@ -38,7 +38,7 @@ async function settled(): Promise<void> {
 
 /** Waits until the page of a content file shows `text`, or fails after a while. */
 async function expectPage(name: string, text: string): Promise<void> {
-  const deadline = Date.now() + 20_000;
+  const deadline = Date.now() + 60_000;
   let last = '';
   for (;;) {
     const href = dev.hrefOf(name);
