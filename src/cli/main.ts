@@ -160,12 +160,32 @@ export async function main(argv: string[]): Promise<number> {
       console.error(`gazette: ${error.message}`);
       return 2;
     }
+    const diskProblem = describeDiskError(error);
+    if (diskProblem) {
+      console.error(`gazette: ${diskProblem}; nothing was replaced, the previous site is intact`);
+      return 1;
+    }
     console.error(`gazette: ${(error as Error).stack ?? error}`);
     return 1;
   }
 }
 
 class UsageError extends Error {}
+
+const DISK_ERRORS: Record<string, string> = {
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'the disk quota is exhausted',
+  EROFS: 'the file system is read-only',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+};
+
+/** One clear sentence for the file-system failures a build cannot work around. */
+export function describeDiskError(error: unknown): string | undefined {
+  const { code, path: file } = (error ?? {}) as NodeJS.ErrnoException;
+  if (!code || !DISK_ERRORS[code]) return undefined;
+  return `cannot write ${file ?? 'the site'}: ${DISK_ERRORS[code]} (${code})`;
+}
 
 function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T) {
   try {
