@@ -30,9 +30,7 @@ describe.skipIf(!existsSync(corpusDir))('the real corpus', () => {
   const transform = createBodyTransformer(defaultConfig());
   const results = files.map((file) => {
     const article = articleFromFile(file, sharedDir);
-    const started = performance.now();
-    const result = transform(article);
-    return { article, ...result, ms: performance.now() - started };
+    return { article, ...transform(article) };
   });
 
   it('has files to transform', () => {
@@ -100,13 +98,5 @@ describe.skipIf(!existsSync(corpusDir))('the real corpus', () => {
       /<h2><a href="https:\/\/zh\.bitterwinter\.org\/something-new/,
     );
     expect(jekyll?.body.cover?.src).toMatch(/^https:\/\/zh\.bitterwinter\.org\/wp-content\//);
-  });
-
-  it('transforms quickly', () => {
-    const total = results.reduce((sum, { ms }) => sum + ms, 0);
-    console.info(
-      `transform: ${results.length} articles, ${(total / results.length).toFixed(2)} ms per article`,
-    );
-    expect(total / results.length).toBeLessThan(50);
   });
 });

@@ -44,14 +44,14 @@ describe('deeply nested bodies', () => {
       '2,000 levels of indented list',
       Array.from({ length: 2_000 }, (_, i) => `${' '.repeat(i * 2)}- listed`).join('\n'),
     ],
-  ])('%s in Markdown are flattened quickly, not shown as plain text', (_, markdown) => {
-    const started = performance.now();
+  ])('%s in Markdown are flattened, not shown as plain text', (_, markdown) => {
     const { body, diagnostics } = transform({
       ...htmlArticle(''),
       format: 'markdown',
       body: markdown,
     });
-    expect(performance.now() - started).toBeLessThan(10_000);
+    // Bounded nesting is what keeps parsing linear (unbounded, these took minutes).
+    expect((body.html.match(/<ul>/g) ?? []).length).toBeLessThanOrEqual(64);
     expect(body.html).toContain('<li>');
     expect(body.html).toContain('listed');
     expect(diagnostics).toEqual([]);
