@@ -46,6 +46,7 @@ import { rehypeResolveImageUrls } from './rehype-resolve-image-urls.ts';
 import { rehypeResolveLinks } from './rehype-resolve-links.ts';
 import { rehypeStripSourceHeading } from './rehype-strip-source-heading.ts';
 import { rehypeTidyBlankLines } from './rehype-tidy-blank-lines.ts';
+import { rehypeUnprefixIds } from './rehype-unprefix-ids.ts';
 import {
   collapseWhitespace,
   detectCjkLanguage,
@@ -177,6 +178,7 @@ export function createBodyTransformer(
     .use(rehypeEmbeds, { allowHosts })
     .use(rehypeAlignmentClass)
     // sanitize
+    .use(rehypeUnprefixIds)
     .use(rehypeSanitize, NEWS_SCHEMA)
     // post-sanitize
     .use(rehypeTidyBlankLines)

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { rehypeStripSourceHeading } from '../../src/transform/rehype-strip-source-heading.ts';
 import { rehypeTidyBlankLines } from '../../src/transform/rehype-tidy-blank-lines.ts';
-import { context, runPlugins } from './helpers.ts';
+import { context, runPlugins, transformHtml } from './helpers.ts';
 
 describe('rehypeTidyBlankLines', () => {
   it.each([
@@ -29,5 +29,16 @@ describe('rehypeStripSourceHeading with repeated headlines', () => {
     expect(runPlugins(input, [rehypeStripSourceHeading], context({ title: 'The Title' }))).toBe(
       expected,
     );
+  });
+});
+
+describe('sanitizing twice', () => {
+  it.each([
+    ['<A#<p>'],
+    ['<p id="user-content-notes">x</p><a href="#notes">n</a>'],
+    ['<a name="x">a</a>'],
+  ])('is a fixed point for %s', (html) => {
+    const once = transformHtml(html).body.html;
+    expect(transformHtml(once).body.html).toBe(once);
   });
 });
