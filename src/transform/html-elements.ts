@@ -1,3 +1,5 @@
+export const HEADINGS: readonly string[] = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'];
+
 /** Elements that start a block of their own, shared by the plugins that care about layout. */
 export const BLOCK_ELEMENTS: readonly string[] = [
   'address',
@@ -9,12 +11,7 @@ export const BLOCK_ELEMENTS: readonly string[] = [
   'figure',
   'figcaption',
   'footer',
-  'h1',
-  'h2',
-  'h3',
-  'h4',
-  'h5',
-  'h6',
+  ...HEADINGS,
   'header',
   'hr',
   'li',

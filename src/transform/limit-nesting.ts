@@ -9,6 +9,8 @@
  * tree is never deeper than `maxDepth` plus the few elements the tree builder adds by itself.
  */
 
+import { HEADINGS } from './html-elements.ts';
+
 /** Default depth beyond which elements are flattened. Real articles stay far below it. */
 export const DEFAULT_MAX_NESTING_DEPTH = 200;
 
@@ -84,12 +86,7 @@ const CLOSES_P = new Set([
   'figure',
   'footer',
   'form',
-  'h1',
-  'h2',
-  'h3',
-  'h4',
-  'h5',
-  'h6',
+  ...HEADINGS,
   'header',
   'hr',
   'main',

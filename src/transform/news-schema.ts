@@ -15,6 +15,7 @@
  * `rehypeResolveImageUrls` have already judged them after decoding; this is the second check).
  */
 import type { Schema } from 'hast-util-sanitize';
+import { HEADINGS } from './html-elements.ts';
 import { DEFAULT_ALIGNMENT_CLASSES } from './rehype-alignment-class.ts';
 
 /** Prefix for `id`, `name` and ARIA id references from the body. */
@@ -27,12 +28,7 @@ const ALIGNABLE = [
   'figure',
   'figcaption',
   'img',
-  'h1',
-  'h2',
-  'h3',
-  'h4',
-  'h5',
-  'h6',
+  ...HEADINGS,
   'td',
   'th',
   'span',
