@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
+import yaml, { type YAMLException } from 'js-yaml';
 import { CONFIG_SCHEMA, defaultConfig, type Field, type SiteConfig } from './schema.ts';
 
 export const CONFIG_FILE_NAMES = [
@@ -55,10 +55,12 @@ export function loadConfig(options: {
 function parseConfigText(text: string, file: string): unknown {
   try {
     if (file.endsWith('.json')) return JSON.parse(text);
-    return parseYaml(text, { schema: 'core', maxAliasCount: 50 }) ?? {};
+    return yaml.load(text, { schema: yaml.CORE_SCHEMA }) ?? {};
   } catch (error) {
-    const line = error instanceof YAMLParseError ? `:${error.linePos?.[0].line}` : '';
-    throw new ConfigError(`${file}${line}: ${(error as Error).message.split('\n')[0]}`);
+    const mark = (error as YAMLException).mark;
+    const line = mark ? `:${mark.line + 1}` : '';
+    const reason = (error as YAMLException).reason ?? (error as Error).message.split('\n')[0];
+    throw new ConfigError(`${file}${line}: ${reason}`);
   }
 }
 

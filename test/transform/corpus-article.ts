@@ -1,10 +1,10 @@
 /**
- * A stand-in for the load stage, for tests only: splits front matter with `yaml` and builds a
+ * A stand-in for the load stage, for tests only: splits front matter with `js-yaml` and builds a
  * `LoadedArticle` the way the loader will (the real one lives in src/load/).
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import yaml from 'js-yaml';
 import type { LoadedArticle } from '../../src/model.ts';
 
 function text(value: unknown): string | undefined {
@@ -21,7 +21,9 @@ export function articleFromSource(source: string, relativePath = 'article.md'): 
     const end = lines.findIndex((line, index) => index > start && line.trim() === '---');
     if (end > 0) {
       try {
-        const parsed = parseYaml(lines.slice(start + 1, end).join('\n'));
+        const parsed = yaml.load(lines.slice(start + 1, end).join('\n'), {
+          schema: yaml.CORE_SCHEMA,
+        });
         if (parsed && typeof parsed === 'object') data = parsed as Record<string, unknown>;
       } catch {
         data = {};
