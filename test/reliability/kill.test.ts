@@ -85,24 +85,30 @@ describe('a build killed part-way', () => {
       run.child.kill(signal);
       const result = await run.done;
 
-      if (result.code === 0) {
-        // It finished before the signal: the site is the new one, checked below.
-      } else if (existsSync(journal())) {
-        // Killed while moving staged files in, after the journal was written: the next build
-        // finishes that update before anything else (checked below).
-      } else {
-        expect(differences(snapshot(outDir), before), 'the previous site changed').toEqual([]);
-      }
-
-      await completeBuild();
+      // Killed between the two renames of the swap, the previous site waits beside the output
+      // folder, and the next build puts it back before anything else.
+      const previousSide = path.join(path.dirname(outDir), '.site.gazette-previous');
+      const killedState = existsSync(outDir) ? snapshot(outDir) : snapshot(previousSide);
       const fresh = path.join(root, `fresh-${version}`);
       try {
         cpSync(path.join(root, 'content'), path.join(fresh, 'content'), { recursive: true });
         const clean = runGazette(['build', '--root', fresh, '--no-search', '--quiet']);
         children.push(clean.child);
         expect((await clean.done).code).toBe(0);
-        const { '.gazette-output': _, ...site } = snapshot(outDir);
         const { '.gazette-output': __, ...cleanSite } = snapshot(path.join(fresh, 'site'));
+
+        if (result.code !== 0 && !existsSync(journal())) {
+          // Killed: the site is the previous one, or, if the signal came after the swap, the
+          // whole new one; never a mix of the two.
+          const { '.gazette-output': _, ...killedSite } = killedState;
+          const unchanged = differences(killedState, before).length === 0;
+          const replaced = differences(killedSite, cleanSite).length === 0;
+          expect(unchanged || replaced, 'the previous site changed').toBe(true);
+        }
+        // (A journal left by an older, in-place update is finished by the next build.)
+
+        await completeBuild();
+        const { '.gazette-output': _, ...site } = snapshot(outDir);
         expect(differences(site, cleanSite), 'the next build differs from a clean one').toEqual([]);
         expect(manifestOf(outDir)).toEqual(manifestOf(path.join(fresh, 'site')));
       } finally {
