@@ -85,6 +85,9 @@ interface FullBuild {
   output: StagedOutput;
 }
 
+/** A batch this large is a burst, after which the content folder is checked directly. */
+const BURST_SIZE = 20;
+
 /** Content files added, changed or removed since `since`, compared with what was built. */
 export function contentChangedSince(project: Project, state: SiteState, since: number): string[] {
   if (!existsSync(project.contentDir)) return [];
@@ -98,7 +101,8 @@ export function contentChangedSince(project: Project, state: SiteState, since: n
     } catch {
       continue;
     }
-    if (!state.loaded.has(file.relativePath) || modified >= since) changed.push(file.absolutePath);
+    const known = state.loaded.has(file.relativePath) || state.contentErrors.has(file.relativePath);
+    if (!known || modified >= since) changed.push(file.absolutePath);
   }
   for (const relativePath of state.loaded.keys()) {
     if (!present.has(relativePath)) changed.push(path.join(project.contentDir, relativePath));
@@ -229,6 +233,13 @@ export async function startDev(options: DevOptions = {}): Promise<DevServer> {
       queue.clear();
       try {
         await rebuild(files);
+        // A scraper dropping hundreds of files at once can outrun the watcher's events:
+        // after a burst, files nobody announced (new or gone) are looked for directly.
+        if (files.length >= BURST_SIZE) {
+          for (const file of contentChangedSince(project, state, Number.POSITIVE_INFINITY)) {
+            queue.add(file);
+          }
+        }
       } catch (error) {
         options.onError?.(error as Error);
       }
