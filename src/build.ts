@@ -191,6 +191,19 @@ function discoverForBuild(contentDir: string) {
   return { discovered, diagnostics: [...discovered.diagnostics], report };
 }
 
+/** The articles to build, each duplicate (and what it was merged into) recorded in the report. */
+function withoutDuplicates(loaded: LoadedArticle[], report: BuildReport): LoadedArticle[] {
+  const { unique, duplicates } = separateDuplicates(loaded);
+  for (const duplicate of duplicates) {
+    report.duplicates.push({
+      file: duplicate.article.relativePath,
+      keptAs: duplicate.keptAs.relativePath,
+      reason: duplicate.reason,
+    });
+  }
+  return unique;
+}
+
 /** The load stage over the whole content folder, with every file's fate recorded. */
 export function loadContent(
   project: Project,
@@ -211,14 +224,7 @@ export function loadContent(
     }
     if (index % 500 === 0) progress('load', index, discovered.files.length);
   }
-  const { unique, duplicates } = separateDuplicates(loaded);
-  for (const duplicate of duplicates) {
-    report.duplicates.push({
-      file: duplicate.article.relativePath,
-      keptAs: duplicate.keptAs.relativePath,
-      reason: duplicate.reason,
-    });
-  }
+  const unique = withoutDuplicates(loaded, report);
   return { articles: unique, report, diagnostics };
 }
 
@@ -327,14 +333,7 @@ export async function loadAndTransformWithCache(
       report.drafts.push(file.relativePath);
     }
   }
-  const { unique, duplicates } = separateDuplicates(loaded);
-  for (const duplicate of duplicates) {
-    report.duplicates.push({
-      file: duplicate.article.relativePath,
-      keptAs: duplicate.keptAs.relativePath,
-      reason: duplicate.reason,
-    });
-  }
+  const unique = withoutDuplicates(loaded, report);
   return {
     content: { articles: unique, report, diagnostics },
     inputs: unique.map((article) => ({ loaded: article, body: bodies.get(article)! })),

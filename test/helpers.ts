@@ -12,8 +12,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Element, Root } from 'hast';
 import { fromHtml } from 'hast-util-from-html';
+import { type Browser, chromium } from 'playwright-core';
 import { visit } from 'unist-util-visit';
 import { type BuildOptions, build } from '../src/build.ts';
+import type { LoadedArticle } from '../src/model.ts';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** Real third-party articles live beside the repo, never in it; tests skip without them. */
@@ -76,4 +78,40 @@ export function fileForHref(href: string, basePath: string): string | undefined 
   if (!pathOnly.startsWith(basePath)) return `<outside base path> ${href}`;
   const decoded = decodeURIComponent(pathOnly.slice(basePath.length));
   return decoded === '' || decoded.endsWith('/') ? `${decoded}index.html` : decoded;
+}
+
+/** Debian's Chromium, as CI installs it; browser tests skip without it. */
+export const CHROMIUM = '/usr/bin/chromium';
+export const hasChromium = existsSync(CHROMIUM);
+
+/** Headless Chromium with the flags this machine's closed network needs. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+}
+
+/** A loaded article with every field filled, for collect-stage tests. */
+export function loadedArticle(
+  relativePath: string,
+  fields: Partial<LoadedArticle> = {},
+): LoadedArticle {
+  return {
+    sourcePath: `/content/${relativePath}`,
+    relativePath,
+    title: relativePath,
+    date: new Date('2024-01-01T00:00:00Z'),
+    categories: [],
+    tags: [],
+    authors: [],
+    slug: relativePath.replace(/\.md$/, ''),
+    draft: false,
+    format: 'html',
+    body: '',
+    bodyLine: 1,
+    extra: {},
+    contentHash: relativePath,
+    ...fields,
+  };
 }

@@ -2,10 +2,10 @@ import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:
 import path from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { DateTime } from 'luxon';
-import { type BuildResult, build } from '../build.ts';
+import { type BuildResult, build, resolveProject } from '../build.ts';
 import { runCheckCommand } from '../check/command.ts';
 import { slugify } from '../collect/slug.ts';
-import { ConfigError, loadConfig } from '../config/load.ts';
+import { ConfigError } from '../config/load.ts';
 import { startDev } from '../dev/dev-server.ts';
 import { GAZETTE_VERSION } from '../render/render.ts';
 import { OUTPUT_MARKER, OutputError } from '../write/output.ts';
@@ -332,13 +332,11 @@ function runNew(args: string[]): number {
   }
   const title = positionals.join(' ').trim();
   if (!title) throw new UsageError(`a title is needed: gazette new "<title>"`);
-  const root = path.resolve(values.root ?? process.cwd());
-  const { config, root: configRoot } = loadConfig({
-    root,
-    file: values.config,
+  const { config, contentDir } = resolveProject({
+    root: values.root,
+    configFile: values.config,
     overrides: overridesFrom(values),
   });
-  const contentDir = path.resolve(configRoot, config.contentDir);
   mkdirSync(contentDir, { recursive: true });
   const now = DateTime.now().setZone(config.timezone);
   const base = `${now.toFormat('yyyy-MM-dd')}-${slugify(title, config.slugStyle)}`;
@@ -369,13 +367,11 @@ function runClean(args: string[]): number {
     console.log(HELP.clean);
     return 0;
   }
-  const root = path.resolve(values.root ?? process.cwd());
-  const { config, root: configRoot } = loadConfig({
-    root,
-    file: values.config,
+  const { outDir, cacheDir } = resolveProject({
+    root: values.root,
+    configFile: values.config,
     overrides: overridesFrom(values),
   });
-  const outDir = path.resolve(configRoot, config.outDir);
   if (existsSync(outDir)) {
     const entries = readdirSync(outDir);
     if (entries.length > 0 && !entries.includes(OUTPUT_MARKER)) {
@@ -384,7 +380,6 @@ function runClean(args: string[]): number {
     rmSync(outDir, { recursive: true, force: true });
     console.log(`Deleted ${outDir}`);
   }
-  const cacheDir = path.resolve(configRoot, config.cacheDir);
   if (existsSync(cacheDir)) {
     rmSync(cacheDir, { recursive: true, force: true });
     console.log(`Deleted ${cacheDir}`);

@@ -1,25 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeSourceUrl, separateDuplicates } from '../../src/collect/duplicates.ts';
 import type { LoadedArticle } from '../../src/model.ts';
+import { loadedArticle } from '../helpers.ts';
 
 function article(relativePath: string, fields: Partial<LoadedArticle>): LoadedArticle {
-  return {
-    sourcePath: `/c/${relativePath}`,
-    relativePath,
-    title: 'Title',
-    date: new Date('2024-01-01T00:00:00Z'),
-    categories: [],
-    tags: [],
-    authors: [],
-    slug: relativePath,
-    draft: false,
-    format: 'html',
-    body: '',
-    bodyLine: 1,
-    extra: {},
-    contentHash: relativePath,
-    ...fields,
-  };
+  return loadedArticle(relativePath, { title: 'Title', ...fields });
 }
 
 describe('separateDuplicates', () => {

@@ -2,25 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { collectSite } from '../../src/collect/site.ts';
 import { defaultConfig } from '../../src/config/schema.ts';
 import type { LoadedArticle, TransformedBody } from '../../src/model.ts';
+import { loadedArticle } from '../helpers.ts';
 
 function input(relativePath: string, fields: Partial<LoadedArticle> = {}) {
-  const loaded: LoadedArticle = {
-    sourcePath: `/c/${relativePath}`,
-    relativePath,
-    title: relativePath,
-    date: new Date('2024-01-01T00:00:00Z'),
-    categories: [],
-    tags: [],
-    authors: [],
-    slug: relativePath.replace(/\.md$/, ''),
-    draft: false,
-    format: 'html',
-    body: '',
-    bodyLine: 1,
-    extra: {},
-    contentHash: relativePath,
-    ...fields,
-  };
+  const loaded = loadedArticle(relativePath, fields);
   const body: TransformedBody = {
     html: '',
     excerpt: '',

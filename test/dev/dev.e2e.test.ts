@@ -5,14 +5,12 @@
  */
 import { existsSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from '../../src/build.ts';
 import { type DevServer, startDev } from '../../src/dev/dev-server.ts';
-import { listFiles, repoRoot } from '../helpers.ts';
+import { hasChromium, launchChromium, listFiles, repoRoot } from '../helpers.ts';
 import { articleText, makeDevProject, saveByRename } from './helpers.ts';
-
-const CHROMIUM = '/usr/bin/chromium';
 
 // What the functions run in the page use (the pages' CSP forbids evaluating strings there).
 declare const document: {
@@ -21,7 +19,6 @@ declare const document: {
 };
 declare const window: { notReloaded?: boolean };
 declare function getComputedStyle(element: unknown): { outlineColor: string };
-const hasChromium = existsSync(CHROMIUM);
 
 describe.skipIf(!hasChromium)('gazette dev in a browser', () => {
   let root: string;
@@ -44,10 +41,7 @@ describe.skipIf(!hasChromium)('gazette dev in a browser', () => {
       'doomed.md': articleText('Doomed story to be deleted', { date: '2025-02-27 08:00:00' }),
     });
     dev = await startDev({ root, port: 0, extensions: [], debounceMs: 10 });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
     page = await browser.newPage();
   });
 

@@ -1,11 +1,17 @@
 import { existsSync } from 'node:fs';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BuildResult } from '../../src/build.ts';
-import { buildProject, elements, listFiles, makeProject, readPage } from '../helpers.ts';
+import {
+  buildProject,
+  CHROMIUM,
+  elements,
+  launchChromium,
+  listFiles,
+  makeProject,
+  readPage,
+} from '../helpers.ts';
 import { serve } from '../search/serve.ts';
-
-const CHROMIUM = '/usr/bin/chromium';
 
 /** Every payload calls pwned(): the test page defines it and records calls. */
 const BODY_VECTORS = [
@@ -72,10 +78,7 @@ describe.skipIf(!existsSync(CHROMIUM))('hostile articles in the browser', () => 
     const root = makeProject(files);
     result = await buildProject(root, { overrides: { baseUrl: '/news/' } });
     site = await serve(result.outDir, '/news/');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {

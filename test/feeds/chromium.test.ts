@@ -1,13 +1,13 @@
 import { existsSync } from 'node:fs';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UrlBuilder } from '../../src/collect/urls.ts';
 import { feedsExtension } from '../../src/feeds/extension.ts';
 import { renderSitemaps } from '../../src/feeds/sitemap.ts';
+import { CHROMIUM, launchChromium } from '../helpers.ts';
 import { parseInChromium } from './chromium-xml.ts';
 import { extensionContext, sampleSite } from './fixture.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const NASTY = 'A & B <i>x</i> ]]> \u0000\u0001\u001B\uFFFE 😀 乌方 "q" \'a\'';
 const CLEAN = 'A & B <i>x</i> ]]>  😀 乌方 "q" \'a\'';
 
@@ -15,10 +15,7 @@ describe.skipIf(!existsSync(CHROMIUM))('feeds in Chromium’s XML parser', () =>
   let browser: Browser;
   let page: Page;
   beforeAll(async () => {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
     page = await browser.newPage();
   });
   afterAll(async () => {

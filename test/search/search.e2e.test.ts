@@ -10,15 +10,15 @@ import {
 } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkSite } from '../../src/check/index.ts';
 import { parseInChromium } from '../feeds/chromium-xml.ts';
+import { CHROMIUM, launchChromium } from '../helpers.ts';
 import { buildSite, REPO_ROOT } from './build-site.ts';
 import { serve } from './serve.ts';
 
 const SEED = path.resolve(REPO_ROOT, '../shared/seed/guancha-2022-04-04.md');
-const CHROMIUM = '/usr/bin/chromium';
 
 const ENGLISH_SAMPLE = `---
 title: 'Farmers bring in an early wheat harvest'
@@ -58,10 +58,7 @@ describe.skipIf(!existsSync(SEED) || !existsSync(CHROMIUM))('search in the brows
     buildSeconds = (performance.now() - started) / 1000;
     outDir = built.outDir;
     site = await serve(outDir, '/news/');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

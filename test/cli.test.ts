@@ -1,0 +1,50 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { makeProject, repoRoot } from './helpers.ts';
+
+function gazette(...args: string[]) {
+  return spawnSync(process.execPath, [path.join(repoRoot, 'bin/gazette.js'), ...args], {
+    encoding: 'utf8',
+  });
+}
+
+describe('the gazette command', () => {
+  it('writes a new article that the next build publishes', () => {
+    const root = makeProject();
+    const created = gazette('new', 'Port reopens after storm', '--root', root);
+    expect(created.status).toBe(0);
+    const [file] = readdirSync(path.join(root, 'content'));
+    expect(file).toMatch(/^\d{4}-\d\d-\d\d-port-reopens-after-storm\.md$/);
+    expect(readFileSync(path.join(root, 'content', file!), 'utf8')).toContain(
+      "title: 'Port reopens after storm'",
+    );
+    expect(gazette('build', '--root', root, '--quiet', '--no-search').status).toBe(0);
+    expect(readFileSync(path.join(root, 'site', 'index.html'), 'utf8')).toContain(
+      'Port reopens after storm',
+    );
+  });
+
+  it('cleans only what it made', () => {
+    const root = makeProject({ 'a.md': '---\ntitle: A\ndate: 2024-01-01\n---\n<p>a</p>' });
+    expect(gazette('build', '--root', root, '--quiet', '--no-search').status).toBe(0);
+    expect(gazette('clean', '--root', root).status).toBe(0);
+    expect(existsSync(path.join(root, 'site'))).toBe(false);
+    expect(existsSync(path.join(root, '.gazette-cache'))).toBe(false);
+
+    writeFileSync(path.join(root, 'notes.txt'), 'mine');
+    const refused = gazette('clean', '--root', root, '--out', root);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toMatch(/was not made by Gazette/);
+    expect(existsSync(path.join(root, 'notes.txt'))).toBe(true);
+  });
+
+  it('names a mistyped flag and a mistyped config key', () => {
+    const root = makeProject({}, 'titel: x\n');
+    expect(gazette('build', '--root', root, '--outt', 'x').stderr).toMatch(/--outt/);
+    const result = gazette('build', '--root', root);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/unknown key "titel" \(did you mean "title"\?\)/);
+  });
+});
