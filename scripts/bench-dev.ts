@@ -19,8 +19,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { BUILT_IN_EXTENSIONS } from '../src/build.ts';
 import { type DevServer, startDev } from '../src/dev/dev-server.ts';
+import { BUILT_IN_EXTENSIONS } from '../src/pipeline.ts';
 import { DEFAULT_TEMPLATES_DIR } from '../src/render/environment.ts';
 import { generateCorpus } from './generate-corpus.ts';
 

@@ -1,13 +1,9 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { DateTime } from 'luxon';
 import { type BuildResult, build, resolveProject } from '../build.ts';
-import { runCheckCommand } from '../check/command.ts';
-import { slugify } from '../collect/slug.ts';
 import { ConfigError } from '../config/load.ts';
-import { startDev } from '../dev/dev-server.ts';
-import { GAZETTE_VERSION } from '../render/render.ts';
+import { GAZETTE_VERSION } from '../version.ts';
 import { OUTPUT_MARKER, OutputError } from '../write/output.ts';
 import { formatDiagnostic, formatSummary, formatTimings, ProgressLine } from './report.ts';
 
@@ -133,11 +129,11 @@ export async function main(argv: string[]): Promise<number> {
       case 'dev':
         return await runDev(rest);
       case 'new':
-        return runNew(rest);
+        return await runNew(rest);
       case 'clean':
         return runClean(rest);
       case 'check':
-        return runCheck(rest);
+        return await runCheck(rest);
       case undefined:
       case 'help':
       case '--help':
@@ -275,6 +271,8 @@ async function runDev(args: string[]): Promise<number> {
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new UsageError(`--port must be a port number, not "${values.port}"`);
   let firstBuild = true;
+  // The dev server, the checker and `new` load what they need only when asked for.
+  const { startDev } = await import('../dev/dev-server.ts');
   const server = await startDev({
     root: values.root,
     configFile: values.config,
@@ -324,7 +322,7 @@ async function runDev(args: string[]): Promise<number> {
   return 0;
 }
 
-function runNew(args: string[]): number {
+async function runNew(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, COMMON_FLAGS);
   if (values.help) {
     console.log(HELP.new);
@@ -338,6 +336,10 @@ function runNew(args: string[]): number {
     overrides: overridesFrom(values),
   });
   mkdirSync(contentDir, { recursive: true });
+  const [{ DateTime }, { slugify }] = await Promise.all([
+    import('luxon'),
+    import('../collect/slug.ts'),
+  ]);
   const now = DateTime.now().setZone(config.timezone);
   const base = `${now.toFormat('yyyy-MM-dd')}-${slugify(title, config.slugStyle)}`;
   let file = path.join(contentDir, `${base}.md`);
@@ -387,12 +389,13 @@ function runClean(args: string[]): number {
   return 0;
 }
 
-function runCheck(args: string[]): number {
+async function runCheck(args: string[]): Promise<number> {
   const { values } = parse(args, { ...COMMON_FLAGS, quiet: { type: 'boolean', short: 'q' } });
   if (values.help) {
     console.log(HELP.check);
     return 0;
   }
+  const { runCheckCommand } = await import('../check/command.ts');
   return runCheckCommand({
     root: values.root,
     configFile: values.config,

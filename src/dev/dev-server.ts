@@ -10,18 +10,17 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import {
-  BUILT_IN_EXTENSIONS,
   type BuildExtension,
   type BuildOptions,
   type BuildResult,
   build,
   type CollectedStages,
   type Project,
-  transformArticles,
 } from '../build.ts';
 import { CONFIG_FILE_NAMES } from '../config/load.ts';
 import { discoverContent } from '../load/discover.ts';
 import type { Diagnostic } from '../model.ts';
+import { BUILT_IN_EXTENSIONS, transformArticles } from '../pipeline.ts';
 import { DEFAULT_TEMPLATES_DIR } from '../render/environment.ts';
 import { themeAssets } from '../render/theme-assets.ts';
 import type { StagedOutput } from '../write/output.ts';

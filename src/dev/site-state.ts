@@ -7,12 +7,13 @@
  */
 import { realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { type CollectedStages, type Project, transformArticles } from '../build.ts';
+import type { CollectedStages, Project } from '../build.ts';
 import { separateDuplicates } from '../collect/duplicates.ts';
 import { type CollectInput, collectSite, type Site } from '../collect/site.ts';
 import { loadArticle } from '../load/article.ts';
 import { isArticleName, isInside } from '../load/discover.ts';
 import type { Article, Diagnostic, LoadedArticle } from '../model.ts';
+import { transformArticles } from '../pipeline.ts';
 
 export interface SiteState {
   project: Project;

@@ -4,7 +4,7 @@ import { SITE_PATHS } from '../collect/urls.ts';
 import type { Diagnostic } from '../model.ts';
 import type { PageSpec } from '../render/pages.ts';
 import type { FeedLink } from '../render/render.ts';
-import { GAZETTE_VERSION } from '../render/render.ts';
+import { GAZETTE_VERSION } from '../version.ts';
 import { FEED_RENDERERS } from './formats.ts';
 import { FEED_FILES, FEED_FORMATS, FeedBuilder, type FeedScope, feedSitePath } from './model.ts';
 

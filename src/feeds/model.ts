@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import type { UrlBuilder } from '../collect/urls.ts';
 import type { SiteConfig } from '../config/schema.ts';
 import type { Article } from '../model.ts';
-import { GAZETTE_VERSION } from '../render/render.ts';
 import { localUrlsWithBasePath } from '../render/views.ts';
+import { GAZETTE_VERSION } from '../version.ts';
 import { cleanText } from './xml.ts';
 
 /** One feed, independent of its format: RSS, Atom and JSON Feed are written from it. */

@@ -1,13 +1,13 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { DateTime } from 'luxon';
 import nunjucks from 'nunjucks';
 import type { UrlBuilder } from '../collect/urls.ts';
 import type { SiteConfig } from '../config/schema.ts';
+import { DEFAULT_TEMPLATES_DIR } from './theme-assets.ts';
 
 /** The default theme shipped with Gazette. */
-export const DEFAULT_TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
+export { DEFAULT_TEMPLATES_DIR };
 
 /**
  * A Nunjucks environment with autoescape on. A user's templates folder comes first, so a

@@ -2,12 +2,13 @@ import type nunjucks from 'nunjucks';
 import type { Site } from '../collect/site.ts';
 import { SITE_PATHS, type UrlBuilder } from '../collect/urls.ts';
 import type { SiteConfig } from '../config/schema.ts';
+import { GAZETTE_VERSION } from '../version.ts';
 import { contentSecurityPolicy } from './csp.ts';
 import { describeTemplateError } from './environment.ts';
 import { pageMetadata } from './metadata.ts';
 import type { PageSpec } from './pages.ts';
 
-export const GAZETTE_VERSION = '0.1.0';
+export { GAZETTE_VERSION };
 
 export type RenderResult =
   | { ok: true; html: string }

@@ -1,5 +1,9 @@
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { listFiles } from '../files.ts';
+
+/** The default theme: templates and their assets, shipped with Gazette. */
+export const DEFAULT_TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
 
 /**
  * The theme's own static files (stylesheet, scripts, icons) live in `assets/` beside its

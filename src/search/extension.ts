@@ -3,7 +3,7 @@ import type { BuildExtension, ExtensionContext } from '../build.ts';
 import { sha1 } from '../cache/fingerprint.ts';
 import { encodePath } from '../collect/urls.ts';
 import type { Diagnostic } from '../model.ts';
-import { GAZETTE_VERSION } from '../render/render.ts';
+import { GAZETTE_VERSION } from '../version.ts';
 import { indexLanguage } from './language.ts';
 
 /** Where the Pagefind bundle goes, under the site root. */

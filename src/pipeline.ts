@@ -1,0 +1,596 @@
+/**
+ * The stages of a build that does work: load → transform → collect → render → write, through
+ * the build cache. `build()` (build.ts) comes here once it knows something changed.
+ */
+
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type {
+  BuildExtension,
+  BuildOptions,
+  BuildReport,
+  BuildResult,
+  CacheStatistics,
+  ExtensionContext,
+  LoadedContent,
+  Project,
+} from './build.ts';
+import {
+  ArticleCache,
+  type CachedArticle,
+  cacheableLoaded,
+  loadedFromCache,
+} from './cache/article-cache.ts';
+import { codeStamp } from './cache/code-stamp.ts';
+import { articleCacheKey, renderKey, sha1, stableJson } from './cache/fingerprint.ts';
+import { writeLastBuild } from './cache/last-build.ts';
+import { separateDuplicates } from './collect/duplicates.ts';
+import { type CollectInput, collectSite, type Site } from './collect/site.ts';
+import { UrlBuilder } from './collect/urls.ts';
+import type { SiteConfig } from './config/schema.ts';
+import { feedsExtension } from './feeds/extension.ts';
+import { sitemapExtension } from './feeds/sitemap.ts';
+import { loadArticle } from './load/article.ts';
+import { discoverContent } from './load/discover.ts';
+import type { Diagnostic, LoadedArticle } from './model.ts';
+import { type Job, loadAndTransformInParallel } from './parallel/pool.ts';
+import { createTemplateEnvironment } from './render/environment.ts';
+import { type PageSpec, planPages } from './render/pages.ts';
+import { createPageRenderer, type FeedLink, type RenderResult } from './render/render.ts';
+import { DEFAULT_TEMPLATES_DIR, themeAssets } from './render/theme-assets.ts';
+import { ViewFactory } from './render/views.ts';
+import { searchExtension } from './search/extension.ts';
+import { applyImageReplacements, createBodyTransformer, mirrorImages } from './transform/index.ts';
+import { GAZETTE_VERSION } from './version.ts';
+import { StagedOutput } from './write/output.ts';
+
+/** Feeds, sitemap and search register here. */
+export const BUILT_IN_EXTENSIONS: BuildExtension[] = [
+  feedsExtension(),
+  sitemapExtension(),
+  searchExtension(),
+];
+
+/** The content files, with an empty report that will account for each of them. */
+function discoverForBuild(contentDir: string) {
+  if (!existsSync(contentDir)) throw new Error(`content folder not found: ${contentDir}`);
+  const discovered = discoverContent(contentDir);
+  const report: BuildReport = {
+    inputFiles: discovered.files.length,
+    built: 0,
+    drafts: [],
+    duplicates: [],
+    failed: [],
+  };
+  return { discovered, diagnostics: [...discovered.diagnostics], report };
+}
+
+/** The articles to build, each duplicate (and what it was merged into) recorded in the report. */
+function withoutDuplicates(loaded: LoadedArticle[], report: BuildReport): LoadedArticle[] {
+  const { unique, duplicates } = separateDuplicates(loaded);
+  for (const duplicate of duplicates) {
+    report.duplicates.push({
+      file: duplicate.article.relativePath,
+      keptAs: duplicate.keptAs.relativePath,
+      reason: duplicate.reason,
+    });
+  }
+  return unique;
+}
+
+/** The load stage over the whole content folder, with every file's fate recorded. */
+export function loadContent(
+  project: Project,
+  progress: BuildOptions['onProgress'] = () => {},
+): LoadedContent {
+  const { config, contentDir } = project;
+  const { discovered, diagnostics, report } = discoverForBuild(contentDir);
+  const loaded: LoadedArticle[] = [];
+  for (const [index, file] of discovered.files.entries()) {
+    const outcome = loadArticle(file, config);
+    diagnostics.push(...outcome.diagnostics);
+    if (!outcome.article) {
+      report.failed.push({ file: file.relativePath, reason: firstError(outcome.diagnostics) });
+    } else if (outcome.article.draft && !config.drafts) {
+      report.drafts.push(file.relativePath);
+    } else {
+      loaded.push(outcome.article);
+    }
+    if (index % 500 === 0) progress('load', index, discovered.files.length);
+  }
+  const unique = withoutDuplicates(loaded, report);
+  return { articles: unique, report, diagnostics };
+}
+
+/** The transform stage: each article's body sanitized, with its excerpt and cover. */
+export function transformArticles(
+  articles: LoadedArticle[],
+  config: SiteConfig,
+  progress: BuildOptions['onProgress'] = () => {},
+  siteFiles?: ReadonlySet<string>,
+): { inputs: CollectInput[]; diagnostics: Diagnostic[] } {
+  const transformBody = createBodyTransformer(config, siteFiles ? { siteFiles } : {});
+  const inputs: CollectInput[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const [index, article] of articles.entries()) {
+    const { body, diagnostics: found } = transformBody(article);
+    diagnostics.push(...found);
+    inputs.push({ loaded: article, body });
+    if (index % 500 === 0) progress('transform', index, articles.length);
+  }
+  return { inputs, diagnostics };
+}
+
+/** Load and transform, through the build cache and across worker threads. */
+export interface CachedStages {
+  content: LoadedContent;
+  inputs: CollectInput[];
+  articlesReused: number;
+  articlesTransformed: number;
+  /** Milliseconds reading and hashing files (load) and loading and transforming new ones. */
+  loadMs: number;
+  transformMs: number;
+}
+
+/**
+ * The load and transform stages for a build: a file whose bytes (and the Gazette version and
+ * config) are unchanged since the last build is taken from the cache, neither parsed nor
+ * sanitized again; the others are loaded and transformed in worker threads. Bodies go to
+ * the cache's pack as they arrive; articles read theirs from it when a page needs it.
+ */
+export async function loadAndTransformWithCache(
+  project: Project,
+  cache: ArticleCache,
+  progress: BuildOptions['onProgress'] = () => {},
+): Promise<CachedStages> {
+  const { config, contentDir } = project;
+  const started = performance.now();
+  const { discovered, diagnostics, report } = discoverForBuild(contentDir);
+  // Outcomes by file index, so the result does not depend on which thread finished first.
+  const outcomes: (CachedArticle | { diagnostics: Diagnostic[]; loaded?: LoadedArticle })[] = [];
+  const misses: Job[] = [];
+  let articlesReused = 0;
+  for (const [index, file] of discovered.files.entries()) {
+    let bytes: Buffer;
+    let mtimeMs: number;
+    try {
+      mtimeMs = statSync(file.absolutePath).mtimeMs;
+      bytes = readFileSync(file.absolutePath);
+    } catch {
+      // loadArticle reports what is wrong with the file.
+      misses.push({ file, mtimeMs: 0 });
+      continue;
+    }
+    const cached = cache.lookup(file.relativePath, sha1(bytes), mtimeMs);
+    if (cached) {
+      outcomes[index] = cached;
+      articlesReused++;
+    } else misses.push({ file, mtimeMs });
+    if (index % 1000 === 0) progress('load', index, discovered.files.length);
+  }
+  const loadMs = performance.now() - started;
+
+  const indexOf = new Map(discovered.files.map((file, index) => [file.relativePath, index]));
+  let done = 0;
+  await loadAndTransformInParallel(misses, config, project.siteFiles, (outcome) => {
+    const index = indexOf.get(outcome.file.relativePath)!;
+    if (outcome.loaded && outcome.body) {
+      const { html, ...body } = outcome.body;
+      const entry: CachedArticle = {
+        contentHash: outcome.loaded.contentHash,
+        ...(outcome.mtimeMs !== undefined ? { mtimeMs: outcome.mtimeMs } : {}),
+        loaded: cacheableLoaded(outcome.loaded),
+        body,
+        html: cache.bodies.put(html),
+        diagnostics: outcome.diagnostics,
+      };
+      cache.store(outcome.file.relativePath, entry);
+      outcomes[index] = entry;
+    } else {
+      outcomes[index] = outcome;
+    }
+    if (++done % 500 === 0) progress('transform', done, misses.length);
+  });
+
+  const loaded: LoadedArticle[] = [];
+  const bodies = new Map<LoadedArticle, CollectInput['body']>();
+  for (const [index, file] of discovered.files.entries()) {
+    const outcome = outcomes[index]!;
+    diagnostics.push(...outcome.diagnostics);
+    if ('html' in outcome) {
+      const article = loadedFromCache(outcome);
+      loaded.push(article);
+      bodies.set(article, withLazyHtml(outcome.body, cache, outcome.html));
+    } else if (!outcome.loaded) {
+      report.failed.push({ file: file.relativePath, reason: firstError(outcome.diagnostics) });
+    } else {
+      report.drafts.push(file.relativePath);
+    }
+  }
+  const unique = withoutDuplicates(loaded, report);
+  return {
+    content: { articles: unique, report, diagnostics },
+    inputs: unique.map((article) => ({ loaded: article, body: bodies.get(article)! })),
+    articlesReused,
+    articlesTransformed: misses.length,
+    loadMs,
+    transformMs: performance.now() - started - loadMs,
+  };
+}
+
+/** A transformed body whose HTML is read from the cache's pack each time it is used. */
+function withLazyHtml(
+  body: CachedArticle['body'],
+  cache: ArticleCache,
+  ref: CachedArticle['html'],
+): CollectInput['body'] {
+  return Object.defineProperty({ ...body } as CollectInput['body'], 'html', {
+    get: () => cache.bodies.get(ref),
+    enumerable: false,
+    configurable: true,
+  });
+}
+
+/**
+ * The date shown as the site's build date: its newest article's, so that building the same
+ * content twice gives the same bytes (and unchanged pages are not rewritten).
+ */
+function lastChange(site: Site): Date | undefined {
+  let newest: number | undefined;
+  for (const article of site.articles) {
+    const time = (article.updated ?? article.date).getTime();
+    if (newest === undefined || time > newest) newest = time;
+  }
+  return newest === undefined ? undefined : new Date(newest);
+}
+
+/** Everything needed to render any page of a collected site. */
+export interface SiteRenderer {
+  urls: UrlBuilder;
+  views: ViewFactory;
+  pages: () => Generator<PageSpec>;
+  render: (spec: PageSpec) => RenderResult;
+}
+
+export function createSiteRenderer(
+  project: Project,
+  site: Site,
+  feedsFor?: (spec: PageSpec) => FeedLink[],
+): SiteRenderer {
+  const { config } = project;
+  const urls = new UrlBuilder(config.baseUrl);
+  const views = new ViewFactory(site, config, urls);
+  const { env, searchPaths } = createTemplateEnvironment({
+    config,
+    urls,
+    userTemplatesDir: project.templatesDir,
+  });
+  const render = createPageRenderer({
+    env,
+    searchPaths,
+    site,
+    config,
+    urls,
+    buildDate: lastChange(site),
+    ...(feedsFor ? { feedsFor } : {}),
+  });
+  return { urls, views, pages: () => planPages(site, config, views, urls), render };
+}
+
+/** Everything after the replay check of `build()`: the stages, the cache and the output. */
+export async function buildSite(
+  project: Project,
+  options: BuildOptions,
+  run: { started: number; fingerprint?: string },
+): Promise<BuildResult> {
+  const { started, fingerprint } = run;
+  const { config } = project;
+  const timings = { load: 0, transform: 0, collect: 0, render: 0, write: 0, total: 0 };
+  const progress = options.onProgress ?? (() => {});
+  // Gazette's own code is part of the key too: a changed sanitizer must re-sanitize.
+  const articleKey = sha1(
+    `${articleCacheKey(GAZETTE_VERSION, config)}\0${[...project.siteFiles].sort().join('\0')}\0${codeStamp()}`,
+  );
+  const cache = new ArticleCache(project.cacheDir, articleKey);
+  let cacheSaved = false;
+  try {
+    const stages = await loadAndTransformWithCache(project, cache, progress);
+    const { content, inputs } = stages;
+    const { report } = content;
+    const diagnostics = [...content.diagnostics];
+    timings.load = stages.loadMs;
+    timings.transform = stages.transformMs;
+
+    const phaseStart = performance.now();
+    const site = collectSite(inputs, config);
+    attachLazyHtml(site, inputs);
+    diagnostics.push(...site.diagnostics);
+    report.built = site.articles.length;
+    timings.collect = performance.now() - phaseStart;
+    options.onCollected?.({ project, content, inputs, site });
+    const statistics: CacheStatistics = {
+      articlesReused: stages.articlesReused,
+      articlesTransformed: stages.articlesTransformed,
+      pagesReused: 0,
+      pagesRendered: 0,
+    };
+    const mirrored = config.images.mirror ? await mirrorSiteImages(project, site) : undefined;
+    if (mirrored) diagnostics.push(...mirrored.diagnostics);
+    const pageKeyBase = sha1(
+      `${renderKey(articleKey, [project.templatesDir, DEFAULT_TEMPLATES_DIR])}\0${mirrored?.digest ?? ''}`,
+    );
+    const result = await renderAndWrite(
+      project,
+      options,
+      site,
+      {
+        report,
+        diagnostics,
+        timings,
+        statistics,
+        pageKeyBase,
+        ...(mirrored ? { mirroredImages: mirrored.files } : {}),
+      },
+      progress,
+    );
+    // The cache is saved after the site, so an interrupted build leaves a cache that is
+    // merely older than the site.
+    cache.save();
+    cacheSaved = true;
+    timings.total = performance.now() - started;
+    if (fingerprint && result.ok)
+      writeLastBuild(project.cacheDir, fingerprint, project.outDir, result);
+    return result;
+  } finally {
+    if (!cacheSaved) cache.close();
+  }
+}
+
+/**
+ * Downloads the site's remote images into the cache (`images.mirror`) and points articles at
+ * the local copies; an image that cannot be fetched keeps its remote URL and is reported.
+ */
+async function mirrorSiteImages(
+  project: Project,
+  site: Site,
+): Promise<{ files: Map<string, string>; diagnostics: Diagnostic[]; digest: string }> {
+  // Mirrored files are assembled in the cache and copied into the staged site like static files.
+  const mirrorDir = path.join(project.cacheDir, 'mirrored-site');
+  const result = await mirrorImages(site.articles, {
+    config: project.config,
+    outDir: mirrorDir,
+    cacheDir: project.cacheDir,
+  });
+  const files = new Map<string, string>();
+  for (const sitePath of new Set(result.replacements.values())) {
+    files.set(sitePath, path.join(mirrorDir, ...sitePath.split('/').filter(Boolean)));
+  }
+  for (const article of site.articles) {
+    const original = Object.getOwnPropertyDescriptor(article, 'html');
+    const readHtml = original?.get ?? (() => original?.value as string);
+    const cover = applyImageReplacements(
+      { html: '', ...(article.cover ? { cover: article.cover } : {}) },
+      result.replacements,
+    ).cover;
+    if (cover) article.cover = cover;
+    Object.defineProperty(article, 'html', {
+      get: () => applyImageReplacements({ html: readHtml.call(article) }, result.replacements).html,
+      enumerable: true,
+      configurable: true,
+    });
+  }
+  const digest = sha1([...result.replacements].sort().join('\0'));
+  return { files, diagnostics: result.diagnostics, digest };
+}
+
+/** Articles read their sanitized body from the cache's pack only when a page needs it. */
+function attachLazyHtml(site: Site, inputs: CollectInput[]): void {
+  const bodyOf = new Map(inputs.map((input) => [input.loaded.relativePath, input.body]));
+  for (const article of site.articles) {
+    const body = bodyOf.get(article.relativePath)!;
+    Object.defineProperty(article, 'html', {
+      get: () => body.html,
+      enumerable: true,
+      configurable: true,
+    });
+  }
+}
+
+async function renderAndWrite(
+  project: Project,
+  options: BuildOptions,
+  site: Site,
+  state: {
+    report: BuildReport;
+    diagnostics: Diagnostic[];
+    timings: BuildResult['timings'];
+    statistics: CacheStatistics;
+    /** Version, config and templates: what every page's key starts from. */
+    pageKeyBase: string;
+    /** Mirrored remote images: site path → file in the cache. */
+    mirroredImages?: ReadonlyMap<string, string>;
+  },
+  progress: NonNullable<BuildOptions['onProgress']>,
+): Promise<BuildResult> {
+  const { config } = project;
+  const { report, diagnostics, timings, statistics } = state;
+  let phaseStart = performance.now();
+
+  const output = new StagedOutput(project.outDir);
+  const extensions = options.extensions ?? BUILT_IN_EXTENSIONS;
+  let extensionContext: ExtensionContext | undefined;
+  const renderer = createSiteRenderer(project, site, (spec) =>
+    extensions.flatMap((extension) =>
+      extensionContext ? (extension.feedsFor?.(spec, extensionContext) ?? []) : [],
+    ),
+  );
+  extensionContext = {
+    site,
+    config,
+    urls: renderer.urls,
+    views: renderer.views,
+    output,
+    root: project.root,
+  };
+  const pages: BuildResult['pages'] = {};
+  const templateErrors = new Set<string>();
+  const indexesPages = extensions.some((extension) => extension.pageRendered);
+  // What every page shows besides its own variables: the site menu and the build date.
+  const sharedKey = sha1(
+    `${state.pageKeyBase}\0${stableJson({
+      nav: site.categoryRoots
+        .slice(0, 8)
+        .map((node) => [node.name, node.path, node.articles.length]),
+      buildDate: lastChange(site)?.getTime(),
+    })}`,
+  );
+  try {
+    let rendered = 0;
+    for (const spec of renderer.pages()) {
+      const renderStart = performance.now();
+      const key = pageKey(sharedKey, spec, extensionContext, extensions);
+      if (output.keep(spec.sitePath, key)) {
+        timings.render += performance.now() - renderStart;
+        statistics.pagesReused++;
+        if (indexesPages) {
+          // Read from disk only if an extension asks (the sitemap needs the path alone).
+          let html: string | undefined;
+          const previousHtml = () => {
+            html ??= output.previous(spec.sitePath)?.toString('utf8') ?? '';
+            return html;
+          };
+          for (const extension of extensions)
+            await extension.pageRendered?.(spec, previousHtml, extensionContext, true);
+        }
+        pages[spec.kind] = (pages[spec.kind] ?? 0) + 1;
+        if (++rendered % 500 === 0) progress('render', rendered, 0);
+        continue;
+      }
+      const result = renderer.render(spec);
+      statistics.pagesRendered++;
+      timings.render += performance.now() - renderStart;
+      if (!result.ok) {
+        const key = `${result.file}:${result.line}:${result.message}`;
+        if (!templateErrors.has(key)) {
+          templateErrors.add(key);
+          diagnostics.push({
+            severity: 'error',
+            file: result.file,
+            ...(result.line ? { line: result.line } : {}),
+            message: `template error while rendering ${spec.sitePath}: ${result.message}`,
+          });
+        }
+        if (spec.article)
+          report.failed.push({
+            file: spec.article.relativePath,
+            reason: `template error: ${result.message}`,
+          });
+        continue;
+      }
+      const writeStart = performance.now();
+      if (!output.write(spec.sitePath, result.html, key)) {
+        const file = spec.article?.relativePath ?? `page ${spec.sitePath}`;
+        diagnostics.push({
+          severity: 'error',
+          file,
+          message: `cannot write ${spec.sitePath}: its path is outside the site or clashes with another page or file`,
+        });
+        if (spec.article) report.failed.push({ file, reason: 'path clash' });
+        continue;
+      }
+      timings.write += performance.now() - writeStart;
+      for (const extension of extensions)
+        await extension.pageRendered?.(spec, () => result.html, extensionContext, false);
+      pages[spec.kind] = (pages[spec.kind] ?? 0) + 1;
+      if (++rendered % 500 === 0) progress('render', rendered, 0);
+    }
+
+    phaseStart = performance.now();
+    pages.static = copyStaticFiles(project, output, diagnostics);
+    for (const [sitePath, file] of state.mirroredImages ?? []) output.copy(file, sitePath);
+    for (const extension of extensions) {
+      const found = await extension.finish?.(extensionContext);
+      if (found) diagnostics.push(...found);
+    }
+    timings.write += performance.now() - phaseStart;
+    const pageClashes = new Set(diagnostics.map((diagnostic) => diagnostic.message));
+    for (const sitePath of output.clashes) {
+      const message = `cannot write ${sitePath}: its path is outside the site or clashes with another page or file`;
+      if (!pageClashes.has(message))
+        diagnostics.push({ severity: 'warning', file: `output ${sitePath}`, message });
+    }
+
+    report.built -= report.failed.filter(
+      (failure) =>
+        failure.reason.startsWith('template error') || failure.reason.startsWith('path clash'),
+    ).length;
+    const hasErrors = diagnostics.some((diagnostic) => diagnostic.severity === 'error');
+    const ok = !(options.strict && hasErrors) && templateErrors.size === 0;
+    phaseStart = performance.now();
+    if (ok) output.commit();
+    else output.abort();
+    timings.write += performance.now() - phaseStart;
+    return {
+      ok,
+      outDir: project.outDir,
+      config,
+      diagnostics,
+      report,
+      pages,
+      filesWritten: output.written,
+      filesUnchanged: output.unchanged,
+      cache: statistics,
+      timings,
+    };
+  } catch (error) {
+    output.abort();
+    throw error;
+  }
+}
+
+/**
+ * What a page is made from, hashed: version, config and templates, the shared variables,
+ * its own variables (for an article page, its body) and the feeds it links to. A page
+ * whose key is unchanged since the last build is neither rendered nor rewritten.
+ */
+function pageKey(
+  sharedKey: string,
+  spec: PageSpec,
+  context: ExtensionContext,
+  extensions: BuildExtension[],
+): string {
+  const feeds = extensions.flatMap((extension) => extension.feedsFor?.(spec, context) ?? []);
+  return sha1(
+    `${sharedKey}\0${spec.kind}\0${spec.template}\0${spec.sitePath}\0${JSON.stringify(spec.page)}\0${JSON.stringify(feeds)}\0${JSON.stringify(spec.keyVariables ? spec.keyVariables() : spec.variables())}`,
+  );
+}
+
+/** The theme's assets, then the project's `public/` files (which may replace them). */
+function copyStaticFiles(
+  project: Project,
+  output: StagedOutput,
+  diagnostics: Diagnostic[],
+): number {
+  const themeFolders = [project.templatesDir, DEFAULT_TEMPLATES_DIR];
+  const assets = themeAssets(themeFolders);
+  for (const [sitePath, file] of assets) output.copy(file, sitePath);
+  let copied = assets.size;
+  for (const sitePath of project.siteFiles) {
+    if (output.has(sitePath) && !assets.has(sitePath)) {
+      diagnostics.push({
+        severity: 'warning',
+        file: `public${sitePath}`,
+        message: 'a generated page has the same path; the static file is not copied',
+      });
+    } else if (output.copy(path.join(project.publicDir, ...sitePath.split('/')), sitePath))
+      copied++;
+  }
+  return copied;
+}
+
+function firstError(diagnostics: Diagnostic[]): string {
+  return (
+    diagnostics.find((diagnostic) => diagnostic.severity === 'error')?.message ??
+    'could not be read'
+  );
+}
