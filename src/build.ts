@@ -11,7 +11,7 @@ import type { CollectInput, Site } from './collect/site.ts';
 import type { UrlBuilder } from './collect/urls.ts';
 import { loadConfig } from './config/load.ts';
 import type { SiteConfig } from './config/schema.ts';
-import { discoverContent } from './load/discover.ts';
+import { type ContentScan, scanContent } from './load/discover.ts';
 import type { Diagnostic, LoadedArticle } from './model.ts';
 import type { PageKind, PageSpec } from './render/pages.ts';
 import type { FeedLink } from './render/render.ts';
@@ -172,7 +172,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   // Nothing changed since the last build (same files, sizes and times, config, templates,
   // Gazette): its outcome is replayed without reading a single article.
   const replayable = !options.onCollected && !options.extensions && !config.images.mirror;
-  const fingerprint = replayable ? buildInputsFingerprint(project) : undefined;
+  const scan = existsSync(project.contentDir) ? scanContent(project.contentDir) : undefined;
+  const fingerprint = replayable && scan ? buildInputsFingerprint(project, scan) : undefined;
   if (fingerprint) {
     const last = readLastBuild<BuildResult>(project.cacheDir);
     if (last?.fingerprint === fingerprint && outputUnchangedSince(project.outDir, last)) {
@@ -181,15 +182,19 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   }
 
   const { buildSite } = await import('./pipeline.ts');
-  return buildSite(project, options, { started, ...(fingerprint ? { fingerprint } : {}) });
+  return buildSite(project, options, {
+    started,
+    ...(fingerprint ? { fingerprint } : {}),
+    ...(scan ? { scan } : {}),
+  });
 }
 
-function buildInputsFingerprint(project: Project): string | undefined {
-  if (!existsSync(project.contentDir)) return undefined;
+function buildInputsFingerprint(project: Project, scan: ContentScan): string {
   return inputsFingerprint({
     version: GAZETTE_VERSION,
     config: project.config,
-    contentFiles: discoverContent(project.contentDir).files,
+    contentFiles: scan.files,
+    contentStats: scan.stats,
     otherInputs: [
       project.templatesDir,
       DEFAULT_TEMPLATES_DIR,

@@ -19,6 +19,7 @@ import {
   ArticleCache,
   type CachedArticle,
   cacheableLoaded,
+  fileSignature,
   loadedFromCache,
 } from './cache/article-cache.ts';
 import { codeStamp } from './cache/code-stamp.ts';
@@ -31,7 +32,7 @@ import type { SiteConfig } from './config/schema.ts';
 import { feedsExtension } from './feeds/extension.ts';
 import { sitemapExtension } from './feeds/sitemap.ts';
 import { loadArticle } from './load/article.ts';
-import { discoverContent } from './load/discover.ts';
+import { type ContentScan, discoverContent } from './load/discover.ts';
 import type { Diagnostic, LoadedArticle } from './model.ts';
 import { type Job, loadAndTransformInParallel } from './parallel/pool.ts';
 import { createTemplateEnvironment } from './render/environment.ts';
@@ -52,9 +53,9 @@ export const BUILT_IN_EXTENSIONS: BuildExtension[] = [
 ];
 
 /** The content files, with an empty report that will account for each of them. */
-function discoverForBuild(contentDir: string) {
-  if (!existsSync(contentDir)) throw new Error(`content folder not found: ${contentDir}`);
-  const discovered = discoverContent(contentDir);
+function discoverForBuild(contentDir: string, scan?: ContentScan) {
+  if (!scan && !existsSync(contentDir)) throw new Error(`content folder not found: ${contentDir}`);
+  const discovered = scan ?? discoverContent(contentDir);
   const report: BuildReport = {
     inputFiles: discovered.files.length,
     built: 0,
@@ -142,43 +143,60 @@ export async function loadAndTransformWithCache(
   project: Project,
   cache: ArticleCache,
   progress: BuildOptions['onProgress'] = () => {},
+  scan?: ContentScan,
 ): Promise<CachedStages> {
   const { config, contentDir } = project;
   const started = performance.now();
-  const { discovered, diagnostics, report } = discoverForBuild(contentDir);
+  const { discovered, diagnostics, report } = discoverForBuild(contentDir, scan);
   // Outcomes by file index, so the result does not depend on which thread finished first.
   const outcomes: (CachedArticle | { diagnostics: Diagnostic[]; loaded?: LoadedArticle })[] = [];
   const misses: Job[] = [];
   let articlesReused = 0;
   for (const [index, file] of discovered.files.entries()) {
-    let bytes: Buffer;
+    let cached: CachedArticle | undefined;
     let mtimeMs: number;
+    let signature: string;
     try {
-      mtimeMs = statSync(file.absolutePath).mtimeMs;
-      bytes = readFileSync(file.absolutePath);
+      const stats = scan ? scan.stats[index] : statSync(file.absolutePath);
+      if (!stats) throw new Error('cannot be statted');
+      mtimeMs = stats.mtimeMs;
+      signature = fileSignature(stats);
+      cached = cache.lookupUnchanged(file.relativePath, signature);
+      if (!cached) {
+        const known = cache.lookup(
+          file.relativePath,
+          sha1(readFileSync(file.absolutePath)),
+          mtimeMs,
+        );
+        // Same bytes under a new time or inode (a checkout, a copy): remembered as they are now.
+        if (known) cached = { ...known, signature };
+        if (cached) cache.store(file.relativePath, cached);
+      }
     } catch {
       // loadArticle reports what is wrong with the file.
       misses.push({ file, mtimeMs: 0 });
       continue;
     }
-    const cached = cache.lookup(file.relativePath, sha1(bytes), mtimeMs);
     if (cached) {
       outcomes[index] = cached;
       articlesReused++;
-    } else misses.push({ file, mtimeMs });
+    } else misses.push({ file, mtimeMs, signature });
     if (index % 1000 === 0) progress('load', index, discovered.files.length);
   }
   const loadMs = performance.now() - started;
 
   const indexOf = new Map(discovered.files.map((file, index) => [file.relativePath, index]));
+  const jobOf = new Map(misses.map((job) => [job.file.relativePath, job]));
   let done = 0;
   await loadAndTransformInParallel(misses, config, project.siteFiles, (outcome) => {
     const index = indexOf.get(outcome.file.relativePath)!;
+    const job = jobOf.get(outcome.file.relativePath);
     if (outcome.loaded && outcome.body) {
       const { html, ...body } = outcome.body;
       const entry: CachedArticle = {
         contentHash: outcome.loaded.contentHash,
         ...(outcome.mtimeMs !== undefined ? { mtimeMs: outcome.mtimeMs } : {}),
+        ...(job?.signature ? { signature: job.signature } : {}),
         loaded: cacheableLoaded(outcome.loaded),
         body,
         html: cache.bodies.put(html),
@@ -281,7 +299,7 @@ export function createSiteRenderer(
 export async function buildSite(
   project: Project,
   options: BuildOptions,
-  run: { started: number; fingerprint?: string },
+  run: { started: number; fingerprint?: string; scan?: ContentScan },
 ): Promise<BuildResult> {
   const { started, fingerprint } = run;
   const { config } = project;
@@ -294,7 +312,7 @@ export async function buildSite(
   const cache = new ArticleCache(project.cacheDir, articleKey);
   let cacheSaved = false;
   try {
-    const stages = await loadAndTransformWithCache(project, cache, progress);
+    const stages = await loadAndTransformWithCache(project, cache, progress, run.scan);
     const { content, inputs } = stages;
     const { report } = content;
     const diagnostics = [...content.diagnostics];

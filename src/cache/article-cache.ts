@@ -18,6 +18,8 @@ export interface CachedArticle {
   contentHash: string;
   /** Set when the article's date came from the file's modification time. */
   mtimeMs?: number;
+  /** The file's size, modification time and inode when it was read (see `fileSignature`). */
+  signature?: string;
   loaded: Omit<LoadedArticle, 'body' | 'date' | 'updated'> & { date: number; updated?: number };
   body: Omit<TransformedBody, 'html'>;
   html: BodyRef;
@@ -85,6 +87,17 @@ export class ArticleCache {
     return entry;
   }
 
+  /**
+   * The entry for a file whose size, modification time and inode are those it had when it was
+   * cached: taken without reading the file again, as make and Hugo trust modification times.
+   */
+  lookupUnchanged(relativePath: string, signature: string): CachedArticle | undefined {
+    const entry = this.entries.get(relativePath);
+    if (!entry || entry.signature !== signature || !this.bodies.holds(entry.html)) return undefined;
+    this.used.set(relativePath, entry);
+    return entry;
+  }
+
   store(relativePath: string, entry: CachedArticle): void {
     this.used.set(relativePath, entry);
   }
@@ -119,6 +132,11 @@ export class ArticleCache {
   close(): void {
     this.bodies.close();
   }
+}
+
+/** What tells that a file is unchanged without reading it. */
+export function fileSignature(stats: { size: number; mtimeMs: number; ino: number }): string {
+  return `${stats.size}:${stats.mtimeMs}:${stats.ino}`;
 }
 
 /** A loaded article back from the cache; its body text is not kept (it is already transformed). */

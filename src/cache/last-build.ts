@@ -5,6 +5,7 @@ import {
   readdirSync,
   readFileSync,
   renameSync,
+  type Stats,
   statSync,
   writeFileSync,
 } from 'node:fs';
@@ -23,25 +24,33 @@ export function inputsFingerprint(options: {
   version: string;
   config: SiteConfig;
   contentFiles: ContentFile[];
+  /** The content files' stats, when already taken (same order); statted here otherwise. */
+  contentStats?: (Stats | undefined)[];
   /** Templates, public files and the config file: every other folder or file read. */
   otherInputs: string[];
 }): string {
   const hash = createHash('sha1');
   hash.update(`gazette ${options.version}\0${stableJson(options.config)}\0`);
-  for (const file of options.contentFiles) {
-    hash.update(`${file.relativePath}\0${statSignature(file.absolutePath)}\0`);
-  }
+  options.contentFiles.forEach((file, index) => {
+    const signature = options.contentStats
+      ? signatureOf(options.contentStats[index])
+      : statSignature(file.absolutePath);
+    hash.update(`${file.relativePath}\0${signature}\0`);
+  });
   for (const input of options.otherInputs) hashTree(hash, input);
   return hash.digest('hex');
 }
 
 function statSignature(file: string): string {
   try {
-    const stats = statSync(file);
-    return `${stats.size}:${stats.mtimeMs}:${stats.ino}`;
+    return signatureOf(statSync(file));
   } catch {
     return 'missing';
   }
+}
+
+function signatureOf(stats: Stats | undefined): string {
+  return stats ? `${stats.size}:${stats.mtimeMs}:${stats.ino}` : 'missing';
 }
 
 function hashTree(hash: ReturnType<typeof createHash>, root: string): void {

@@ -129,23 +129,33 @@ function expandPermalink(
 ): string {
   const local = inZone(article.date, config.timezone);
   const firstTrail = article.categories[0] ?? [];
-  const values: Record<string, string> = {
-    year: String(local.year).padStart(4, '0'),
-    month: String(local.month).padStart(2, '0'),
-    day: String(local.day).padStart(2, '0'),
-    hour: String(local.hour).padStart(2, '0'),
-    minute: String(local.minute).padStart(2, '0'),
-    slug: slugify(article.slug, config.slugStyle),
-    title: slugify(article.slug, config.slugStyle),
-    id,
-    category:
-      firstTrail.length > 0
-        ? firstTrail.map((name) => slugify(name, config.slugStyle)).join('/')
-        : 'uncategorized',
+  // Each token is worked out only if the pattern has it: slugs can cost a pinyin lookup.
+  const value = (token: string): string => {
+    switch (token) {
+      case 'year':
+        return String(local.year).padStart(4, '0');
+      case 'month':
+        return String(local.month).padStart(2, '0');
+      case 'day':
+        return String(local.day).padStart(2, '0');
+      case 'hour':
+        return String(local.hour).padStart(2, '0');
+      case 'minute':
+        return String(local.minute).padStart(2, '0');
+      case 'slug':
+      case 'title':
+        return slugify(article.slug, config.slugStyle);
+      case 'id':
+        return id;
+      default:
+        return firstTrail.length > 0
+          ? firstTrail.map((name) => slugify(name, config.slugStyle)).join('/')
+          : 'uncategorized';
+    }
   };
   const expanded = pattern.replace(
     /:(year|month|day|hour|minute|slug|title|id|category)\b/g,
-    (_, token: string) => values[token]!,
+    (_, token: string) => value(token),
   );
   return normalizeSitePath(expanded);
 }

@@ -11,6 +11,8 @@ export class UrlBuilder {
   readonly basePath: string;
   /** Origin of the base URL (`https://user.github.io`), when it is absolute. */
   readonly origin?: string;
+  /** Encoded hrefs by site path: a category's URL is wanted on every card that lists it. */
+  private readonly hrefs = new Map<string, string>();
 
   constructor(baseUrl: string) {
     if (baseUrl.startsWith('/')) {
@@ -24,7 +26,12 @@ export class UrlBuilder {
 
   /** Attribute value for a site path: `/news/2022/04/%E4%B9%8C/`. */
   href(sitePath: string): string {
-    return encodePath(this.basePath + sitePath.replace(/^\/+/, ''));
+    let href = this.hrefs.get(sitePath);
+    if (href === undefined) {
+      href = encodePath(this.basePath + sitePath.replace(/^\/+/, ''));
+      this.hrefs.set(sitePath, href);
+    }
+    return href;
   }
 
   /** Absolute URL when the base URL is absolute, otherwise the same as `href`. */
@@ -77,6 +84,24 @@ export const SITE_PATHS = {
   page: (firstPath: string, number: number) =>
     number <= 1 ? firstPath : `${firstPath}page/${number}/`,
 };
+
+/** Site paths whose segments are plain names (none empty, `.`/`..`-led, or with `\\` or NUL). */
+const PLAIN_SITE_PATH = /^(?:\/[^/\\\0.][^/\\\0]*)*\/?$/;
+
+/**
+ * The output file of a site path relative to the output folder, `/`-separated
+ * (`/a/b/` → `a/b/index.html`), or undefined when the path would leave the folder.
+ */
+export function outputRelativeFile(sitePath: string): string | undefined {
+  if (PLAIN_SITE_PATH.test(sitePath) && sitePath !== '') {
+    // Checked by the expression alone: the common case of every page of a build.
+    return sitePath.endsWith('/') ? `${sitePath.slice(1)}index.html` : sitePath.slice(1);
+  }
+  const file = outputFileFor('/out', sitePath);
+  return file === undefined
+    ? undefined
+    : path.posix.relative('/out', file.split(path.sep).join('/'));
+}
 
 /**
  * The file a site path is written to (`/a/b/` → `a/b/index.html`), or undefined when the

@@ -1,4 +1,4 @@
-import { type Dirent, readdirSync, realpathSync, statSync } from 'node:fs';
+import { type Dirent, readdirSync, realpathSync, type Stats, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Diagnostic } from '../model.ts';
 
@@ -11,6 +11,26 @@ export interface ContentFile {
   absolutePath: string;
   /** Relative to the content folder, forward slashes. */
   relativePath: string;
+}
+
+/** The content files and, for each, its `stat` (undefined when it cannot be statted). */
+export interface ContentScan {
+  files: ContentFile[];
+  diagnostics: Diagnostic[];
+  stats: (Stats | undefined)[];
+}
+
+/** Lists and stats the content files once, for the replay check and the cache to share. */
+export function scanContent(contentDir: string): ContentScan {
+  const discovered = discoverContent(contentDir);
+  const stats = discovered.files.map((file) => {
+    try {
+      return statSync(file.absolutePath);
+    } catch {
+      return undefined;
+    }
+  });
+  return { ...discovered, stats };
 }
 
 /**

@@ -7,6 +7,8 @@ import { createFileProcessor, type FileOutcome } from './load-transform.ts';
 export interface Job {
   file: ContentFile;
   mtimeMs: number;
+  /** Size, time and inode when the file was looked up, for the cache (`fileSignature`). */
+  signature?: string;
 }
 
 /** Below this many files, starting a worker (about half a second) costs more than it saves. */

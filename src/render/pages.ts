@@ -73,12 +73,12 @@ export function* planPages(
         next: newer ? views.card(newer) : undefined,
       }),
       // The body is what load and transform made of the file's bytes under the build's config.
-      keyVariables: () => ({
-        article: views.card(article),
-        body: article.contentHash,
-        previous: older ? views.card(older) : undefined,
-        next: newer ? views.card(newer) : undefined,
-      }),
+      keyVariables: () => [
+        views.cardKey(article),
+        article.contentHash,
+        older ? views.cardKey(older) : '',
+        newer ? views.cardKey(newer) : '',
+      ],
     };
   }
 

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generateCorpus } from '../../scripts/generate-corpus.ts';
@@ -99,6 +99,31 @@ describe('the build cache', () => {
     const rebuilt = await buildProject(root);
     expect(rebuilt.cache.articlesTransformed).toBe(1);
     expect(rebuilt.filesWritten).toBeGreaterThan(0);
+  });
+
+  it('reads a file again only when its size, time or inode changed', async () => {
+    const { root, files } = corpusProject(12);
+    await buildProject(root);
+    // Touched: read and hashed again, found unchanged, not transformed again.
+    const touched = path.join(root, 'content', files[0]!);
+    utimesSync(touched, new Date(), new Date(Date.now() + 5000));
+    const afterTouch = await buildProject(root);
+    expect(afterTouch.cache.articlesTransformed).toBe(0);
+    expect(afterTouch.filesWritten).toBe(0);
+    // Same size, new bytes, new time: transformed again.
+    const edited = path.join(root, 'content', files[1]!);
+    const text = readFileSync(edited, 'utf8');
+    const index = text.lastIndexOf('</p>') - 1;
+    writeFileSync(
+      edited,
+      `${text.slice(0, index)}${text[index] === 'X' ? 'Y' : 'X'}${text.slice(index + 1)}`,
+    );
+    utimesSync(edited, new Date(), new Date(Date.now() + 10_000));
+    const afterEdit = await buildProject(root);
+    expect(afterEdit.cache.articlesTransformed).toBe(1);
+    // The next build finds every file as the cache remembers it.
+    const again = await buildProject(root);
+    expect(again.cache.articlesTransformed).toBe(0);
   });
 
   it('makes a page again when its file was deleted from the output by hand', async () => {

@@ -1,0 +1,113 @@
+import * as fs from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { checkOutputFolder, StagedOutput } from '../../src/write/output.ts';
+
+// Lets a test make a rename fail part-way through a commit, as a kill would stop it.
+vi.mock('node:fs', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('node:fs')>();
+  return { ...actual, renameSync: vi.fn(actual.renameSync) };
+});
+
+const folders: string[] = [];
+afterEach(() => {
+  vi.mocked(fs.renameSync).mockRestore?.();
+  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
+});
+
+function outFolder(): string {
+  const parent = mkdtempSync(path.join(os.tmpdir(), 'gazette-output-'));
+  folders.push(parent);
+  return path.join(parent, 'site');
+}
+
+/** A first site of `count` pages, committed. */
+function firstSite(outDir: string, count: number): void {
+  const output = new StagedOutput(outDir);
+  for (let i = 0; i < count; i++) output.write(`/p${i}/`, `page ${i}`, `key ${i}`);
+  output.write('/assets/site.css', 'body{}');
+  output.commit();
+}
+
+const read = (outDir: string, relative: string) =>
+  readFileSync(path.join(outDir, relative), 'utf8');
+
+describe('the staged output', () => {
+  it('applies a small change in place, leaving unchanged files as they were', () => {
+    const outDir = outFolder();
+    firstSite(outDir, 20);
+    const unchangedInode = statSync(path.join(outDir, 'p1/index.html')).ino;
+
+    const output = new StagedOutput(outDir, 5);
+    for (let i = 0; i < 20; i++) {
+      if (i === 3) output.write('/p3/', 'page 3, corrected', 'key 3b');
+      else if (i !== 7 && !output.keep(`/p${i}/`, `key ${i}`)) throw new Error(`p${i} not kept`);
+    }
+    output.write('/p20/', 'page 20', 'key 20');
+    output.write('/assets/site.css', 'body{}');
+    output.commit();
+
+    expect(output.committedAs).toBe('update');
+    expect(output.written).toBe(2);
+    expect(read(outDir, 'p3/index.html')).toBe('page 3, corrected');
+    expect(read(outDir, 'p20/index.html')).toBe('page 20');
+    expect(fs.existsSync(path.join(outDir, 'p7'))).toBe(false);
+    expect(statSync(path.join(outDir, 'p1/index.html')).ino).toBe(unchangedInode);
+    expect(fs.existsSync(`${path.dirname(outDir)}/.site.gazette-staging`)).toBe(false);
+  });
+
+  it('swaps in a whole staged site when many files change', () => {
+    const outDir = outFolder();
+    firstSite(outDir, 20);
+    const output = new StagedOutput(outDir, 5);
+    for (let i = 0; i < 20; i++) output.write(`/p${i}/`, `page ${i} v2`, `key ${i} v2`);
+    output.write('/assets/site.css', 'body{}');
+    output.commit();
+    expect(output.committedAs).toBe('swap');
+    expect(read(outDir, 'p19/index.html')).toBe('page 19 v2');
+    expect(read(outDir, 'assets/site.css')).toBe('body{}');
+  });
+
+  it('finishes an update interrupted part-way before the next build starts', () => {
+    const outDir = outFolder();
+    firstSite(outDir, 10);
+    const output = new StagedOutput(outDir, 5);
+    for (let i = 0; i < 10; i++)
+      if (i < 3) output.write(`/p${i}/`, `page ${i} v2`, `key ${i} v2`);
+      else output.keep(`/p${i}/`, `key ${i}`);
+    output.write('/assets/site.css', 'body{}');
+
+    // The second file's move fails, as if the process were killed there.
+    const actualRename = vi.mocked(fs.renameSync).getMockImplementation()!;
+    let renames = 0;
+    vi.mocked(fs.renameSync).mockImplementation((from, to) => {
+      if (++renames === 2) throw new Error('killed');
+      actualRename(from, to);
+    });
+    expect(() => output.commit()).toThrow('killed');
+    vi.mocked(fs.renameSync).mockImplementation(actualRename);
+    expect(read(outDir, 'p0/index.html')).toBe('page 0 v2');
+    expect(read(outDir, 'p1/index.html')).toBe('page 1');
+
+    // Any next build checks the output folder first, which finishes the journal.
+    checkOutputFolder(outDir, []);
+    for (let i = 0; i < 3; i++) expect(read(outDir, `p${i}/index.html`)).toBe(`page ${i} v2`);
+    expect(read(outDir, 'p5/index.html')).toBe('page 5');
+    const manifest = JSON.parse(read(outDir, '.gazette-output'));
+    expect(manifest.files['p1/index.html']).toBe('key 1 v2');
+  });
+
+  it('refuses a file whose place is a folder of the site, or inside a file', () => {
+    const outDir = outFolder();
+    const output = new StagedOutput(outDir);
+    expect(output.write('/news/index.html/', 'a page in a folder')).toBe(true);
+    expect(output.write('/news/index.html', 'a file where that folder is')).toBe(false);
+    expect(output.write('/a.txt', 'a file')).toBe(true);
+    expect(output.write('/a.txt/b.txt', 'inside a file')).toBe(false);
+    expect(output.clashes).toEqual(['/news/index.html', '/a.txt/b.txt']);
+    output.commit();
+    expect(read(outDir, 'news/index.html/index.html')).toBe('a page in a folder');
+  });
+});
