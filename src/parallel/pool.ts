@@ -53,14 +53,23 @@ export async function loadAndTransformInParallel(
     workers.push(worker);
     finished.push(
       new Promise<void>((resolve, reject) => {
-        const next = () => {
+        const sendNext = (): boolean => {
           const batch = batches.shift();
           if (batch) worker.postMessage(batch);
-          else resolve();
+          return batch !== undefined;
         };
+        let queued = 0;
         worker.on('message', (message: 'ready' | FileOutcome[]) => {
-          if (message !== 'ready') for (const outcome of message) onOutcome(outcome);
-          next();
+          if (message === 'ready') {
+            // Two batches ahead: the main thread hands out the next one only between its own
+            // batches, and a worker waiting for it would sit idle (a quarter of its time).
+            for (let i = 0; i < 2; i++) if (sendNext()) queued++;
+          } else {
+            for (const outcome of message) onOutcome(outcome);
+            queued--;
+            if (sendNext()) queued++;
+          }
+          if (queued === 0) resolve();
         });
         worker.on('error', reject);
         worker.on('exit', (code) => {

@@ -42,6 +42,7 @@ import { rehypeImageLoading } from './rehype-image-loading.ts';
 import { rehypeLazyImages } from './rehype-lazy-images.ts';
 import { rehypeLinkRel } from './rehype-link-rel.ts';
 import { rehypeNoscriptImages } from './rehype-noscript-images.ts';
+import { rehypeParseFragment } from './rehype-parse-fragment.ts';
 import { rehypeResolveImageUrls } from './rehype-resolve-image-urls.ts';
 import { rehypeResolveLinks } from './rehype-resolve-links.ts';
 import { rehypeStripSourceHeading } from './rehype-strip-source-heading.ts';
@@ -135,10 +136,11 @@ function plainTextFallback(body: string): string {
 }
 
 /** Plain text of a front-matter description, which scrapers often fill with HTML. */
+const descriptionParser = unified().use(rehypeParse, { fragment: true }).freeze();
+
 function descriptionText(description: string): string {
   if (!/[<&]/.test(description)) return description;
-  const tree = fromHtml(limitNestingDepth(description).html, { fragment: true });
-  return plainText(tree);
+  return plainText(descriptionParser.parse(limitNestingDepth(description).html));
 }
 
 /**
@@ -160,7 +162,7 @@ export function createBodyTransformer(
   const allowHosts = config.embeds.allowHosts;
   const rewrite = compileRewriteRules([...BUILTIN_IMAGE_REWRITES, ...config.images.rewrite]);
 
-  const htmlParser = unified().use(rehypeParse, { fragment: true }).freeze();
+  const htmlParser = unified().use(rehypeParseFragment).freeze();
   const markdownParser = unified()
     .use(remarkParse)
     .use(remarkGfm)
