@@ -579,8 +579,19 @@ function pageKey(
 ): string {
   const feeds = extensions.flatMap((extension) => extension.feedsFor?.(spec, context) ?? []);
   return sha1(
-    `${sharedKey}\0${spec.kind}\0${spec.template}\0${spec.sitePath}\0${JSON.stringify(spec.page)}\0${JSON.stringify(feeds)}\0${JSON.stringify(spec.keyVariables ? spec.keyVariables() : spec.variables())}`,
+    `${sharedKey}\0${spec.kind}\0${spec.template}\0${spec.sitePath}\0${JSON.stringify(pageKeyFields(spec))}\0${JSON.stringify(feeds)}\0${JSON.stringify(spec.keyVariables ? spec.keyVariables() : spec.variables())}`,
   );
+}
+
+/**
+ * A page's own fields as they go into its key. With `keyVariables`, breadcrumbs are left
+ * out: they are the trail of the article's or term's categories, which its key variables
+ * already stand for, and building them would format the article's card.
+ */
+function pageKeyFields(spec: PageSpec): PageSpec['page'] {
+  if (!spec.keyVariables) return spec.page;
+  const { title, description, lang, noindex } = spec.page;
+  return { title, description, lang, noindex };
 }
 
 /** The theme's assets, then the project's `public/` files (which may replace them). */

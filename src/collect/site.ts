@@ -9,7 +9,7 @@ import type {
   TaxonomyTerm,
   TransformedBody,
 } from '../model.ts';
-import { inZone } from './local-time.ts';
+import { localParts } from './local-time.ts';
 import { assignSlugs, shortHash, slugify } from './slug.ts';
 import { SITE_PATHS } from './urls.ts';
 
@@ -127,7 +127,7 @@ function expandPermalink(
   id: string,
   config: SiteConfig,
 ): string {
-  const local = inZone(article.date, config.timezone);
+  const local = localParts(article.date, config.timezone);
   const firstTrail = article.categories[0] ?? [];
   // Each token is worked out only if the pattern has it: slugs can cost a pinyin lookup.
   const value = (token: string): string => {
@@ -286,7 +286,7 @@ function collectArchives(articles: Article[], timezone: string): ArchiveYear[] {
   const years = new Map<number, ArchiveYear>();
   const months = new Map<string, ArchiveMonth>();
   for (const article of articles) {
-    const local = inZone(article.date, timezone);
+    const local = localParts(article.date, timezone);
     let year = years.get(local.year);
     if (!year) {
       year = { year: local.year, path: SITE_PATHS.year(local.year), months: [], articles: [] };

@@ -65,7 +65,10 @@ export function* planPages(
         title: article.title,
         description: article.excerpt,
         lang: article.lang ?? article.language ?? config.language,
-        breadcrumbs: article.categories[0] ? views.card(article).categories[0] : undefined,
+        // Formatted only when read: a page whose key is unchanged never asks.
+        get breadcrumbs() {
+          return article.categories[0] ? views.card(article).categories[0] : undefined;
+        },
       },
       variables: () => ({
         article: views.full(article),

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { inZone } from '../../src/collect/local-time.ts';
+import { inZone, localParts } from '../../src/collect/local-time.ts';
 
 describe('inZone', () => {
   it.each(['Asia/Shanghai', 'America/New_York', 'Europe/London', 'Australia/Lord_Howe', 'UTC'])(
@@ -31,5 +31,38 @@ describe('inZone', () => {
     expect(
       inZone(new Date('2022-04-04T15:12:14Z'), 'Asia/Shanghai').toFormat('yyyy-MM-dd HH:mm'),
     ).toBe('2022-04-04 23:12');
+  });
+});
+
+describe('localParts', () => {
+  it.each(['Asia/Shanghai', 'America/New_York', 'Asia/Kathmandu', 'Australia/Lord_Howe', 'UTC'])(
+    'gives the wall-clock fields Luxon gives in %s',
+    (zone) => {
+      fc.assert(
+        fc.property(
+          fc.integer({ min: Date.UTC(1900, 0, 1), max: Date.UTC(2100, 0, 1) }),
+          (time) => {
+            const exact = DateTime.fromMillis(time, { zone });
+            const { year, month, day, hour, minute } = exact;
+            expect(localParts(new Date(time), zone)).toEqual({ year, month, day, hour, minute });
+          },
+        ),
+        { numRuns: 2000 },
+      );
+    },
+  );
+
+  it('follows a change of offset on the half hour (Lord Howe Island, October 2024)', () => {
+    // Daylight time starts at 02:00 standard time (+10:30), which is 15:30 UTC the day before.
+    expect(localParts(new Date('2024-10-05T15:15:00Z'), 'Australia/Lord_Howe')).toMatchObject({
+      day: 6,
+      hour: 1,
+      minute: 45,
+    });
+    expect(localParts(new Date('2024-10-05T15:45:00Z'), 'Australia/Lord_Howe')).toMatchObject({
+      day: 6,
+      hour: 2,
+      minute: 45,
+    });
   });
 });
