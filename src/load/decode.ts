@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import chardet from 'chardet';
 import iconv from 'iconv-lite';
 
@@ -5,7 +6,6 @@ export type DecodeResult =
   | { ok: true; text: string; encoding: string; removedControlCharacters: number }
   | { ok: false; reason: string };
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Encodings a Chinese or Japanese news archive may be stored in besides UTF-8. */
 const LEGACY_ENCODINGS = new Set([
@@ -42,9 +42,10 @@ export function decodeArticleBytes(bytes: Uint8Array): DecodeResult {
   } else {
     if (looksBinary(bytes))
       return { ok: false, reason: 'binary file (contains NUL bytes), not an article' };
-    try {
-      text = utf8.decode(bytes);
-    } catch {
+    // Validating first and then decoding is several times faster than a fatal TextDecoder.
+    if (isUtf8(bytes)) {
+      text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+    } else {
       const detected = chardet.detect(bytes);
       if (!detected || !LEGACY_ENCODINGS.has(detected) || !iconv.encodingExists(detected)) {
         return {
