@@ -1,15 +1,17 @@
 import { DateTime, FixedOffsetZone } from 'luxon';
 
 const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
 const MINUTE = 60_000;
-/** By zone and hour: the zone's offset in that hour, or null when it changes within it. */
-const cache = new Map<string, Map<number, FixedOffsetZone | null>>();
+/** By zone and span (a day, or an hour): the zone's offset, or null if it changes within. */
+const cache = new Map<string, Map<string, FixedOffsetZone | null>>();
 
 /**
  * The fixed-offset zone a named zone is in at a moment. Luxon asks Intl for the zone's offset
- * on every conversion, which dominates building thousands of pages; offsets change rarely,
- * so they are looked up once per hour. An hour in which the offset changes (most zones
- * change on the hour, Lord Howe Island on the half hour) is looked up exactly each time.
+ * on every conversion, which dominates building thousands of pages; offsets change a few
+ * times a year, so they are looked up once per day, and once per hour on a day the offset
+ * changes. An hour in which it changes (most zones change on the hour, Lord Howe Island on
+ * the half hour) is looked up exactly each time.
  */
 function zoneAt(time: number, timezone: string): FixedOffsetZone {
   let zones = cache.get(timezone);
@@ -17,15 +19,23 @@ function zoneAt(time: number, timezone: string): FixedOffsetZone {
     zones = new Map();
     cache.set(timezone, zones);
   }
-  const hour = Math.floor(time / HOUR);
-  let zone = zones.get(hour);
-  if (zone === undefined) {
-    const start = DateTime.fromMillis(hour * HOUR, { zone: timezone }).offset;
-    const end = DateTime.fromMillis(hour * HOUR + HOUR - 1, { zone: timezone }).offset;
-    zone = start === end ? FixedOffsetZone.instance(start) : null;
-    zones.set(hour, zone);
-  }
-  return zone ?? FixedOffsetZone.instance(DateTime.fromMillis(time, { zone: timezone }).offset);
+  const steady = (span: number): FixedOffsetZone | null => {
+    const start = Math.floor(time / span) * span;
+    const key = `${span}:${start}`;
+    let zone = zones.get(key);
+    if (zone === undefined) {
+      const first = DateTime.fromMillis(start, { zone: timezone }).offset;
+      const last = DateTime.fromMillis(start + span - 1, { zone: timezone }).offset;
+      zone = first === last ? FixedOffsetZone.instance(first) : null;
+      zones.set(key, zone);
+    }
+    return zone;
+  };
+  return (
+    steady(DAY) ??
+    steady(HOUR) ??
+    FixedOffsetZone.instance(DateTime.fromMillis(time, { zone: timezone }).offset)
+  );
 }
 
 /** A date in a named time zone, built in the fixed-offset zone it is in at that moment. */
