@@ -68,3 +68,25 @@ export function localParts(date: Date, timezone: string): LocalParts {
     minute: shifted.getUTCMinutes(),
   };
 }
+
+const pad = (value: number, width = 2) => String(value).padStart(width, '0');
+
+/**
+ * ISO 8601 in a named zone, as Luxon's `toISO({ suppressMilliseconds: true })` writes it
+ * (`2022-04-04T23:12:14+08:00`, `Z` for a zero offset), without a luxon object: every card
+ * of a site carries one.
+ */
+export function isoInZone(date: Date, timezone: string): string {
+  const time = date.getTime();
+  const offset = zoneAt(time, timezone).offset(time);
+  const shifted = new Date(time + offset * MINUTE);
+  const year = shifted.getUTCFullYear();
+  if (year < 1000 || year > 9999)
+    return inZone(date, timezone).toISO({ suppressMilliseconds: true }) ?? date.toISOString();
+  const milliseconds = shifted.getUTCMilliseconds();
+  const sign = offset < 0 ? '-' : '+';
+  // Local mean time before 1900 has offsets in fractions of a minute: whole minutes shown.
+  const minutes = Math.trunc(Math.abs(offset));
+  const zone = offset === 0 ? 'Z' : `${sign}${pad(Math.trunc(minutes / 60))}:${pad(minutes % 60)}`;
+  return `${year}-${pad(shifted.getUTCMonth() + 1)}-${pad(shifted.getUTCDate())}T${pad(shifted.getUTCHours())}:${pad(shifted.getUTCMinutes())}:${pad(shifted.getUTCSeconds())}${milliseconds ? `.${pad(milliseconds, 3)}` : ''}${zone}`;
+}

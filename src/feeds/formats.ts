@@ -1,4 +1,4 @@
-import { inZone } from '../collect/local-time.ts';
+import { isoInZone } from '../collect/local-time.ts';
 import { FEED_FILES, type FeedDocument, type FeedEntry } from './model.ts';
 import { el, textEl, type XmlNode, xmlDocument } from './xml.ts';
 
@@ -17,7 +17,7 @@ export function rfc822(date: Date): string {
 
 /** RFC 3339 date with the site's offset, as Atom and JSON Feed require. */
 export function rfc3339(date: Date, timezone: string): string {
-  return inZone(date, timezone).toISO({ suppressMilliseconds: true }) ?? date.toISOString();
+  return isoInZone(date, timezone);
 }
 
 /** RSS 2.0 (https://www.rssboard.org/rss-specification) with content, dc and Media RSS. */

@@ -6,7 +6,6 @@ export type DecodeResult =
   | { ok: true; text: string; encoding: string; removedControlCharacters: number }
   | { ok: false; reason: string };
 
-
 /** Encodings a Chinese or Japanese news archive may be stored in besides UTF-8. */
 const LEGACY_ENCODINGS = new Set([
   'GB18030',

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { DateTime } from 'luxon';
 import nunjucks from 'nunjucks';
+import { inZone } from '../collect/local-time.ts';
 import type { UrlBuilder } from '../collect/urls.ts';
 import type { SiteConfig } from '../config/schema.ts';
 import { DEFAULT_TEMPLATES_DIR } from './theme-assets.ts';
@@ -35,13 +36,22 @@ export function createTemplateEnvironment(options: {
   const { urls, config } = options;
   env.addFilter('url', (sitePath: unknown) => urls.href(String(sitePath ?? '/')));
   env.addFilter('absoluteUrl', (sitePath: unknown) => urls.absolute(String(sitePath ?? '/')));
+  // Every page's footer shows the build date: a date and format seen before is not formatted
+  // again (the memo is this environment's, so one build's).
+  const formattedDates = new Map<string, string>();
   env.addFilter('date', (value: unknown, format?: string) => {
+    const pattern = typeof format === 'string' ? format : config.dateFormat;
+    const memoKey = value instanceof Date ? undefined : `${String(value ?? '')}\0${pattern}`;
+    const known = memoKey === undefined ? undefined : formattedDates.get(memoKey);
+    if (known !== undefined) return known;
     const date =
       value instanceof Date ? DateTime.fromJSDate(value) : DateTime.fromISO(String(value ?? ''));
-    if (!date.isValid) return '';
-    return date
-      .setZone(config.timezone)
-      .toFormat(typeof format === 'string' ? format : config.dateFormat);
+    const formatted = date.isValid
+      ? inZone(date.toJSDate(), config.timezone).toFormat(pattern)
+      : '';
+    if (memoKey !== undefined && formattedDates.size < 10_000)
+      formattedDates.set(memoKey, formatted);
+    return formatted;
   });
   // JSON for <script type="application/ld+json">: `<` escaped so no text can close the element.
   env.addFilter('jsonScript', (value: unknown) => {

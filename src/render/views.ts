@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { inZone } from '../collect/local-time.ts';
+import { inZone, isoInZone, localParts } from '../collect/local-time.ts';
 import type { Site } from '../collect/site.ts';
 import { SITE_PATHS, type UrlBuilder } from '../collect/urls.ts';
 import type { SiteConfig } from '../config/schema.ts';
@@ -67,13 +67,14 @@ export class ViewFactory {
   }
 
   date(date: Date): DateView {
-    const local = inZone(date, this.config.timezone);
+    const { year, month, day } = localParts(date, this.config.timezone);
     return {
-      iso: local.toISO({ suppressMilliseconds: true }) ?? date.toISOString(),
-      display: local.toFormat(this.config.dateFormat),
-      year: local.year,
-      month: local.month,
-      day: local.day,
+      iso: isoInZone(date, this.config.timezone),
+      // The display format is the user's (Luxon tokens), so Luxon formats it.
+      display: inZone(date, this.config.timezone).toFormat(this.config.dateFormat),
+      year,
+      month,
+      day,
     };
   }
 

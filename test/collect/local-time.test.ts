@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { inZone, localParts } from '../../src/collect/local-time.ts';
+import { inZone, isoInZone, localParts } from '../../src/collect/local-time.ts';
 
 describe('inZone', () => {
   it.each(['Asia/Shanghai', 'America/New_York', 'Europe/London', 'Australia/Lord_Howe', 'UTC'])(
@@ -65,4 +65,25 @@ describe('localParts', () => {
       minute: 45,
     });
   });
+});
+
+describe('isoInZone', () => {
+  it.each(['Asia/Shanghai', 'America/St_Johns', 'Asia/Kathmandu', 'Australia/Lord_Howe', 'UTC'])(
+    'writes what Luxon writes in %s',
+    (zone) => {
+      fc.assert(
+        fc.property(
+          fc.integer({ min: Date.UTC(0, 0, 1), max: Date.UTC(2200, 0, 1) }),
+          fc.boolean(),
+          (time, whole) => {
+            const date = new Date(whole ? time - (time % 1000) : time);
+            expect(isoInZone(date, zone)).toBe(
+              DateTime.fromJSDate(date, { zone }).toISO({ suppressMilliseconds: true }),
+            );
+          },
+        ),
+        { numRuns: 2000 },
+      );
+    },
+  );
 });
