@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash as hashOnce } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { SiteConfig } from '../config/schema.ts';
@@ -33,7 +33,7 @@ export function renderKey(articleKey: string, templateFolders: string[]): string
 }
 
 export function sha1(text: string | Uint8Array): string {
-  return createHash('sha1').update(text).digest('hex');
+  return hashOnce('sha1', text, 'hex');
 }
 
 /** JSON with object keys sorted, so equal values give equal text. */

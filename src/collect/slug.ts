@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { pinyin } from 'pinyin-pro';
 
 export type SlugStyle = 'unicode' | 'pinyin' | 'hash';
@@ -42,7 +42,7 @@ export function slugify(text: string, style: SlugStyle = 'unicode'): string {
 export const RESERVED_SLUGS: readonly string[] = ['page'];
 
 export function shortHash(text: string, length = 8): string {
-  return createHash('sha1').update(text).digest('hex').slice(0, length);
+  return hash('sha1', text, 'hex').slice(0, length);
 }
 
 function toPinyin(text: string): string {

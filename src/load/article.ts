@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { SiteConfig } from '../config/schema.ts';
@@ -166,7 +166,7 @@ export function loadArticle(file: ContentFile, config: SiteConfig, now = Date.no
     body,
     bodyLine: split.bodyLine,
     extra,
-    contentHash: createHash('sha1').update(bytes).digest('hex'),
+    contentHash: hash('sha1', bytes, 'hex'),
   };
   boundFields(article, (message, keys) =>
     report('warning', message, lineOfKey(decoded.text, keys)),

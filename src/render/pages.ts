@@ -249,6 +249,7 @@ function* paginate(
   extra: Record<string, unknown> = {},
 ): Generator<PageSpec> {
   const total = Math.max(1, Math.ceil(articles.length / config.pageSize));
+  let extraKey: string | undefined;
   for (let number = 1; number <= total; number++) {
     const paged: Paged = {
       number,
@@ -270,14 +271,19 @@ function* paginate(
           .map((article) => views.card(article)),
         pagination: views.pagination(paged),
       }),
-      // Each card is serialized once per build, not once per index page it is listed on.
-      keyVariables: () => ({
-        ...extra,
-        articles: articles
-          .slice((number - 1) * config.pageSize, number * config.pageSize)
-          .map((article) => views.cardKey(article)),
-        pagination: views.pagination(paged),
-      }),
+      // Cards stand in by their digests, the term (the same on each of its pages) is
+      // serialized once, and the pagination by what its links are made from.
+      keyVariables: () => {
+        extraKey ??= JSON.stringify(extra);
+        return [
+          extraKey,
+          number,
+          total,
+          ...articles
+            .slice((number - 1) * config.pageSize, number * config.pageSize)
+            .map((article) => views.cardKey(article)),
+        ];
+      },
     };
   }
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { inZone, isoInZone, localParts } from '../collect/local-time.ts';
 import type { Site } from '../collect/site.ts';
 import { SITE_PATHS, type UrlBuilder } from '../collect/urls.ts';
@@ -107,11 +107,11 @@ export class ViewFactory {
         ),
         ...article.tags.map((name) => this.tagByName.get(name)?.path ?? ''),
       ];
-      key = createHash('sha1')
-        .update(
-          `${article.relativePath}\0${article.contentHash}\0${article.date.getTime()}\0${article.updated?.getTime() ?? ''}\0${article.path}\0${article.cover?.src ?? ''}\0${termPaths.join('\0')}`,
-        )
-        .digest('base64');
+      key = hash(
+        'sha1',
+        `${article.relativePath}\0${article.contentHash}\0${article.date.getTime()}\0${article.updated?.getTime() ?? ''}\0${article.path}\0${article.cover?.src ?? ''}\0${termPaths.join('\0')}`,
+        'base64',
+      );
       this.cardKeys.set(article, key);
     }
     return key;

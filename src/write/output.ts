@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import {
   copyFileSync,
   existsSync,
@@ -147,7 +147,7 @@ export class StagedOutput {
       this.clashes.push(sitePath);
       return false;
     }
-    const fileKey = key ?? createHash('sha1').update(content).digest('hex');
+    const fileKey = key ?? hash('sha1', content, 'hex');
     this.keys.set(relative, fileKey);
     if (
       (this.previousKeys.get(relative) === fileKey && this.previousFileExists(relative)) ||
