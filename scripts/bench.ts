@@ -7,6 +7,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -106,6 +107,8 @@ function phases(runs: Run[]): string {
   return rows.join('\n');
 }
 
+// Taken before the builds load the machine themselves.
+const loadBefore = os.loadavg();
 const runs: Run[] = [];
 for (const n of values.sizes.split(',').map(Number)) {
   const root = path.join(values.dir, `n${n}`);
@@ -130,6 +133,12 @@ for (const n of values.sizes.split(',').map(Number)) {
   rmSync(root, { recursive: true, force: true });
 }
 
+const cpus = os.cpus();
+console.log(
+  `\nMachine: ${cpus.length}× ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GB, Node ${process.version}, ${os.platform()}; load average before the runs ${loadBefore
+    .map((load) => load.toFixed(2))
+    .join(' ')}; corpora in ${values.dir}`,
+);
 console.log(`\n## Builds (${values['no-search'] ? 'search off' : 'search on'})\n`);
 console.log(table(runs));
 console.log('\n## Phases\n');
