@@ -25,6 +25,7 @@ import {
 import { codeStamp } from './cache/code-stamp.ts';
 import { articleCacheKey, renderKey, sha1, stableJson } from './cache/fingerprint.ts';
 import { writeLastBuild } from './cache/last-build.ts';
+import { withLazyHtml } from './cache/lazy-html.ts';
 import { separateDuplicates } from './collect/duplicates.ts';
 import { type CollectInput, collectSite, type Site } from './collect/site.ts';
 import { UrlBuilder } from './collect/urls.ts';
@@ -218,7 +219,7 @@ export async function loadAndTransformWithCache(
     if ('html' in outcome) {
       const article = loadedFromCache(outcome);
       loaded.push(article);
-      bodies.set(article, withLazyHtml(outcome.body, cache, outcome.html));
+      bodies.set(article, withHtmlFromPack(outcome.body, cache, outcome.html));
     } else if (!outcome.loaded) {
       report.failed.push({ file: file.relativePath, reason: firstError(outcome.diagnostics) });
     } else {
@@ -237,16 +238,12 @@ export async function loadAndTransformWithCache(
 }
 
 /** A transformed body whose HTML is read from the cache's pack each time it is used. */
-function withLazyHtml(
+function withHtmlFromPack(
   body: CachedArticle['body'],
   cache: ArticleCache,
   ref: CachedArticle['html'],
 ): CollectInput['body'] {
-  return Object.defineProperty({ ...body } as CollectInput['body'], 'html', {
-    get: () => cache.bodies.get(ref),
-    enumerable: false,
-    configurable: true,
-  });
+  return withLazyHtml(body, () => cache.bodies.get(ref));
 }
 
 /**
@@ -321,7 +318,6 @@ export async function buildSite(
 
     const phaseStart = performance.now();
     const site = collectSite(inputs, config);
-    attachLazyHtml(site, inputs);
     diagnostics.push(...site.diagnostics);
     report.built = site.articles.length;
     timings.collect = performance.now() - phaseStart;
@@ -384,8 +380,11 @@ async function mirrorSiteImages(
     files.set(sitePath, path.join(mirrorDir, ...sitePath.split('/').filter(Boolean)));
   }
   for (const article of site.articles) {
+    // Read through the property as it is now (a body in the pack, or a string).
     const original = Object.getOwnPropertyDescriptor(article, 'html');
-    const readHtml = original?.get ?? (() => original?.value as string);
+    const readHtml = original
+      ? (original.get ?? (() => original.value as string))
+      : () => Reflect.get(Object.getPrototypeOf(article) as object, 'html', article) as string;
     const cover = applyImageReplacements(
       { html: '', ...(article.cover ? { cover: article.cover } : {}) },
       result.replacements,
@@ -399,19 +398,6 @@ async function mirrorSiteImages(
   }
   const digest = sha1([...result.replacements].sort().join('\0'));
   return { files, diagnostics: result.diagnostics, digest };
-}
-
-/** Articles read their sanitized body from the cache's pack only when a page needs it. */
-function attachLazyHtml(site: Site, inputs: CollectInput[]): void {
-  const bodyOf = new Map(inputs.map((input) => [input.loaded.relativePath, input.body]));
-  for (const article of site.articles) {
-    const body = bodyOf.get(article.relativePath)!;
-    Object.defineProperty(article, 'html', {
-      get: () => body.html,
-      enumerable: true,
-      configurable: true,
-    });
-  }
 }
 
 async function renderAndWrite(

@@ -102,7 +102,14 @@ function assignPaths(
       });
     }
     taken.set(sitePath.toLowerCase(), loaded.relativePath);
-    return { ...fields, ...body, id, path: sitePath };
+    // The article inherits what the body inherits: a body whose HTML is read lazily (see
+    // cache/lazy-html.ts) makes an article whose HTML is read lazily.
+    return Object.assign(
+      Object.create(Object.getPrototypeOf(body) as object) as object,
+      fields,
+      body,
+      { id, path: sitePath },
+    ) as Article;
   });
 }
 
