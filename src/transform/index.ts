@@ -12,15 +12,12 @@
  * root-relative paths (`/images/x.jpg`): site-local files the render stage prefixes with the
  * site's base path (see `isLocalPath`).
  */
+import { createRequire } from 'node:module';
 import type { Root } from 'hast';
 import { fromHtml } from 'hast-util-from-html';
 import rehypeParse from 'rehype-parse';
-import rehypeRaw from 'rehype-raw';
 import rehypeSanitize from 'rehype-sanitize';
 import rehypeStringify from 'rehype-stringify';
-import remarkGfm from 'remark-gfm';
-import remarkParse from 'remark-parse';
-import remarkRehype from 'remark-rehype';
 import { unified } from 'unified';
 import { VFile } from 'vfile';
 import type { SiteConfig } from '../config/schema.ts';
@@ -143,6 +140,34 @@ function descriptionText(description: string): string {
   return plainText(descriptionParser.parse(limitNestingDepth(description).html));
 }
 
+const requireModule = createRequire(import.meta.url);
+
+/**
+ * Markdown to hast, raw HTML kept for the sanitizer. The Markdown stack (micromark and its
+ * extensions) takes a tenth of a second to load, which a rebuild of a few HTML articles
+ * need not pay: it is loaded, synchronously (`require` of ES modules, Node 20.19+), when
+ * the first Markdown body arrives.
+ */
+function createMarkdownParser() {
+  const { default: remarkParse } = requireModule('remark-parse') as typeof import('remark-parse');
+  const { default: remarkGfm } = requireModule('remark-gfm') as typeof import('remark-gfm');
+  const { default: remarkRehype } = requireModule(
+    'remark-rehype',
+  ) as typeof import('remark-rehype');
+  const { default: rehypeRaw } = requireModule('rehype-raw') as typeof import('rehype-raw');
+  return (
+    unified()
+      .use(remarkParse)
+      .use(remarkGfm)
+      // Ids are prefixed by the sanitizer; remark-rehype must not prefix them a second time.
+      .use(remarkRehype, { allowDangerousHtml: true, clobberPrefix: '' })
+      .use(rehypeRaw)
+      .freeze()
+  );
+}
+
+type MarkdownParser = ReturnType<typeof createMarkdownParser>;
+
 /**
  * Builds the unified processors once; the returned function transforms one article,
  * synchronously, and never throws: problems become diagnostics.
@@ -163,13 +188,11 @@ export function createBodyTransformer(
   const rewrite = compileRewriteRules([...BUILTIN_IMAGE_REWRITES, ...config.images.rewrite]);
 
   const htmlParser = unified().use(rehypeParseFragment).freeze();
-  const markdownParser = unified()
-    .use(remarkParse)
-    .use(remarkGfm)
-    // Ids are prefixed by the sanitizer; remark-rehype must not prefix them a second time.
-    .use(remarkRehype, { allowDangerousHtml: true, clobberPrefix: '' })
-    .use(rehypeRaw)
-    .freeze();
+  let markdownParser: MarkdownParser | undefined;
+  const markdown = () => {
+    markdownParser ??= createMarkdownParser();
+    return markdownParser;
+  };
   const bodyPipeline = unified()
     // resolve
     .use(rehypeStripSourceHeading)
@@ -193,11 +216,11 @@ export function createBodyTransformer(
 
   const parseMarkdown = (body: string, file: VFile): Root => {
     const split = splitHtmlTail(body);
-    if (!split) return markdownParser.runSync(markdownParser.parse(file), file) as Root;
+    if (!split) return markdown().runSync(markdown().parse(file), file) as Root;
     // Scrapers put a short Markdown preamble before the page's HTML: only the preamble is
     // Markdown, and parsing the HTML once (not through remark and again) halves the cost.
     const preamble = new VFile({ path: file.path, value: split.markdown });
-    const head = markdownParser.runSync(markdownParser.parse(preamble), preamble) as Root;
+    const head = markdown().runSync(markdown().parse(preamble), preamble) as Root;
     const tail = htmlParser.parse(split.html);
     return { type: 'root', children: [...head.children, ...tail.children] };
   };
