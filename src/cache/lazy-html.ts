@@ -16,6 +16,16 @@ const LAZY_HTML_PROTOTYPE: object = Object.create(Object.prototype, {
     get(this: LazyHtml) {
       return this[READ_HTML]();
     },
+    // Setting the HTML (the dev server keeps bodies it read; Object.assign copies one) makes it
+    // the object's own, as on any plain object.
+    set(this: LazyHtml, value: string) {
+      Object.defineProperty(this, 'html', {
+        value,
+        writable: true,
+        enumerable: true,
+        configurable: true,
+      });
+    },
     enumerable: false,
     configurable: true,
   },
