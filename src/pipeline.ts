@@ -32,6 +32,7 @@ import { UrlBuilder } from './collect/urls.ts';
 import type { SiteConfig } from './config/schema.ts';
 import { feedsExtension } from './feeds/extension.ts';
 import { sitemapExtension } from './feeds/sitemap.ts';
+import { listFiles } from './files.ts';
 import { loadArticle } from './load/article.ts';
 import { type ContentScan, discoverContent } from './load/discover.ts';
 import type { Diagnostic, LoadedArticle } from './model.ts';
@@ -435,24 +436,34 @@ async function renderAndWrite(
     views: renderer.views,
     output,
     root: project.root,
+    pagesKey: state.pageKeyBase,
   };
   const pages: BuildResult['pages'] = {};
   const templateErrors = new Set<string>();
   const indexesPages = extensions.some((extension) => extension.pageRendered);
-  // What every page shows besides its own variables: the site menu and the build date.
+  // What every page shows besides its own variables: the site menu (names and links, not
+  // counts, so that a new article does not change every page) and, if a template other than
+  // the home page's shows it, the build date. Home pages always have the build date.
+  const buildDate = String(lastChange(site)?.getTime() ?? '');
   const sharedKey = sha1(
     `${state.pageKeyBase}\0${stableJson({
-      nav: site.categoryRoots
-        .slice(0, 8)
-        .map((node) => [node.name, node.path, node.articles.length]),
-      buildDate: lastChange(site)?.getTime(),
+      nav: site.categoryRoots.slice(0, 8).map((node) => [node.name, node.path]),
+      buildDate: buildDateOnEveryPage([project.templatesDir, DEFAULT_TEMPLATES_DIR])
+        ? buildDate
+        : '',
     })}`,
   );
+  const homeKey = sha1(`${sharedKey}\0${buildDate}`);
   try {
     let rendered = 0;
     for (const spec of renderer.pages()) {
       const renderStart = performance.now();
-      const key = pageKey(sharedKey, spec, extensionContext, extensions);
+      const key = pageKey(
+        spec.kind === 'home' ? homeKey : sharedKey,
+        spec,
+        extensionContext,
+        extensions,
+      );
       if (output.keep(spec.sitePath, key)) {
         timings.render += performance.now() - renderStart;
         statistics.pagesReused++;
@@ -578,6 +589,22 @@ function pageKeyFields(spec: PageSpec): PageSpec['page'] {
   if (!spec.keyVariables) return spec.page;
   const { title, description, lang, noindex } = spec.page;
   return { title, description, lang, noindex };
+}
+
+/**
+ * Whether a template besides the home page's mentions the build date (the default theme
+ * shows it on the home page only). If one does, every page's key has the date, and a new
+ * newest article makes every page again.
+ */
+function buildDateOnEveryPage(templateFolders: string[]): boolean {
+  return templateFolders.some((folder) =>
+    listFiles(folder).some(
+      (file) =>
+        file.endsWith('.njk') &&
+        path.posix.basename(file) !== 'home.njk' &&
+        readFileSync(path.join(folder, file), 'utf8').includes('buildDate'),
+    ),
+  );
 }
 
 /** The theme's assets, then the project's `public/` files (which may replace them). */

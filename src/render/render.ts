@@ -53,10 +53,10 @@ export function createPageRenderer(options: {
     generator: `Gazette ${GAZETTE_VERSION}`,
     buildDate: (options.buildDate ?? new Date()).toISOString(),
   };
+  // Names and links only: a count would change every page whenever an article is added.
   const nav = site.categoryRoots.slice(0, 8).map((node) => ({
     name: node.name,
     url: urls.href(node.path),
-    count: node.articles.length,
   }));
   const assets = {
     stylesheet: urls.href('/assets/gazette.css'),

@@ -87,11 +87,12 @@ interface UpdateJournal {
 }
 
 /**
- * Up to this many changed or removed files (or 1 % of the site, if more) are applied in place
- * from a journal instead of swapping in a whole staged copy of the site. Linking every
+ * Up to this many changed or removed files (or a tenth of the site, if more) are applied in
+ * place from a journal instead of swapping in a whole staged copy of the site. Linking every
  * unchanged file into a copy costs a few system calls per file (a second at 15,000 files);
- * an update moves only what changed, in a few milliseconds, during which a kill leaves old
- * and new pages mixed until the next build finishes the journal.
+ * an update moves only what changed (adding an article to a 10,000-article site shifts about
+ * 900 list pages: some 20 ms of renames), during which a kill leaves old and new pages mixed
+ * until the next build finishes the journal.
  */
 export const IN_PLACE_UPDATE_LIMIT = 200;
 
@@ -231,7 +232,7 @@ export class StagedOutput {
   commit(): void {
     const manifest: OutputManifest = { generator: 'gazette', files: Object.fromEntries(this.keys) };
     const removed = [...this.previousKeys.keys()].filter((relative) => !this.keys.has(relative));
-    const limit = Math.max(this.inPlaceLimit, Math.floor(this.keys.size / 100));
+    const limit = Math.max(this.inPlaceLimit, Math.floor(this.keys.size / 10));
     if (
       this.previousKeys.size > 0 &&
       existsSync(this.outDir) &&
