@@ -73,6 +73,8 @@ export interface ExtensionContext {
   output: StagedOutput;
   /** Project folder the config's relative folders start from. */
   root: string;
+  /** What every page's key starts from (Gazette, config, templates); absent in the dev server. */
+  pagesKey?: string;
 }
 
 /**

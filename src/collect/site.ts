@@ -124,6 +124,7 @@ const RESERVED_ROOTS = new Set(
     'page',
     'assets',
     'pagefind',
+    'pagefind-recent',
     'media',
   ].map((segment) => segment.toLowerCase()),
 );

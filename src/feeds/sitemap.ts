@@ -73,7 +73,12 @@ export function renderSitemaps(
 }
 
 export function renderRobots(urls: UrlBuilder): string {
-  const lines = ['User-agent: *', `Disallow: ${urls.href('/pagefind/')}`, 'Allow: /'];
+  const lines = [
+    'User-agent: *',
+    `Disallow: ${urls.href('/pagefind/')}`,
+    `Disallow: ${urls.href('/pagefind-recent/')}`,
+    'Allow: /',
+  ];
   // The Sitemap line must be an absolute URL (RFC 9309 leaves it to the sitemaps protocol).
   if (urls.origin) lines.push('', `Sitemap: ${urls.absolute('/sitemap.xml')}`);
   return `${lines.join('\n')}\n`;

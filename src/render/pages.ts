@@ -2,6 +2,7 @@ import type { Site } from '../collect/site.ts';
 import { SITE_PATHS, type UrlBuilder } from '../collect/urls.ts';
 import type { SiteConfig } from '../config/schema.ts';
 import type { Article, Paged, TaxonomyTerm } from '../model.ts';
+import { searchShards } from '../search/shards.ts';
 import type { LinkView, ViewFactory } from './views.ts';
 
 export type PageKind =
@@ -200,7 +201,12 @@ export function* planPages(
     })),
   }));
   if (config.search.enabled)
-    yield single('search', 'search.njk', SITE_PATHS.search, titles.search, () => ({}));
+    yield single('search', 'search.njk', SITE_PATHS.search, titles.search, () => ({
+      // Bundles the search page merges into the archive's (see search/shards.ts).
+      mergeBundles: searchShards(site, config.timezone)
+        .bundles.slice(1)
+        .map((bundlePath) => urls.href(bundlePath)),
+    }));
   yield {
     ...single('404', '404.njk', SITE_PATHS.notFound, 'Page not found', () => ({})),
     page: { title: 'Page not found', noindex: true },

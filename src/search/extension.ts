@@ -5,9 +5,10 @@ import { encodePath } from '../collect/urls.ts';
 import type { Diagnostic } from '../model.ts';
 import { GAZETTE_VERSION } from '../version.ts';
 import { indexLanguage } from './language.ts';
+import { ARCHIVE_BUNDLE_PATH, type SearchShards, searchShards } from './shards.ts';
 
-/** Where the Pagefind bundle goes, under the site root. */
-export const SEARCH_BUNDLE_PATH = '/pagefind/';
+/** Where the (archive's) Pagefind bundle goes, under the site root. */
+export const SEARCH_BUNDLE_PATH = ARCHIVE_BUNDLE_PATH;
 
 /** Pages handed to Pagefind before the render loop waits for it; bounds memory in flight. */
 const IN_FLIGHT = 64;
@@ -25,40 +26,51 @@ function indexedPart(html: string): string {
   return html.slice(0, cut > 0 ? cut : MAX_INDEXED_CHARACTERS);
 }
 
-interface SearchBuild {
-  /** Started when the first article page that changed arrives (or at the end, if needed). */
+/** One bundle: kept from the previous build, or made from its pages as they are rendered. */
+interface Shard {
+  bundlePath: string;
+  /** What the bundle is made from: its articles' files, URLs and terms, config, templates. */
+  key: string;
+  /** The previous build's bundle is still right: its pages are not indexed. */
+  kept: boolean;
   ready?: Promise<void>;
   index?: pagefind.PagefindIndex;
   failure?: string;
   pending: Promise<unknown>[];
   errors: string[];
   pages: number;
-  /** Article pages kept from the previous build, not yet indexed: indexed only if needed. */
-  deferred: { sitePath: string; html: () => string }[];
-  /** Every article page of the site, for the bundle's key. */
-  articlePaths: string[];
+}
+
+interface SearchBuild {
+  shards: SearchShards;
+  byBundle: Map<string, Shard>;
   /** Milliseconds spent waiting for Pagefind, inside and after the render loop. */
   waited: number;
 }
 
-/** Beside the bundle: what it was built from, so an unchanged site keeps its bundle. */
-const BUNDLE_KEY_FILE = `${'/pagefind/'}gazette-bundle.txt`;
+/** Beside each bundle: what it was built from, so an unchanged shard keeps its bundle. */
+const BUNDLE_KEY_FILE = 'gazette-bundle.txt';
 
 export interface SearchStatistics {
+  /** Pages indexed (those of the bundles made again). */
   pages: number;
   files: number;
   bytes: number;
   waitedMs: number;
   finishMs: number;
   language: string;
+  /** Bundles made again, by site path; the others were kept. */
+  rebuilt: string[];
 }
 
 /**
  * Full-text search with Pagefind: each article page is handed over from memory as it is
- * rendered (index pages are not, so lists never crowd out articles), and the bundle (index,
- * WebAssembly, default UI) is written to `/pagefind/` with the rest of the staged site.
- * Pagefind takes a result's title from the first h1 of `data-pagefind-body`, its picture
- * from the first image there (the cover), and its date from `data-pagefind-meta="date"`.
+ * rendered (index pages are not, so lists never crowd out articles), and the bundles (index,
+ * WebAssembly, default UI) are written with the rest of the staged site: the archive's at
+ * `/pagefind/`, the newest month's at `/pagefind-recent/` (see `shards.ts`); the search page
+ * merges them. Pagefind takes a result's title from the first h1 of `data-pagefind-body`, its
+ * picture from the first image there (the cover), and its date from
+ * `data-pagefind-meta="date"`.
  */
 export function searchExtension(
   options: { onStatistics?: (statistics: SearchStatistics) => void } = {},
@@ -69,116 +81,125 @@ export function searchExtension(
       context.config,
       context.site.articles.map((article) => article.lang),
     );
+  /**
+   * Decides up front which bundles are made again. A bundle's key stands for what the indexed
+   * part of its pages (the article) is made from, not for the pages: a page made again because
+   * a neighbour's title changed has the same text to index.
+   */
   const stateOf = (context: ExtensionContext): SearchBuild => {
     let state = builds.get(context);
-    if (!state) {
-      state = { pending: [], errors: [], pages: 0, deferred: [], articlePaths: [], waited: 0 };
-      builds.set(context, state);
+    if (state) return state;
+    const shards = searchShards(context.site, context.config.timezone);
+    const articlesOf = new Map(shards.bundles.map((bundlePath) => [bundlePath, [] as string[]]));
+    for (const article of context.site.articles)
+      articlesOf
+        .get(shards.bundleOf(article))!
+        .push(`${article.path}\0${context.views.cardKey(article)}`);
+    const language = languageOf(context);
+    state = { shards, byBundle: new Map(), waited: 0 };
+    for (const bundlePath of shards.bundles) {
+      const key = `search:${sha1(
+        `${GAZETTE_VERSION}\0${language}\0${context.pagesKey ?? ''}\0${bundlePath}\0${articlesOf.get(bundlePath)!.join('\0')}`,
+      )}`;
+      const kept = context.output.keep(`${bundlePath}${BUNDLE_KEY_FILE}`, key);
+      state.byBundle.set(bundlePath, { bundlePath, key, kept, pending: [], errors: [], pages: 0 });
     }
+    builds.set(context, state);
     return state;
   };
-  const add = (state: SearchBuild, sitePath: string, html: string) => {
-    if (!state.index) return;
-    state.pages++;
-    state.pending.push(
-      state.index
-        // Relative to the site root: Pagefind's UI puts the base path (where the bundle is) in front.
+  const add = (shard: Shard, sitePath: string, html: string) => {
+    if (!shard.index) return;
+    shard.pages++;
+    shard.pending.push(
+      shard.index
+        // Relative to the site root: Pagefind puts the base path (where the bundle is) in front.
         .addHTMLFile({ url: encodePath(sitePath), content: indexedPart(html) })
         .then((response) => {
           if (response.errors.length > 0)
-            state.errors.push(`${sitePath}: ${response.errors.join('; ')}`);
+            shard.errors.push(`${sitePath}: ${response.errors.join('; ')}`);
         }),
     );
   };
-  const flush = async (state: SearchBuild) => {
+  const flush = async (state: SearchBuild, shard: Shard) => {
     const waitStart = performance.now();
-    await Promise.all(state.pending);
-    state.pending = [];
+    await Promise.all(shard.pending);
+    shard.pending = [];
     state.waited += performance.now() - waitStart;
   };
-  /** Starts Pagefind and hands it the pages kept from the previous build so far. */
-  const startIndexing = async (state: SearchBuild, context: ExtensionContext) => {
-    state.ready ??= pagefind
+  /** Starts the shard's Pagefind index, once. */
+  const startIndexing = async (shard: Shard, context: ExtensionContext) => {
+    shard.ready ??= pagefind
       .createIndex({ forceLanguage: languageOf(context) })
       .then((response) => {
-        if (response.index) state.index = response.index;
-        else state.failure = response.errors.join('; ') || 'Pagefind did not start';
+        if (response.index) shard.index = response.index;
+        else shard.failure = response.errors.join('; ') || 'Pagefind did not start';
       })
       .catch((error: Error) => {
-        state.failure = error.message;
+        shard.failure = error.message;
       });
-    await state.ready;
-    for (const page of state.deferred.splice(0)) {
-      add(state, page.sitePath, page.html());
-      if (state.pending.length >= IN_FLIGHT) await flush(state);
-    }
+    await shard.ready;
   };
   return {
     name: 'search',
-    async pageRendered(spec, html, context, reused) {
-      if (!context.config.search.enabled || spec.kind !== 'article') return;
+    async pageRendered(spec, html, context) {
+      if (!context.config.search.enabled || spec.kind !== 'article' || !spec.article) return;
       const state = stateOf(context);
-      state.articlePaths.push(spec.sitePath);
-      // While every article page is unchanged, the previous bundle may still serve: wait.
-      if (reused && !state.ready) {
-        state.deferred.push({ sitePath: spec.sitePath, html });
-        return;
-      }
-      await startIndexing(state, context);
-      add(state, spec.sitePath, html());
-      if (state.pending.length >= IN_FLIGHT) await flush(state);
+      const shard = state.byBundle.get(state.shards.bundleOf(spec.article))!;
+      if (shard.kept) return;
+      await startIndexing(shard, context);
+      // A page kept from the previous build is read from disk here, for a bundle made again.
+      add(shard, spec.sitePath, html());
+      if (shard.pending.length >= IN_FLIGHT) await flush(state, shard);
     },
     async finish(context): Promise<Diagnostic[]> {
       if (!context.config.search.enabled) return [];
       const finishStart = performance.now();
       const state = stateOf(context);
-      const bundleKey = `search:${sha1(
-        `${GAZETTE_VERSION}\0${languageOf(context)}\0${state.articlePaths.join('\0')}`,
-      )}`;
-      // No article page changed and none came or went: the previous bundle is still right.
-      if (!state.ready && context.output.keep(BUNDLE_KEY_FILE, bundleKey)) {
-        const files = context.output.keepFolder(SEARCH_BUNDLE_PATH);
-        builds.delete(context);
-        options.onStatistics?.({
-          pages: 0,
-          files,
-          bytes: 0,
-          waitedMs: 0,
-          finishMs: performance.now() - finishStart,
-          language: languageOf(context),
-        });
-        return [];
-      }
-      await startIndexing(state, context);
       const diagnostics: Diagnostic[] = [];
       const problem = (message: string): Diagnostic => ({
         severity: 'error',
         file: 'search',
         message,
       });
-      if (!state.index) return [problem(`the search index could not be built: ${state.failure}`)];
+      const statistics: SearchStatistics = {
+        pages: 0,
+        files: 0,
+        bytes: 0,
+        waitedMs: 0,
+        finishMs: 0,
+        language: languageOf(context),
+        rebuilt: [],
+      };
       try {
-        await Promise.all(state.pending);
-        state.pending = [];
-        for (const error of state.errors.slice(0, 20))
-          diagnostics.push({ ...problem(error), severity: 'warning' });
-        const { files, errors } = await state.index.getFiles();
-        if (errors.length > 0) diagnostics.push(problem(`Pagefind: ${errors.join('; ')}`));
-        let bytes = 0;
-        for (const file of files) {
-          context.output.write(`${SEARCH_BUNDLE_PATH}${file.path}`, file.content);
-          bytes += file.content.length;
+        // The archive's bundle is made even for a site without articles: the search page
+        // loads Pagefind's scripts from it.
+        for (const shard of state.byBundle.values()) {
+          if (shard.kept) {
+            statistics.files += context.output.keepFolder(shard.bundlePath);
+            continue;
+          }
+          await startIndexing(shard, context);
+          if (!shard.index) {
+            diagnostics.push(problem(`the search index could not be built: ${shard.failure}`));
+            continue;
+          }
+          await Promise.all(shard.pending);
+          shard.pending = [];
+          for (const error of shard.errors.slice(0, 20))
+            diagnostics.push({ ...problem(error), severity: 'warning' });
+          const { files, errors } = await shard.index.getFiles();
+          if (errors.length > 0) diagnostics.push(problem(`Pagefind: ${errors.join('; ')}`));
+          for (const file of files) {
+            context.output.write(`${shard.bundlePath}${file.path}`, file.content);
+            statistics.bytes += file.content.length;
+          }
+          if (errors.length === 0)
+            context.output.write(`${shard.bundlePath}${BUNDLE_KEY_FILE}`, shard.key, shard.key);
+          statistics.files += files.length;
+          statistics.pages += shard.pages;
+          statistics.rebuilt.push(shard.bundlePath);
+          await shard.index.deleteIndex();
         }
-        if (errors.length === 0) context.output.write(BUNDLE_KEY_FILE, bundleKey, bundleKey);
-        options.onStatistics?.({
-          pages: state.pages,
-          files: files.length,
-          bytes,
-          waitedMs: state.waited,
-          finishMs: performance.now() - finishStart,
-          language: languageOf(context),
-        });
-        await state.index.deleteIndex();
       } catch (error) {
         diagnostics.push(
           problem(`the search index could not be built: ${(error as Error).message}`),
@@ -186,8 +207,11 @@ export function searchExtension(
       } finally {
         builds.delete(context);
         // The service is restarted by the next build that needs it.
-        await pagefind.close();
+        if ([...state.byBundle.values()].some((shard) => shard.ready)) await pagefind.close();
       }
+      statistics.waitedMs = state.waited;
+      statistics.finishMs = performance.now() - finishStart;
+      options.onStatistics?.(statistics);
       return diagnostics;
     },
   };

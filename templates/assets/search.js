@@ -11,8 +11,15 @@
   const language = (document.documentElement.lang || 'en').toLowerCase().split('-')[0];
   const dateLabel = DATE_LABELS[language] ?? 'date';
 
+  // The newest month's articles have a bundle of their own, searched together with the archive's.
+  const mergeIndex = (mount?.dataset.mergeBundles ?? '')
+    .split(' ')
+    .filter(Boolean)
+    .map((bundlePath) => ({ bundlePath }));
+
   if (mount && typeof window.PagefindUI === 'function') {
     const ui = new window.PagefindUI({
+      mergeIndex,
       element: '#search',
       showImages: true,
       showSubResults: false,

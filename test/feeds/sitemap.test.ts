@@ -149,7 +149,7 @@ describe('sitemap', () => {
 describe('robots.txt and _headers', () => {
   it('robots.txt points at the sitemap under the base URL', () => {
     expect(renderRobots(urls)).toBe(
-      'User-agent: *\nDisallow: /news/pagefind/\nAllow: /\n\nSitemap: https://example.org/news/sitemap.xml\n',
+      'User-agent: *\nDisallow: /news/pagefind/\nDisallow: /news/pagefind-recent/\nAllow: /\n\nSitemap: https://example.org/news/sitemap.xml\n',
     );
   });
 

@@ -85,7 +85,9 @@ describe.skipIf(!existsSync(SEED) || !existsSync(CHROMIUM))('search in the brows
   async function search(page: Page, words: string) {
     const input = page.locator('.pagefind-ui__search-input');
     await input.fill(words);
-    await page.locator('.pagefind-ui__result').first().waitFor({ timeout: 15_000 });
+    // A result is drawn as a placeholder first and filled in when its fragment has loaded
+    // (later for the newest month's bundle, which is merged in): wait for its link.
+    await page.locator('.pagefind-ui__result-link').first().waitFor({ timeout: 15_000 });
     return page.locator('.pagefind-ui__result').evaluateAll((results) =>
       results.map((result) => ({
         title: result.querySelector('.pagefind-ui__result-link')?.textContent?.trim() ?? '',
@@ -138,7 +140,9 @@ describe.skipIf(!existsSync(SEED) || !existsSync(CHROMIUM))('search in the brows
 
   it('runs the search in the address (?q=) when the page opens, and hides the plain form', async () => {
     const { page } = await openSearch('wheat');
-    await page.locator('.pagefind-ui__result').first().waitFor({ timeout: 15_000 });
+    // A result is drawn as a placeholder first and filled in when its fragment has loaded
+    // (later for the newest month's bundle, which is merged in): wait for its link.
+    await page.locator('.pagefind-ui__result-link').first().waitFor({ timeout: 15_000 });
     expect(await page.locator('.pagefind-ui__search-input').inputValue()).toBe('wheat');
     expect(await page.locator('.search-form').isHidden()).toBe(true);
     await page.close();

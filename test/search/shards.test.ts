@@ -1,0 +1,111 @@
+import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Article } from '../../src/model.ts';
+import { type SearchStatistics, searchExtension } from '../../src/search/extension.ts';
+import { ARCHIVE_BUNDLE_PATH, RECENT_BUNDLE_PATH, searchShards } from '../../src/search/shards.ts';
+import { buildProject, listFiles, makeProject } from '../helpers.ts';
+
+const article = (title: string, date: string, words: string) => `---
+title: ${title}
+date: ${date}
+categories: [Economy]
+---
+
+<p>${words}</p>
+`;
+
+const dated = (iso: string) => ({ date: new Date(iso) }) as Article;
+
+describe('search shards', () => {
+  it('puts the newest month in a bundle of its own, in the site time zone', () => {
+    const articles = [
+      dated('2024-04-30T17:00:00Z'), // 1 May in Shanghai
+      dated('2024-04-30T15:00:00Z'), // 30 April in Shanghai
+      dated('2023-01-01T00:00:00Z'),
+    ];
+    const shards = searchShards({ articles }, 'Asia/Shanghai');
+    expect(shards.bundles).toEqual([ARCHIVE_BUNDLE_PATH, RECENT_BUNDLE_PATH]);
+    expect(articles.map((item) => shards.bundleOf(item))).toEqual([
+      RECENT_BUNDLE_PATH,
+      ARCHIVE_BUNDLE_PATH,
+      ARCHIVE_BUNDLE_PATH,
+    ]);
+  });
+
+  it('keeps one bundle for a site whose articles are all from one month', () => {
+    const shards = searchShards(
+      { articles: [dated('2024-05-02T00:00:00Z'), dated('2024-05-01T00:00:00Z')] },
+      'UTC',
+    );
+    expect(shards.bundles).toEqual([ARCHIVE_BUNDLE_PATH]);
+    expect(searchShards({ articles: [] }, 'UTC').bundles).toEqual([ARCHIVE_BUNDLE_PATH]);
+  });
+
+  describe('rebuilding', () => {
+    const root = makeProject(
+      {
+        'old-1.md': article('Harbour dredging begins', '2024-01-10 09:00', 'dredging harbour'),
+        'old-2.md': article('Rail freight grows', '2024-02-11 09:00', 'freight wagons'),
+        'old-3.md': article('Tea exports rise', '2024-03-12 09:00', 'tea exports'),
+        'new-1.md': article('Solar farm opens', '2024-05-02 09:00', 'solar panels'),
+        'new-2.md': article('Port strike ends', '2024-05-03 09:00', 'dockers strike'),
+      },
+      'title: Shards\nbaseUrl: https://example.org/\n',
+    );
+    afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+    async function rebuild(): Promise<SearchStatistics> {
+      let statistics: SearchStatistics | undefined;
+      const result = await buildProject(root, {
+        extensions: [searchExtension({ onStatistics: (found) => (statistics = found) })],
+      });
+      expect(result.ok, JSON.stringify(result.diagnostics)).toBe(true);
+      return statistics!;
+    }
+    const bundleFiles = (bundle: string) =>
+      listFiles(path.join(root, 'site', bundle)).map((file) => {
+        const stats = statSync(path.join(root, 'site', bundle, file));
+        return `${file}:${stats.ino}:${stats.mtimeMs}`;
+      });
+    const edit = (name: string, words: string) => {
+      const file = path.join(root, 'content', name);
+      writeFileSync(file, readFileSync(file, 'utf8').replace('</p>', ` ${words}</p>`));
+    };
+
+    it('makes both bundles on the first build', async () => {
+      const statistics = await rebuild();
+      expect(statistics.rebuilt).toEqual([ARCHIVE_BUNDLE_PATH, RECENT_BUNDLE_PATH]);
+      expect(statistics.pages).toBe(5);
+    });
+
+    it('makes only the newest month again when one of its articles changes', async () => {
+      const archive = bundleFiles(ARCHIVE_BUNDLE_PATH);
+      edit('new-1.md', 'inverters');
+      const statistics = await rebuild();
+      expect(statistics.rebuilt).toEqual([RECENT_BUNDLE_PATH]);
+      expect(statistics.pages).toBe(2);
+      // The archive's files were kept as they were, for deploy tools that sync by time.
+      expect(bundleFiles(ARCHIVE_BUNDLE_PATH)).toEqual(archive);
+    });
+
+    it('makes the archive again when an old article changes', async () => {
+      const recent = bundleFiles(RECENT_BUNDLE_PATH);
+      edit('old-2.md', 'sleepers');
+      const statistics = await rebuild();
+      expect(statistics.rebuilt).toEqual([ARCHIVE_BUNDLE_PATH]);
+      expect(statistics.pages).toBe(3);
+      expect(bundleFiles(RECENT_BUNDLE_PATH)).toEqual(recent);
+    });
+
+    it('moves last month into the archive when a new month begins', async () => {
+      writeFileSync(
+        path.join(root, 'content', 'june.md'),
+        article('Bridge reopens', '2024-06-01 09:00', 'bridge traffic'),
+      );
+      const statistics = await rebuild();
+      expect(statistics.rebuilt).toEqual([ARCHIVE_BUNDLE_PATH, RECENT_BUNDLE_PATH]);
+      expect(statistics.pages).toBe(6);
+    });
+  });
+});
