@@ -1,7 +1,8 @@
 /**
  * Build benchmark: generates seed-shaped corpora on tmpfs, then times a cold build (no cache,
- * no previous site), a rebuild with nothing changed and a rebuild with one article changed,
- * each in its own `gazette build` process so that peak memory can be measured.
+ * no previous site), a rebuild with nothing changed, a rebuild with one article changed and
+ * one with an article added (as a scraper adds them), each in its own `gazette build`
+ * process so that peak memory can be measured.
  *
  *   npm run bench -- [--sizes 1000,10000,100000] [--dir /dev/shm/gazette-bench] [--no-search]
  */
@@ -28,7 +29,7 @@ const { values } = parseArgs({
 
 interface Run {
   n: number;
-  kind: 'cold' | 'unchanged' | 'one change';
+  kind: 'cold' | 'unchanged' | 'one change' | 'one added';
   seconds: number;
   pages: number;
   rssMb: number;
@@ -37,8 +38,14 @@ interface Run {
 }
 
 const TARGETS: Record<number, Record<Run['kind'], string> & { rss: string }> = {
-  10000: { cold: '2.7 s', unchanged: '0.5 s', 'one change': '0.5 s', rss: '400 MB' },
-  100000: { cold: '40 s', unchanged: '4 s', 'one change': '4 s', rss: '1 GB' },
+  10000: {
+    cold: '2.7 s',
+    unchanged: '0.5 s',
+    'one change': '0.5 s',
+    'one added': '0.5 s',
+    rss: '400 MB',
+  },
+  100000: { cold: '40 s', unchanged: '4 s', 'one change': '4 s', 'one added': '4 s', rss: '1 GB' },
 };
 
 const hasTime = existsSync('/usr/bin/time');
@@ -116,7 +123,11 @@ for (const n of values.sizes.split(',').map(Number)) {
   mkdirSync(root, { recursive: true });
   writeFileSync(path.join(root, 'gazette.config.yml'), 'title: Gazette benchmark\n');
   const generated = performance.now();
-  const { files, bytes } = generateCorpus({ dir: path.join(root, 'content'), count: n, seed: 1 });
+  const { files, bytes, newest } = generateCorpus({
+    dir: path.join(root, 'content'),
+    count: n,
+    seed: 1,
+  });
   console.error(
     `${n} articles, ${(bytes / 1048576).toFixed(0)} MB generated in ${((performance.now() - generated) / 1000).toFixed(1)} s`,
   );
@@ -129,6 +140,16 @@ for (const n of values.sizes.split(',').map(Number)) {
     readFileSync(edited, 'utf8').replace('</div>', '<p>Correction: edited.</p>\n</div>'),
   );
   runs.push(runBuild(root, n, 'one change'));
+  // One article added, as a scraper adds them: the newest, a second after the newest one (in
+  // its month, so the month's search bundle is made again, not the archive's).
+  mkdirSync(path.join(root, 'content', 'added'), { recursive: true });
+  writeFileSync(
+    path.join(root, 'content', 'added', 'zz-added.md'),
+    readFileSync(edited, 'utf8')
+      .replace(/^title: .*$/m, "title: 'An article added by the scraper'")
+      .replace(/^date: .*$/m, `date: ${new Date(newest.getTime() + 1000).toISOString()}`),
+  );
+  runs.push(runBuild(root, n, 'one added'));
   console.error(table(runs.filter((run) => run.n === n)));
   rmSync(root, { recursive: true, force: true });
 }

@@ -23,6 +23,8 @@ export interface CorpusOptions {
 export interface CorpusSummary {
   files: string[];
   bytes: number;
+  /** The newest article's date. */
+  newest: Date;
 }
 
 /** mulberry32: small, fast and good enough to vary invented articles. */
@@ -231,7 +233,7 @@ function article(random: Random, index: number, authors: string[]) {
   const text = `${header}${body.join('\n')}\n  \n</div>\n            `;
   const yearMonth = date.toISOString().slice(0, 7).replace('-', '/');
   const name = `${String(index).padStart(6, '0')}-${heading.slice(0, 24).replace(/[\s/\\:*?"<>|']+/g, '_')}.md`;
-  return { relativePath: `${yearMonth}/${name}`, text };
+  return { relativePath: `${yearMonth}/${name}`, text, date };
 }
 
 export function generateCorpus(options: CorpusOptions): CorpusSummary {
@@ -240,8 +242,10 @@ export function generateCorpus(options: CorpusOptions): CorpusSummary {
   const files: string[] = [];
   const folders = new Set<string>();
   let bytes = 0;
+  let newest = 0;
   for (let index = 0; index < options.count; index++) {
-    const { relativePath, text } = article(random, index, authors);
+    const { relativePath, text, date } = article(random, index, authors);
+    newest = Math.max(newest, date.getTime());
     const file = path.join(options.dir, relativePath);
     const folder = path.dirname(file);
     if (!folders.has(folder)) {
@@ -252,7 +256,7 @@ export function generateCorpus(options: CorpusOptions): CorpusSummary {
     bytes += Buffer.byteLength(text);
     files.push(relativePath);
   }
-  return { files, bytes };
+  return { files, bytes, newest: new Date(newest) };
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
