@@ -112,15 +112,28 @@ export class StagedOutput {
   readonly stagingDir: string;
   private readonly previousKeys: Map<string, string>;
   private readonly keys = new Map<string, string>();
-  private readonly changed: string[] = [];
-  private readonly kept: string[] = [];
+  /** Files written to the staging folder, and files kept from the previous build. A path is
+   * in one of them: the last write of a path (a `public/` file over a theme asset) wins. */
+  private readonly changed = new Set<string>();
+  private readonly kept = new Set<string>();
   private readonly createdFolders = new Set<string>();
   /** Folders the site's files are in, so that no file is given a folder's place. */
   private readonly folders = new Set<string>();
-  written = 0;
   /** Site paths refused because a file and a folder wanted the same place. */
   readonly clashes: string[] = [];
-  unchanged = 0;
+  /** Files written by this build. */
+  get written(): number {
+    return this.changed.size;
+  }
+
+  /** Files kept as the previous build left them. */
+  get unchanged(): number {
+    return this.kept.size;
+  }
+
+  /** True once an update's journal is written: from then on, only finishing it is safe. */
+  private applying = false;
+
   /** How the last commit replaced the site: files moved in place, or a whole-site swap. */
   committedAs: 'update' | 'swap' | undefined;
 
@@ -170,8 +183,8 @@ export class StagedOutput {
       this.clashes.push(sitePath);
       return false;
     }
-    this.changed.push(relative);
-    this.written++;
+    this.kept.delete(relative);
+    this.changed.add(relative);
     return true;
   }
 
@@ -236,10 +249,12 @@ export class StagedOutput {
     if (
       this.previousKeys.size > 0 &&
       existsSync(this.outDir) &&
-      this.changed.length + removed.length <= limit
+      this.changed.size + removed.length <= limit
     ) {
-      const journal: UpdateJournal = { changed: this.changed, removed, manifest };
+      const journal: UpdateJournal = { changed: [...this.changed], removed, manifest };
       writeFileSync(path.join(this.stagingDir, UPDATE_JOURNAL), JSON.stringify(journal));
+      // From here a failure (a full disk) must leave the journal for the next build to finish.
+      this.applying = true;
       applyUpdate(this.stagingDir, this.outDir, journal);
       this.committedAs = 'update';
       return;
@@ -260,8 +275,12 @@ export class StagedOutput {
     this.committedAs = 'swap';
   }
 
-  /** Drops the staged site, leaving the output folder untouched. */
+  /**
+   * Drops the staged site, leaving the output folder untouched; an update already being
+   * applied is left with its journal, for the next build to finish.
+   */
   abort(): void {
+    if (this.applying) return;
     rmSync(this.stagingDir, { recursive: true, force: true });
   }
 
@@ -306,9 +325,9 @@ export class StagedOutput {
   }
 
   private keepPrevious(relative: string): void {
-    this.unchanged++;
+    if (this.changed.delete(relative)) unlinkSync(path.join(this.stagingDir, relative));
     // An update leaves unchanged files where they are; a swap links them in when committing.
-    this.kept.push(relative);
+    this.kept.add(relative);
   }
 
   private ensureFolder(folder: string): void {
@@ -334,6 +353,16 @@ export class StagedOutput {
  * longer has, then writes the manifest. Running it again after an interruption is safe.
  */
 function applyUpdate(stagingDir: string, outDir: string, journal: UpdateJournal): void {
+  // Removed files go first: a path that was a file and is now a folder (or the reverse)
+  // must be free before the new file moves in.
+  for (const relative of journal.removed) {
+    try {
+      unlinkSync(path.join(outDir, relative));
+    } catch {
+      // Already gone.
+    }
+  }
+  removeEmptyFolders(outDir, journal.removed);
   const folders = new Set<string>();
   for (const relative of journal.changed) {
     const source = path.join(stagingDir, relative);
@@ -346,14 +375,6 @@ function applyUpdate(stagingDir: string, outDir: string, journal: UpdateJournal)
     }
     renameSync(source, target);
   }
-  for (const relative of journal.removed) {
-    try {
-      unlinkSync(path.join(outDir, relative));
-    } catch {
-      // Already gone.
-    }
-  }
-  removeEmptyFolders(outDir, journal.removed);
   writeFileSync(path.join(outDir, MANIFEST), JSON.stringify(journal.manifest));
   rmSync(stagingDir, { recursive: true, force: true });
 }

@@ -110,4 +110,63 @@ describe('the staged output', () => {
     output.commit();
     expect(read(outDir, 'news/index.html/index.html')).toBe('a page in a folder');
   });
+
+  it('lets the last write of a path win, in an update and in a swap', () => {
+    for (const limit of [1000, 0]) {
+      const outDir = outFolder();
+      // A theme asset, then the project's public/ file of the same path, as every build does.
+      const writeBoth = () => {
+        const output = new StagedOutput(outDir, limit);
+        output.write('/assets/site.css', 'theme');
+        output.write('/assets/site.css', 'mine');
+        return output;
+      };
+      writeBoth().commit();
+      expect(read(outDir, 'assets/site.css')).toBe('mine');
+      const output = writeBoth();
+      output.write('/new/', 'a new page', 'new');
+      output.commit();
+      expect(output.committedAs).toBe(limit === 0 ? 'swap' : 'update');
+      expect(read(outDir, 'assets/site.css')).toBe('mine');
+      expect([output.written, output.unchanged]).toEqual([1, 1]);
+    }
+  });
+
+  it('updates in place a path that was a file and is now a folder, and back', () => {
+    const outDir = outFolder();
+    const first = new StagedOutput(outDir);
+    first.write('/about', 'a file');
+    first.write('/other/', 'other', 'other');
+    first.commit();
+    const second = new StagedOutput(outDir);
+    second.write('/about/', 'now a page in a folder');
+    second.keep('/other/', 'other');
+    second.commit();
+    expect(second.committedAs).toBe('update');
+    expect(read(outDir, 'about/index.html')).toBe('now a page in a folder');
+    const third = new StagedOutput(outDir);
+    third.write('/about', 'a file again');
+    third.keep('/other/', 'other');
+    third.commit();
+    expect(read(outDir, 'about')).toBe('a file again');
+  });
+
+  it('leaves the journal of an update that failed part-way, for the next build to finish', () => {
+    const outDir = outFolder();
+    firstSite(outDir, 4);
+    const output = new StagedOutput(outDir, 10);
+    output.write('/p0/', 'page 0 v2', 'key 0 v2');
+    output.write('/p1/', 'page 1 v2', 'key 1 v2');
+    const actualRename = vi.mocked(fs.renameSync).getMockImplementation()!;
+    let renames = 0;
+    vi.mocked(fs.renameSync).mockImplementation((from, to) => {
+      if (++renames === 2) throw Object.assign(new Error('no space'), { code: 'ENOSPC' });
+      actualRename(from, to);
+    });
+    expect(() => output.commit()).toThrow('no space');
+    output.abort();
+    vi.mocked(fs.renameSync).mockImplementation(actualRename);
+    checkOutputFolder(outDir, []);
+    expect(read(outDir, 'p1/index.html')).toBe('page 1 v2');
+  });
 });
