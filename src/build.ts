@@ -6,7 +6,12 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { codeStamp, GAZETTE_CODE_DIR } from './cache/code-stamp.ts';
-import { inputsFingerprint, outputUnchangedSince, readLastBuild } from './cache/last-build.ts';
+import {
+  inputsFingerprint,
+  outputUnchangedSince,
+  RACY_SECONDS,
+  readLastBuild,
+} from './cache/last-build.ts';
 import type { CollectInput, Site } from './collect/site.ts';
 import type { UrlBuilder } from './collect/urls.ts';
 import { loadConfig } from './config/load.ts';
@@ -183,10 +188,14 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     }
   }
 
+  // A file changed in the last seconds may change again within its timestamp's tick, unseen
+  // by the fingerprint: such a build is not recorded for replay.
+  const racyAfter = Date.now() - RACY_SECONDS * 1000;
+  const recordable = !scan?.stats.some((stats) => stats && stats.mtimeMs >= racyAfter);
   const { buildSite } = await import('./pipeline.ts');
   return buildSite(project, options, {
     started,
-    ...(fingerprint ? { fingerprint } : {}),
+    ...(fingerprint && recordable ? { fingerprint } : {}),
     ...(scan ? { scan } : {}),
   });
 }

@@ -24,7 +24,7 @@ import {
 } from './cache/article-cache.ts';
 import { codeStamp } from './cache/code-stamp.ts';
 import { articleCacheKey, renderKey, sha1, stableJson } from './cache/fingerprint.ts';
-import { writeLastBuild } from './cache/last-build.ts';
+import { RACY_SECONDS, writeLastBuild } from './cache/last-build.ts';
 import { withLazyHtml } from './cache/lazy-html.ts';
 import { separateDuplicates } from './collect/duplicates.ts';
 import { type CollectInput, collectSite, type Site } from './collect/site.ts';
@@ -154,16 +154,20 @@ export async function loadAndTransformWithCache(
   const outcomes: (CachedArticle | { diagnostics: Diagnostic[]; loaded?: LoadedArticle })[] = [];
   const misses: Job[] = [];
   let articlesReused = 0;
+  // A file modified in the last seconds may change again within the same timestamp tick
+  // (two seconds on FAT) without its size or time changing: its signature is not recorded,
+  // so the next build reads it again (git's "racily clean" rule).
+  const racyAfter = Date.now() - RACY_SECONDS * 1000;
   for (const [index, file] of discovered.files.entries()) {
     let cached: CachedArticle | undefined;
     let mtimeMs: number;
-    let signature: string;
+    let signature: string | undefined;
     try {
       const stats = scan ? scan.stats[index] : statSync(file.absolutePath);
       if (!stats) throw new Error('cannot be statted');
       mtimeMs = stats.mtimeMs;
-      signature = fileSignature(stats);
-      cached = cache.lookupUnchanged(file.relativePath, signature);
+      cached = cache.lookupUnchanged(file.relativePath, fileSignature(stats));
+      signature = stats.mtimeMs < racyAfter ? fileSignature(stats) : undefined;
       if (!cached) {
         const known = cache.lookup(
           file.relativePath,
@@ -171,7 +175,10 @@ export async function loadAndTransformWithCache(
           mtimeMs,
         );
         // Same bytes under a new time or inode (a checkout, a copy): remembered as they are now.
-        if (known) cached = { ...known, signature };
+        if (known) {
+          const { signature: _stale, ...entry } = known;
+          cached = signature ? { ...entry, signature } : entry;
+        }
         if (cached) cache.store(file.relativePath, cached);
       }
     } catch {
@@ -182,7 +189,7 @@ export async function loadAndTransformWithCache(
     if (cached) {
       outcomes[index] = cached;
       articlesReused++;
-    } else misses.push({ file, mtimeMs, signature });
+    } else misses.push({ file, mtimeMs, ...(signature ? { signature } : {}) });
     if (index % 1000 === 0) progress('load', index, discovered.files.length);
   }
   const loadMs = performance.now() - started;
@@ -600,8 +607,8 @@ function buildDateOnEveryPage(templateFolders: string[]): boolean {
   return templateFolders.some((folder) =>
     listFiles(folder).some(
       (file) =>
-        file.endsWith('.njk') &&
-        path.posix.basename(file) !== 'home.njk' &&
+        file !== 'home.njk' &&
+        !file.startsWith('assets/') &&
         readFileSync(path.join(folder, file), 'utf8').includes('buildDate'),
     ),
   );

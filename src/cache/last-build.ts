@@ -16,6 +16,13 @@ import { OUTPUT_MARKER } from '../write/output.ts';
 import { stableJson } from './fingerprint.ts';
 
 /**
+ * Seconds within which a file's modification is too recent to trust its size and time
+ * later: it may change again within the same timestamp tick (two seconds on FAT) and look
+ * unchanged (git's "racily clean" files). Such a file is read again by the next build.
+ */
+export const RACY_SECONDS = 3;
+
+/**
  * What a build needs to know to tell that nothing changed since the last one: every input's
  * name, size and modification time, the config and Gazette's version. Statting 10,000 files
  * takes milliseconds; reading and rebuilding them takes seconds.

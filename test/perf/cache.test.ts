@@ -1,4 +1,12 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generateCorpus } from '../../scripts/generate-corpus.ts';
@@ -12,6 +20,10 @@ const CONFIG = 'title: Cache test\nsearch:\n  enabled: false\n';
 function corpusProject(count = 24, config = CONFIG): { root: string; files: string[] } {
   const root = makeProject({}, config);
   const { files } = generateCorpus({ dir: path.join(root, 'content'), count, seed: 7 });
+  // Written an hour ago, as an archive's files are: files modified in the last seconds are
+  // read again by the next build whatever their size and time say (see RACY_SECONDS).
+  const anHourAgo = new Date(Date.now() - 3_600_000);
+  for (const file of files) utimesSync(path.join(root, 'content', file), anHourAgo, anHourAgo);
   return { root, files };
 }
 
@@ -81,7 +93,7 @@ describe('the build cache', () => {
     stored.key = articleCacheKey('0.0.1-older', config);
     writeFileSync(index, JSON.stringify(stored));
     // Another version also has another inputs fingerprint, so it never replays the last build.
-    rmSync(path.join(root, '.gazette-cache', 'last-build.json'));
+    rmSync(path.join(root, '.gazette-cache', 'last-build.json'), { force: true });
     const result = await buildProject(root);
     expect(result.cache.articlesTransformed).toBe(files.length);
   });
@@ -124,6 +136,25 @@ describe('the build cache', () => {
     // The next build finds every file as the cache remembers it.
     const again = await buildProject(root);
     expect(again.cache.articlesTransformed).toBe(0);
+  });
+
+  it('does not replay or trust a file modified in the last seconds, which may change unseen', async () => {
+    const { root, files } = corpusProject(6);
+    const file = path.join(root, 'content', files[0]!);
+    utimesSync(file, new Date(), new Date());
+    await buildProject(root);
+    // Same size and time, other bytes: as a second save within the file system's tick.
+    const { mtime } = statSync(file);
+    const text = readFileSync(file, 'utf8');
+    const index = text.lastIndexOf('</p>') - 1;
+    writeFileSync(
+      file,
+      `${text.slice(0, index)}${text[index] === 'Q' ? 'R' : 'Q'}${text.slice(index + 1)}`,
+    );
+    utimesSync(file, mtime, mtime);
+    const again = await buildProject(root);
+    expect(again.cache.articlesTransformed).toBe(1);
+    expect(again.filesWritten).toBeGreaterThan(0);
   });
 
   it('makes a page again when its file was deleted from the output by hand', async () => {
