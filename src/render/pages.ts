@@ -86,10 +86,26 @@ export function* planPages(
     };
   }
 
-  yield* paginate('home', 'home.njk', SITE_PATHS.home, articles, config, views, (number) => ({
-    title: number > 1 ? `${number}` : config.title,
-    description: config.description,
+  // The home page's side column counts the top sections' articles; the menu on every page
+  // does not (a count there would change every page with each new article).
+  const sections = site.categoryRoots.slice(0, 8).map((node) => ({
+    name: node.name,
+    url: urls.href(node.path),
+    count: node.articles.length,
   }));
+  yield* paginate(
+    'home',
+    'home.njk',
+    SITE_PATHS.home,
+    articles,
+    config,
+    views,
+    (number) => ({
+      title: number > 1 ? `${number}` : config.title,
+      description: config.description,
+    }),
+    { sections },
+  );
 
   for (const node of site.categories) {
     const trail = views.categoryTrail(node);
