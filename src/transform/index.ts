@@ -6,7 +6,7 @@
  *        ─▶ strip source heading ─▶ lazy images ─▶ noscript images ─▶ resolve image URLs
  *        ─▶ resolve links ─▶ embeds ─▶ alignment class
  *        ─▶ sanitize (NEWS_SCHEMA)
- *        ─▶ tidy blank lines ─▶ image loading ─▶ link rel ─▶ embed sandbox ─▶ fragment links ─▶ stringify
+ *        ─▶ unnest ─▶ tidy blank lines ─▶ image loading ─▶ link rel ─▶ embed sandbox ─▶ fragment links ─▶ stringify
  *
  * URLs that are still relative after resolution (no source URL to resolve against) are left as
  * root-relative paths (`/images/x.jpg`): site-local files the render stage prefixes with the
@@ -44,6 +44,7 @@ import { rehypeResolveImageUrls } from './rehype-resolve-image-urls.ts';
 import { rehypeResolveLinks } from './rehype-resolve-links.ts';
 import { rehypeStripSourceHeading } from './rehype-strip-source-heading.ts';
 import { rehypeTidyBlankLines } from './rehype-tidy-blank-lines.ts';
+import { rehypeUnnest } from './rehype-unnest.ts';
 import { rehypeUnprefixIds } from './rehype-unprefix-ids.ts';
 import {
   collapseWhitespace,
@@ -206,6 +207,7 @@ export function createBodyTransformer(
     .use(rehypeUnprefixIds)
     .use(rehypeSanitize, NEWS_SCHEMA)
     // post-sanitize
+    .use(rehypeUnnest)
     .use(rehypeTidyBlankLines)
     .use(rehypeImageLoading)
     .use(rehypeLinkRel)
