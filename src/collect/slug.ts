@@ -1,5 +1,5 @@
 import { hash } from 'node:crypto';
-import { pinyin } from 'pinyin-pro';
+import { createRequire } from 'node:module';
 
 export type SlugStyle = 'unicode' | 'pinyin' | 'hash';
 
@@ -45,7 +45,12 @@ export function shortHash(text: string, length = 8): string {
   return hash('sha1', text, 'hex').slice(0, length);
 }
 
+const requireModule = createRequire(import.meta.url);
+let pinyin: typeof import('pinyin-pro').pinyin | undefined;
+
+/** Pinyin's dictionary (40 ms to load) loads only for sites that ask for pinyin slugs. */
 function toPinyin(text: string): string {
+  pinyin ??= (requireModule('pinyin-pro') as typeof import('pinyin-pro')).pinyin;
   return pinyin(text, { toneType: 'none', type: 'array', nonZh: 'consecutive', v: true }).join('-');
 }
 
