@@ -6,9 +6,10 @@
  * raw HTML can too; the inner element is replaced by its contents.
  */
 import type { Root } from 'hast';
+import { HEADINGS as HEADING_LIST } from './html-elements.ts';
 import { walkElements } from './walk.ts';
 
-const HEADINGS = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
+const HEADINGS: ReadonlySet<string> = new Set(HEADING_LIST);
 
 /** The elements an element may not be inside of, by tag name. */
 function excluding(tagName: string): ReadonlySet<string> | undefined {
