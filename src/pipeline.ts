@@ -25,7 +25,7 @@ import {
 import { codeStamp } from './cache/code-stamp.ts';
 import { articleCacheKey, renderKey, sha1, stableJson } from './cache/fingerprint.ts';
 import { RACY_SECONDS, writeLastBuild } from './cache/last-build.ts';
-import { withLazyHtml } from './cache/lazy-html.ts';
+import { htmlReader, withLazyHtml } from './cache/lazy-html.ts';
 import { separateDuplicates } from './collect/duplicates.ts';
 import { type CollectInput, collectSite, type Site } from './collect/site.ts';
 import { UrlBuilder } from './collect/urls.ts';
@@ -388,18 +388,15 @@ async function mirrorSiteImages(
     files.set(sitePath, path.join(mirrorDir, ...sitePath.split('/').filter(Boolean)));
   }
   for (const article of site.articles) {
-    // Read through the property as it is now (a body in the pack, or a string).
-    const original = Object.getOwnPropertyDescriptor(article, 'html');
-    const readHtml = original
-      ? (original.get ?? (() => original.value as string))
-      : () => Reflect.get(Object.getPrototypeOf(article) as object, 'html', article) as string;
+    // Read as it is now (a body in the pack, or a string), each time a page needs it.
+    const readHtml = htmlReader(article);
     const cover = applyImageReplacements(
       { html: '', ...(article.cover ? { cover: article.cover } : {}) },
       result.replacements,
     ).cover;
     if (cover) article.cover = cover;
     Object.defineProperty(article, 'html', {
-      get: () => applyImageReplacements({ html: readHtml.call(article) }, result.replacements).html,
+      get: () => applyImageReplacements({ html: readHtml() }, result.replacements).html,
       enumerable: true,
       configurable: true,
     });

@@ -9,6 +9,7 @@ import type {
   TaxonomyTerm,
   TransformedBody,
 } from '../model.ts';
+import { collectedArticle } from './article.ts';
 import { localParts } from './local-time.ts';
 import { assignSlugs, shortHash, slugify } from './slug.ts';
 import { SITE_PATHS } from './urls.ts';
@@ -75,7 +76,6 @@ function assignPaths(
   const ordered = [...inputs].sort((a, b) => -newestFirst(a.loaded, b.loaded));
   const taken = new Map<string, string>();
   return ordered.map(({ loaded, body }) => {
-    const { body: _source, cover: _cover, sourceUrl: _sourceUrl, ...fields } = loaded;
     const id = shortHash(loaded.relativePath);
     const wanted = loaded.permalink
       ? permalinkFromFrontMatter(loaded.permalink, config)
@@ -102,14 +102,7 @@ function assignPaths(
       });
     }
     taken.set(sitePath.toLowerCase(), loaded.relativePath);
-    // The article inherits what the body inherits: a body whose HTML is read lazily (see
-    // cache/lazy-html.ts) makes an article whose HTML is read lazily.
-    return Object.assign(
-      Object.create(Object.getPrototypeOf(body) as object) as object,
-      fields,
-      body,
-      { id, path: sitePath },
-    ) as Article;
+    return collectedArticle(loaded, body, id, sitePath);
   });
 }
 

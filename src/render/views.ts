@@ -97,21 +97,18 @@ export class ViewFactory {
   cardKey(article: Article): string {
     let key = this.cardKeys.get(article);
     if (!key) {
-      const termPaths = [
-        ...article.authors.map((author) => this.authorByName.get(author.name)?.path ?? ''),
-        ...article.categories.flatMap((trail) =>
-          trail.map(
-            (_, depth) =>
-              this.categoryByTrail.get(trail.slice(0, depth + 1).join('\u0000'))?.path ?? '',
-          ),
-        ),
-        ...article.tags.map((name) => this.tagByName.get(name)?.path ?? ''),
-      ];
-      key = hash(
-        'sha1',
-        `${article.relativePath}\0${article.contentHash}\0${article.date.getTime()}\0${article.updated?.getTime() ?? ''}\0${article.path}\0${article.cover?.src ?? ''}\0${termPaths.join('\0')}`,
-        'base64',
-      );
+      let text = `${article.relativePath}\0${article.contentHash}\0${article.date.getTime()}\0${article.updated?.getTime() ?? ''}\0${article.path}\0${article.cover?.src ?? ''}`;
+      for (const author of article.authors)
+        text += `\0${this.authorByName.get(author.name)?.path ?? ''}`;
+      for (const trail of article.categories) {
+        let trailKey = '';
+        for (const [depth, name] of trail.entries()) {
+          trailKey = depth === 0 ? name : `${trailKey}\u0000${name}`;
+          text += `\0${this.categoryByTrail.get(trailKey)?.path ?? ''}`;
+        }
+      }
+      for (const name of article.tags) text += `\0${this.tagByName.get(name)?.path ?? ''}`;
+      key = hash('sha1', text, 'base64');
       this.cardKeys.set(article, key);
     }
     return key;
