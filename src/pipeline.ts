@@ -225,7 +225,7 @@ export async function loadAndTransformWithCache(
     const outcome = outcomes[index]!;
     diagnostics.push(...outcome.diagnostics);
     if ('html' in outcome) {
-      const article = loadedFromCache(outcome);
+      const article = loadedFromCache(outcome, file);
       loaded.push(article);
       bodies.set(article, withHtmlFromPack(outcome.body, cache, outcome.html));
     } else if (!outcome.loaded) {
