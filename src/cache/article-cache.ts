@@ -1,12 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import {
+  appendFileSync,
+  closeSync,
   existsSync,
   mkdirSync,
+  openSync,
   readdirSync,
   readFileSync,
   renameSync,
   rmSync,
-  writeFileSync,
+  writeSync,
 } from 'node:fs';
 import path from 'node:path';
 import type { Diagnostic, LoadedArticle, TransformedBody } from '../model.ts';
@@ -29,15 +32,24 @@ export interface CachedArticle {
   diagnostics: Diagnostic[];
 }
 
-interface CacheFile {
+/** The index's first line: what its entries were made with and where their bodies are. */
+interface IndexHeader {
   /** Gazette version and configuration hash the entries were made with. */
   key: string;
   /** The pack file the entries' bodies are in. */
   pack: string;
-  entries: Record<string, CachedArticle>;
 }
 
-const INDEX_FILE = 'articles.json';
+/**
+ * The index is JSON lines: the header, then `[relativePath, entry]` per line, a later line
+ * replacing an earlier one for the same file and `[relativePath, null]` dropping it. A build
+ * appends the lines of the files it changed instead of rewriting the whole index (100 MB for
+ * 100,000 articles); the index is rewritten when dead lines outnumber live ones.
+ */
+const INDEX_FILE = 'articles.jsonl';
+/** Characters of lines written at once when the index is rewritten. */
+const WRITE_CHUNK = 1 << 20;
+const NEWLINE = 0x0a;
 
 /**
  * Each pack has a name of its own and the index names its pack: a build that is interrupted
@@ -46,6 +58,57 @@ const INDEX_FILE = 'articles.json';
  */
 function newPackName(): string {
   return `bodies-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}.pack`;
+}
+
+interface StoredIndex {
+  header: IndexHeader;
+  entries: Map<string, CachedArticle>;
+  /** Entry lines in the file, live or not. */
+  lines: number;
+}
+
+/**
+ * Reads the index line by line from its bytes (as one string, 100 MB of Chinese text would
+ * take twice that). A line cut short by a crash while appending is skipped: the file it was
+ * for keeps its older entry, whose signature and hash no longer match, and is read again.
+ */
+function readIndex(file: string): StoredIndex | undefined {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch {
+    return undefined;
+  }
+  const firstEnd = bytes.indexOf(NEWLINE);
+  let header: IndexHeader;
+  try {
+    header = JSON.parse(bytes.toString('utf8', 0, firstEnd < 0 ? bytes.length : firstEnd));
+  } catch {
+    return undefined;
+  }
+  const entries = new Map<string, CachedArticle>();
+  let lines = 0;
+  for (let start = firstEnd + 1; start > 0 && start < bytes.length; ) {
+    const end = bytes.indexOf(NEWLINE, start);
+    const lineEnd = end < 0 ? bytes.length : end;
+    try {
+      const [relativePath, entry] = JSON.parse(bytes.toString('utf8', start, lineEnd)) as [
+        string,
+        CachedArticle | null,
+      ];
+      if (entry) entries.set(relativePath, entry);
+      else entries.delete(relativePath);
+      lines++;
+    } catch {
+      // Cut short by a crash: see above.
+    }
+    start = lineEnd + 1;
+  }
+  return { header, entries, lines };
+}
+
+function entryLine(relativePath: string, entry: CachedArticle | null): string {
+  return `${JSON.stringify([relativePath, entry])}\n`;
 }
 
 /**
@@ -57,6 +120,10 @@ export class ArticleCache {
   readonly bodies: BodyStore;
   private readonly entries: Map<string, CachedArticle>;
   private readonly used = new Map<string, CachedArticle>();
+  /** Files whose entry this build made or changed: the lines an append adds. */
+  private readonly changed = new Set<string>();
+  /** Entry lines in the index file now, live or not. */
+  private readonly lines: number;
   /** True when the cache on disk was unusable or made with another key. */
   readonly invalidated: boolean;
 
@@ -65,19 +132,17 @@ export class ArticleCache {
     private readonly key: string,
   ) {
     mkdirSync(dir, { recursive: true });
-    let stored: CacheFile | undefined;
-    try {
-      stored = JSON.parse(readFileSync(path.join(dir, INDEX_FILE), 'utf8')) as CacheFile;
-    } catch {
-      stored = undefined;
-    }
+    const stored = readIndex(path.join(dir, INDEX_FILE));
     this.invalidated =
-      stored?.key !== key ||
-      typeof stored.pack !== 'string' ||
-      !/^bodies-[\w-]+\.pack$/.test(stored.pack) ||
-      !existsSync(path.join(dir, stored.pack));
-    this.bodies = new BodyStore(path.join(dir, this.invalidated ? newPackName() : stored!.pack));
-    this.entries = new Map(this.invalidated ? [] : Object.entries(stored?.entries ?? {}));
+      stored?.header.key !== key ||
+      typeof stored.header.pack !== 'string' ||
+      !/^bodies-[\w-]+\.pack$/.test(stored.header.pack) ||
+      !existsSync(path.join(dir, stored.header.pack));
+    this.bodies = new BodyStore(
+      path.join(dir, this.invalidated ? newPackName() : stored!.header.pack),
+    );
+    this.entries = this.invalidated ? new Map() : stored!.entries;
+    this.lines = this.invalidated ? 0 : stored!.lines;
   }
 
   /** The entry for a file when its content (and, if it mattered, its mtime) is unchanged. */
@@ -103,30 +168,68 @@ export class ArticleCache {
 
   store(relativePath: string, entry: CachedArticle): void {
     this.used.set(relativePath, entry);
+    if (this.entries.get(relativePath) !== entry) this.changed.add(relativePath);
   }
 
-  /** Writes the entries used by this build (deleted files drop out) and closes the pack. */
+  /**
+   * Records the entries used by this build (deleted files drop out) and closes the pack: the
+   * changed entries are appended, or the index is rewritten when the pack was compacted, the
+   * cache started over, or dead lines would outnumber live ones.
+   */
   save(): void {
-    const relativePaths = [...this.used.keys()];
-    const live = relativePaths.map((file) => this.used.get(file)!.html);
-    const compactedPack = path.join(this.dir, newPackName());
-    const moved = this.bodies.compactInto(live, compactedPack);
-    const pack = moved ? compactedPack : this.bodies.file;
-    const refs = moved ?? live;
-    const entries: Record<string, CachedArticle> = {};
-    relativePaths.forEach((file, index) => {
-      entries[file] = { ...this.used.get(file)!, html: refs[index]! };
-    });
     const file = path.join(this.dir, INDEX_FILE);
-    writeFileSync(
-      `${file}.tmp`,
-      JSON.stringify({ key: this.key, pack: path.basename(pack), entries } satisfies CacheFile),
+    const removed = [...this.entries.keys()].filter((relativePath) => !this.used.has(relativePath));
+    const compactedPack = path.join(this.dir, newPackName());
+    const moved = this.bodies.compactInto(
+      [...this.used.values()].map((entry) => entry.html),
+      compactedPack,
     );
+    const lines = this.lines + this.changed.size + removed.length;
+    if (!this.invalidated && !moved && lines <= 2 * this.used.size + 1000) {
+      const appended = [
+        ...[...this.changed].map((relativePath) =>
+          entryLine(relativePath, this.used.get(relativePath)!),
+        ),
+        ...removed.map((relativePath) => entryLine(relativePath, null)),
+      ];
+      if (appended.length > 0) appendFileSync(file, appended.join(''));
+      this.bodies.close();
+      this.removePacksOtherThan(this.bodies.file);
+      return;
+    }
+    const pack = moved ? compactedPack : this.bodies.file;
+    // Written a chunk at a time: the whole index as one string would be the build's peak.
+    const fd = openSync(`${file}.tmp`, 'w');
+    try {
+      let chunk = `${JSON.stringify({ key: this.key, pack: path.basename(pack) } satisfies IndexHeader)}\n`;
+      let index = 0;
+      for (const [relativePath, entry] of this.used) {
+        chunk += entryLine(relativePath, moved ? { ...entry, html: moved[index]! } : entry);
+        index++;
+        if (chunk.length >= WRITE_CHUNK) {
+          writeSync(fd, chunk);
+          chunk = '';
+        }
+      }
+      writeSync(fd, chunk);
+    } finally {
+      closeSync(fd);
+    }
     renameSync(`${file}.tmp`, file);
     this.bodies.close();
-    // Only now may packs the index no longer names go.
+    this.removePacksOtherThan(pack);
+  }
+
+  /**
+   * Once the index names `pack`, other packs (of an interrupted build, of another config) and
+   * an index of an earlier version can go.
+   */
+  private removePacksOtherThan(pack: string): void {
     for (const name of readdirSync(this.dir)) {
-      if (/^bodies.*\.pack$/.test(name) && name !== path.basename(pack)) {
+      if (
+        (/^bodies.*\.pack$/.test(name) && name !== path.basename(pack)) ||
+        name === 'articles.json'
+      ) {
         rmSync(path.join(this.dir, name), { force: true });
       }
     }

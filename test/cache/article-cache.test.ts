@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -40,5 +40,75 @@ describe('the article cache', () => {
     again.save();
     // Packs the index no longer names are removed once it is saved.
     expect(readdirSync(dir).filter((name) => name.endsWith('.pack'))).toHaveLength(1);
+  });
+});
+
+describe('the article cache index', () => {
+  const indexLines = (dir: string) =>
+    readFileSync(path.join(dir, 'articles.jsonl'), 'utf8').split('\n').filter(Boolean);
+
+  it('appends the entries a build changed and drops deleted files with a line', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'gazette-cache-'));
+    const first = new ArticleCache(dir, 'k');
+    for (const name of ['a.md', 'b.md', 'c.md']) first.store(name, entry(first, `<p>${name}</p>`));
+    first.save();
+    expect(indexLines(dir)).toHaveLength(4);
+
+    const second = new ArticleCache(dir, 'k');
+    second.lookup('a.md', '<p>a.md</p>', 0);
+    second.store('b.md', entry(second, '<p>b, edited</p>'));
+    second.save();
+    // a.md unchanged, b.md replaced, c.md deleted: two lines more, none rewritten.
+    const lines = indexLines(dir);
+    expect(lines).toHaveLength(6);
+    expect(JSON.parse(lines[5]!)).toEqual(['c.md', null]);
+
+    const third = new ArticleCache(dir, 'k');
+    expect(third.lookup('a.md', '<p>a.md</p>', 0)).toBeDefined();
+    const b = third.lookup('b.md', '<p>b, edited</p>', 0)!;
+    expect(third.bodies.get(b.html)).toBe('<p>b, edited</p>');
+    expect(third.lookup('b.md', '<p>b.md</p>', 0)).toBeUndefined();
+    expect(third.lookup('c.md', '<p>c.md</p>', 0)).toBeUndefined();
+    third.close();
+  });
+
+  it('skips a line cut short by a crash, keeping the other entries', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'gazette-cache-'));
+    const first = new ArticleCache(dir, 'k');
+    first.store('a.md', entry(first, '<p>a</p>'));
+    first.store('b.md', entry(first, '<p>b</p>'));
+    first.save();
+    const second = new ArticleCache(dir, 'k');
+    second.lookup('a.md', '<p>a</p>', 0);
+    second.store('b.md', entry(second, '<p>b, edited</p>'));
+    second.save();
+    const file = path.join(dir, 'articles.jsonl');
+    const text = readFileSync(file, 'utf8');
+    writeFileSync(file, text.slice(0, text.length - 20));
+
+    const third = new ArticleCache(dir, 'k');
+    expect(third.invalidated).toBe(false);
+    expect(third.lookup('a.md', '<p>a</p>', 0)).toBeDefined();
+    // b.md's new line is lost: its older entry does not match the edited file.
+    expect(third.lookup('b.md', '<p>b, edited</p>', 0)).toBeUndefined();
+    third.close();
+  });
+
+  it('is rewritten whole once dead lines outnumber live ones', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'gazette-cache-'));
+    const names = Array.from({ length: 600 }, (_, index) => `${index}.md`);
+    const first = new ArticleCache(dir, 'k');
+    for (const name of names) first.store(name, entry(first, name));
+    first.save();
+    // Every file edited, three times: the third build would leave 1,800 dead lines.
+    for (let round = 1; round <= 3; round++) {
+      const cache = new ArticleCache(dir, 'k');
+      for (const name of names) cache.store(name, entry(cache, `${name} ${round}`));
+      cache.save();
+    }
+    expect(indexLines(dir).length).toBeLessThanOrEqual(1 + 2 * names.length + 1000);
+    const last = new ArticleCache(dir, 'k');
+    for (const name of names) expect(last.lookup(name, `${name} 3`, 0)).toBeDefined();
+    last.close();
   });
 });

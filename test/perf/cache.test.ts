@@ -88,10 +88,11 @@ describe('the build cache', () => {
     // A cache left by another version is not used.
     const { root, files } = corpusProject();
     await buildProject(root);
-    const index = path.join(root, '.gazette-cache', 'articles.json');
-    const stored = JSON.parse(readFileSync(index, 'utf8'));
+    const index = path.join(root, '.gazette-cache', 'articles.jsonl');
+    const [header, ...entries] = readFileSync(index, 'utf8').split('\n');
+    const stored = JSON.parse(header!);
     stored.key = articleCacheKey('0.0.1-older', config);
-    writeFileSync(index, JSON.stringify(stored));
+    writeFileSync(index, [JSON.stringify(stored), ...entries].join('\n'));
     // Another version also has another inputs fingerprint, so it never replays the last build.
     rmSync(path.join(root, '.gazette-cache', 'last-build.json'), { force: true });
     const result = await buildProject(root);
