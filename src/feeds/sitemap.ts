@@ -1,4 +1,5 @@
 import type { BuildExtension, ExtensionContext } from '../build.ts';
+import { sha1 } from '../cache/fingerprint.ts';
 import type { UrlBuilder } from '../collect/urls.ts';
 import type { SiteConfig } from '../config/schema.ts';
 import type { Diagnostic } from '../model.ts';
@@ -19,6 +20,14 @@ export interface SitemapFile {
   content: string;
 }
 
+/** A sitemap file before it is rendered: what it lists, and how to render it. */
+export interface PlannedSitemap {
+  sitePath: string;
+  /** Its URLs (for the index: the sitemaps') and their dates, all it is made from. */
+  entries: SitemapEntry[];
+  render: () => string;
+}
+
 /**
  * `sitemap.xml`, or past `maxUrls` URLs (the protocol allows 50,000 per file) a sitemap index
  * at `sitemap.xml` pointing at `sitemap-1.xml`, `sitemap-2.xml`…
@@ -27,48 +36,50 @@ export function renderSitemaps(
   entries: SitemapEntry[],
   options: { maxUrls: number; urls: UrlBuilder; timezone: string },
 ): SitemapFile[] {
+  return planSitemaps(entries, options).map((file) => ({
+    sitePath: file.sitePath,
+    content: file.render(),
+  }));
+}
+
+/** The files of `renderSitemaps`, each rendered only if asked: most builds keep them. */
+export function planSitemaps(
+  entries: SitemapEntry[],
+  options: { maxUrls: number; urls: UrlBuilder; timezone: string },
+): PlannedSitemap[] {
   const { maxUrls, urls, timezone } = options;
-  const urlset = (chunk: SitemapEntry[]) =>
+  const document = (root: 'urlset' | 'sitemapindex', listed: SitemapEntry[]) =>
     xmlDocument(
       el(
-        'urlset',
+        root,
         { xmlns: SITEMAP_NS },
-        chunk.map((entry) =>
-          el('url', {}, [
+        listed.map((entry) =>
+          el(root === 'urlset' ? 'url' : 'sitemap', {}, [
             textEl('loc', urls.absolute(entry.sitePath)),
             entry.lastmod && textEl('lastmod', rfc3339(entry.lastmod, timezone)),
           ]),
         ),
       ),
     );
-  if (entries.length <= maxUrls) return [{ sitePath: '/sitemap.xml', content: urlset(entries) }];
-  const files: SitemapFile[] = [];
-  const index: { sitePath: string; lastmod?: Date }[] = [];
+  const planned = (sitePath: string, root: 'urlset' | 'sitemapindex', listed: SitemapEntry[]) => ({
+    sitePath,
+    entries: listed,
+    render: () => document(root, listed),
+  });
+  if (entries.length <= maxUrls) return [planned('/sitemap.xml', 'urlset', entries)];
+  const files: PlannedSitemap[] = [];
+  const index: SitemapEntry[] = [];
   for (let start = 0; start < entries.length; start += maxUrls) {
     const chunk = entries.slice(start, start + maxUrls);
     const sitePath = `/sitemap-${files.length + 1}.xml`;
-    files.push({ sitePath, content: urlset(chunk) });
+    files.push(planned(sitePath, 'urlset', chunk));
     const newest = chunk.reduce(
       (latest, entry) => Math.max(latest, entry.lastmod?.getTime() ?? 0),
       0,
     );
     index.push({ sitePath, ...(newest > 0 ? { lastmod: new Date(newest) } : {}) });
   }
-  files.unshift({
-    sitePath: '/sitemap.xml',
-    content: xmlDocument(
-      el(
-        'sitemapindex',
-        { xmlns: SITEMAP_NS },
-        index.map((entry) =>
-          el('sitemap', {}, [
-            textEl('loc', urls.absolute(entry.sitePath)),
-            entry.lastmod && textEl('lastmod', rfc3339(entry.lastmod, timezone)),
-          ]),
-        ),
-      ),
-    ),
-  });
+  files.unshift(planned('/sitemap.xml', 'sitemapindex', index));
   return files;
 }
 
@@ -156,26 +167,37 @@ export function sitemapExtension(): BuildExtension {
           message: `baseUrl "${config.baseUrl}" is a path: the sitemap protocol needs absolute URLs, so sitemap.xml lists paths search engines will reject and robots.txt names no sitemap. Set baseUrl to the full address (https://example.org${urls.basePath}).`,
         });
       }
-      const files = [
-        ...renderSitemaps(stateOf(context).entries, {
-          maxUrls: config.sitemap.maxUrls,
-          urls,
-          timezone: config.timezone,
-        }),
-        { sitePath: '/robots.txt', content: renderRobots(urls) },
-        { sitePath: '/_headers', content: renderHeaders(config) },
-      ];
-      for (const file of files) {
-        if (output.has(file.sitePath)) {
-          if (file.sitePath.startsWith('/sitemap'))
-            diagnostics.push({
-              severity: 'warning',
-              file: `public${file.sitePath}`,
-              message: 'a static file has the path of the generated sitemap; it is kept instead',
-            });
+      const sitemaps = planSitemaps(stateOf(context).entries, {
+        maxUrls: config.sitemap.maxUrls,
+        urls,
+        timezone: config.timezone,
+      });
+      for (const sitemap of sitemaps) {
+        if (output.has(sitemap.sitePath)) {
+          diagnostics.push({
+            severity: 'warning',
+            file: `public${sitemap.sitePath}`,
+            message: 'a static file has the path of the generated sitemap; it is kept instead',
+          });
           continue;
         }
-        output.write(file.sitePath, file.content);
+        // Config, templates and version are in pagesKey (base URL and time zone among them):
+        // a sitemap whose URLs and dates are unchanged is kept without rendering 50,000 URLs.
+        const key = context.pagesKey
+          ? `sitemap:${sha1(
+              `${context.pagesKey}\0${sitemap.entries
+                .map((entry) => `${entry.sitePath}\0${entry.lastmod?.getTime() ?? ''}`)
+                .join('\0')}`,
+            )}`
+          : undefined;
+        if (key && output.keep(sitemap.sitePath, key)) continue;
+        output.write(sitemap.sitePath, sitemap.render(), key);
+      }
+      for (const file of [
+        { sitePath: '/robots.txt', content: renderRobots(urls) },
+        { sitePath: '/_headers', content: renderHeaders(config) },
+      ]) {
+        if (!output.has(file.sitePath)) output.write(file.sitePath, file.content);
       }
       return diagnostics;
     },

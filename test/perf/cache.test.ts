@@ -196,4 +196,32 @@ describe('the build cache', () => {
     expect(listing(second.outDir, newTitle)).toEqual(indexes);
     expect(second.filesWritten).toBeLessThan(second.filesUnchanged);
   });
+
+  it('keeps the sitemap when no URL or date changed, and makes it again when one does', async () => {
+    const { root, files } = corpusProject(30);
+    const first = await buildProject(root);
+    const sitemap = path.join(first.outDir, 'sitemap.xml');
+    const before = readFileSync(sitemap, 'utf8');
+    const written = statSync(sitemap).mtimeMs;
+
+    const file = path.join(root, 'content', files[4]!);
+    writeFileSync(file, readFileSync(file, 'utf8').replace('</div>', '<p>Corrected.</p></div>'));
+    const second = await buildProject(root);
+    expect(second.cache.articlesTransformed).toBe(1);
+    expect(statSync(sitemap).mtimeMs).toBe(written);
+
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace(/^date: .*$/m, 'date: 2031-05-06T07:08:09Z'),
+    );
+    await buildProject(root);
+    const after = readFileSync(sitemap, 'utf8');
+    expect(after).not.toBe(before);
+    expect(after).toContain('<lastmod>2031-05-06T');
+    // The same bytes as a build without the cache and the previous site.
+    rmSync(path.join(root, '.gazette-cache'), { recursive: true });
+    rmSync(first.outDir, { recursive: true });
+    await buildProject(root);
+    expect(readFileSync(sitemap, 'utf8')).toBe(after);
+  });
 });
