@@ -45,7 +45,8 @@ import { ViewFactory } from './render/views.ts';
 import { searchExtension } from './search/extension.ts';
 import { applyImageReplacements, createBodyTransformer, mirrorImages } from './transform/index.ts';
 import { GAZETTE_VERSION } from './version.ts';
-import { StagedOutput } from './write/output.ts';
+import { IN_PLACE_UPDATE_LIMIT, OUTPUT_MARKER, StagedOutput } from './write/output.ts';
+import { findMissingPreviousFiles } from './write/previous-files.ts';
 
 /** Feeds, sitemap and search register here. */
 export const BUILT_IN_EXTENSIONS: BuildExtension[] = [
@@ -314,6 +315,8 @@ export async function buildSite(
   const articleKey = sha1(
     `${articleCacheKey(GAZETTE_VERSION, config)}\0${[...project.siteFiles].sort().join('\0')}\0${codeStamp()}`,
   );
+  // Started first: a worker thread checks the previous site's files while articles load.
+  const missingPrevious = findMissingPreviousFiles(project.outDir, OUTPUT_MARKER);
   const cache = new ArticleCache(project.cacheDir, articleKey);
   let cacheSaved = false;
   try {
@@ -351,6 +354,7 @@ export async function buildSite(
         timings,
         statistics,
         pageKeyBase,
+        missingPrevious: await missingPrevious,
         ...(mirrored ? { mirroredImages: mirrored.files } : {}),
       },
       progress,
@@ -418,6 +422,8 @@ async function renderAndWrite(
     pageKeyBase: string;
     /** Mirrored remote images: site path → file in the cache. */
     mirroredImages?: ReadonlyMap<string, string>;
+    /** Files of the previous site gone from the output folder, when checked ahead. */
+    missingPrevious: ReadonlySet<string> | undefined;
   },
   progress: NonNullable<BuildOptions['onProgress']>,
 ): Promise<BuildResult> {
@@ -425,7 +431,7 @@ async function renderAndWrite(
   const { report, diagnostics, timings, statistics } = state;
   let phaseStart = performance.now();
 
-  const output = new StagedOutput(project.outDir);
+  const output = new StagedOutput(project.outDir, IN_PLACE_UPDATE_LIMIT, state.missingPrevious);
   const extensions = options.extensions ?? BUILT_IN_EXTENSIONS;
   let extensionContext: ExtensionContext | undefined;
   const renderer = createSiteRenderer(project, site, (spec) =>

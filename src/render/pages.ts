@@ -1,3 +1,4 @@
+import { hash } from 'node:crypto';
 import type { Site } from '../collect/site.ts';
 import { SITE_PATHS, type UrlBuilder } from '../collect/urls.ts';
 import type { SiteConfig } from '../config/schema.ts';
@@ -293,10 +294,10 @@ function* paginate(
           .map((article) => views.card(article)),
         pagination: views.pagination(paged),
       }),
-      // Cards stand in by their digests, the term (the same on each of its pages) is
-      // serialized once, and the pagination by what its links are made from.
+      // Cards stand in by their digests, the term (the same on each of its pages) by the
+      // digest of its JSON, made once, and the pagination by what its links are made from.
       keyVariables: () => {
-        extraKey ??= JSON.stringify(extra);
+        extraKey ??= hash('sha1', JSON.stringify(extra), 'base64');
         return [
           extraKey,
           number,

@@ -137,9 +137,14 @@ export class StagedOutput {
   /** How the last commit replaced the site: files moved in place, or a whole-site swap. */
   committedAs: 'update' | 'swap' | undefined;
 
+  /**
+   * `missingPrevious`: files of the previous build known to be gone from the output folder
+   * (see `findMissingPreviousFiles`); without it, each is looked for when it would be kept.
+   */
   constructor(
     outDir: string,
     private readonly inPlaceLimit = IN_PLACE_UPDATE_LIMIT,
+    private readonly missingPrevious?: ReadonlySet<string>,
   ) {
     this.outDir = path.resolve(outDir);
     this.stagingDir = sidePath(this.outDir, 'staging');
@@ -321,6 +326,7 @@ export class StagedOutput {
 
   /** The manifest may name a file someone deleted by hand since; it is made again. */
   private previousFileExists(relative: string): boolean {
+    if (this.missingPrevious) return !this.missingPrevious.has(relative);
     return existsSync(path.join(this.outDir, relative));
   }
 

@@ -3,7 +3,13 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { checkOutputFolder, StagedOutput } from '../../src/write/output.ts';
+import {
+  checkOutputFolder,
+  IN_PLACE_UPDATE_LIMIT,
+  OUTPUT_MARKER,
+  StagedOutput,
+} from '../../src/write/output.ts';
+import { findMissingPreviousFiles } from '../../src/write/previous-files.ts';
 
 // Lets a test make a rename fail part-way through a commit, as a kill would stop it.
 vi.mock('node:fs', async (importOriginal) => {
@@ -168,5 +174,32 @@ describe('the staged output', () => {
     vi.mocked(fs.renameSync).mockImplementation(actualRename);
     checkOutputFolder(outDir, []);
     expect(read(outDir, 'p1/index.html')).toBe('page 1 v2');
+  });
+});
+
+describe('files of the previous site deleted by hand', () => {
+  it('are found by a worker thread and made again', async () => {
+    const outDir = outFolder();
+    firstSite(outDir, 6);
+    fs.unlinkSync(path.join(outDir, 'p2/index.html'));
+    const missing = await findMissingPreviousFiles(outDir, OUTPUT_MARKER, 0);
+    expect(missing).toEqual(new Set(['p2/index.html']));
+
+    const output = new StagedOutput(outDir, IN_PLACE_UPDATE_LIMIT, missing);
+    for (let i = 0; i < 6; i++) {
+      // Only the deleted page is not kept: the build renders it again.
+      expect(output.keep(`/p${i}/`, `key ${i}`)).toBe(i !== 2);
+    }
+    output.write('/p2/', 'page 2', 'key 2');
+    output.write('/assets/site.css', 'body{}');
+    output.commit();
+    expect(read(outDir, 'p2/index.html')).toBe('page 2');
+  });
+
+  it('are looked for one by one when the site is small or there is no site yet', async () => {
+    const outDir = outFolder();
+    expect(await findMissingPreviousFiles(outDir, OUTPUT_MARKER, 0)).toBeUndefined();
+    firstSite(outDir, 3);
+    expect(await findMissingPreviousFiles(outDir, OUTPUT_MARKER)).toBeUndefined();
   });
 });
