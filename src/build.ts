@@ -131,6 +131,8 @@ export interface CacheStatistics {
   articlesTransformed: number;
   pagesReused: number;
   pagesRendered: number;
+  /** Pages whose key was worked out; the others were known to be made as before. */
+  pagesKeyed: number;
 }
 
 /** Reads the configuration and resolves the project's folders. Throws `ConfigError`. */
@@ -228,6 +230,7 @@ function replayLastBuild(last: BuildResult, options: BuildOptions, elapsed: numb
       articlesTransformed: 0,
       pagesReused: last.cache.pagesReused + last.cache.pagesRendered,
       pagesRendered: 0,
+      pagesKeyed: 0,
     },
     timings: { load: elapsed, transform: 0, collect: 0, render: 0, write: 0, total: elapsed },
   };

@@ -35,9 +35,10 @@ import { sitemapExtension } from './feeds/sitemap.ts';
 import { listFiles } from './files.ts';
 import { loadArticle } from './load/article.ts';
 import { type ContentScan, discoverContent } from './load/discover.ts';
-import type { Diagnostic, LoadedArticle } from './model.ts';
+import type { Article, Diagnostic, LoadedArticle } from './model.ts';
 import { type Job, loadAndTransformInParallel } from './parallel/pool.ts';
 import { createTemplateEnvironment } from './render/environment.ts';
+import { articlesChangedSince, mayHaveChanged, pageKey, recordPages } from './render/page-keys.ts';
 import { type PageSpec, planPages } from './render/pages.ts';
 import { createPageRenderer, type FeedLink, type RenderResult } from './render/render.ts';
 import { DEFAULT_TEMPLATES_DIR, themeAssets } from './render/theme-assets.ts';
@@ -131,6 +132,8 @@ export interface CachedStages {
   inputs: CollectInput[];
   articlesReused: number;
   articlesTransformed: number;
+  /** Files loaded and transformed by this build (not taken from the cache). */
+  transformedFiles: ReadonlySet<string>;
   /** Milliseconds reading and hashing files (load) and loading and transforming new ones. */
   loadMs: number;
   transformMs: number;
@@ -241,6 +244,7 @@ export async function loadAndTransformWithCache(
     inputs: unique.map((article) => ({ loaded: article, body: bodies.get(article)! })),
     articlesReused,
     articlesTransformed: misses.length,
+    transformedFiles: new Set(misses.map((job) => job.file.relativePath)),
     loadMs,
     transformMs: performance.now() - started - loadMs,
   };
@@ -338,6 +342,7 @@ export async function buildSite(
       articlesTransformed: stages.articlesTransformed,
       pagesReused: 0,
       pagesRendered: 0,
+      pagesKeyed: 0,
     };
     const mirrored = config.images.mirror ? await mirrorSiteImages(project, site) : undefined;
     if (mirrored) diagnostics.push(...mirrored.diagnostics);
@@ -355,6 +360,10 @@ export async function buildSite(
         statistics,
         pageKeyBase,
         missingPrevious: await missingPrevious,
+        contentHashBefore: (article) =>
+          stages.transformedFiles.has(article.relativePath)
+            ? cache.contentHashBefore(article.relativePath)
+            : article.contentHash,
         ...(mirrored ? { mirroredImages: mirrored.files } : {}),
       },
       progress,
@@ -424,6 +433,8 @@ async function renderAndWrite(
     mirroredImages?: ReadonlyMap<string, string>;
     /** Files of the previous site gone from the output folder, when checked ahead. */
     missingPrevious: ReadonlySet<string> | undefined;
+    /** The hash of an article's file in the cache this build started from, if it had one. */
+    contentHashBefore: (article: Article) => string | undefined;
   },
   progress: NonNullable<BuildOptions['onProgress']>,
 ): Promise<BuildResult> {
@@ -464,17 +475,33 @@ async function renderAndWrite(
     })}`,
   );
   const homeKey = sha1(`${sharedKey}\0${buildDate}`);
+  // A page of a site with the same structure as the previous build's, showing none of the
+  // articles whose files changed since, has the key it had: it is kept without working it out.
+  const pagesRecord = recordPages(
+    `${homeKey}\0${sharedKey}\0${extensions.map((extension) => extension.name).join('\0')}`,
+    site,
+  );
+  output.pages = pagesRecord;
+  const changedArticles = articlesChangedSince(
+    output.previousPages,
+    pagesRecord,
+    site,
+    state.contentHashBefore,
+  );
   try {
     let rendered = 0;
     for (const spec of renderer.pages()) {
       const renderStart = performance.now();
-      const key = pageKey(
-        spec.kind === 'home' ? homeKey : sharedKey,
-        spec,
-        extensionContext,
-        extensions,
-      );
-      if (output.keep(spec.sitePath, key)) {
+      const keptAsBefore =
+        changedArticles !== undefined &&
+        !mayHaveChanged(spec, changedArticles) &&
+        output.keepAsBefore(spec.sitePath);
+      let key = '';
+      if (!keptAsBefore) {
+        key = pageKey(spec.kind === 'home' ? homeKey : sharedKey, spec, extensionContext, extensions);
+        statistics.pagesKeyed++;
+      }
+      if (keptAsBefore || output.keep(spec.sitePath, key)) {
         timings.render += performance.now() - renderStart;
         statistics.pagesReused++;
         if (indexesPages) {
@@ -571,34 +598,6 @@ async function renderAndWrite(
     output.abort();
     throw error;
   }
-}
-
-/**
- * What a page is made from, hashed: version, config and templates, the shared variables,
- * its own variables (for an article page, its body) and the feeds it links to. A page
- * whose key is unchanged since the last build is neither rendered nor rewritten.
- */
-function pageKey(
-  sharedKey: string,
-  spec: PageSpec,
-  context: ExtensionContext,
-  extensions: BuildExtension[],
-): string {
-  const feeds = extensions.flatMap((extension) => extension.feedsFor?.(spec, context) ?? []);
-  return sha1(
-    `${sharedKey}\0${spec.kind}\0${spec.template}\0${spec.sitePath}\0${JSON.stringify(pageKeyFields(spec))}\0${JSON.stringify(feeds)}\0${JSON.stringify(spec.keyVariables ? spec.keyVariables() : spec.variables())}`,
-  );
-}
-
-/**
- * A page's own fields as they go into its key. With `keyVariables`, breadcrumbs are left
- * out: they are the trail of the article's or term's categories, which its key variables
- * already stand for, and building them would format the article's card.
- */
-function pageKeyFields(spec: PageSpec): PageSpec['page'] {
-  if (!spec.keyVariables) return spec.page;
-  const { title, description, lang, noindex } = spec.page;
-  return { title, description, lang, noindex };
 }
 
 /**

@@ -166,6 +166,11 @@ export class ArticleCache {
     return entry;
   }
 
+  /** The hash of a file's bytes when this cache was read, before this build's changes. */
+  contentHashBefore(relativePath: string): string | undefined {
+    return this.entries.get(relativePath)?.contentHash;
+  }
+
   store(relativePath: string, entry: CachedArticle): void {
     this.used.set(relativePath, entry);
     if (this.entries.get(relativePath) !== entry) this.changed.add(relativePath);

@@ -34,6 +34,12 @@ export interface PageSpec {
    * themselves (an article page: its card and the hash of its file, not its body).
    */
   keyVariables?: () => unknown;
+  /**
+   * The articles whose files the page's key depends on (an article page: it and its
+   * neighbours; a list page: its articles), for rebuilds that key again only pages showing
+   * a changed article. Without it, the page is keyed again on every build.
+   */
+  articlesShown?: () => Article[];
   page: {
     title: string;
     description?: string;
@@ -78,6 +84,7 @@ export function* planPages(
         next: newer ? views.card(newer) : undefined,
       }),
       // The body is what load and transform made of the file's bytes under the build's config.
+      articlesShown: () => [older, article, newer].filter((shown) => shown !== undefined),
       keyVariables: () => [
         views.cardKey(article),
         article.contentHash,
@@ -294,6 +301,7 @@ function* paginate(
           .map((article) => views.card(article)),
         pagination: views.pagination(paged),
       }),
+      articlesShown: () => articles.slice((number - 1) * config.pageSize, number * config.pageSize),
       // Cards stand in by their digests, the term (the same on each of its pages) by the
       // digest of its JSON, made once, and the pagination by what its links are made from.
       keyVariables: () => {

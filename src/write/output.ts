@@ -78,6 +78,18 @@ function recoverInterruptedSwap(out: string): void {
 export interface OutputManifest {
   generator: 'gazette';
   files: Record<string, string>;
+  /** What the build that made the files recorded about them (see `PagesRecord`). */
+  pages?: PagesRecord;
+}
+
+/**
+ * Recorded with the files so that the next build can tell which page keys cannot have
+ * changed (see render/page-keys.ts): digests of the site's structure and of its articles'
+ * files, in site order.
+ */
+export interface PagesRecord {
+  structure: string;
+  content: string;
 }
 
 interface UpdateJournal {
@@ -151,7 +163,24 @@ export class StagedOutput {
     rmSync(this.stagingDir, { recursive: true, force: true });
     mkdirSync(this.stagingDir, { recursive: true });
     this.createdFolders.add(this.stagingDir);
-    this.previousKeys = readManifest(this.outDir);
+    ({ keys: this.previousKeys, pages: this.previousPages } = readManifest(this.outDir));
+  }
+
+  /** What the previous build recorded about its pages, if it did. */
+  readonly previousPages: PagesRecord | undefined;
+  /** What this build records about its pages, written with the manifest on commit. */
+  pages: PagesRecord | undefined;
+
+  /**
+   * Keeps the previous build's file under the key it was made from, without the key being
+   * computed again: for a page the caller knows to be made from the same things as then.
+   * False when there is no such file (new, or deleted by hand) or its place is taken.
+   */
+  keepAsBefore(sitePath: string): boolean {
+    const relative = this.relativeFor(sitePath);
+    const key = relative === undefined ? undefined : this.previousKeys.get(relative);
+    if (key === undefined) return false;
+    return this.keep(sitePath, key);
   }
 
   /**
@@ -248,7 +277,11 @@ export class StagedOutput {
 
   /** Replaces the output folder's site with the staged one. */
   commit(): void {
-    const manifest: OutputManifest = { generator: 'gazette', files: Object.fromEntries(this.keys) };
+    const manifest: OutputManifest = {
+      generator: 'gazette',
+      files: Object.fromEntries(this.keys),
+      ...(this.pages ? { pages: this.pages } : {}),
+    };
     const removed = [...this.previousKeys.keys()].filter((relative) => !this.keys.has(relative));
     const limit = Math.max(this.inPlaceLimit, Math.floor(this.keys.size / 10));
     if (
@@ -414,13 +447,17 @@ function readJournal(stagingDir: string): UpdateJournal | undefined {
   }
 }
 
-function readManifest(outDir: string): Map<string, string> {
+function readManifest(outDir: string): { keys: Map<string, string>; pages?: PagesRecord } {
   try {
-    const data = JSON.parse(readFileSync(path.join(outDir, MANIFEST), 'utf8')) as {
-      files?: Record<string, string>;
-    };
-    return new Map(Object.entries(data.files ?? {}));
+    const data = JSON.parse(
+      readFileSync(path.join(outDir, MANIFEST), 'utf8'),
+    ) as Partial<OutputManifest>;
+    const keys = new Map(Object.entries(data.files ?? {}));
+    const pages = data.pages;
+    return typeof pages?.structure === 'string' && typeof pages.content === 'string'
+      ? { keys, pages }
+      : { keys };
   } catch {
-    return new Map();
+    return { keys: new Map() };
   }
 }

@@ -1,0 +1,116 @@
+import {
+  cpSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { generateCorpus } from '../../scripts/generate-corpus.ts';
+import { buildProject, listFiles, makeProject } from '../helpers.ts';
+
+// Small pages, so that an article is on the second or third page of its lists.
+const CONFIG = 'title: Page keys\npageSize: 4\nsearch:\n  enabled: false\n';
+
+function snapshot(outDir: string): Map<string, string> {
+  return new Map(
+    listFiles(outDir).map((file) => [file, readFileSync(path.join(outDir, file), 'utf8')]),
+  );
+}
+
+/** A cold build (no cache, no previous site) of the same content, for comparison. */
+async function coldBuildOf(root: string): Promise<Map<string, string>> {
+  const other = makeProject({}, CONFIG);
+  rmSync(path.join(other, 'content'), { recursive: true, force: true });
+  cpSync(path.join(root, 'content'), path.join(other, 'content'), {
+    recursive: true,
+    preserveTimestamps: true,
+  });
+  const result = await buildProject(other);
+  expect(result.ok).toBe(true);
+  return snapshot(result.outDir);
+}
+
+type Edit = (text: string, index: number) => string | undefined;
+
+/** Edits as people and scrapers make them; undefined deletes the file. */
+const EDITS: Record<string, Edit> = {
+  'a correction to the body': (text, index) =>
+    text.replace('</div>', `<p>Correction ${index}.</p></div>`),
+  'a new headline': (text, index) =>
+    text.replace(/^title: .*$/m, `title: 'Headline rewritten ${index}'`),
+  'another date': (text, index) =>
+    text.replace(/^date: .*$/m, `date: 2020-0${1 + (index % 9)}-11T08:00:00Z`),
+  'another category': (text) =>
+    text.replace(/^categories:[^]*?(?=^\w)/m, 'categories:\n - 新闻\n - 国际\n'),
+  'another author': (text, index) => text.replace(/^author: .*$/m, `author: 记者${index % 3}`),
+  'a tag more': (text, index) => text.replace(/^tags: .*$/m, `tags: [更正, t${index % 2}]`),
+  'deleted': () => undefined,
+};
+
+describe('page keys known without working them out', () => {
+  it('give the same site as a cold build, whatever was edited', async () => {
+    const root = makeProject({}, CONFIG);
+    const { files } = generateCorpus({ dir: path.join(root, 'content'), count: 36, seed: 11 });
+    const anHourAgo = new Date(Date.now() - 3_600_000);
+    for (const file of files) utimesSync(path.join(root, 'content', file), anHourAgo, anHourAgo);
+    const first = await buildProject(root);
+    expect(first.ok).toBe(true);
+
+    let index = 0;
+    for (const [name, edit] of Object.entries(EDITS)) {
+      // Two files per edit: one on the first pages of its lists, one deeper.
+      for (const file of [files[index % files.length]!, files[(index * 7 + 20) % files.length]!]) {
+        index++;
+        const absolute = path.join(root, 'content', file);
+        let text: string;
+        try {
+          text = readFileSync(absolute, 'utf8');
+        } catch {
+          continue; // deleted by an earlier edit
+        }
+        const edited = edit(text, index);
+        if (edited === undefined) rmSync(absolute);
+        else writeFileSync(absolute, edited);
+      }
+      const result = await buildProject(root);
+      expect(result.ok, name).toBe(true);
+      expect(snapshot(result.outDir), name).toEqual(await coldBuildOf(root));
+    }
+  });
+
+  it('are worked out only for pages showing an edited article when the structure is the same', async () => {
+    const root = makeProject({}, CONFIG);
+    const { files } = generateCorpus({ dir: path.join(root, 'content'), count: 36, seed: 12 });
+    const anHourAgo = new Date(Date.now() - 3_600_000);
+    for (const file of files) utimesSync(path.join(root, 'content', file), anHourAgo, anHourAgo);
+    const first = await buildProject(root);
+    const pages = first.cache.pagesKeyed;
+    expect(pages).toBeGreaterThan(60);
+
+    const file = path.join(root, 'content', files[9]!);
+    writeFileSync(file, EDITS['a correction to the body']!(readFileSync(file, 'utf8'), 1)!);
+    const second = await buildProject(root);
+    // Its page, its two neighbours', its home, category, author, tag and archive pages and
+    // the few pages that do not say what they show.
+    expect(second.cache.pagesKeyed).toBeGreaterThan(3);
+    expect(second.cache.pagesKeyed).toBeLessThan(20);
+    expect(second.cache.pagesRendered).toBeLessThan(second.cache.pagesKeyed);
+
+    // A build whose site is not written (a template error) leaves a cache newer than the
+    // site: the next build cannot tell what changed since the site, and keys every page.
+    writeFileSync(file, EDITS['a correction to the body']!(readFileSync(file, 'utf8'), 2)!);
+    mkdirSync(path.join(root, 'templates'), { recursive: true });
+    writeFileSync(path.join(root, 'templates', 'article.njk'), '{{ broken( }}');
+    expect((await buildProject(root)).ok).toBe(false);
+    rmSync(path.join(root, 'templates'), { recursive: true });
+    const third = await buildProject(root);
+    expect(third.ok).toBe(true);
+    expect(third.cache.pagesKeyed).toBe(pages);
+    expect(snapshot(third.outDir)).toEqual(await coldBuildOf(root));
+    expect(readdirSync(third.outDir).length).toBeGreaterThan(0);
+  });
+});
