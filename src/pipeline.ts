@@ -498,7 +498,12 @@ async function renderAndWrite(
         output.keepAsBefore(spec.sitePath);
       let key = '';
       if (!keptAsBefore) {
-        key = pageKey(spec.kind === 'home' ? homeKey : sharedKey, spec, extensionContext, extensions);
+        key = pageKey(
+          spec.kind === 'home' ? homeKey : sharedKey,
+          spec,
+          extensionContext,
+          extensions,
+        );
         statistics.pagesKeyed++;
       }
       if (keptAsBefore || output.keep(spec.sitePath, key)) {

@@ -45,10 +45,10 @@ const EDITS: Record<string, Edit> = {
   'another date': (text, index) =>
     text.replace(/^date: .*$/m, `date: 2020-0${1 + (index % 9)}-11T08:00:00Z`),
   'another category': (text) =>
-    text.replace(/^categories:[^]*?(?=^\w)/m, 'categories:\n - 新闻\n - 国际\n'),
+    text.replace(/^categories:[\s\S]*?(?=^\w)/m, 'categories:\n - 新闻\n - 国际\n'),
   'another author': (text, index) => text.replace(/^author: .*$/m, `author: 记者${index % 3}`),
   'a tag more': (text, index) => text.replace(/^tags: .*$/m, `tags: [更正, t${index % 2}]`),
-  'deleted': () => undefined,
+  deleted: () => undefined,
 };
 
 describe('page keys known without working them out', () => {
