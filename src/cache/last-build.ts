@@ -5,13 +5,12 @@ import {
   readdirSync,
   readFileSync,
   renameSync,
-  type Stats,
   statSync,
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
 import type { SiteConfig } from '../config/schema.ts';
-import type { ContentFile } from '../load/discover.ts';
+import type { ContentFile, FileStamp } from '../load/discover.ts';
 import { OUTPUT_MARKER } from '../write/output.ts';
 import { stableJson } from './fingerprint.ts';
 
@@ -32,7 +31,7 @@ export function inputsFingerprint(options: {
   config: SiteConfig;
   contentFiles: ContentFile[];
   /** The content files' stats, when already taken (same order); statted here otherwise. */
-  contentStats?: (Stats | undefined)[];
+  contentStats?: (FileStamp | undefined)[];
   /** Templates, public files and the config file: every other folder or file read. */
   otherInputs: string[];
 }): string {
@@ -56,7 +55,7 @@ function statSignature(file: string): string {
   }
 }
 
-function signatureOf(stats: Stats | undefined): string {
+function signatureOf(stats: FileStamp | undefined): string {
   return stats ? `${stats.size}:${stats.mtimeMs}:${stats.ino}` : 'missing';
 }
 

@@ -1,4 +1,4 @@
-import { type Dirent, readdirSync, realpathSync, type Stats, statSync } from 'node:fs';
+import { type Dirent, readdirSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Diagnostic } from '../model.ts';
 
@@ -13,19 +13,31 @@ export interface ContentFile {
   relativePath: string;
 }
 
-/** The content files and, for each, its `stat` (undefined when it cannot be statted). */
+/** What a build keeps of a file's `stat`: what tells that it changed. */
+export interface FileStamp {
+  size: number;
+  mtimeMs: number;
+  ino: number;
+}
+
+/** The content files and, for each, its stamp (undefined when it cannot be statted). */
 export interface ContentScan {
   files: ContentFile[];
   diagnostics: Diagnostic[];
-  stats: (Stats | undefined)[];
+  stats: (FileStamp | undefined)[];
 }
 
-/** Lists and stats the content files once, for the replay check and the cache to share. */
+/**
+ * Lists and stats the content files once, for the replay check and the cache to share. Only
+ * three numbers of each `Stats` are kept: on Node 20 each holds four `Date` objects, 60 MB
+ * for 100,000 files kept through the build.
+ */
 export function scanContent(contentDir: string): ContentScan {
   const discovered = discoverContent(contentDir);
-  const stats = discovered.files.map((file) => {
+  const stats = discovered.files.map((file): FileStamp | undefined => {
     try {
-      return statSync(file.absolutePath);
+      const { size, mtimeMs, ino } = statSync(file.absolutePath);
+      return { size, mtimeMs, ino };
     } catch {
       return undefined;
     }
