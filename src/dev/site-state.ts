@@ -8,6 +8,7 @@
 import { realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { CollectedStages, Project } from '../build.ts';
+import { collectedArticle } from '../collect/article.ts';
 import { separateDuplicates } from '../collect/duplicates.ts';
 import { type CollectInput, collectSite, type Site } from '../collect/site.ts';
 import { loadArticle } from '../load/article.ts';
@@ -151,7 +152,7 @@ export async function applyContentChanges(
     const patched: Article[] = [];
     for (const input of transformed.inputs) {
       state.inputs.set(input.loaded.relativePath, input);
-      const article = patchArticle(state.site, input, config);
+      const article = patchArticle(state.site, input);
       if (article) patched.push(article);
     }
     return { state, siteChanged: true, recollected: false, patched, reloaded, diagnostics };
@@ -216,14 +217,11 @@ function placementKey(article: LoadedArticle): string {
  * Replaces an article in every list of the site by its new version, keeping its URL. The
  * article object is made by the collect stage itself, from this one input.
  */
-function patchArticle(
-  site: Site,
-  input: CollectInput,
-  config: Project['config'],
-): Article | undefined {
+function patchArticle(site: Site, input: CollectInput): Article | undefined {
   const old = site.articles.find((article) => article.relativePath === input.loaded.relativePath);
   if (!old) return undefined;
-  const fresh: Article = { ...collectSite([input], config).articles[0]!, path: old.path };
+  // Made as collect makes articles (a spread would drop the body's reader), at the old URL.
+  const fresh = collectedArticle(input.loaded, input.body, old.id, old.path);
   const replace = (list: Article[]) => {
     const index = list.indexOf(old);
     if (index >= 0) list[index] = fresh;

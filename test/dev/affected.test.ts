@@ -94,8 +94,12 @@ describe('pages affected by a change', () => {
         '/archives/2025/03/page/3/',
       ].sort(),
     );
-    // Patching in place gives exactly what collecting from scratch gives.
+    // Patching in place gives exactly what collecting from scratch gives, body included.
     expect([...result.after]).toEqual([...result.fresh]);
+    const patched = result.update.patched[0]!;
+    expect(patched.title).toBe('Story five');
+    expect(patched.html).toContain('<p>');
+    expect(patched.html).toBe(result.update.state.inputs.get(patched.relativePath)!.body.html);
     // The pages showing the patched article are found without fingerprinting the whole site.
     const showing = pageFingerprints(
       result.update.state.site,
