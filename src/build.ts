@@ -91,6 +91,12 @@ export interface BuildExtension {
   name: string;
   feedsFor?(spec: PageSpec, context: ExtensionContext): FeedLink[];
   /**
+   * True when `feedsFor`'s links follow from the site's structure (its terms and their
+   * URLs) and config alone. Only then may a rebuild keep pages without asking for their
+   * links again (see render/page-keys.ts); any other `feedsFor` has every page keyed.
+   */
+  feedLinksFollowStructure?: boolean;
+  /**
    * `html()` returns the page; `reused` is true for a page kept unchanged from the previous
    * build (its HTML is then read from disk, only if asked for).
    */

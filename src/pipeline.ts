@@ -482,12 +482,13 @@ async function renderAndWrite(
     site,
   );
   output.pages = pagesRecord;
-  const changedArticles = articlesChangedSince(
-    output.previousPages,
-    pagesRecord,
-    site,
-    state.contentHashBefore,
+  // An extension's feed links that may change on their own leave no page key known.
+  const feedLinksKnown = extensions.every(
+    (extension) => !extension.feedsFor || extension.feedLinksFollowStructure,
   );
+  const changedArticles = feedLinksKnown
+    ? articlesChangedSince(output.previousPages, pagesRecord, site, state.contentHashBefore)
+    : undefined;
   try {
     let rendered = 0;
     for (const spec of renderer.pages()) {

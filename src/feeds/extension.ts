@@ -58,6 +58,8 @@ export function feedsExtension(): BuildExtension {
   };
   return {
     name: 'feeds',
+    // A term's feeds and the site's: their paths and titles come from terms and config.
+    feedLinksFollowStructure: true,
     feedsFor(spec: PageSpec, context: ExtensionContext): FeedLink[] {
       const { byPage, siteLinks } = stateOf(context);
       const scope = byPage.get(spec.sitePath);

@@ -114,3 +114,40 @@ describe('page keys known without working them out', () => {
     expect(readdirSync(third.outDir).length).toBeGreaterThan(0);
   });
 });
+
+describe('page keys and extensions', () => {
+  it('are all worked out when an extension links feeds that may change on their own', async () => {
+    const article = (title: string, date: string) =>
+      `---\ntitle: ${title}\ndate: ${date}\n---\n<p>${title} body</p>\n`;
+    const root = makeProject(
+      {
+        'a.md': article('Alpha', '2024-01-01'),
+        'b.md': article('Beta', '2024-01-02'),
+        'c.md': article('Gamma', '2024-01-03'),
+        'd.md': article('Delta', '2024-01-04'),
+      },
+      'title: T\nsearch:\n  enabled: false\n',
+    );
+    let label = 'ONE';
+    const podcast = {
+      name: 'podcast',
+      feedsFor: () => [
+        { type: 'application/rss+xml', title: `Podcast ${label}`, sitePath: '/podcast.xml' },
+      ],
+    };
+    await buildProject(root, { extensions: [podcast] });
+    label = 'TWO';
+    // An edit to the newest article, so that the build runs instead of replaying the last
+    // one: the oldest article's page shows neither it nor a neighbour of it.
+    writeFileSync(
+      path.join(root, 'content', 'd.md'),
+      `${article('Delta', '2024-01-04')}<p>More.</p>\n`,
+    );
+    const second = await buildProject(root, { extensions: [podcast] });
+    const pages = listFiles(second.outDir).filter((file) => file.endsWith('.html'));
+    const stale = pages.filter((file) =>
+      readFileSync(path.join(second.outDir, file), 'utf8').includes('Podcast ONE'),
+    );
+    expect(stale).toEqual([]);
+  });
+});
