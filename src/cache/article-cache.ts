@@ -65,6 +65,8 @@ interface StoredIndex {
   entries: Map<string, CachedArticle>;
   /** Entry lines in the file, live or not. */
   lines: number;
+  /** False when the last line was cut short: the next line appended must start afresh. */
+  endsWithNewline: boolean;
 }
 
 /**
@@ -104,7 +106,7 @@ function readIndex(file: string): StoredIndex | undefined {
     }
     start = lineEnd + 1;
   }
-  return { header, entries, lines };
+  return { header, entries, lines, endsWithNewline: bytes.at(-1) === NEWLINE };
 }
 
 function entryLine(relativePath: string, entry: CachedArticle | null): string {
@@ -124,6 +126,7 @@ export class ArticleCache {
   private readonly changed = new Set<string>();
   /** Entry lines in the index file now, live or not. */
   private readonly lines: number;
+  private readonly indexEndsWithNewline: boolean;
   /** True when the cache on disk was unusable or made with another key. */
   readonly invalidated: boolean;
 
@@ -143,6 +146,7 @@ export class ArticleCache {
     );
     this.entries = this.invalidated ? new Map() : stored!.entries;
     this.lines = this.invalidated ? 0 : stored!.lines;
+    this.indexEndsWithNewline = this.invalidated || stored!.endsWithNewline;
   }
 
   /** The entry for a file when its content (and, if it mattered, its mtime) is unchanged. */
@@ -197,7 +201,8 @@ export class ArticleCache {
         ),
         ...removed.map((relativePath) => entryLine(relativePath, null)),
       ];
-      if (appended.length > 0) appendFileSync(file, appended.join(''));
+      if (appended.length > 0)
+        appendFileSync(file, `${this.indexEndsWithNewline ? '' : '\n'}${appended.join('')}`);
       this.bodies.close();
       this.removePacksOtherThan(this.bodies.file);
       return;

@@ -91,7 +91,13 @@ describe('the article cache index', () => {
     expect(third.lookup('a.md', '<p>a</p>', 0)).toBeDefined();
     // b.md's new line is lost: its older entry does not match the edited file.
     expect(third.lookup('b.md', '<p>b, edited</p>', 0)).toBeUndefined();
-    third.close();
+    // The next line appended is not glued to the cut one.
+    third.store('b.md', entry(third, '<p>b, edited again</p>'));
+    third.save();
+    const fourth = new ArticleCache(dir, 'k');
+    expect(fourth.lookup('a.md', '<p>a</p>', 0)).toBeDefined();
+    expect(fourth.lookup('b.md', '<p>b, edited again</p>', 0)).toBeDefined();
+    fourth.close();
   });
 
   it('is rewritten whole once dead lines outnumber live ones', () => {
