@@ -1,5 +1,11 @@
 import { hash } from 'node:crypto';
-import { inZone, isoInZone, localParts } from '../collect/local-time.ts';
+import {
+  compileLocalFormat,
+  inZone,
+  isoInZone,
+  type LocalParts,
+  localParts,
+} from '../collect/local-time.ts';
 import type { Site } from '../collect/site.ts';
 import { SITE_PATHS, type UrlBuilder } from '../collect/urls.ts';
 import type { SiteConfig } from '../config/schema.ts';
@@ -55,6 +61,7 @@ export class ViewFactory {
   private readonly categoryByTrail = new Map<string, CategoryNode>();
   private readonly authorByName = new Map<string, TaxonomyTerm>();
   private readonly tagByName = new Map<string, TaxonomyTerm>();
+  private readonly displayFormat: (parts: LocalParts) => string | undefined;
 
   constructor(
     site: Site,
@@ -64,17 +71,21 @@ export class ViewFactory {
     for (const node of site.categories) this.categoryByTrail.set(node.trail.join('\u0000'), node);
     for (const term of site.authors) this.authorByName.set(term.name, term);
     for (const term of site.tags) this.tagByName.set(term.name, term);
+    this.displayFormat = compileLocalFormat(config.dateFormat) ?? (() => undefined);
   }
 
   date(date: Date): DateView {
-    const { year, month, day } = localParts(date, this.config.timezone);
+    const parts = localParts(date, this.config.timezone);
     return {
       iso: isoInZone(date, this.config.timezone),
-      // The display format is the user's (Luxon tokens), so Luxon formats it.
-      display: inZone(date, this.config.timezone).toFormat(this.config.dateFormat),
-      year,
-      month,
-      day,
+      // The display format is the user's (Luxon tokens): Luxon formats it unless it is made
+      // of numbers only.
+      display:
+        this.displayFormat(parts) ??
+        inZone(date, this.config.timezone).toFormat(this.config.dateFormat),
+      year: parts.year,
+      month: parts.month,
+      day: parts.day,
     };
   }
 
@@ -133,12 +144,14 @@ export class ViewFactory {
           ...(author.url && /^https?:\/\//i.test(author.url) ? { href: author.url } : {}),
         };
       }),
-      categories: article.categories.map((trail) =>
-        trail.map((name, depth) => {
-          const node = this.categoryByTrail.get(trail.slice(0, depth + 1).join('\u0000'));
+      categories: article.categories.map((trail) => {
+        let trailKey = '';
+        return trail.map((name, depth) => {
+          trailKey = depth === 0 ? name : `${trailKey}\u0000${name}`;
+          const node = this.categoryByTrail.get(trailKey);
           return { name, url: node ? this.urls.href(node.path) : '' };
-        }),
-      ),
+        });
+      }),
       tags: article.tags.map((name) => {
         const term = this.tagByName.get(name);
         return { name, url: term ? this.urls.href(term.path) : '' };

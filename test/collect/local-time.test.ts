@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { inZone, isoInZone, localParts } from '../../src/collect/local-time.ts';
+import { compileLocalFormat, inZone, isoInZone, localParts } from '../../src/collect/local-time.ts';
 
 describe('inZone', () => {
   it.each(['Asia/Shanghai', 'America/New_York', 'Europe/London', 'Australia/Lord_Howe', 'UTC'])(
@@ -86,4 +86,34 @@ describe('isoInZone', () => {
       );
     },
   );
+});
+
+describe('compileLocalFormat', () => {
+  it.each(['yyyy-MM-dd HH:mm', 'yyyy-MM-dd', 'yyyy/M/d H:mm', 'dd.MM.yy', 'yyyy年M月d日 HH:mm'])(
+    'formats %s as Luxon does, in any zone',
+    (pattern) => {
+      const format = compileLocalFormat(pattern)!;
+      expect(format).toBeDefined();
+      fc.assert(
+        fc.property(
+          fc.integer({ min: Date.UTC(0, 0, 1), max: Date.UTC(2200, 0, 1) }),
+          fc.constantFrom('Asia/Shanghai', 'America/St_Johns', 'Australia/Lord_Howe', 'UTC'),
+          (time, zone) => {
+            const date = new Date(time);
+            const exact = DateTime.fromJSDate(date, { zone }).toFormat(pattern);
+            const fast = format(localParts(date, zone));
+            // Years outside 1000–9999 are left to Luxon.
+            if (fast !== undefined) expect(fast).toBe(exact);
+            else expect(DateTime.fromJSDate(date, { zone }).year < 1000).toBe(true);
+          },
+        ),
+        { numRuns: 1500 },
+      );
+    },
+  );
+
+  it('leaves formats with names, seconds, offsets or quoted text to Luxon', () => {
+    for (const pattern of ['DDD', 'yyyy-MM-dd HH:mm:ss', 'yyyy-MM-dd ZZ', "yyyy 'at' HH", 'MMM d'])
+      expect(compileLocalFormat(pattern)).toBeUndefined();
+  });
 });
