@@ -80,6 +80,16 @@ export interface Image {
   alt?: string;
 }
 
+/**
+ * Where an article asks to be, before clashes between articles are settled: its id and the
+ * site path its permalink gives. A function of its file and the config alone, so the build
+ * cache keeps it (slugs and permalinks were a third of collecting 100,000 articles).
+ */
+export interface PathWish {
+  id: string;
+  wanted: string;
+}
+
 /** An article with everything the collect stage knows: transformed body and its URL. */
 export interface Article
   extends Omit<LoadedArticle, 'cover' | 'sourceUrl' | 'body'>,

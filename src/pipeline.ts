@@ -27,7 +27,7 @@ import { articleCacheKey, renderKey, sha1, stableJson } from './cache/fingerprin
 import { RACY_SECONDS, writeLastBuild } from './cache/last-build.ts';
 import { htmlReader, withLazyHtml } from './cache/lazy-html.ts';
 import { separateDuplicates } from './collect/duplicates.ts';
-import { type CollectInput, collectSite, type Site } from './collect/site.ts';
+import { type CollectInput, collectSite, pathWish, type Site } from './collect/site.ts';
 import { UrlBuilder } from './collect/urls.ts';
 import type { SiteConfig } from './config/schema.ts';
 import { feedsExtension } from './feeds/extension.ts';
@@ -35,7 +35,7 @@ import { sitemapExtension } from './feeds/sitemap.ts';
 import { listFiles } from './files.ts';
 import { loadArticle } from './load/article.ts';
 import { type ContentScan, discoverContent } from './load/discover.ts';
-import type { Article, Diagnostic, LoadedArticle } from './model.ts';
+import type { Article, Diagnostic, LoadedArticle, PathWish } from './model.ts';
 import { type Job, loadAndTransformInParallel } from './parallel/pool.ts';
 import { createTemplateEnvironment } from './render/environment.ts';
 import { articlesChangedSince, mayHaveChanged, pageKey, recordPages } from './render/page-keys.ts';
@@ -225,6 +225,7 @@ export async function loadAndTransformWithCache(
 
   const loaded: LoadedArticle[] = [];
   const bodies = new Map<LoadedArticle, CollectInput['body']>();
+  const wishes = new Map<LoadedArticle, PathWish>();
   for (const [index, file] of discovered.files.entries()) {
     const outcome = outcomes[index]!;
     diagnostics.push(...outcome.diagnostics);
@@ -232,6 +233,12 @@ export async function loadAndTransformWithCache(
       const article = loadedFromCache(outcome, file);
       loaded.push(article);
       bodies.set(article, withHtmlFromPack(outcome.body, cache, outcome.html));
+      let wish = outcome.wish;
+      if (!wish) {
+        wish = pathWish(article, config);
+        cache.store(file.relativePath, { ...outcome, wish });
+      }
+      wishes.set(article, wish);
     } else if (!outcome.loaded) {
       report.failed.push({ file: file.relativePath, reason: firstError(outcome.diagnostics) });
     } else {
@@ -241,7 +248,11 @@ export async function loadAndTransformWithCache(
   const unique = withoutDuplicates(loaded, report);
   return {
     content: { articles: unique, report, diagnostics },
-    inputs: unique.map((article) => ({ loaded: article, body: bodies.get(article)! })),
+    inputs: unique.map((article) => ({
+      loaded: article,
+      body: bodies.get(article)!,
+      wish: wishes.get(article)!,
+    })),
     articlesReused,
     articlesTransformed: misses.length,
     transformedFiles: new Set(misses.map((job) => job.file.relativePath)),

@@ -12,7 +12,7 @@ import {
   writeSync,
 } from 'node:fs';
 import path from 'node:path';
-import type { Diagnostic, LoadedArticle, TransformedBody } from '../model.ts';
+import type { Diagnostic, LoadedArticle, PathWish, TransformedBody } from '../model.ts';
 import { type BodyRef, BodyStore } from './body-store.ts';
 
 /** What the load and transform stages made of one file, minus the body texts. */
@@ -30,6 +30,8 @@ export interface CachedArticle {
   body: Omit<TransformedBody, 'html'>;
   html: BodyRef;
   diagnostics: Diagnostic[];
+  /** Where the article asks to be (see `PathWish`), once collected. */
+  wish?: PathWish;
 }
 
 /** The index's first line: what its entries were made with and where their bodies are. */

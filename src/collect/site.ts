@@ -6,6 +6,7 @@ import type {
   CategoryNode,
   Diagnostic,
   LoadedArticle,
+  PathWish,
   TaxonomyTerm,
   TransformedBody,
 } from '../model.ts';
@@ -30,6 +31,8 @@ export interface Site {
 export interface CollectInput {
   loaded: LoadedArticle;
   body: TransformedBody;
+  /** Its `pathWish`, when known already (kept by the cache). */
+  wish?: PathWish;
 }
 
 export function collectSite(inputs: CollectInput[], config: SiteConfig): Site {
@@ -75,11 +78,8 @@ function assignPaths(
 ): Article[] {
   const ordered = [...inputs].sort((a, b) => -newestFirst(a.loaded, b.loaded));
   const taken = new Map<string, string>();
-  return ordered.map(({ loaded, body }) => {
-    const id = shortHash(loaded.relativePath);
-    const wanted = loaded.permalink
-      ? permalinkFromFrontMatter(loaded.permalink, config)
-      : expandPermalink(config.permalink, loaded, id, config);
+  return ordered.map(({ loaded, body, wish }) => {
+    const { id, wanted } = wish ?? pathWish(loaded, config);
     // Index pages, feeds and assets own their top-level folders: an article wanting one of
     // them (`permalink: page/2`, `categories/news/`) moves beside it instead of replacing them.
     const firstSegment = wanted.split('/')[1]!.toLowerCase();
@@ -104,6 +104,15 @@ function assignPaths(
     taken.set(sitePath.toLowerCase(), loaded.relativePath);
     return collectedArticle(loaded, body, id, sitePath);
   });
+}
+
+/** The id of an article and the site path its permalink (or the site's pattern) gives. */
+export function pathWish(loaded: LoadedArticle, config: SiteConfig): PathWish {
+  const id = shortHash(loaded.relativePath);
+  const wanted = loaded.permalink
+    ? permalinkFromFrontMatter(loaded.permalink, config)
+    : expandPermalink(config.permalink, loaded, id, config);
+  return { id, wanted };
 }
 
 /** First path segments the site's own pages and files live under. */

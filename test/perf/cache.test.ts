@@ -224,4 +224,32 @@ describe('the build cache', () => {
     await buildProject(root);
     expect(readFileSync(sitemap, 'utf8')).toBe(after);
   });
+
+  it('keeps where each article asks to be, made again when its file changes', async () => {
+    const { root, files } = corpusProject(12);
+    await buildProject(root);
+    const index = path.join(root, '.gazette-cache', 'articles.jsonl');
+    const wishOf = (file: string) => {
+      let wish: { id: string; wanted: string } | undefined;
+      for (const line of readFileSync(index, 'utf8').split('\n').slice(1)) {
+        if (!line) continue;
+        const [relativePath, entry] = JSON.parse(line);
+        if (relativePath === file) wish = entry?.wish;
+      }
+      return wish;
+    };
+    const before = wishOf(files[2]!);
+    expect(before?.wanted).toMatch(/^\/\d{4}\/\d\d\/\d\d\//);
+
+    const file = path.join(root, 'content', files[2]!);
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace(/^date: .*$/m, 'date: 2031-05-06T07:08:09Z'),
+    );
+    const second = await buildProject(root);
+    const after = wishOf(files[2]!);
+    expect(after?.id).toBe(before?.id);
+    expect(after?.wanted).toMatch(/^\/2031\/05\/06\//);
+    expect(existsSync(path.join(second.outDir, after!.wanted, 'index.html'))).toBe(true);
+  });
 });
