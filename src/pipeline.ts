@@ -336,7 +336,9 @@ export async function buildSite(
   let cacheSaved = false;
   try {
     const stages = await loadAndTransformWithCache(project, cache, progress, run.scan);
-    const { content, inputs } = stages;
+    // Not `stages` itself in the closure below: the loaded articles and inputs it holds can
+    // go once collected (30 MB at 100,000 articles).
+    const { content, inputs, transformedFiles } = stages;
     const { report } = content;
     const diagnostics = [...content.diagnostics];
     timings.load = stages.loadMs;
@@ -372,7 +374,7 @@ export async function buildSite(
         pageKeyBase,
         missingPrevious: await missingPrevious,
         contentHashBefore: (article) =>
-          stages.transformedFiles.has(article.relativePath)
+          transformedFiles.has(article.relativePath)
             ? cache.contentHashBefore(article.relativePath)
             : article.contentHash,
         ...(mirrored ? { mirroredImages: mirrored.files } : {}),
