@@ -34,6 +34,15 @@ async function coldBuildOf(root: string): Promise<Map<string, string>> {
   return snapshot(result.outDir);
 }
 
+/** 36 generated articles, written an hour ago (files younger than 3 s are read again). */
+function agedCorpus(seed: number): { root: string; files: string[] } {
+  const root = makeProject({}, CONFIG);
+  const { files } = generateCorpus({ dir: path.join(root, 'content'), count: 36, seed });
+  const anHourAgo = new Date(Date.now() - 3_600_000);
+  for (const file of files) utimesSync(path.join(root, 'content', file), anHourAgo, anHourAgo);
+  return { root, files };
+}
+
 type Edit = (text: string, index: number) => string | undefined;
 
 /** Edits as people and scrapers make them; undefined deletes the file. */
@@ -53,10 +62,7 @@ const EDITS: Record<string, Edit> = {
 
 describe('page keys known without working them out', () => {
   it('give the same site as a cold build, whatever was edited', async () => {
-    const root = makeProject({}, CONFIG);
-    const { files } = generateCorpus({ dir: path.join(root, 'content'), count: 36, seed: 11 });
-    const anHourAgo = new Date(Date.now() - 3_600_000);
-    for (const file of files) utimesSync(path.join(root, 'content', file), anHourAgo, anHourAgo);
+    const { root, files } = agedCorpus(11);
     const first = await buildProject(root);
     expect(first.ok).toBe(true);
 
@@ -83,10 +89,7 @@ describe('page keys known without working them out', () => {
   });
 
   it('are worked out only for pages showing an edited article when the structure is the same', async () => {
-    const root = makeProject({}, CONFIG);
-    const { files } = generateCorpus({ dir: path.join(root, 'content'), count: 36, seed: 12 });
-    const anHourAgo = new Date(Date.now() - 3_600_000);
-    for (const file of files) utimesSync(path.join(root, 'content', file), anHourAgo, anHourAgo);
+    const { root, files } = agedCorpus(12);
     const first = await buildProject(root);
     const pages = first.cache.pagesKeyed;
     expect(pages).toBeGreaterThan(60);
