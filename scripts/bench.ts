@@ -5,6 +5,7 @@
  * process so that peak memory can be measured.
  *
  *   npm run bench -- [--sizes 1000,10000,100000] [--dir /dev/shm/gazette-bench] [--no-search]
+ *                    [--page-numbering newest-first|stable]
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,6 +26,7 @@ const { values } = parseArgs({
     },
     'no-search': { type: 'boolean', default: false },
     'skip-dev': { type: 'boolean', default: false },
+    'page-numbering': { type: 'string', default: 'newest-first' },
   },
 });
 
@@ -122,7 +124,10 @@ for (const n of values.sizes.split(',').map(Number)) {
   const root = path.join(values.dir, `n${n}`);
   rmSync(root, { recursive: true, force: true });
   mkdirSync(root, { recursive: true });
-  writeFileSync(path.join(root, 'gazette.config.yml'), 'title: Gazette benchmark\n');
+  writeFileSync(
+    path.join(root, 'gazette.config.yml'),
+    `title: Gazette benchmark\npageNumbering: ${values['page-numbering']}\n`,
+  );
   const generated = performance.now();
   const { files, bytes, newest } = generateCorpus({
     dir: path.join(root, 'content'),
@@ -164,7 +169,9 @@ console.log(
     .map((load) => load.toFixed(2))
     .join(' ')}; corpora in ${values.dir}`,
 );
-console.log(`\n## Builds (${values['no-search'] ? 'search off' : 'search on'})\n`);
+console.log(
+  `\n## Builds (${values['no-search'] ? 'search off' : 'search on'}; pages numbered ${values['page-numbering']})\n`,
+);
 console.log(table(runs));
 console.log('\n## Phases\n');
 console.log(phases(runs));

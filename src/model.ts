@@ -100,17 +100,6 @@ export interface Article
   path: string;
 }
 
-export interface Paged {
-  /** 1-based page number. */
-  number: number;
-  total: number;
-  /** Site-relative URL paths of the neighbouring pages. */
-  previousPath?: string;
-  nextPath?: string;
-  /** Path of page 1 (pages 2… live under `<firstPath>page/N/`). */
-  firstPath: string;
-}
-
 export interface TaxonomyTerm {
   /** Display name, as written in front matter. */
   name: string;

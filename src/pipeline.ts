@@ -513,7 +513,7 @@ async function renderAndWrite(
       let key = '';
       if (!keptAsBefore) {
         key = pageKey(
-          spec.kind === 'home' ? homeKey : sharedKey,
+          spec.kind === 'home' && !spec.undated ? homeKey : sharedKey,
           spec,
           extensionContext,
           extensions,

@@ -80,9 +80,6 @@ export const SITE_PATHS = {
   year: (year: number) => `/archives/${String(year).padStart(4, '0')}/`,
   month: (year: number, month: number) =>
     `/archives/${String(year).padStart(4, '0')}/${String(month).padStart(2, '0')}/`,
-  /** Page N (≥ 2) of a paginated index. */
-  page: (firstPath: string, number: number) =>
-    number <= 1 ? firstPath : `${firstPath}page/${number}/`,
 };
 
 /** Site paths whose segments are plain names (none empty, `.`/`..`-led, or with `\\` or NUL). */

@@ -66,6 +66,12 @@ export const CONFIG_SCHEMA = {
     max: 1000,
     doc: 'Articles per index page (home, categories, authors, tags, archives).',
   },
+  pageNumbering: {
+    kind: 'enum',
+    default: 'newest-first',
+    values: ['newest-first', 'stable'],
+    doc: 'How index pages are numbered. `newest-first`: `page/2/` holds the second newest `pageSize` articles, so every page changes when an article is added. `stable`: `page/1/`, `page/2/`… hold fixed blocks counted from the oldest and the first page the newest `pageSize` to `2 × pageSize − 1`, so an added article changes one or two pages of each list (faster rebuilds, smaller uploads, links to old pages that keep showing the same articles).',
+  },
   dateFormat: {
     kind: 'string',
     default: 'yyyy-MM-dd HH:mm',

@@ -11,6 +11,7 @@ import type { Site } from '../collect/site.ts';
 import { SITE_PATHS } from '../collect/urls.ts';
 import type { SiteConfig } from '../config/schema.ts';
 import type { Article, TaxonomyTerm } from '../model.ts';
+import { listPages, pageIndexOf } from '../render/pagination.ts';
 
 /** Fingerprint of each page, by site path. */
 export type PageFingerprints = Map<string, string>;
@@ -51,24 +52,30 @@ export function pageFingerprints(
       `article|${articleToken(articles[i])}|${articleToken(articles[i - 1])}|${articleToken(articles[i + 1])}`,
     );
   }
-  const paginated = (firstPath: string, list: Article[], signature: string) => {
-    const total = Math.max(1, Math.ceil(list.length / config.pageSize));
-    const numbers = showing
+  // `blockSignature`: what the numbered pages of a stable list show of it (no counts).
+  const paginated = (
+    firstPath: string,
+    list: Article[],
+    signature: string,
+    blockSignature = signature,
+  ) => {
+    const { pageSize, pageNumbering } = config;
+    const pages = listPages(firstPath, list.length, pageSize, pageNumbering);
+    const shown = showing
       ? new Set(
           [...showing]
             .map((article) => list.indexOf(article))
             .filter((index) => index >= 0)
-            .map((index) => Math.floor(index / config.pageSize) + 1),
+            .map((index) => pages[pageIndexOf(index, list.length, pageSize, pageNumbering)]!),
         )
-      : Array.from({ length: total }, (_, index) => index + 1);
-    for (const number of numbers) {
+      : pages;
+    for (const page of shown) {
       const tokens = [];
-      const start = (number - 1) * config.pageSize;
-      const end = Math.min(list.length, number * config.pageSize);
-      for (let i = start; i < end; i++) tokens.push(articleToken(list[i]));
+      for (let i = page.start; i < page.end; i++) tokens.push(articleToken(list[i]));
+      const links = page.links.map((link) => link?.sitePath ?? '…').join(',');
       fingerprints.set(
-        SITE_PATHS.page(firstPath, number),
-        `${signature}|${number}/${total}|${tokens.join(',')}`,
+        page.sitePath,
+        `${page.first || pageNumbering !== 'stable' ? signature : blockSignature}|${page.number}/${page.total}|${page.newerPath}|${page.olderPath}|${links}|${tokens.join(',')}`,
       );
     }
   };
@@ -78,26 +85,44 @@ export function pageFingerprints(
     .slice(0, 8)
     .map((node) => node.articles.length)
     .join(',');
-  paginated(SITE_PATHS.home, articles, `home|${topCounts}`);
+  paginated(SITE_PATHS.home, articles, `home|${topCounts}`, 'home');
   for (const node of site.categories) {
     const children = node.children.map((child) => termSignature(child)).join(';');
+    const childNames = node.children.map((child) => termName(child)).join(';');
     paginated(
       node.path,
       node.articles,
       `category|${node.trail.join('/')}|${termSignature(node)}|${children}`,
+      `category|${node.trail.join('/')}|${termName(node)}|${childNames}`,
     );
   }
   for (const term of site.authors) {
     const profiles = term.articles
       .map((article) => article.authors.find((author) => author.name === term.name)?.url ?? '')
       .find((url) => /^https?:\/\//i.test(url));
-    paginated(term.path, term.articles, `author|${termSignature(term)}|${profiles ?? ''}`);
+    paginated(
+      term.path,
+      term.articles,
+      `author|${termSignature(term)}|${profiles ?? ''}`,
+      `author|${termName(term)}|${profiles ?? ''}`,
+    );
   }
-  for (const term of site.tags) paginated(term.path, term.articles, `tag|${termSignature(term)}`);
+  for (const term of site.tags)
+    paginated(term.path, term.articles, `tag|${termSignature(term)}`, `tag|${termName(term)}`);
   for (const year of site.archives) {
-    paginated(year.path, year.articles, `year|${year.year}|${year.articles.length}`);
+    paginated(
+      year.path,
+      year.articles,
+      `year|${year.year}|${year.articles.length}`,
+      `year|${year.year}`,
+    );
     for (const month of year.months)
-      paginated(month.path, month.articles, `month|${month.path}|${month.articles.length}`);
+      paginated(
+        month.path,
+        month.articles,
+        `month|${month.path}|${month.articles.length}`,
+        `month|${month.path}`,
+      );
   }
 
   // The lists of terms show names and counts only, which an edit in place cannot change.
@@ -123,7 +148,11 @@ export function pageFingerprints(
 }
 
 function termSignature(term: TaxonomyTerm): string {
-  return `${term.name}@${term.path}#${term.articles.length}`;
+  return `${termName(term)}#${term.articles.length}`;
+}
+
+function termName(term: TaxonomyTerm): string {
+  return `${term.name}@${term.path}`;
 }
 
 /**

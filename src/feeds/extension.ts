@@ -3,6 +3,7 @@ import { articleCacheKey, sha1 } from '../cache/fingerprint.ts';
 import { SITE_PATHS } from '../collect/urls.ts';
 import type { Diagnostic } from '../model.ts';
 import type { PageSpec } from '../render/pages.ts';
+import { listPages } from '../render/pagination.ts';
 import type { FeedLink } from '../render/render.ts';
 import { GAZETTE_VERSION } from '../version.ts';
 import { FEED_RENDERERS } from './formats.ts';
@@ -19,9 +20,8 @@ function scopesByPage(context: ExtensionContext): Map<string, FeedScope> {
   ];
   for (const term of terms) {
     const scope: FeedScope = { sitePath: term.path, name: term.name, articles: term.articles };
-    const pages = Math.max(1, Math.ceil(term.articles.length / config.pageSize));
-    for (let number = 1; number <= pages; number++)
-      byPage.set(SITE_PATHS.page(term.path, number), scope);
+    const pages = listPages(term.path, term.articles.length, config.pageSize, config.pageNumbering);
+    for (const page of pages) byPage.set(page.sitePath, scope);
   }
   return byPage;
 }

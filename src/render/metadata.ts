@@ -128,8 +128,8 @@ export function pageMetadata(input: MetadataInput): PageMetadata {
     const image = cover ? { url: absolute(cover.src) } : undefined;
     const title =
       spec.kind === 'home' ? input.siteTitle : `${spec.page.title} · ${input.siteTitle}`;
-    const pagination = variables.pagination as { number: number } | undefined;
-    if (spec.kind === 'home' && (pagination?.number ?? 1) <= 1) {
+    const pagination = variables.pagination as { first: boolean } | undefined;
+    if (spec.kind === 'home' && (pagination?.first ?? true)) {
       jsonLd.push(
         withoutUndefined({
           '@context': 'https://schema.org',

@@ -2,8 +2,9 @@ import { hash } from 'node:crypto';
 import type { Site } from '../collect/site.ts';
 import { SITE_PATHS, type UrlBuilder } from '../collect/urls.ts';
 import type { SiteConfig } from '../config/schema.ts';
-import type { Article, Paged, TaxonomyTerm } from '../model.ts';
+import type { Article, TaxonomyTerm } from '../model.ts';
 import { searchShards } from '../search/shards.ts';
+import { listPages } from './pagination.ts';
 import type { LinkView, ViewFactory } from './views.ts';
 
 export type PageKind =
@@ -40,6 +41,11 @@ export interface PageSpec {
    * a changed article. Without it, the page is keyed again on every build.
    */
   articlesShown?: () => Article[];
+  /**
+   * Rendered without the build date (`site.buildDate`, the newest article's date), so that a
+   * new article does not change the page: the numbered pages of a stable home list.
+   */
+  undated?: boolean;
   page: {
     title: string;
     description?: string;
@@ -109,10 +115,11 @@ export function* planPages(
     config,
     views,
     (number) => ({
-      title: number > 1 ? `${number}` : config.title,
+      title: number === undefined ? config.title : `${number}`,
       description: config.description,
     }),
     { sections },
+    {},
   );
 
   for (const node of site.categories) {
@@ -133,6 +140,7 @@ export function* planPages(
       views,
       () => ({ title: node.trail.join(' › '), breadcrumbs: trail }),
       { term },
+      { term: { ...withoutCount(term), children: term.children.map(withoutCount) } },
     );
   }
   for (const [kind, terms] of [
@@ -155,6 +163,7 @@ export function* planPages(
         views,
         () => ({ title: term.name }),
         { term: termView },
+        { term: withoutCount(termView) },
       );
     }
   }
@@ -173,9 +182,8 @@ export function* planPages(
       config,
       views,
       () => ({ title: yearView.title, noindex: true }),
-      {
-        archive: yearView,
-      },
+      { archive: yearView },
+      { archive: withoutCount(yearView) },
     );
     for (const month of year.months) {
       const title = `${month.year}-${String(month.month).padStart(2, '0')}`;
@@ -195,9 +203,8 @@ export function* planPages(
         config,
         views,
         () => ({ title, noindex: true }),
-        {
-          archive: monthView,
-        },
+        { archive: monthView },
+        { archive: withoutCount(monthView) },
       );
     }
   }
@@ -268,6 +275,11 @@ function single(
   return { kind, template, sitePath, page: { title }, variables };
 }
 
+/**
+ * The pages of one list. `extra` is what every page shows besides its cards; `blockExtra`,
+ * what the numbered pages of a stable list show instead: nothing that changes with each new
+ * article (counts), or every one of them would change with it.
+ */
 function* paginate(
   kind: PageKind,
   template: string,
@@ -275,48 +287,52 @@ function* paginate(
   articles: Article[],
   config: SiteConfig,
   views: ViewFactory,
-  pageOf: (number: number) => PageSpec['page'],
+  pageOf: (number: number | undefined) => PageSpec['page'],
   extra: Record<string, unknown> = {},
+  blockExtra: Record<string, unknown> = extra,
 ): Generator<PageSpec> {
-  const total = Math.max(1, Math.ceil(articles.length / config.pageSize));
-  let extraKey: string | undefined;
-  for (let number = 1; number <= total; number++) {
-    const paged: Paged = {
-      number,
-      total,
-      firstPath,
-      ...(number > 1 ? { previousPath: SITE_PATHS.page(firstPath, number - 1) } : {}),
-      ...(number < total ? { nextPath: SITE_PATHS.page(firstPath, number + 1) } : {}),
-    };
-    const page = pageOf(number);
+  const keys = new Map<Record<string, unknown>, string>();
+  // The term is the same on each of its pages: its digest is made once.
+  const keyOf = (shown: Record<string, unknown>) => {
+    let key = keys.get(shown);
+    if (key === undefined) {
+      key = hash('sha1', JSON.stringify(shown), 'base64');
+      keys.set(shown, key);
+    }
+    return key;
+  };
+  const pages = listPages(firstPath, articles.length, config.pageSize, config.pageNumbering);
+  for (const listPage of pages) {
+    const { number, start, end } = listPage;
+    const block = !listPage.first && config.pageNumbering === 'stable';
+    const shownExtra = block ? blockExtra : extra;
+    const page = pageOf(listPage.first ? undefined : number);
     yield {
       kind,
       template,
-      sitePath: SITE_PATHS.page(firstPath, number),
-      page: number > 1 && kind !== 'home' ? { ...page, title: `${page.title} · ${number}` } : page,
+      sitePath: listPage.sitePath,
+      ...(block && kind === 'home' ? { undated: true } : {}),
+      page:
+        !listPage.first && kind !== 'home' ? { ...page, title: `${page.title} · ${number}` } : page,
       variables: () => ({
-        ...extra,
-        articles: articles
-          .slice((number - 1) * config.pageSize, number * config.pageSize)
-          .map((article) => views.card(article)),
-        pagination: views.pagination(paged),
+        ...shownExtra,
+        articles: articles.slice(start, end).map((article) => views.card(article)),
+        pagination: views.pagination(listPage),
       }),
-      articlesShown: () => articles.slice((number - 1) * config.pageSize, number * config.pageSize),
-      // Cards stand in by their digests, the term (the same on each of its pages) by the
-      // digest of its JSON, made once, and the pagination by what its links are made from.
-      keyVariables: () => {
-        extraKey ??= hash('sha1', JSON.stringify(extra), 'base64');
-        return [
-          extraKey,
-          number,
-          total,
-          ...articles
-            .slice((number - 1) * config.pageSize, number * config.pageSize)
-            .map((article) => views.cardKey(article)),
-        ];
-      },
+      articlesShown: () => articles.slice(start, end),
+      // Cards stand in by their digests, the pagination by what its links are made from.
+      keyVariables: () => [
+        keyOf(shownExtra),
+        listPage,
+        ...articles.slice(start, end).map((article) => views.cardKey(article)),
+      ],
     };
   }
+}
+
+function withoutCount<T extends { count: number }>(view: T): Omit<T, 'count'> {
+  const { count: _count, ...rest } = view;
+  return rest;
 }
 
 /** An author's external profile, when any of their articles gives one. */

@@ -51,8 +51,9 @@ export function createPageRenderer(options: {
     archivesUrl: urls.href(SITE_PATHS.archives),
     searchUrl: config.search.enabled ? urls.href(SITE_PATHS.search) : undefined,
     generator: `Gazette ${GAZETTE_VERSION}`,
-    buildDate: (options.buildDate ?? new Date()).toISOString(),
+    buildDate: (options.buildDate ?? new Date()).toISOString() as string | undefined,
   };
+  const undatedSiteView = { ...siteView, buildDate: undefined };
   // Names and links only: a count would change every page whenever an article is added.
   const nav = site.categoryRoots.slice(0, 8).map((node) => ({
     name: node.name,
@@ -74,7 +75,7 @@ export function createPageRenderer(options: {
     const description = spec.page.description ?? config.description;
     const lang = spec.page.lang ?? config.language;
     const context = {
-      site: siteView,
+      site: spec.undated ? undatedSiteView : siteView,
       nav,
       assets,
       csp,

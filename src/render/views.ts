@@ -7,9 +7,10 @@ import {
   localParts,
 } from '../collect/local-time.ts';
 import type { Site } from '../collect/site.ts';
-import { SITE_PATHS, type UrlBuilder } from '../collect/urls.ts';
+import type { UrlBuilder } from '../collect/urls.ts';
 import type { SiteConfig } from '../config/schema.ts';
-import type { Article, CategoryNode, Paged, TaxonomyTerm } from '../model.ts';
+import type { Article, CategoryNode, TaxonomyTerm } from '../model.ts';
+import type { ListPage } from './pagination.ts';
 
 /** What templates see of a date: machine-readable and displayed in the site's time zone. */
 export interface DateView {
@@ -212,45 +213,39 @@ export class ViewFactory {
     return trail.map((step) => ({ name: step.name, url: this.urls.href(step.path) }));
   }
 
-  pagination(paged: Paged): PaginationView {
-    const pages: PaginationView['pages'] = [];
-    const window = new Set([
-      1,
-      paged.total,
-      paged.number - 2,
-      paged.number - 1,
-      paged.number,
-      paged.number + 1,
-      paged.number + 2,
-    ]);
-    let previous = 0;
-    for (const number of [...window]
-      .filter((n) => n >= 1 && n <= paged.total)
-      .sort((a, b) => a - b)) {
-      if (number - previous > 1) pages.push({ gap: true });
-      pages.push({
-        number,
-        url: this.urls.href(SITE_PATHS.page(paged.firstPath, number)),
-        current: number === paged.number,
-      });
-      previous = number;
-    }
+  pagination(page: ListPage): PaginationView {
     return {
-      number: paged.number,
-      total: paged.total,
-      ...(paged.previousPath ? { previousUrl: this.urls.href(paged.previousPath) } : {}),
-      ...(paged.nextPath ? { nextUrl: this.urls.href(paged.nextPath) } : {}),
-      pages,
+      first: page.first,
+      ...(page.number !== undefined ? { number: page.number } : {}),
+      ...(page.total !== undefined ? { total: page.total } : {}),
+      ...(page.newerPath ? { previousUrl: this.urls.href(page.newerPath) } : {}),
+      ...(page.olderPath ? { nextUrl: this.urls.href(page.olderPath) } : {}),
+      pages: page.links.map((link) => {
+        if (!link) return { gap: true };
+        const url = this.urls.href(link.sitePath);
+        return link.number === undefined
+          ? { latest: true, url, current: link.current }
+          : { number: link.number, url, current: link.current };
+      }),
     };
   }
 }
 
+/**
+ * `previousUrl` is the newer page, `nextUrl` the older. `number` and `total` are absent on the
+ * first page of a stable list and `total` on all of its pages (see render/pagination.ts).
+ */
 export interface PaginationView {
-  number: number;
-  total: number;
+  first: boolean;
+  number?: number;
+  total?: number;
   previousUrl?: string;
   nextUrl?: string;
-  pages: ({ number: number; url: string; current: boolean } | { gap: true })[];
+  pages: (
+    | { number: number; url: string; current: boolean }
+    | { latest: true; url: string; current: boolean }
+    | { gap: true }
+  )[];
 }
 
 /**

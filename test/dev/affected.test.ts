@@ -9,7 +9,7 @@ import { applyContentChanges, type SiteState, stateFromBuild } from '../../src/d
 import { articleText, makeDevProject } from './helpers.ts';
 
 /** Twelve articles, one a day, in two categories; three per index page. */
-function project(): string {
+function project(config = ''): string {
   const articles: Record<string, string> = {};
   for (let day = 1; day <= 12; day++) {
     articles[`story-${day}.md`] = articleText(`Story ${day}`, {
@@ -19,7 +19,7 @@ function project(): string {
       author: day % 3 === 0 ? 'Daniel Okafor' : 'Jane Whitfield',
     });
   }
-  return makeDevProject(articles, 'pageSize: 3\nsearch:\n  enabled: false\n');
+  return makeDevProject(articles, `pageSize: 3\nsearch:\n  enabled: false\n${config}`);
 }
 
 async function stateOf(root: string): Promise<SiteState> {
@@ -157,6 +157,26 @@ describe('pages affected by a change', () => {
       expect(result.stale).toContain(page);
     expect(result.stale.filter((page) => page.startsWith('/categories/world/'))).toEqual([]);
     expect(result.stale).not.toContain('/2025/03/11/story-11/');
+  });
+
+  it('with stable page numbering, a new article leaves the numbered pages as they were', async () => {
+    const root = project('pageNumbering: stable\n');
+    roots.push(root);
+    const result = await change(root, (file) => {
+      writeFileSync(
+        file('story-13.md'),
+        articleText('Story 13', { date: '2025-03-13 09:00:00', categories: ['Culture'] }),
+      );
+      return [file('story-13.md')];
+    });
+    expect(result.stale).toContain('/');
+    expect(result.stale).toContain('/categories/culture/');
+    // Home: twelve articles then thirteen in pages of three, blocks 3, 2, 1 as they were;
+    // Culture: six then seven, block 1 as it was.
+    expect(result.after.has('/page/3/')).toBe(true);
+    const numbered = result.stale.filter((page) => /^\/(categories\/culture\/)?page\//.test(page));
+    expect(numbered, String(result.stale)).toEqual([]);
+    expect(result.after).toEqual(result.fresh);
   });
 
   it('a deleted article removes its page and the tag only it had', async () => {

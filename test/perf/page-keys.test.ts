@@ -8,9 +8,18 @@ import {
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
+import { HtmlValidate } from 'html-validate';
 import { describe, expect, it } from 'vitest';
 import { generateCorpus } from '../../scripts/generate-corpus.ts';
-import { buildProject, listFiles, makeProject } from '../helpers.ts';
+import {
+  buildProject,
+  elements,
+  fileForHref,
+  listFiles,
+  makeProject,
+  readPage,
+  textOf,
+} from '../helpers.ts';
 
 // Small pages, so that an article is on the second or third page of its lists.
 const CONFIG = 'title: Page keys\npageSize: 4\nsearch:\n  enabled: false\n';
@@ -22,8 +31,8 @@ function snapshot(outDir: string): Map<string, string> {
 }
 
 /** A cold build (no cache, no previous site) of the same content, for comparison. */
-async function coldBuildOf(root: string): Promise<Map<string, string>> {
-  const other = makeProject({}, CONFIG);
+async function coldBuildOf(root: string, config = CONFIG): Promise<Map<string, string>> {
+  const other = makeProject({}, config);
   rmSync(path.join(other, 'content'), { recursive: true, force: true });
   cpSync(path.join(root, 'content'), path.join(other, 'content'), {
     recursive: true,
@@ -35,8 +44,8 @@ async function coldBuildOf(root: string): Promise<Map<string, string>> {
 }
 
 /** 36 generated articles, written an hour ago (files younger than 3 s are read again). */
-function agedCorpus(seed: number): { root: string; files: string[] } {
-  const root = makeProject({}, CONFIG);
+function agedCorpus(seed: number, config = CONFIG): { root: string; files: string[] } {
+  const root = makeProject({}, config);
   const { files } = generateCorpus({ dir: path.join(root, 'content'), count: 36, seed });
   const anHourAgo = new Date(Date.now() - 3_600_000);
   for (const file of files) utimesSync(path.join(root, 'content', file), anHourAgo, anHourAgo);
@@ -115,6 +124,119 @@ describe('page keys known without working them out', () => {
     expect(third.cache.pagesKeyed).toBe(pages);
     expect(snapshot(third.outDir)).toEqual(await coldBuildOf(root));
     expect(readdirSync(third.outDir).length).toBeGreaterThan(0);
+  });
+});
+
+describe('stable page numbering', () => {
+  const STABLE = `${CONFIG}pageNumbering: stable\n`;
+
+  /** Numbered list pages (`…/page/N/index.html`) whose bytes differ between two builds. */
+  function changedNumberedPages(before: Map<string, string>, after: Map<string, string>) {
+    return [...after].filter(
+      ([file, text]) => /\/?page\/\d+\/index\.html$/.test(file) && before.get(file) !== text,
+    );
+  }
+
+  /**
+   * Adds an article dated after every other one, as a scraper adds the news, in the largest
+   * top category (so that the menu, ordered by size, stays as it is).
+   */
+  function addNewest(root: string, category: string, day: number): void {
+    mkdirSync(path.join(root, 'content', 'added'), { recursive: true });
+    writeFileSync(
+      path.join(root, 'content', 'added', `${day}.md`),
+      `---\ntitle: 'Added ${day}'\ncategories:\n - ${category}\nauthor: 观察者网\ndate: 2031-01-${String(day).padStart(2, '0')}T08:00:00Z\n---\n<p>Added on day ${day}.</p>\n`,
+    );
+  }
+
+  async function firstBuild(root: string) {
+    let top = '';
+    const result = await buildProject(root, {
+      onCollected: ({ site }) => {
+        top = site.categoryRoots[0]!.name;
+      },
+    });
+    return { before: snapshot(result.outDir), top };
+  }
+
+  it('rewrites a few numbered pages per added article, and gives the site a cold build gives', async () => {
+    const { root } = agedCorpus(13, STABLE);
+    let { before, top } = await firstBuild(root);
+    const lists = new Set<string>();
+    // Five additions to one category with pages of four: blocks are made on the way.
+    for (let day = 1; day <= 5; day++) {
+      addNewest(root, top, day);
+      const result = await buildProject(root);
+      expect(result.ok).toBe(true);
+      const after = snapshot(result.outDir);
+      expect(after).toEqual(await coldBuildOf(root, STABLE));
+      const changed = changedNumberedPages(before, after).map(([file]) => file);
+      // Per list, at most the three newest blocks and a new one.
+      const perList = new Map<string, number>();
+      for (const file of changed) {
+        const list = file.replace(/page\/\d+\/index\.html$/, '');
+        lists.add(list);
+        perList.set(list, (perList.get(list) ?? 0) + 1);
+      }
+      for (const [list, count] of perList)
+        expect(count, `${list}: ${changed}`).toBeLessThanOrEqual(4);
+      before = after;
+    }
+    // The home page's and the category's lists did grow new blocks.
+    expect(lists.has('')).toBe(true);
+
+    // The same additions with pages numbered from the newest move every numbered page.
+    const newestFirst = agedCorpus(13).root;
+    const old = await firstBuild(newestFirst);
+    addNewest(newestFirst, old.top, 1);
+    const moved = changedNumberedPages(
+      old.before,
+      snapshot((await buildProject(newestFirst)).outDir),
+    );
+    expect(moved.length).toBeGreaterThan(8);
+  });
+
+  it("chains every article of a list once, newest to oldest, through the pages' links", async () => {
+    const { root } = agedCorpus(14, STABLE);
+    const result = await buildProject(root);
+    const seen: string[] = [];
+    let file: string | undefined = 'index.html';
+    const pages: string[] = [];
+    while (file) {
+      pages.push(file);
+      const tree = readPage(result.outDir, file);
+      for (const title of elements(tree, (element) =>
+        String(element.properties.className).includes('card__title'),
+      ))
+        seen.push(textOf(title));
+      const older = elements(
+        tree,
+        (element) => element.tagName === 'a' && String(element.properties.rel) === 'next',
+      )[0];
+      file = older ? fileForHref(String(older.properties.href), '/') : undefined;
+    }
+    // 36 articles in pages of four: blocks 8 … 1 and the first page, with the newest four.
+    expect(pages[1]).toBe('page/8/index.html');
+    expect(pages.at(-1)).toBe('page/1/index.html');
+    expect(seen).toHaveLength(36);
+    expect(new Set(seen).size).toBe(36);
+    const home = readPage(result.outDir, 'index.html');
+    expect(elements(home, (element) => element.tagName === 'article')).toHaveLength(4);
+    // A block shows no count that a new article would change.
+    const block = readFileSync(path.join(result.outDir, 'page/3/index.html'), 'utf8');
+    expect(block).not.toContain('site-updated');
+    expect(readFileSync(path.join(result.outDir, 'index.html'), 'utf8')).toContain('site-updated');
+    const validator = new HtmlValidate({
+      extends: ['html-validate:standard'],
+      rules: { 'no-inline-style': 'off', 'long-title': 'off', 'no-trailing-whitespace': 'off' },
+    });
+    for (const file of pages) {
+      const report = await validator.validateString(
+        readFileSync(path.join(result.outDir, file), 'utf8'),
+        file,
+      );
+      expect(report.results.flatMap((each) => each.messages.map((m) => m.message))).toEqual([]);
+    }
   });
 });
 

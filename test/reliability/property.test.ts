@@ -13,10 +13,11 @@ import yaml from 'js-yaml';
 import { visit } from 'unist-util-visit';
 import { afterAll, describe, expect, it } from 'vitest';
 import { collectSite } from '../../src/collect/site.ts';
-import { outputFileFor, SITE_PATHS } from '../../src/collect/urls.ts';
+import { outputFileFor } from '../../src/collect/urls.ts';
 import { defaultConfig } from '../../src/config/schema.ts';
 import { loadArticle } from '../../src/load/article.ts';
 import { FIELD_ALIASES } from '../../src/load/fields.ts';
+import { numberedPagePath } from '../../src/render/pagination.ts';
 import { createBodyTransformer } from '../../src/transform/index.ts';
 
 const folder = mkdtempSync(path.join(os.tmpdir(), 'gazette-property-'));
@@ -195,7 +196,7 @@ function sitePaths(site: ReturnType<typeof collectSite>): string[] {
     ...site.authors.map((term) => term.path),
     ...site.tags.map((term) => term.path),
     ...site.archives.flatMap((year) => [year.path, ...year.months.map((month) => month.path)]),
-    ...site.categories.map((node) => SITE_PATHS.page(node.path, 2)),
+    ...site.categories.map((node) => numberedPagePath(node.path, 2)),
   ];
 }
 
