@@ -321,9 +321,11 @@ function* paginate(
       }),
       articlesShown: () => articles.slice(start, end),
       // Cards stand in by their digests, the pagination by what its links are made from.
+      // Not the slice's bounds: counted from the newest, they move with each new article
+      // while a stable block shows the same articles (which the cards stand for).
       keyVariables: () => [
         keyOf(shownExtra),
-        listPage,
+        { ...listPage, start: undefined, end: undefined },
         ...articles.slice(start, end).map((article) => views.cardKey(article)),
       ],
     };
