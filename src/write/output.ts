@@ -179,8 +179,7 @@ export class StagedOutput {
   keepAsBefore(sitePath: string): boolean {
     const relative = this.relativeFor(sitePath);
     const key = relative === undefined ? undefined : this.previousKeys.get(relative);
-    if (key === undefined) return false;
-    return this.keep(sitePath, key);
+    return key !== undefined && this.keepRelative(relative!, key);
   }
 
   /**
@@ -228,7 +227,11 @@ export class StagedOutput {
    */
   keep(sitePath: string, key: string): boolean {
     const relative = this.relativeFor(sitePath);
-    if (relative === undefined || this.previousKeys.get(relative) !== key) return false;
+    return relative !== undefined && this.keepRelative(relative, key);
+  }
+
+  private keepRelative(relative: string, key: string): boolean {
+    if (this.previousKeys.get(relative) !== key) return false;
     if (!this.previousFileExists(relative) || !this.claim(relative)) return false;
     this.keys.set(relative, key);
     this.keepPrevious(relative);
@@ -282,6 +285,8 @@ export class StagedOutput {
       files: Object.fromEntries(this.keys),
       ...(this.pages ? { pages: this.pages } : {}),
     };
+    // Serialized once: at 100,000 articles it is 15 MB, and an update writes it twice.
+    const manifestText = JSON.stringify(manifest);
     const removed = [...this.previousKeys.keys()].filter((relative) => !this.keys.has(relative));
     const limit = Math.max(this.inPlaceLimit, Math.floor(this.keys.size / 10));
     if (
@@ -290,15 +295,18 @@ export class StagedOutput {
       this.changed.size + removed.length <= limit
     ) {
       const journal: UpdateJournal = { changed: [...this.changed], removed, manifest };
-      writeFileSync(path.join(this.stagingDir, UPDATE_JOURNAL), JSON.stringify(journal));
+      writeFileSync(
+        path.join(this.stagingDir, UPDATE_JOURNAL),
+        `{"changed":${JSON.stringify(journal.changed)},"removed":${JSON.stringify(removed)},"manifest":${manifestText}}`,
+      );
       // From here a failure (a full disk) must leave the journal for the next build to finish.
       this.applying = true;
-      applyUpdate(this.stagingDir, this.outDir, journal);
+      applyUpdate(this.stagingDir, this.outDir, journal, manifestText);
       this.committedAs = 'update';
       return;
     }
     for (const relative of this.kept) this.linkPrevious(relative);
-    writeFileSync(path.join(this.stagingDir, MANIFEST), JSON.stringify(manifest));
+    writeFileSync(path.join(this.stagingDir, MANIFEST), manifestText);
     const previous = sidePath(this.outDir, 'previous');
     rmSync(previous, { recursive: true, force: true });
     const hadOutput = existsSync(this.outDir);
@@ -391,7 +399,12 @@ export class StagedOutput {
  * Moves staged files into the output folder (one rename each), deletes files the site no
  * longer has, then writes the manifest. Running it again after an interruption is safe.
  */
-function applyUpdate(stagingDir: string, outDir: string, journal: UpdateJournal): void {
+function applyUpdate(
+  stagingDir: string,
+  outDir: string,
+  journal: UpdateJournal,
+  manifestText = JSON.stringify(journal.manifest),
+): void {
   // Removed files go first: a path that was a file and is now a folder (or the reverse)
   // must be free before the new file moves in.
   for (const relative of journal.removed) {
@@ -414,7 +427,7 @@ function applyUpdate(stagingDir: string, outDir: string, journal: UpdateJournal)
     }
     renameSync(source, target);
   }
-  writeFileSync(path.join(outDir, MANIFEST), JSON.stringify(journal.manifest));
+  writeFileSync(path.join(outDir, MANIFEST), manifestText);
   rmSync(stagingDir, { recursive: true, force: true });
 }
 
