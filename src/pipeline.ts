@@ -38,7 +38,7 @@ import { type ContentScan, discoverContent } from './load/discover.ts';
 import type { Article, Diagnostic, LoadedArticle, PathWish } from './model.ts';
 import { type Job, loadAndTransformInParallel } from './parallel/pool.ts';
 import { createTemplateEnvironment } from './render/environment.ts';
-import { articlesChangedSince, mayHaveChanged, pageKey, recordPages } from './render/page-keys.ts';
+import { changesSince, mayHaveChanged, pageKey, recordPages } from './render/page-keys.ts';
 import { type PageSpec, planPages } from './render/pages.ts';
 import { createPageRenderer, type FeedLink, type RenderResult } from './render/render.ts';
 import { DEFAULT_TEMPLATES_DIR, themeAssets } from './render/theme-assets.ts';
@@ -295,6 +295,7 @@ export function createSiteRenderer(
   project: Project,
   site: Site,
   feedsFor?: (spec: PageSpec) => FeedLink[],
+  buildDateEverywhere = false,
 ): SiteRenderer {
   const { config } = project;
   const urls = new UrlBuilder(config.baseUrl);
@@ -311,6 +312,7 @@ export function createSiteRenderer(
     config,
     urls,
     buildDate: lastChange(site),
+    buildDateEverywhere,
     ...(feedsFor ? { feedsFor } : {}),
   });
   return { urls, views, pages: () => planPages(site, config, views, urls), render };
@@ -458,10 +460,15 @@ async function renderAndWrite(
   const output = new StagedOutput(project.outDir, IN_PLACE_UPDATE_LIMIT, state.missingPrevious);
   const extensions = options.extensions ?? BUILT_IN_EXTENSIONS;
   let extensionContext: ExtensionContext | undefined;
-  const renderer = createSiteRenderer(project, site, (spec) =>
-    extensions.flatMap((extension) =>
-      extensionContext ? (extension.feedsFor?.(spec, extensionContext) ?? []) : [],
-    ),
+  const datedEverywhere = buildDateOnEveryPage([project.templatesDir, DEFAULT_TEMPLATES_DIR]);
+  const renderer = createSiteRenderer(
+    project,
+    site,
+    (spec) =>
+      extensions.flatMap((extension) =>
+        extensionContext ? (extension.feedsFor?.(spec, extensionContext) ?? []) : [],
+      ),
+    datedEverywhere,
   );
   extensionContext = {
     site,
@@ -477,38 +484,40 @@ async function renderAndWrite(
   const indexesPages = extensions.some((extension) => extension.pageRendered);
   // What every page shows besides its own variables: the site menu (names and links, not
   // counts, so that a new article does not change every page) and, if a template other than
-  // the home page's shows it, the build date. Home pages always have the build date.
+  // the home page's shows it, the build date. Home pages have the build date, but for the
+  // numbered pages of a stable home list (`undated`).
   const buildDate = String(lastChange(site)?.getTime() ?? '');
   const sharedKey = sha1(
     `${state.pageKeyBase}\0${stableJson({
       nav: site.categoryRoots.slice(0, 8).map((node) => [node.name, node.path]),
-      buildDate: buildDateOnEveryPage([project.templatesDir, DEFAULT_TEMPLATES_DIR])
-        ? buildDate
-        : '',
+      buildDate: datedEverywhere ? buildDate : '',
     })}`,
   );
   const homeKey = sha1(`${sharedKey}\0${buildDate}`);
-  // A page of a site with the same structure as the previous build's, showing none of the
-  // articles whose files changed since, has the key it had: it is kept without working it out.
-  const pagesRecord = recordPages(
-    `${homeKey}\0${sharedKey}\0${extensions.map((extension) => extension.name).join('\0')}`,
+  // A page of a site with the same structure as the previous build's (or that structure with
+  // newer articles added), showing none of the articles whose files changed since or were
+  // added, and laid out as it was, has the key it had: it is kept without working it out.
+  // The home key adds only the build date, the newest article's date: part of the structure.
+  const pagesNow = recordPages(
+    `${sharedKey}\0${extensions.map((extension) => extension.name).join('\0')}`,
     site,
+    output.previousPages?.articles,
   );
-  output.pages = pagesRecord;
+  output.pages = pagesNow.record;
   // An extension's feed links that may change on their own leave no page key known.
   const feedLinksKnown = extensions.every(
     (extension) => !extension.feedsFor || extension.feedLinksFollowStructure,
   );
-  const changedArticles = feedLinksKnown
-    ? articlesChangedSince(output.previousPages, pagesRecord, site, state.contentHashBefore)
+  const changes = feedLinksKnown
+    ? changesSince(output.previousPages, pagesNow, site, state.contentHashBefore)
     : undefined;
   try {
     let rendered = 0;
     for (const spec of renderer.pages()) {
       const renderStart = performance.now();
       const keptAsBefore =
-        changedArticles !== undefined &&
-        !mayHaveChanged(spec, changedArticles) &&
+        changes !== undefined &&
+        !mayHaveChanged(spec, changes) &&
         output.keepAsBefore(spec.sitePath);
       let key = '';
       if (!keptAsBefore) {

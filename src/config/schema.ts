@@ -70,7 +70,7 @@ export const CONFIG_SCHEMA = {
     kind: 'enum',
     default: 'newest-first',
     values: ['newest-first', 'stable'],
-    doc: 'How index pages are numbered. `newest-first`: `page/2/` holds the second newest `pageSize` articles, so every page changes when an article is added. `stable`: `page/1/`, `page/2/`… hold fixed blocks counted from the oldest and the first page the newest `pageSize` to `2 × pageSize − 1`, so an added article changes one or two pages of each list (faster rebuilds, smaller uploads, links to old pages that keep showing the same articles).',
+    doc: 'How index pages are numbered. `newest-first`: `page/2/` holds the second newest `pageSize` articles, so every page changes when an article is added. `stable`: `page/1/`, `page/2/`… hold fixed blocks counted from the oldest and the first page the newest `pageSize` to `2 × pageSize − 1`, so an article added as the newest changes the first page of each of its lists (and, every `pageSize` additions, the new block and the three below it): faster rebuilds, smaller uploads, old page URLs that keep their articles while the news is only added to.',
   },
   dateFormat: {
     kind: 'string',

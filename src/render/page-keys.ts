@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import type { BuildExtension, ExtensionContext } from '../build.ts';
 import { sha1 } from '../cache/fingerprint.ts';
 import type { Site } from '../collect/site.ts';
-import type { Article } from '../model.ts';
+import type { Article, TaxonomyTerm } from '../model.ts';
 import type { PagesRecord } from '../write/output.ts';
-import type { PageSpec } from './pages.ts';
+import { authorProfile, type PageSpec } from './pages.ts';
 
 /**
  * What a page is made from, hashed: version, config and templates, the shared variables,
@@ -34,70 +34,138 @@ function pageKeyFields(spec: PageSpec): PageSpec['page'] {
   return { title, description, lang, noindex };
 }
 
+/** What a page's key says of one article besides its file: where, when, under which terms. */
+function structureLine(article: Article): string {
+  return `${article.relativePath}\0${article.path}\0${article.date.getTime()}\0${article.updated?.getTime() ?? ''}\0${article.cover?.src ?? ''}\0${JSON.stringify([article.categories, article.authors, article.tags])}\0`;
+}
+
 /**
- * Everything page keys are made of except the files of the articles the pages show: `base`
- * (version, config, templates, shared variables, extensions) and which articles the site
- * has, in which order, at which URLs, dated when, under which categories, authors (with
- * their links) and tags. Pages, pagination, terms, counts and feed links all follow from
- * these. Between two builds with the same structure, only a page that shows an article
- * whose file changed can have another key (an article page shows its neighbours too).
+ * A digest of lines of the articles taken oldest first, and the digest of the oldest
+ * `prefix` of them on the way (what a build that had only those would have recorded).
+ * Undefined when a line is unknown.
  */
-function structureKey(base: string, site: Site): string {
-  const digest = createHash('sha1').update(base);
-  for (const article of site.articles) {
-    digest.update(
-      `\0${article.relativePath}\0${article.path}\0${article.date.getTime()}\0${article.updated?.getTime() ?? ''}\0${article.cover?.src ?? ''}\0${JSON.stringify([article.categories, article.authors, article.tags])}`,
-    );
-  }
-  return digest.digest('base64');
-}
-
-/** The hashes of the articles' files, in site order; undefined if one is unknown. */
-function contentKey(
+function oldestFirst(
   articles: readonly Article[],
-  hashOf: (article: Article) => string | undefined,
-): string | undefined {
+  lineOf: (article: Article) => string | undefined,
+  prefix?: number,
+): { all: string; prefix?: string } | undefined {
   const digest = createHash('sha1');
-  for (const article of articles) {
-    const contentHash = hashOf(article);
-    if (contentHash === undefined) return undefined;
-    digest.update(`${contentHash}\0`);
+  let atPrefix: string | undefined;
+  for (let i = articles.length - 1, taken = 0; i >= 0; i--, taken++) {
+    if (taken === prefix) atPrefix = digest.copy().digest('base64');
+    const line = lineOf(articles[i]!);
+    if (line === undefined) return undefined;
+    digest.update(line);
   }
-  return digest.digest('base64');
-}
-
-/** What the output manifest records about this build's pages (see `articlesChangedSince`). */
-export function recordPages(base: string, site: Site): PagesRecord {
+  const all = digest.digest('base64');
   return {
-    structure: structureKey(base, site),
-    content: contentKey(site.articles, (article) => article.contentHash)!,
+    all,
+    ...(prefix === articles.length ? { prefix: all } : atPrefix ? { prefix: atPrefix } : {}),
   };
 }
 
 /**
- * The articles whose files changed since the build that made the output folder's pages,
- * when that can be told: the structure is the same, and the cache this build started from
- * held the files those pages were made from (`contentHashBefore`: an article's hash in that
- * cache; a build whose site was not written may have saved its cache). Undefined otherwise,
- * and every page's key is worked out.
+ * Every category (with its children: category pages list them), author (with the profile a
+ * page links) and tag at its URL, in no particular order; with `include`, only some of them.
+ * Card digests stand for an article's terms by these URLs.
  */
-export function articlesChangedSince(
-  previous: PagesRecord | undefined,
-  now: PagesRecord,
-  site: Site,
-  contentHashBefore: (article: Article) => string | undefined,
-): Set<Article> | undefined {
-  if (previous?.structure !== now.structure) return undefined;
-  if (previous.content === now.content) return new Set();
-  if (contentKey(site.articles, contentHashBefore) !== previous.content) return undefined;
-  return new Set(
-    site.articles.filter((article) => contentHashBefore(article) !== article.contentHash),
-  );
+function termsDigest(site: Site, include: (term: TaxonomyTerm) => boolean = () => true): string {
+  const entries: string[] = [];
+  for (const node of site.categories)
+    if (include(node))
+      entries.push(
+        JSON.stringify([
+          'c',
+          node.trail,
+          node.path,
+          node.children.map((child) => [child.name, child.path]),
+        ]),
+      );
+  for (const term of site.authors)
+    if (include(term))
+      entries.push(JSON.stringify(['a', term.name, term.path, authorProfile(term) ?? '']));
+  for (const term of site.tags)
+    if (include(term)) entries.push(JSON.stringify(['t', term.name, term.path]));
+  return createHash('sha1').update(entries.sort().join('\n')).digest('base64');
 }
 
-/** Whether a page's key may differ from the last build's, given the articles that changed. */
-export function mayHaveChanged(spec: PageSpec, changed: ReadonlySet<Article>): boolean {
+/** This build's record, and its articles' structure digest as far as the previous build's count. */
+export interface PagesNow {
+  record: PagesRecord;
+  structureOfPrevious?: string;
+}
+
+/**
+ * What the output manifest records about this build's pages (see `changesSince`). `base`
+ * is what every key is made of besides the articles and terms: version, config, templates,
+ * shared variables (the menu, the build date if every page shows it) and extensions.
+ */
+export function recordPages(base: string, site: Site, previousCount?: number): PagesNow {
+  const structure = oldestFirst(site.articles, structureLine, previousCount)!;
+  return {
+    record: {
+      base: sha1(base),
+      terms: termsDigest(site),
+      structure: structure.all,
+      content: oldestFirst(site.articles, (article) => `${article.contentHash}\0`)!.all,
+      articles: site.articles.length,
+    },
+    ...(structure.prefix ? { structureOfPrevious: structure.prefix } : {}),
+  };
+}
+
+/** What changed since the build that made the output folder's pages. */
+export interface PageChanges {
+  /** Articles whose files changed, and the articles added. */
+  changed: ReadonlySet<Article>;
+  /** Articles added, all newer than every other article: the site's newest `added.size`. */
+  added: ReadonlySet<Article>;
+}
+
+/**
+ * What changed since the build that made the output folder's pages, when that can be told:
+ * the same base, and the same articles in the same order at the same URLs under the same
+ * terms (each term at the same URL), with only newer articles added (a scraper's new news).
+ * Pages, pagination, terms, counts and feed links all follow from these. The files the
+ * pages were made from are those of the cache this build started from (`contentHashBefore`:
+ * an article's hash in that cache; a build whose site was not written may have saved its
+ * cache), checked against the recorded digest. Undefined otherwise (an article deleted,
+ * moved or redated, a term renamed), and every page's key is worked out.
+ */
+export function changesSince(
+  previous: PagesRecord | undefined,
+  now: PagesNow,
+  site: Site,
+  contentHashBefore: (article: Article) => string | undefined,
+): PageChanges | undefined {
+  if (previous?.base !== now.record.base || previous.articles === undefined) return undefined;
+  const addedCount = site.articles.length - previous.articles;
+  if (addedCount < 0 || now.structureOfPrevious !== previous.structure) return undefined;
+  const added = new Set(site.articles.slice(0, addedCount));
+  // The terms the previous build had: those with an article it had (each kept its terms).
+  const terms =
+    addedCount === 0
+      ? now.record.terms
+      : termsDigest(site, (term) => term.articles.some((article) => !added.has(article)));
+  if (terms !== previous.terms) return undefined;
+  if (addedCount === 0 && previous.content === now.record.content) return { changed: added, added };
+  const kept = site.articles.slice(addedCount);
+  const before = oldestFirst(kept, (article) => {
+    const contentHash = contentHashBefore(article);
+    return contentHash === undefined ? undefined : `${contentHash}\0`;
+  });
+  if (before?.all !== previous.content) return undefined;
+  const changed = new Set(added);
+  for (const article of kept)
+    if (contentHashBefore(article) !== article.contentHash) changed.add(article);
+  return { changed, added };
+}
+
+/** Whether a page's key may differ from the last build's, given what changed. */
+export function mayHaveChanged(spec: PageSpec, changes: PageChanges): boolean {
   // A page that does not say what it shows (taxonomy indexes, search, 404) is keyed again.
   if (!spec.articlesShown) return true;
-  return spec.articlesShown().some((article) => changed.has(article));
+  if (spec.articlesShown().some((article) => changes.changed.has(article))) return true;
+  if (changes.added.size === 0) return false;
+  return !spec.showsAsBefore?.(changes.added);
 }

@@ -4,7 +4,7 @@ import { SITE_PATHS, type UrlBuilder } from '../collect/urls.ts';
 import type { SiteConfig } from '../config/schema.ts';
 import type { Article, TaxonomyTerm } from '../model.ts';
 import { searchShards } from '../search/shards.ts';
-import { listPages } from './pagination.ts';
+import { type ListPage, listPages } from './pagination.ts';
 import type { LinkView, ViewFactory } from './views.ts';
 
 export type PageKind =
@@ -41,6 +41,13 @@ export interface PageSpec {
    * a changed article. Without it, the page is keyed again on every build.
    */
   articlesShown?: () => Article[];
+  /**
+   * Whether the page shows what it showed before `added` articles, all newer than the rest,
+   * were added, besides the articles it shows (which `articlesShown` answers for): the same
+   * articles in the same places, under the same page links. Without it, a page is keyed
+   * again whenever articles are added.
+   */
+  showsAsBefore?: (added: ReadonlySet<Article>) => boolean;
   /**
    * Rendered without the build date (`site.buildDate`, the newest article's date), so that a
    * new article does not change the page: the numbered pages of a stable home list.
@@ -91,6 +98,9 @@ export function* planPages(
       }),
       // The body is what load and transform made of the file's bytes under the build's config.
       articlesShown: () => [older, article, newer].filter((shown) => shown !== undefined),
+      // Articles are added above the newest: an older article's neighbours were its
+      // neighbours before, unless one of them is new, which it then shows.
+      showsAsBefore: () => true,
       keyVariables: () => [
         views.cardKey(article),
         article.contentHash,
@@ -302,6 +312,22 @@ function* paginate(
     return key;
   };
   const pages = listPages(firstPath, articles.length, config.pageSize, config.pageNumbering);
+  // The list's pages before the newest articles were added: made once per build.
+  let before: { added: ReadonlySet<Article>; count: number; pages: Map<string, ListPage> };
+  const pagesBefore = (added: ReadonlySet<Article>) => {
+    if (before?.added !== added) {
+      let count = 0;
+      while (count < articles.length && added.has(articles[count]!)) count++;
+      const layout = listPages(
+        firstPath,
+        articles.length - count,
+        config.pageSize,
+        config.pageNumbering,
+      );
+      before = { added, count, pages: new Map(layout.map((page) => [page.sitePath, page])) };
+    }
+    return before;
+  };
   for (const listPage of pages) {
     const { number, start, end } = listPage;
     const block = !listPage.first && config.pageNumbering === 'stable';
@@ -320,16 +346,34 @@ function* paginate(
         pagination: views.pagination(listPage),
       }),
       articlesShown: () => articles.slice(start, end),
+      // Stable blocks show the same articles, counted from the oldest, under the same links.
+      showsAsBefore: (added) => {
+        const { count, pages: previous } = pagesBefore(added);
+        if (count === 0) return true;
+        const old = previous.get(listPage.sitePath);
+        return (
+          old !== undefined &&
+          old.start === start - count &&
+          old.end === end - count &&
+          JSON.stringify(navigationOf(old)) === JSON.stringify(navigationOf(listPage))
+        );
+      },
       // Cards stand in by their digests, the pagination by what its links are made from.
       // Not the slice's bounds: counted from the newest, they move with each new article
       // while a stable block shows the same articles (which the cards stand for).
       keyVariables: () => [
         keyOf(shownExtra),
-        { ...listPage, start: undefined, end: undefined },
+        navigationOf(listPage),
         ...articles.slice(start, end).map((article) => views.cardKey(article)),
       ],
     };
   }
+}
+
+/** What a list page shows of the list besides its articles: its number and page links. */
+function navigationOf(page: ListPage): Omit<ListPage, 'start' | 'end'> {
+  const { start: _start, end: _end, ...navigation } = page;
+  return navigation;
 }
 
 function withoutCount<T extends { count: number }>(view: T): Omit<T, 'count'> {
@@ -340,9 +384,15 @@ function withoutCount<T extends { count: number }>(view: T): Omit<T, 'count'> {
 /** An author's external profile, when any of their articles gives one. */
 function authorHref(kind: 'author' | 'tag', term: TaxonomyTerm): { href?: string } {
   if (kind !== 'author') return {};
+  const href = authorProfile(term);
+  return href ? { href } : {};
+}
+
+/** The external profile URL of an author: the newest one their articles give. */
+export function authorProfile(term: TaxonomyTerm): string | undefined {
   for (const article of term.articles) {
     const url = article.authors.find((author) => author.name === term.name)?.url;
-    if (url && /^https?:\/\//i.test(url)) return { href: url };
+    if (url && /^https?:\/\//i.test(url)) return url;
   }
-  return {};
+  return undefined;
 }

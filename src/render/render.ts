@@ -34,6 +34,8 @@ export function createPageRenderer(options: {
   /** Feeds for autodiscovery on a page, by site path of the page. */
   feedsFor?: (spec: PageSpec) => FeedLink[];
   buildDate?: Date;
+  /** A template besides the home page's shows the build date: every page is given it. */
+  buildDateEverywhere?: boolean;
 }): (spec: PageSpec) => RenderResult {
   const { env, config, urls, site } = options;
   const siteView = {
@@ -75,7 +77,7 @@ export function createPageRenderer(options: {
     const description = spec.page.description ?? config.description;
     const lang = spec.page.lang ?? config.language;
     const context = {
-      site: spec.undated ? undatedSiteView : siteView,
+      site: spec.undated && !options.buildDateEverywhere ? undatedSiteView : siteView,
       nav,
       assets,
       csp,

@@ -84,12 +84,16 @@ export interface OutputManifest {
 
 /**
  * Recorded with the files so that the next build can tell which page keys cannot have
- * changed (see render/page-keys.ts): digests of the site's structure and of its articles'
- * files, in site order.
+ * changed (see render/page-keys.ts): digests of what every key is made of besides the
+ * articles, of the terms, of the site's articles (oldest first) and of their files, and how
+ * many articles there were. A manifest from before `base` and `articles` has no such record.
  */
 export interface PagesRecord {
+  base: string;
+  terms: string;
   structure: string;
   content: string;
+  articles: number;
 }
 
 interface UpdateJournal {
@@ -467,7 +471,11 @@ function readManifest(outDir: string): { keys: Map<string, string>; pages?: Page
     ) as Partial<OutputManifest>;
     const keys = new Map(Object.entries(data.files ?? {}));
     const pages = data.pages;
-    return typeof pages?.structure === 'string' && typeof pages.content === 'string'
+    return typeof pages?.base === 'string' &&
+      typeof pages.terms === 'string' &&
+      typeof pages.structure === 'string' &&
+      typeof pages.content === 'string' &&
+      Number.isInteger(pages.articles)
       ? { keys, pages }
       : { keys };
   } catch {
