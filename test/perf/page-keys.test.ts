@@ -158,7 +158,11 @@ describe('page keys known without working them out', () => {
         const result = await buildProject(root);
         expect(result.ok, name).toBe(true);
         expect(snapshot(result.outDir), name).toEqual(await coldBuildOf(root, config));
-        if (name === 'a newest article in known terms')
+        // New tags and authors are new terms, which move no older term's URL.
+        if (
+          name === 'a newest article in known terms' ||
+          name === 'a newest article with a new tag'
+        )
           expect(result.cache.pagesKeyed, name).toBeLessThan(first.cache.pagesKeyed / 2);
       }
     });
