@@ -86,7 +86,7 @@ function assignPaths(
     const base =
       wanted === '/'
         ? '/article/'
-        : RESERVED_ROOTS.has(firstSegment)
+        : RESERVED_ROOTS.has(firstSegment) || SEARCH_YEAR_BUNDLE.test(firstSegment)
           ? `/${firstSegment}-2${wanted.slice(firstSegment.length + 1)}`
           : wanted;
     let sitePath = base;
@@ -114,6 +114,9 @@ export function pathWish(loaded: LoadedArticle, config: SiteConfig): PathWish {
     : expandPermalink(config.permalink, loaded, id, config);
   return { id, wanted };
 }
+
+/** First path segments of the search index's year bundles (`/pagefind-2023/`, search/shards.ts). */
+const SEARCH_YEAR_BUNDLE = /^pagefind-\d{4}$/;
 
 /** First path segments the site's own pages and files live under. */
 const RESERVED_ROOTS = new Set(

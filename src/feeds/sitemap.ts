@@ -5,6 +5,7 @@ import type { SiteConfig } from '../config/schema.ts';
 import type { Diagnostic } from '../model.ts';
 import { contentSecurityPolicy } from '../render/csp.ts';
 import type { PageSpec } from '../render/pages.ts';
+import { ARCHIVE_BUNDLE_PATH, RECENT_BUNDLE_PATH, searchShards } from '../search/shards.ts';
 import { rfc3339 } from './formats.ts';
 import { el, textEl, xmlDocument } from './xml.ts';
 
@@ -83,11 +84,12 @@ export function planSitemaps(
   return files;
 }
 
-export function renderRobots(urls: UrlBuilder): string {
+/** `robots.txt`: everything allowed but the search bundles (`searchBundles`: those of years). */
+export function renderRobots(urls: UrlBuilder, searchBundles: readonly string[] = []): string {
+  const bundles = new Set([ARCHIVE_BUNDLE_PATH, RECENT_BUNDLE_PATH, ...searchBundles]);
   const lines = [
     'User-agent: *',
-    `Disallow: ${urls.href('/pagefind/')}`,
-    `Disallow: ${urls.href('/pagefind-recent/')}`,
+    ...[...bundles].map((bundle) => `Disallow: ${urls.href(bundle)}`),
     'Allow: /',
   ];
   // The Sitemap line must be an absolute URL (RFC 9309 leaves it to the sitemaps protocol).
@@ -194,7 +196,13 @@ export function sitemapExtension(): BuildExtension {
         output.write(sitemap.sitePath, sitemap.render(), key);
       }
       for (const file of [
-        { sitePath: '/robots.txt', content: renderRobots(urls) },
+        {
+          sitePath: '/robots.txt',
+          content: renderRobots(
+            urls,
+            config.search.enabled ? searchShards(context.site, config.timezone).bundles : [],
+          ),
+        },
         { sitePath: '/_headers', content: renderHeaders(config) },
       ]) {
         if (!output.has(file.sitePath)) output.write(file.sitePath, file.content);

@@ -23,12 +23,18 @@ describe('collectSite', () => {
         input('a.md', { permalink: 'page/2' }),
         input('b.md', { permalink: 'categories/news/' }),
         input('c.md', { permalink: '../../etc/passwd' }),
+        input('d.md', { permalink: 'pagefind-2023/index' }),
       ],
       defaultConfig(),
     );
     const paths = site.articles.map((article) => article.path).sort();
-    expect(paths).toEqual(['/categories-2/news/', '/etc/passwd/', '/page-2/2/']);
-    expect(site.diagnostics).toHaveLength(2);
+    expect(paths).toEqual([
+      '/categories-2/news/',
+      '/etc/passwd/',
+      '/page-2/2/',
+      '/pagefind-2023-2/index/',
+    ]);
+    expect(site.diagnostics).toHaveLength(3);
   });
 
   it('gives colliding URLs -2, -3 deterministically, the older article keeping the plain one', () => {

@@ -36,6 +36,18 @@ after a dry and warm spring. Cooperatives said yields were better than feared.</
 <p>Grain traders expect prices to ease as the new crop reaches the market.</p>
 `;
 
+/** An article of a year between the two others: its search bundle is one more to merge. */
+const MIDDLE_YEAR_SAMPLE = `---
+title: 'Harbour cranes replaced after forty years'
+date: 2023-10-05 08:00:00
+lang: en
+categories:
+  - Economy
+---
+
+<p>The port authority replaced its gantry cranes, the last of which had worked since 1983.</p>
+`;
+
 describe.skipIf(!existsSync(SEED) || !existsSync(CHROMIUM))('search in the browser', () => {
   let root: string;
   let outDir: string;
@@ -48,6 +60,7 @@ describe.skipIf(!existsSync(SEED) || !existsSync(CHROMIUM))('search in the brows
     mkdirSync(path.join(root, 'content'));
     copyFileSync(SEED, path.join(root, 'content', 'guancha-2022-04-04.md'));
     writeFileSync(path.join(root, 'content', '2025-07-08-wheat-harvest.md'), ENGLISH_SAMPLE);
+    writeFileSync(path.join(root, 'content', '2023-10-05-cranes.md'), MIDDLE_YEAR_SAMPLE);
     const started = performance.now();
     const built = await buildSite(root, {
       baseUrl: 'https://example.org/news/',
@@ -134,6 +147,17 @@ describe.skipIf(!existsSync(SEED) || !existsSync(CHROMIUM))('search in the brows
       'Farmers bring in an early wheat harvest',
     ]);
     expect(results[0]!.image).toBe('/news/images/farm.png');
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('finds an article of a middle year, whose bundle is merged in too', async () => {
+    expect(existsSync(path.join(outDir, 'pagefind-2023', 'pagefind-entry.json'))).toBe(true);
+    const { page, problems } = await openSearch();
+    const results = await search(page, 'gantry');
+    expect(results.map((result) => result.title)).toEqual([
+      'Harbour cranes replaced after forty years',
+    ]);
     expect(problems).toEqual([]);
     await page.close();
   });

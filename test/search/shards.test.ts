@@ -1,9 +1,15 @@
 import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { sitemapExtension } from '../../src/feeds/sitemap.ts';
 import type { Article } from '../../src/model.ts';
 import { type SearchStatistics, searchExtension } from '../../src/search/extension.ts';
-import { ARCHIVE_BUNDLE_PATH, RECENT_BUNDLE_PATH, searchShards } from '../../src/search/shards.ts';
+import {
+  ARCHIVE_BUNDLE_PATH,
+  RECENT_BUNDLE_PATH,
+  searchShards,
+  yearBundlePath,
+} from '../../src/search/shards.ts';
 import { buildProject, listFiles, makeProject } from '../helpers.ts';
 
 const article = (title: string, date: string, words: string) => `---
@@ -25,10 +31,34 @@ describe('search shards', () => {
       dated('2023-01-01T00:00:00Z'),
     ];
     const shards = searchShards({ articles }, 'Asia/Shanghai');
-    expect(shards.bundles).toEqual([ARCHIVE_BUNDLE_PATH, RECENT_BUNDLE_PATH]);
+    expect(shards.bundles).toEqual([ARCHIVE_BUNDLE_PATH, '/pagefind-2024/', RECENT_BUNDLE_PATH]);
     expect(articles.map((item) => shards.bundleOf(item))).toEqual([
       RECENT_BUNDLE_PATH,
+      '/pagefind-2024/',
       ARCHIVE_BUNDLE_PATH,
+    ]);
+  });
+
+  it("gives every older year a bundle of its own, the oldest at the archive's place", () => {
+    const articles = [
+      dated('2024-05-02T00:00:00Z'),
+      dated('2024-03-01T00:00:00Z'),
+      dated('2023-12-31T20:00:00Z'), // 1 January 2024 in Shanghai
+      dated('2023-07-01T00:00:00Z'),
+      dated('2021-01-01T00:00:00Z'),
+    ];
+    const shards = searchShards({ articles }, 'Asia/Shanghai');
+    expect(shards.bundles).toEqual([
+      ARCHIVE_BUNDLE_PATH,
+      yearBundlePath(2023),
+      yearBundlePath(2024),
+      RECENT_BUNDLE_PATH,
+    ]);
+    expect(articles.map((item) => shards.bundleOf(item))).toEqual([
+      RECENT_BUNDLE_PATH,
+      '/pagefind-2024/',
+      '/pagefind-2024/',
+      '/pagefind-2023/',
       ARCHIVE_BUNDLE_PATH,
     ]);
   });
@@ -106,6 +136,47 @@ describe('search shards', () => {
       const statistics = await rebuild();
       expect(statistics.rebuilt).toEqual([ARCHIVE_BUNDLE_PATH, RECENT_BUNDLE_PATH]);
       expect(statistics.pages).toBe(6);
+    });
+  });
+
+  describe('rebuilding an archive of several years', () => {
+    const root = makeProject(
+      {
+        '2022.md': article('Canal widened', '2022-03-10 09:00', 'canal barges'),
+        '2023-a.md': article('Ferry line opens', '2023-04-11 09:00', 'ferry crossing'),
+        '2023-b.md': article('Airport expands', '2023-09-12 09:00', 'runway terminal'),
+        'now.md': article('Tram returns', '2024-05-02 09:00', 'tram tracks'),
+      },
+      'title: Years\nbaseUrl: https://example.org/\n',
+    );
+    afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+    it("makes only the corrected article's year again", async () => {
+      let statistics: SearchStatistics | undefined;
+      const rebuild = async () => {
+        const result = await buildProject(root, {
+          extensions: [
+            searchExtension({ onStatistics: (found) => (statistics = found) }),
+            sitemapExtension(),
+          ],
+        });
+        expect(result.ok, JSON.stringify(result.diagnostics)).toBe(true);
+        return statistics!;
+      };
+      expect((await rebuild()).rebuilt).toEqual([
+        ARCHIVE_BUNDLE_PATH,
+        '/pagefind-2023/',
+        RECENT_BUNDLE_PATH,
+      ]);
+      const file = path.join(root, 'content', '2023-a.md');
+      writeFileSync(file, readFileSync(file, 'utf8').replace('</p>', ' pier</p>'));
+      const second = await rebuild();
+      expect(second.rebuilt).toEqual(['/pagefind-2023/']);
+      expect(second.pages).toBe(2);
+      // Robots stay out of every bundle.
+      const robots = readFileSync(path.join(root, 'site', 'robots.txt'), 'utf8');
+      expect(robots).toContain('Disallow: /pagefind-2023/');
+      expect(robots).toContain('Disallow: /pagefind-recent/');
     });
   });
 });
