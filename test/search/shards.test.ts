@@ -23,6 +23,19 @@ categories: [Economy]
 
 const dated = (iso: string) => ({ date: new Date(iso) }) as Article;
 
+/** Builds with search (and the sitemap, for robots.txt), returning what search did. */
+async function buildWithSearch(root: string): Promise<SearchStatistics> {
+  let statistics: SearchStatistics | undefined;
+  const result = await buildProject(root, {
+    extensions: [
+      searchExtension({ onStatistics: (found) => (statistics = found) }),
+      sitemapExtension(),
+    ],
+  });
+  expect(result.ok, JSON.stringify(result.diagnostics)).toBe(true);
+  return statistics!;
+}
+
 describe('search shards', () => {
   it('puts the newest month in a bundle of its own, in the site time zone', () => {
     const articles = [
@@ -85,14 +98,7 @@ describe('search shards', () => {
     );
     afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-    async function rebuild(): Promise<SearchStatistics> {
-      let statistics: SearchStatistics | undefined;
-      const result = await buildProject(root, {
-        extensions: [searchExtension({ onStatistics: (found) => (statistics = found) })],
-      });
-      expect(result.ok, JSON.stringify(result.diagnostics)).toBe(true);
-      return statistics!;
-    }
+    const rebuild = () => buildWithSearch(root);
     const bundleFiles = (bundle: string) =>
       listFiles(path.join(root, 'site', bundle)).map((file) => {
         const stats = statSync(path.join(root, 'site', bundle, file));
@@ -152,17 +158,7 @@ describe('search shards', () => {
     afterAll(() => rmSync(root, { recursive: true, force: true }));
 
     it("makes only the corrected article's year again", async () => {
-      let statistics: SearchStatistics | undefined;
-      const rebuild = async () => {
-        const result = await buildProject(root, {
-          extensions: [
-            searchExtension({ onStatistics: (found) => (statistics = found) }),
-            sitemapExtension(),
-          ],
-        });
-        expect(result.ok, JSON.stringify(result.diagnostics)).toBe(true);
-        return statistics!;
-      };
+      const rebuild = () => buildWithSearch(root);
       expect((await rebuild()).rebuilt).toEqual([
         ARCHIVE_BUNDLE_PATH,
         '/pagefind-2023/',
