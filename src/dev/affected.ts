@@ -12,6 +12,7 @@ import { SITE_PATHS } from '../collect/urls.ts';
 import type { SiteConfig } from '../config/schema.ts';
 import type { Article, TaxonomyTerm } from '../model.ts';
 import { listPages, pageIndexOf } from '../render/pagination.ts';
+import { searchShards } from '../search/shards.ts';
 
 /** Fingerprint of each page, by site path. */
 export type PageFingerprints = Map<string, string>;
@@ -142,7 +143,12 @@ export function pageFingerprints(
       )
       .join(';')}`,
   );
-  if (config.search.enabled) fingerprints.set(SITE_PATHS.search, 'search');
+  // The search page lists the bundles it merges, which a new month or year can change.
+  if (config.search.enabled)
+    fingerprints.set(
+      SITE_PATHS.search,
+      `search|${searchShards(site, config.timezone).bundles.join(',')}`,
+    );
   fingerprints.set(SITE_PATHS.notFound, '404');
   return fingerprints;
 }

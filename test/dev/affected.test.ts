@@ -179,6 +179,24 @@ describe('pages affected by a change', () => {
     expect(result.after).toEqual(result.fresh);
   });
 
+  it('a new month gives the search page another bundle to merge', async () => {
+    const root = project();
+    roots.push(root);
+    // Search on (the index itself is not built here: the dev state has no extensions).
+    writeFileSync(
+      path.join(root, 'gazette.config.yml'),
+      readFileSync(path.join(root, 'gazette.config.yml'), 'utf8').replace(
+        'enabled: false',
+        'enabled: true',
+      ),
+    );
+    const result = await change(root, (file) => {
+      writeFileSync(file('april.md'), articleText('April', { date: '2025-04-02 09:00:00' }));
+      return [file('april.md')];
+    });
+    expect(result.stale).toContain('/search/');
+  });
+
   it('a deleted article removes its page and the tag only it had', async () => {
     const root = project();
     roots.push(root);
