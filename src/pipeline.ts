@@ -32,7 +32,6 @@ import { UrlBuilder } from './collect/urls.ts';
 import type { SiteConfig } from './config/schema.ts';
 import { feedsExtension } from './feeds/extension.ts';
 import { sitemapExtension } from './feeds/sitemap.ts';
-import { listFiles } from './files.ts';
 import { loadArticle } from './load/article.ts';
 import { type ContentScan, discoverContent } from './load/discover.ts';
 import type { Article, Diagnostic, LoadedArticle, PathWish } from './model.ts';
@@ -41,7 +40,7 @@ import { createTemplateEnvironment } from './render/environment.ts';
 import { changesSince, mayHaveChanged, pageKey, recordPages } from './render/page-keys.ts';
 import { type PageSpec, planPages } from './render/pages.ts';
 import { createPageRenderer, type FeedLink, type RenderResult } from './render/render.ts';
-import { DEFAULT_TEMPLATES_DIR, themeAssets } from './render/theme-assets.ts';
+import { buildDateOnEveryPage, DEFAULT_TEMPLATES_DIR, themeAssets } from './render/theme-assets.ts';
 import { ViewFactory } from './render/views.ts';
 import { searchExtension } from './search/extension.ts';
 import { applyImageReplacements, createBodyTransformer, mirrorImages } from './transform/index.ts';
@@ -626,22 +625,6 @@ async function renderAndWrite(
     output.abort();
     throw error;
   }
-}
-
-/**
- * Whether a template besides the home page's mentions the build date (the default theme
- * shows it on the home page only). If one does, every page's key has the date, and a new
- * newest article makes every page again.
- */
-function buildDateOnEveryPage(templateFolders: string[]): boolean {
-  return templateFolders.some((folder) =>
-    listFiles(folder).some(
-      (file) =>
-        file !== 'home.njk' &&
-        !file.startsWith('assets/') &&
-        readFileSync(path.join(folder, file), 'utf8').includes('buildDate'),
-    ),
-  );
 }
 
 /** The theme's assets, then the project's `public/` files (which may replace them). */

@@ -6,6 +6,7 @@ import type { Article, Diagnostic } from '../model.ts';
 import { createTemplateEnvironment } from '../render/environment.ts';
 import { type PageSpec, planPages } from '../render/pages.ts';
 import { createPageRenderer, type RenderResult } from '../render/render.ts';
+import { buildDateOnEveryPage, DEFAULT_TEMPLATES_DIR } from '../render/theme-assets.ts';
 import { ViewFactory } from '../render/views.ts';
 import type { StagedOutput } from '../write/output.ts';
 import {
@@ -268,6 +269,7 @@ export class PageScheduler {
       config: this.project.config,
       urls: this.urls,
       buildDate: this.buildDate,
+      buildDateEverywhere: buildDateOnEveryPage([this.project.templatesDir, DEFAULT_TEMPLATES_DIR]),
       feedsFor: (spec) =>
         this.extensions.flatMap((extension) => extension.feedsFor?.(spec, context) ?? []),
     });

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { listFiles } from '../files.ts';
@@ -27,4 +28,20 @@ export function themeAssets(searchPaths: string[]): Map<string, string> {
 /** Root-relative paths of the files in a static folder (`public/`), e.g. `/images/a.png`. */
 export function staticFilePaths(publicDir: string): Set<string> {
   return new Set(listFiles(publicDir).map((relative) => `/${relative}`));
+}
+
+/**
+ * Whether a template besides the home page's mentions the build date (the default theme
+ * shows it on the home page only). If one does, every page's key has the date, and a new
+ * newest article makes every page again.
+ */
+export function buildDateOnEveryPage(templateFolders: string[]): boolean {
+  return templateFolders.some((folder) =>
+    listFiles(folder).some(
+      (file) =>
+        file !== 'home.njk' &&
+        !file.startsWith('assets/') &&
+        readFileSync(path.join(folder, file), 'utf8').includes('buildDate'),
+    ),
+  );
 }

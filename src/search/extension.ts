@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as pagefind from 'pagefind';
 import type { BuildExtension, ExtensionContext } from '../build.ts';
 import { sha1 } from '../cache/fingerprint.ts';
@@ -48,6 +51,23 @@ interface SearchBuild {
   waited: number;
 }
 
+/**
+ * Pagefind's version, part of every bundle's key: a year's bundle is kept for years, and one
+ * made by another version of Pagefind must be made again, not merged into the new ones.
+ */
+export function pagefindVersion(): string {
+  try {
+    const entry = fileURLToPath(import.meta.resolve('pagefind'));
+    const manifest = path.join(path.dirname(entry), '..', 'package.json');
+    return (JSON.parse(readFileSync(manifest, 'utf8')) as { version?: string }).version ?? '';
+  } catch {
+    return '';
+  }
+}
+
+/** Pagefind's user interfaces, which only the archive's bundle needs (0.4 MB a bundle). */
+const UI_FILE = /^pagefind-(?:ui|component-ui|modular-ui|highlight)\.(?:js|css)$/;
+
 /** Beside each bundle: what it was built from, so an unchanged shard keeps its bundle. */
 const BUNDLE_KEY_FILE = 'gazette-bundle.txt';
 
@@ -96,10 +116,11 @@ export function searchExtension(
         .get(shards.bundleOf(article))!
         .push(`${article.path}\0${context.views.cardKey(article)}`);
     const language = languageOf(context);
+    const engine = pagefindVersion();
     state = { shards, byBundle: new Map(), waited: 0 };
     for (const bundlePath of shards.bundles) {
       const key = `search:${sha1(
-        `${GAZETTE_VERSION}\0${language}\0${context.pagesKey ?? ''}\0${bundlePath}\0${articlesOf.get(bundlePath)!.join('\0')}`,
+        `${GAZETTE_VERSION}\0${engine}\0${language}\0${context.pagesKey ?? ''}\0${bundlePath}\0${articlesOf.get(bundlePath)!.join('\0')}`,
       )}`;
       const kept = context.output.keep(`${bundlePath}${BUNDLE_KEY_FILE}`, key);
       state.byBundle.set(bundlePath, { bundlePath, key, kept, pending: [], errors: [], pages: 0 });
@@ -190,6 +211,9 @@ export function searchExtension(
           const { files, errors } = await shard.index.getFiles();
           if (errors.length > 0) diagnostics.push(problem(`Pagefind: ${errors.join('; ')}`));
           for (const file of files) {
+            // The search page loads the UI from the archive's bundle only: the bundles merged
+            // into it need their index, and Pagefind's engine, not a copy of the UI.
+            if (shard.bundlePath !== ARCHIVE_BUNDLE_PATH && UI_FILE.test(file.path)) continue;
             context.output.write(`${shard.bundlePath}${file.path}`, file.content);
             statistics.bytes += file.content.length;
           }

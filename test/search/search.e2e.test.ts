@@ -153,6 +153,9 @@ describe.skipIf(!existsSync(SEED) || !existsSync(CHROMIUM))('search in the brows
 
   it('finds an article of a middle year, whose bundle is merged in too', async () => {
     expect(existsSync(path.join(outDir, 'pagefind-2023', 'pagefind-entry.json'))).toBe(true);
+    // Only the archive's bundle carries the user interface.
+    expect(existsSync(path.join(outDir, 'pagefind', 'pagefind-ui.js'))).toBe(true);
+    expect(existsSync(path.join(outDir, 'pagefind-2023', 'pagefind-ui.js'))).toBe(false);
     const { page, problems } = await openSearch();
     const results = await search(page, 'gantry');
     expect(results.map((result) => result.title)).toEqual([

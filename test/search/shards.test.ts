@@ -3,7 +3,11 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sitemapExtension } from '../../src/feeds/sitemap.ts';
 import type { Article } from '../../src/model.ts';
-import { type SearchStatistics, searchExtension } from '../../src/search/extension.ts';
+import {
+  pagefindVersion,
+  type SearchStatistics,
+  searchExtension,
+} from '../../src/search/extension.ts';
 import {
   ARCHIVE_BUNDLE_PATH,
   RECENT_BUNDLE_PATH,
@@ -74,6 +78,10 @@ describe('search shards', () => {
       '/pagefind-2023/',
       ARCHIVE_BUNDLE_PATH,
     ]);
+  });
+
+  it("keys bundles by Pagefind's version", () => {
+    expect(pagefindVersion()).toMatch(/^\d+\.\d+\.\d+/);
   });
 
   it('keeps one bundle for a site whose articles are all from one month', () => {
