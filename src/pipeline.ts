@@ -497,8 +497,10 @@ async function renderAndWrite(
   // newer articles added), showing none of the articles whose files changed since or were
   // added, and laid out as it was, has the key it had: it is kept without working it out.
   // The home key adds only the build date, the newest article's date: part of the structure.
+  // Of the extensions, only those that link feeds from pages change them.
+  const linkingExtensions = extensions.filter((extension) => extension.feedsFor);
   const pagesNow = recordPages(
-    `${sharedKey}\0${extensions.map((extension) => extension.name).join('\0')}`,
+    `${sharedKey}\0${linkingExtensions.map((extension) => extension.name).join('\0')}`,
     site,
     output.previousPages?.articles,
   );

@@ -13,6 +13,7 @@ import path from 'node:path';
 import { HtmlValidate } from 'html-validate';
 import { describe, expect, it } from 'vitest';
 import { generateCorpus } from '../../scripts/generate-corpus.ts';
+import { BUILT_IN_EXTENSIONS } from '../../src/pipeline.ts';
 import {
   buildProject,
   elements,
@@ -315,6 +316,16 @@ describe('stable page numbering', () => {
 });
 
 describe('page keys and extensions', () => {
+  it('are not all worked out after a build with an extension that leaves pages alone', async () => {
+    const { root, files } = agedCorpus(15);
+    const watcher = { name: 'dev-server', finish: () => undefined };
+    await buildProject(root, { extensions: [...BUILT_IN_EXTENSIONS, watcher] });
+    const file = path.join(root, 'content', files[9]!);
+    writeFileSync(file, EDITS['a correction to the body']!(readFileSync(file, 'utf8'), 1)!);
+    const next = await buildProject(root);
+    expect(next.cache.pagesKeyed).toBeLessThan(20);
+  });
+
   it('are all worked out when an extension links feeds that may change on their own', async () => {
     const article = (title: string, date: string) =>
       `---\ntitle: ${title}\ndate: ${date}\n---\n<p>${title} body</p>\n`;
