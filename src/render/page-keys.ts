@@ -98,7 +98,8 @@ export interface PagesNow {
 /**
  * What the output manifest records about this build's pages (see `changesSince`). `base`
  * is what every key is made of besides the articles and terms: version, config, templates,
- * shared variables (the menu, the build date if every page shows it) and extensions.
+ * shared variables (the menu, the build date if every page shows it) and the extensions that
+ * link feeds from pages.
  */
 export function recordPages(base: string, site: Site, previousCount?: number): PagesNow {
   const structure = oldestFirst(site.articles, structureLine, previousCount)!;
