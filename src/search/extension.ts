@@ -42,6 +42,10 @@ interface Shard {
   pending: Promise<unknown>[];
   errors: string[];
   pages: number;
+  /** Article pages the bundle indexes: once all are in, it is written and its index freed. */
+  expected: number;
+  /** What writing the bundle gave, once done. */
+  written?: { files: number; bytes: number; diagnostics: Diagnostic[] };
 }
 
 interface SearchBuild {
@@ -63,6 +67,10 @@ export function pagefindVersion(): string {
   } catch {
     return '';
   }
+}
+
+function searchProblem(message: string): Diagnostic {
+  return { severity: 'error', file: 'search', message };
 }
 
 /** Pagefind's user interfaces, which only the archive's bundle needs (0.4 MB a bundle). */
@@ -123,7 +131,15 @@ export function searchExtension(
         `${GAZETTE_VERSION}\0${engine}\0${language}\0${context.pagesKey ?? ''}\0${bundlePath}\0${articlesOf.get(bundlePath)!.join('\0')}`,
       )}`;
       const kept = context.output.keep(`${bundlePath}${BUNDLE_KEY_FILE}`, key);
-      state.byBundle.set(bundlePath, { bundlePath, key, kept, pending: [], errors: [], pages: 0 });
+      state.byBundle.set(bundlePath, {
+        bundlePath,
+        key,
+        kept,
+        pending: [],
+        errors: [],
+        pages: 0,
+        expected: articlesOf.get(bundlePath)!.length,
+      });
     }
     builds.set(context, state);
     return state;
@@ -160,6 +176,41 @@ export function searchExtension(
       });
     await shard.ready;
   };
+  /**
+   * Writes a bundle made again into the staged site and frees its index in Pagefind, once.
+   * Pagefind holds every index it was given in memory (gigabytes at 100,000 articles): a
+   * bundle is written as soon as its last article page is in, so that only one is held.
+   */
+  const writeBundle = async (shard: Shard, context: ExtensionContext) => {
+    if (shard.written) return shard.written;
+    const diagnostics: Diagnostic[] = [];
+    const written = { files: 0, bytes: 0, diagnostics };
+    shard.written = written;
+    await startIndexing(shard, context);
+    if (!shard.index) {
+      diagnostics.push(searchProblem(`the search index could not be built: ${shard.failure}`));
+      return written;
+    }
+    await Promise.all(shard.pending);
+    shard.pending = [];
+    for (const error of shard.errors.slice(0, 20))
+      diagnostics.push({ ...searchProblem(error), severity: 'warning' });
+    const { files, errors } = await shard.index.getFiles();
+    if (errors.length > 0) diagnostics.push(searchProblem(`Pagefind: ${errors.join('; ')}`));
+    for (const file of files) {
+      // The search page loads the UI from the archive's bundle only: the bundles merged
+      // into it need their index, and Pagefind's engine, not a copy of the UI.
+      if (shard.bundlePath !== ARCHIVE_BUNDLE_PATH && UI_FILE.test(file.path)) continue;
+      context.output.write(`${shard.bundlePath}${file.path}`, file.content);
+      written.bytes += file.content.length;
+    }
+    if (errors.length === 0)
+      context.output.write(`${shard.bundlePath}${BUNDLE_KEY_FILE}`, shard.key, shard.key);
+    written.files = files.length;
+    await shard.index.deleteIndex();
+    shard.index = undefined;
+    return written;
+  };
   return {
     name: 'search',
     async pageRendered(spec, html, context) {
@@ -170,18 +221,17 @@ export function searchExtension(
       await startIndexing(shard, context);
       // A page kept from the previous build is read from disk here, for a bundle made again.
       add(shard, spec.sitePath, html());
-      if (shard.pending.length >= IN_FLIGHT) await flush(state, shard);
+      if (shard.pages === shard.expected) {
+        const waitStart = performance.now();
+        await writeBundle(shard, context);
+        state.waited += performance.now() - waitStart;
+      } else if (shard.pending.length >= IN_FLIGHT) await flush(state, shard);
     },
     async finish(context): Promise<Diagnostic[]> {
       if (!context.config.search.enabled) return [];
       const finishStart = performance.now();
       const state = stateOf(context);
       const diagnostics: Diagnostic[] = [];
-      const problem = (message: string): Diagnostic => ({
-        severity: 'error',
-        file: 'search',
-        message,
-      });
       const statistics: SearchStatistics = {
         pages: 0,
         files: 0,
@@ -199,34 +249,18 @@ export function searchExtension(
             statistics.files += context.output.keepFolder(shard.bundlePath);
             continue;
           }
-          await startIndexing(shard, context);
-          if (!shard.index) {
-            diagnostics.push(problem(`the search index could not be built: ${shard.failure}`));
+          const written = await writeBundle(shard, context);
+          diagnostics.push(...written.diagnostics);
+          if (written.files === 0 && written.diagnostics.some((d) => d.severity === 'error'))
             continue;
-          }
-          await Promise.all(shard.pending);
-          shard.pending = [];
-          for (const error of shard.errors.slice(0, 20))
-            diagnostics.push({ ...problem(error), severity: 'warning' });
-          const { files, errors } = await shard.index.getFiles();
-          if (errors.length > 0) diagnostics.push(problem(`Pagefind: ${errors.join('; ')}`));
-          for (const file of files) {
-            // The search page loads the UI from the archive's bundle only: the bundles merged
-            // into it need their index, and Pagefind's engine, not a copy of the UI.
-            if (shard.bundlePath !== ARCHIVE_BUNDLE_PATH && UI_FILE.test(file.path)) continue;
-            context.output.write(`${shard.bundlePath}${file.path}`, file.content);
-            statistics.bytes += file.content.length;
-          }
-          if (errors.length === 0)
-            context.output.write(`${shard.bundlePath}${BUNDLE_KEY_FILE}`, shard.key, shard.key);
-          statistics.files += files.length;
+          statistics.files += written.files;
+          statistics.bytes += written.bytes;
           statistics.pages += shard.pages;
           statistics.rebuilt.push(shard.bundlePath);
-          await shard.index.deleteIndex();
         }
       } catch (error) {
         diagnostics.push(
-          problem(`the search index could not be built: ${(error as Error).message}`),
+          searchProblem(`the search index could not be built: ${(error as Error).message}`),
         );
       } finally {
         builds.delete(context);

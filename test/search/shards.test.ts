@@ -1,6 +1,7 @@
 import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { BuildExtension, ExtensionContext } from '../../src/build.ts';
 import { sitemapExtension } from '../../src/feeds/sitemap.ts';
 import type { Article } from '../../src/model.ts';
 import {
@@ -164,6 +165,25 @@ describe('search shards', () => {
       'title: Years\nbaseUrl: https://example.org/\n',
     );
     afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+    it('writes each bundle as soon as its last article is in, before the older ones', async () => {
+      // Pages come newest first: the 2022 article's page is indexed after all of 2023's.
+      let writtenBefore2022 = false;
+      const watcher = {
+        name: 'watcher',
+        pageRendered(spec: { article?: Article }, _html: unknown, context: ExtensionContext) {
+          if (spec.article?.relativePath === '2022.md')
+            writtenBefore2022 = context.output.has('/pagefind-2023/pagefind-entry.json');
+        },
+      };
+      const result = await buildProject(root, {
+        extensions: [searchExtension(), watcher as BuildExtension],
+      });
+      expect(result.ok).toBe(true);
+      expect(writtenBefore2022).toBe(true);
+      rmSync(path.join(root, 'site'), { recursive: true, force: true });
+      rmSync(path.join(root, '.gazette-cache'), { recursive: true, force: true });
+    });
 
     it("makes only the corrected article's year again", async () => {
       const rebuild = () => buildWithSearch(root);
