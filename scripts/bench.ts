@@ -29,6 +29,10 @@ const { values } = parseArgs({
     'page-numbering': { type: 'string', default: 'newest-first' },
   },
 });
+if (!['newest-first', 'stable'].includes(values['page-numbering'])) {
+  console.error(`--page-numbering must be newest-first or stable, not ${values['page-numbering']}`);
+  process.exit(2);
+}
 
 interface Run {
   n: number;
