@@ -115,8 +115,11 @@ export function pathWish(loaded: LoadedArticle, config: SiteConfig): PathWish {
   return { id, wanted };
 }
 
-/** First path segments of the search index's year bundles (`/pagefind-2023/`, search/shards.ts). */
-const SEARCH_YEAR_BUNDLE = /^pagefind-\d{4}$/;
+/**
+ * First path segments of the search index's year and day-run bundles (`/pagefind-2023/`,
+ * `/pagefind-2023-04-17/`, search/shards.ts).
+ */
+const SEARCH_YEAR_BUNDLE = /^pagefind-\d{4}(?:-\d{2}-\d{2})?$/;
 
 /** First path segments the site's own pages and files live under. */
 const RESERVED_ROOTS = new Set(

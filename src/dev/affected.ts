@@ -145,10 +145,7 @@ export function pageFingerprints(
   );
   // The search page lists the bundles it merges, which a new month or year can change.
   if (config.search.enabled)
-    fingerprints.set(
-      SITE_PATHS.search,
-      `search|${searchShards(site, config.timezone).bundles.join(',')}`,
-    );
+    fingerprints.set(SITE_PATHS.search, `search|${searchShards(site, config).bundles.join(',')}`);
   fingerprints.set(SITE_PATHS.notFound, '404');
   return fingerprints;
 }

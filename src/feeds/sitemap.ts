@@ -200,7 +200,7 @@ export function sitemapExtension(): BuildExtension {
           sitePath: '/robots.txt',
           content: renderRobots(
             urls,
-            config.search.enabled ? searchShards(context.site, config.timezone).bundles : [],
+            config.search.enabled ? searchShards(context.site, config).bundles : [],
           ),
         },
         { sitePath: '/_headers', content: renderHeaders(config) },

@@ -244,7 +244,7 @@ export function* planPages(
   if (config.search.enabled)
     yield single('search', 'search.njk', SITE_PATHS.search, titles.search, () => ({
       // Bundles the search page merges into the archive's (see search/shards.ts).
-      mergeBundles: searchShards(site, config.timezone)
+      mergeBundles: searchShards(site, config)
         .bundles.slice(1)
         .map((bundlePath) => urls.href(bundlePath)),
     }));

@@ -117,7 +117,7 @@ export function searchExtension(
   const stateOf = (context: ExtensionContext): SearchBuild => {
     let state = builds.get(context);
     if (state) return state;
-    const shards = searchShards(context.site, context.config.timezone);
+    const shards = searchShards(context.site, context.config);
     const articlesOf = new Map(shards.bundles.map((bundlePath) => [bundlePath, [] as string[]]));
     for (const article of context.site.articles)
       articlesOf

@@ -24,6 +24,7 @@ describe('collectSite', () => {
         input('b.md', { permalink: 'categories/news/' }),
         input('c.md', { permalink: '../../etc/passwd' }),
         input('d.md', { permalink: 'pagefind-2023/index' }),
+        input('e.md', { permalink: 'pagefind-2023-04-17/' }),
       ],
       defaultConfig(),
     );
@@ -32,9 +33,10 @@ describe('collectSite', () => {
       '/categories-2/news/',
       '/etc/passwd/',
       '/page-2/2/',
+      '/pagefind-2023-04-17-2/',
       '/pagefind-2023-2/index/',
     ]);
-    expect(site.diagnostics).toHaveLength(3);
+    expect(site.diagnostics).toHaveLength(4);
   });
 
   it('gives colliding URLs -2, -3 deterministically, the older article keeping the plain one', () => {

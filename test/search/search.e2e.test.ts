@@ -36,7 +36,10 @@ after a dry and warm spring. Cooperatives said yields were better than feared.</
 <p>Grain traders expect prices to ease as the new crop reaches the market.</p>
 `;
 
-/** An article of a year between the two others: its search bundle is one more to merge. */
+/**
+ * Articles of a year between the two others, one more than the bundle size the site is built
+ * with: the year is cut into two bundles of whole days, both merged by the search page.
+ */
 const MIDDLE_YEAR_SAMPLE = `---
 title: 'Harbour cranes replaced after forty years'
 date: 2023-10-05 08:00:00
@@ -46,6 +49,17 @@ categories:
 ---
 
 <p>The port authority replaced its gantry cranes, the last of which had worked since 1983.</p>
+`;
+
+const middleYearArticle = (title: string, date: string, body: string) => `---
+title: '${title}'
+date: ${date}
+lang: en
+categories:
+  - Economy
+---
+
+<p>${body}</p>
 `;
 
 describe.skipIf(!existsSync(SEED) || !existsSync(CHROMIUM))('search in the browser', () => {
@@ -61,12 +75,29 @@ describe.skipIf(!existsSync(SEED) || !existsSync(CHROMIUM))('search in the brows
     copyFileSync(SEED, path.join(root, 'content', 'guancha-2022-04-04.md'));
     writeFileSync(path.join(root, 'content', '2025-07-08-wheat-harvest.md'), ENGLISH_SAMPLE);
     writeFileSync(path.join(root, 'content', '2023-10-05-cranes.md'), MIDDLE_YEAR_SAMPLE);
+    writeFileSync(
+      path.join(root, 'content', '2023-10-01-lighthouse.md'),
+      middleYearArticle(
+        'Lighthouse keeper retires',
+        '2023-10-01 08:00:00',
+        'The last keeper of the northern lighthouse handed over its lamp to an automatic beacon.',
+      ),
+    );
+    writeFileSync(
+      path.join(root, 'content', '2023-10-02-tunnel.md'),
+      middleYearArticle(
+        'Tunnel boring machine breaks through',
+        '2023-10-02 08:00:00',
+        'Crews cheered as the boring machine reached the far shaft of the river tunnel.',
+      ),
+    );
     const started = performance.now();
     const built = await buildSite(root, {
       baseUrl: 'https://example.org/news/',
       contentDir: path.join(root, 'content'),
       outDir: path.join(root, 'site'),
       publicDir: path.join(REPO_ROOT, 'public'),
+      search: { bundleSize: 2 },
     });
     buildSeconds = (performance.now() - started) / 1000;
     outDir = built.outDir;
@@ -151,18 +182,26 @@ describe.skipIf(!existsSync(SEED) || !existsSync(CHROMIUM))('search in the brows
     await page.close();
   });
 
-  it('finds an article of a middle year, whose bundle is merged in too', async () => {
-    expect(existsSync(path.join(outDir, 'pagefind-2023', 'pagefind-entry.json'))).toBe(true);
+  it('finds articles of a middle year cut into bundles of days, each merged in too', async () => {
+    // Three 2023 articles, two a bundle: 1–2 October in one, 5 October in another.
+    for (const bundle of ['pagefind-2023-10-01', 'pagefind-2023-10-05'])
+      expect(existsSync(path.join(outDir, bundle, 'pagefind-entry.json')), bundle).toBe(true);
+    expect(existsSync(path.join(outDir, 'pagefind-2023'))).toBe(false);
     // Only the archive's bundle carries the user interface.
     expect(existsSync(path.join(outDir, 'pagefind', 'pagefind-ui.js'))).toBe(true);
-    expect(existsSync(path.join(outDir, 'pagefind-2023', 'pagefind-ui.js'))).toBe(false);
-    const { page, problems } = await openSearch();
-    const results = await search(page, 'gantry');
-    expect(results.map((result) => result.title)).toEqual([
-      'Harbour cranes replaced after forty years',
-    ]);
-    expect(problems).toEqual([]);
-    await page.close();
+    expect(existsSync(path.join(outDir, 'pagefind-2023-10-05', 'pagefind-ui.js'))).toBe(false);
+    for (const [word, title] of [
+      ['gantry', 'Harbour cranes replaced after forty years'],
+      ['lighthouse', 'Lighthouse keeper retires'],
+      ['tunnel', 'Tunnel boring machine breaks through'],
+    ]) {
+      // A page of its own for each search: the previous results would satisfy the wait.
+      const { page, problems } = await openSearch();
+      const results = await search(page, word!);
+      expect(results.map((result) => result.title)).toEqual([title]);
+      expect(problems).toEqual([]);
+      await page.close();
+    }
   });
 
   it('runs the search in the address (?q=) when the page opens, and hides the plain form', async () => {

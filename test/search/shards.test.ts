@@ -1,5 +1,6 @@
 import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { BuildExtension, ExtensionContext } from '../../src/build.ts';
 import { sitemapExtension } from '../../src/feeds/sitemap.ts';
@@ -11,6 +12,7 @@ import {
 } from '../../src/search/extension.ts';
 import {
   ARCHIVE_BUNDLE_PATH,
+  daysBundlePath,
   RECENT_BUNDLE_PATH,
   searchShards,
   yearBundlePath,
@@ -27,6 +29,7 @@ categories: [Economy]
 `;
 
 const dated = (iso: string) => ({ date: new Date(iso) }) as Article;
+const zone = (timezone: string, bundleSize = 4000) => ({ timezone, search: { bundleSize } });
 
 /** Builds with search (and the sitemap, for robots.txt), returning what search did. */
 async function buildWithSearch(root: string): Promise<SearchStatistics> {
@@ -48,7 +51,7 @@ describe('search shards', () => {
       dated('2024-04-30T15:00:00Z'), // 30 April in Shanghai
       dated('2023-01-01T00:00:00Z'),
     ];
-    const shards = searchShards({ articles }, 'Asia/Shanghai');
+    const shards = searchShards({ articles }, zone('Asia/Shanghai'));
     expect(shards.bundles).toEqual([ARCHIVE_BUNDLE_PATH, '/pagefind-2024/', RECENT_BUNDLE_PATH]);
     expect(articles.map((item) => shards.bundleOf(item))).toEqual([
       RECENT_BUNDLE_PATH,
@@ -65,7 +68,7 @@ describe('search shards', () => {
       dated('2023-07-01T00:00:00Z'),
       dated('2021-01-01T00:00:00Z'),
     ];
-    const shards = searchShards({ articles }, 'Asia/Shanghai');
+    const shards = searchShards({ articles }, zone('Asia/Shanghai'));
     expect(shards.bundles).toEqual([
       ARCHIVE_BUNDLE_PATH,
       yearBundlePath(2023),
@@ -88,10 +91,133 @@ describe('search shards', () => {
   it('keeps one bundle for a site whose articles are all from one month', () => {
     const shards = searchShards(
       { articles: [dated('2024-05-02T00:00:00Z'), dated('2024-05-01T00:00:00Z')] },
-      'UTC',
+      zone('UTC'),
     );
     expect(shards.bundles).toEqual([ARCHIVE_BUNDLE_PATH]);
-    expect(searchShards({ articles: [] }, 'UTC').bundles).toEqual([ARCHIVE_BUNDLE_PATH]);
+    expect(searchShards({ articles: [] }, zone('UTC')).bundles).toEqual([ARCHIVE_BUNDLE_PATH]);
+  });
+
+  describe('cut to the bundle size', () => {
+    /** One article a day at noon UTC, from `first` for `days` days; newest first. */
+    const daily = (first: string, days: number, perDay = 1) =>
+      Array.from({ length: days * perDay }, (_, at) => {
+        const date = new Date(`${first}T12:00:00Z`);
+        date.setUTCDate(date.getUTCDate() + Math.floor(at / perDay));
+        return { date } as Article;
+      }).reverse();
+
+    it('cuts a year over the size into runs of whole days named after their first day', () => {
+      const articles = [...daily('2024-05-01', 3), ...daily('2023-01-01', 10)];
+      const shards = searchShards({ articles }, zone('UTC', 4));
+      expect(shards.bundles).toEqual([
+        ARCHIVE_BUNDLE_PATH,
+        daysBundlePath('2023-01-05'),
+        daysBundlePath('2023-01-09'),
+        RECENT_BUNDLE_PATH,
+      ]);
+      expect(articles.map((item) => shards.bundleOf(item))).toEqual([
+        ...Array(3).fill(RECENT_BUNDLE_PATH),
+        ...Array(2).fill('/pagefind-2023-01-09/'),
+        ...Array(4).fill('/pagefind-2023-01-05/'),
+        ...Array(4).fill(ARCHIVE_BUNDLE_PATH),
+      ]);
+    });
+
+    it('keeps a year at the size whole, and never splits a day', () => {
+      const shards = searchShards(
+        { articles: [...daily('2024-05-01', 1), ...daily('2023-03-01', 2, 3)] },
+        zone('UTC', 6),
+      );
+      expect(shards.bundles).toEqual([ARCHIVE_BUNDLE_PATH, RECENT_BUNDLE_PATH]);
+      const crowded = [...daily('2024-05-01', 1), ...daily('2023-03-01', 3, 5)];
+      const cut = searchShards({ articles: crowded }, zone('UTC', 4));
+      // A day over the size is a bundle of its own, whole.
+      expect(cut.bundles).toEqual([
+        ARCHIVE_BUNDLE_PATH,
+        daysBundlePath('2023-03-02'),
+        daysBundlePath('2023-03-03'),
+        RECENT_BUNDLE_PATH,
+      ]);
+      expect(new Set(crowded.slice(1, 6).map((item) => cut.bundleOf(item))).size).toBe(1);
+    });
+
+    it('cuts a crowded newest month too, its newest days at the recent place', () => {
+      const articles = daily('2024-05-01', 9);
+      const shards = searchShards({ articles }, zone('UTC', 4));
+      expect(shards.bundles).toEqual([
+        ARCHIVE_BUNDLE_PATH,
+        daysBundlePath('2024-05-05'),
+        RECENT_BUNDLE_PATH,
+      ]);
+      expect(shards.bundleOf(articles[0]!)).toBe(RECENT_BUNDLE_PATH);
+      expect(shards.bundleOf(articles[8]!)).toBe(ARCHIVE_BUNDLE_PATH);
+    });
+
+    it('keeps every bundle but the newest ones when articles are added, at any size', () => {
+      fc.assert(
+        fc.property(
+          fc.array(fc.integer({ min: 0, max: 4 }), { minLength: 30, maxLength: 150, size: 'max' }),
+          fc.integer({ min: 1, max: 12 }),
+          fc.integer({ min: 1, max: 80 }),
+          (perDay, size, added) => {
+            // Articles a day over a span of days crossing a new year, newest first.
+            const all = perDay
+              .flatMap((count, day) =>
+                Array.from({ length: count }, () => {
+                  const date = new Date('2023-11-01T12:00:00Z');
+                  date.setUTCDate(date.getUTCDate() + day);
+                  return { date } as Article;
+                }),
+              )
+              .reverse();
+            if (all.length <= added) return;
+            const before = all.slice(added);
+            const config = zone('UTC', size);
+            const earlier = searchShards({ articles: before }, config);
+            const later = searchShards({ articles: all }, config);
+            for (const shards of [earlier, later]) {
+              const members = new Map<string, Article[]>();
+              for (const item of shards.bundles) members.set(item, []);
+              for (const item of all.slice(shards === earlier ? added : 0))
+                members.get(shards.bundleOf(item))!.push(item);
+              for (const [bundle, items] of members) {
+                // Every bundle listed holds articles, at most the size unless it is one day.
+                expect(items.length, bundle).toBeGreaterThan(0);
+                const days = new Set(items.map((item) => item.date.toISOString().slice(0, 10)));
+                if (items.length > size) expect(days.size).toBe(1);
+              }
+            }
+            // Runs of days before the newest month keep their articles, but for each year's
+            // last: the newest month's are packed with its year once the month is over.
+            const newestMonth = before[0]!.date.toISOString().slice(0, 7);
+            const members = (shards: typeof earlier) => {
+              const found = new Map<string, string[]>();
+              for (const item of before) {
+                const bundle = shards.bundleOf(item);
+                found.set(bundle, [...(found.get(bundle) ?? []), item.date.toISOString()]);
+              }
+              return found;
+            };
+            const was = members(earlier);
+            const now = members(later);
+            const years = earlier.bundles.map((bundle) => was.get(bundle)![0]!.slice(0, 4));
+            earlier.bundles.forEach((bundle, at) => {
+              const dates = was.get(bundle)!;
+              if (!/\d{4}-\d{2}-\d{2}/.test(bundle) && bundle !== ARCHIVE_BUNDLE_PATH) return;
+              if (dates.some((date) => date.startsWith(newestMonth))) return;
+              const next = earlier.bundles[at + 1];
+              if (!next || years[at + 1] !== years[at]) return;
+              if (was.get(next)!.some((date) => date.startsWith(newestMonth))) return;
+              // The same articles, in a bundle of the same name (the oldest keeps its place).
+              expect(
+                later.bundleOf(before.find((item) => item.date.toISOString() === dates[0])!),
+              ).toBe(bundle);
+              expect(now.get(bundle), bundle).toEqual(dates);
+            });
+          },
+        ),
+      );
+    });
   });
 
   describe('rebuilding', () => {
