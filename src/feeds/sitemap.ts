@@ -127,7 +127,13 @@ function listed(spec: PageSpec): boolean {
 export function sitemapExtension(): BuildExtension {
   const builds = new WeakMap<
     ExtensionContext,
-    { entries: SitemapEntry[]; newestByPath: Map<string, Date> }
+    {
+      /** Pages other than articles, as they were rendered. */
+      entries: SitemapEntry[];
+      /** Article pages rendered, listed oldest first when the sitemap is made. */
+      articlePaths: Set<string>;
+      newestByPath: Map<string, Date>;
+    }
   >();
   const stateOf = (context: ExtensionContext) => {
     let state = builds.get(context);
@@ -144,7 +150,7 @@ export function sitemapExtension(): BuildExtension {
       if (site.articles.length > 0) newestByPath.set('/', newest(site.articles));
       for (const term of [...site.categories, ...site.authors, ...site.tags])
         newestByPath.set(term.path, newest(term.articles));
-      state = { entries: [], newestByPath };
+      state = { entries: [], articlePaths: new Set(), newestByPath };
       builds.set(context, state);
     }
     return state;
@@ -154,9 +160,11 @@ export function sitemapExtension(): BuildExtension {
     pageRendered(spec, _html, context) {
       if (!listed(spec)) return;
       const state = stateOf(context);
-      const lastmod = spec.article
-        ? (spec.article.updated ?? spec.article.date)
-        : state.newestByPath.get(spec.sitePath);
+      if (spec.article) {
+        state.articlePaths.add(spec.sitePath);
+        return;
+      }
+      const lastmod = state.newestByPath.get(spec.sitePath);
       state.entries.push({ sitePath: spec.sitePath, ...(lastmod ? { lastmod } : {}) });
     },
     finish(context): Diagnostic[] {
@@ -169,7 +177,17 @@ export function sitemapExtension(): BuildExtension {
           message: `baseUrl "${config.baseUrl}" is a path: the sitemap protocol needs absolute URLs, so sitemap.xml lists paths search engines will reject and robots.txt names no sitemap. Set baseUrl to the full address (https://example.org${urls.basePath}).`,
         });
       }
-      const sitemaps = planSitemaps(stateOf(context).entries, {
+      const state = stateOf(context);
+      // Articles oldest first, then the other pages: a scraper's new articles go at the end,
+      // so past `maxUrls` every file but the last (which holds the index pages) is kept.
+      const entries: SitemapEntry[] = [];
+      for (let at = context.site.articles.length - 1; at >= 0; at--) {
+        const article = context.site.articles[at]!;
+        if (state.articlePaths.has(article.path))
+          entries.push({ sitePath: article.path, lastmod: article.updated ?? article.date });
+      }
+      entries.push(...state.entries);
+      const sitemaps = planSitemaps(entries, {
         maxUrls: config.sitemap.maxUrls,
         urls,
         timezone: config.timezone,

@@ -1,4 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { checkDocument } from '../../src/check/feeds.ts';
 import { childElements, parseXml, textOf } from '../../src/check/xml.ts';
 import { UrlBuilder } from '../../src/collect/urls.ts';
@@ -11,6 +13,7 @@ import {
 import type { Diagnostic } from '../../src/model.ts';
 import { contentSecurityPolicy } from '../../src/render/csp.ts';
 import type { PageSpec } from '../../src/render/pages.ts';
+import { buildProject, listFiles, makeProject } from '../helpers.ts';
 import { extensionContext, sampleSite } from './fixture.ts';
 
 const urls = new UrlBuilder('https://example.org/news/');
@@ -112,13 +115,14 @@ describe('sitemap', () => {
           : undefined,
       })),
     );
+    // Articles oldest first, so that a new one leaves the earlier files as they were.
     expect(listed.map((entry) => entry.loc)).toEqual([
-      `https://example.org${site.articles[0]!.path}`,
       `https://example.org${site.articles[1]!.path}`,
+      `https://example.org${site.articles[0]!.path}`,
       'https://example.org/',
       'https://example.org/tags/t/',
     ]);
-    expect(listed[0]!.lastmod).toBe('2022-05-01T08:00:00+08:00');
+    expect(listed[1]!.lastmod).toBe('2022-05-01T08:00:00+08:00');
     expect(listed[2]!.lastmod).toBe('2022-05-01T08:00:00+08:00');
     expect(output.text('/robots.txt')).toContain('Sitemap: https://example.org/sitemap.xml');
   });
@@ -165,5 +169,51 @@ describe('robots.txt and _headers', () => {
     // Netlify's format: a path line, then indented "Name: value" lines.
     for (const line of headers.trimEnd().split('\n').slice(1))
       expect(line).toMatch(/^ {2}[A-Za-z-]+: \S/);
+  });
+});
+
+describe('sitemap files of a growing archive', () => {
+  const article = (title: string, date: string) =>
+    `---\ntitle: ${title}\ndate: ${date}\ncategories: [Economy]\n---\n\n<p>${title}.</p>\n`;
+  const root = makeProject(
+    Object.fromEntries(
+      Array.from({ length: 7 }, (_, day) => [
+        `a${day}.md`,
+        article(`Harbour report ${day + 1}`, `2024-03-0${day + 1} 09:00`),
+      ]),
+    ),
+    'title: Sitemaps\nbaseUrl: https://example.org/\nsitemap:\n  maxUrls: 3\nsearch:\n  enabled: false\n',
+  );
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  const stamps = () =>
+    Object.fromEntries(
+      listFiles(path.join(root, 'site'))
+        .filter((file) => /^sitemap-\d+\.xml$/.test(file))
+        .map((file) => {
+          const stats = statSync(path.join(root, 'site', file));
+          return [file, `${stats.ino}:${stats.mtimeMs}`];
+        }),
+    );
+
+  it('keeps every file of the older articles when a newer one is added', async () => {
+    expect((await buildProject(root)).ok).toBe(true);
+    const before = stamps();
+    // Seven articles first, oldest first: the first two files hold only articles.
+    const first = readFileSync(path.join(root, 'site', 'sitemap-1.xml'), 'utf8');
+    expect(first).toContain('2024-03-01');
+    expect(first).not.toContain('2024-03-07');
+    writeFileSync(
+      path.join(root, 'content', 'a7.md'),
+      article('Harbour report 8', '2024-03-08 09:00'),
+    );
+    expect((await buildProject(root)).ok).toBe(true);
+    const after = stamps();
+    expect(after['sitemap-1.xml']).toBe(before['sitemap-1.xml']);
+    expect(after['sitemap-2.xml']).toBe(before['sitemap-2.xml']);
+    expect(Object.keys(after).length).toBeGreaterThanOrEqual(Object.keys(before).length);
+    const last = Object.keys(after)
+      .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))
+      .at(-1)!;
+    expect(readFileSync(path.join(root, 'site', last), 'utf8')).toContain('https://example.org/');
   });
 });
