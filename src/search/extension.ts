@@ -94,11 +94,12 @@ export interface SearchStatistics {
 /**
  * Full-text search with Pagefind: each article page is handed over from memory as it is
  * rendered (index pages are not, so lists never crowd out articles), and the bundles (index,
- * WebAssembly, default UI) are written with the rest of the staged site: the oldest year's at
- * `/pagefind/`, later years' at `/pagefind-2023/`…, the newest month's at `/pagefind-recent/`
- * (see `shards.ts`); the search page merges them. Pagefind takes a result's title from the first h1 of `data-pagefind-body`, its
- * picture from the first image there (the cover), and its date from
- * `data-pagefind-meta="date"`.
+ * WebAssembly, default UI) are written with the rest of the staged site: the oldest at
+ * `/pagefind/`, later years' at `/pagefind-2023/`… (a large year's runs of days at
+ * `/pagefind-2023-04-17/`…), the newest month's at `/pagefind-recent/` (see `shards.ts`);
+ * the search page merges them. Pagefind takes a result's title from the first h1 of
+ * `data-pagefind-body`, its picture from the first image there (the cover), and its date
+ * from `data-pagefind-meta="date"`.
  */
 export function searchExtension(
   options: { onStatistics?: (statistics: SearchStatistics) => void } = {},
