@@ -22,7 +22,7 @@ import type { Article } from '../model.ts';
  * scripts from it.
  */
 export const ARCHIVE_BUNDLE_PATH = '/pagefind/';
-/** Where the newest month's bundle goes (its newest days', when the month is cut). */
+/** Where the newest month's bundle goes (unless the month is cut into runs of days). */
 export const RECENT_BUNDLE_PATH = '/pagefind-recent/';
 
 const pad = (value: number, width = 2) => String(value).padStart(width, '0');
@@ -119,15 +119,10 @@ export function searchShards(
       });
       continue;
     }
-    const runs = packDays(counted, config.search.bundleSize);
-    for (const [at, days] of runs.entries()) {
-      const newestDays = period === 'recent' && at === runs.length - 1;
-      bundles.push({
-        path: newestDays ? RECENT_BUNDLE_PATH : daysBundlePath(days[0]!),
-        days,
-        period,
-      });
-    }
+    // Every run, the newest month's too, is named after its first day: a run keeps its
+    // name once later days start a new one, so its bundle is kept (a name is in its key).
+    for (const days of packDays(counted, config.search.bundleSize))
+      bundles.push({ path: daysBundlePath(days[0]!), days, period });
   }
   if (bundles.length === 1) return single;
   bundles[0]!.path = ARCHIVE_BUNDLE_PATH;

@@ -187,6 +187,9 @@ describe.skipIf(!existsSync(SEED) || !existsSync(CHROMIUM))('search in the brows
     for (const bundle of ['pagefind-2023-10-01', 'pagefind-2023-10-05'])
       expect(existsSync(path.join(outDir, bundle, 'pagefind-entry.json')), bundle).toBe(true);
     expect(existsSync(path.join(outDir, 'pagefind-2023'))).toBe(false);
+    const robots = readFileSync(path.join(outDir, 'robots.txt'), 'utf8');
+    expect(robots).toContain('Disallow: /news/pagefind-2023-10-01/');
+    expect(robots).toContain('Disallow: /news/pagefind-2023-10-05/');
     // Only the archive's bundle carries the user interface.
     expect(existsSync(path.join(outDir, 'pagefind', 'pagefind-ui.js'))).toBe(true);
     expect(existsSync(path.join(outDir, 'pagefind-2023-10-05', 'pagefind-ui.js'))).toBe(false);

@@ -141,16 +141,24 @@ describe('search shards', () => {
       expect(new Set(crowded.slice(1, 6).map((item) => cut.bundleOf(item))).size).toBe(1);
     });
 
-    it('cuts a crowded newest month too, its newest days at the recent place', () => {
+    it('cuts a crowded newest month too, each run keeping its name as the month grows', () => {
       const articles = daily('2024-05-01', 9);
       const shards = searchShards({ articles }, zone('UTC', 4));
       expect(shards.bundles).toEqual([
         ARCHIVE_BUNDLE_PATH,
         daysBundlePath('2024-05-05'),
-        RECENT_BUNDLE_PATH,
+        daysBundlePath('2024-05-09'),
       ]);
-      expect(shards.bundleOf(articles[0]!)).toBe(RECENT_BUNDLE_PATH);
+      expect(shards.bundleOf(articles[0]!)).toBe(daysBundlePath('2024-05-09'));
       expect(shards.bundleOf(articles[8]!)).toBe(ARCHIVE_BUNDLE_PATH);
+      // Four more days: the run of 5–8 May is as it was, under the same name.
+      const grown = searchShards({ articles: daily('2024-05-01', 13) }, zone('UTC', 4));
+      expect(grown.bundles).toEqual([
+        ARCHIVE_BUNDLE_PATH,
+        daysBundlePath('2024-05-05'),
+        daysBundlePath('2024-05-09'),
+        daysBundlePath('2024-05-13'),
+      ]);
     });
 
     it('keeps every bundle but the newest ones when articles are added, at any size', () => {
@@ -187,8 +195,8 @@ describe('search shards', () => {
                 if (items.length > size) expect(days.size).toBe(1);
               }
             }
-            // Runs of days before the newest month keep their articles, but for each year's
-            // last: the newest month's are packed with its year once the month is over.
+            // Runs of days keep their articles and names as articles are added, but for
+            // each year's last and the newest month's last.
             const newestMonth = before[0]!.date.toISOString().slice(0, 7);
             const members = (shards: typeof earlier) => {
               const found = new Map<string, string[]>();
@@ -201,17 +209,33 @@ describe('search shards', () => {
             const was = members(earlier);
             const now = members(later);
             const years = earlier.bundles.map((bundle) => was.get(bundle)![0]!.slice(0, 4));
+            const sameMonth = all[0]!.date.toISOString().slice(0, 7) === newestMonth;
+            const inNewestMonth = (run: string[]) =>
+              run.some((date) => date.startsWith(newestMonth));
             earlier.bundles.forEach((bundle, at) => {
               const dates = was.get(bundle)!;
-              if (!/\d{4}-\d{2}-\d{2}/.test(bundle) && bundle !== ARCHIVE_BUNDLE_PATH) return;
-              if (dates.some((date) => date.startsWith(newestMonth))) return;
+              // Year bundles are made again when their year is cut; the newest month's
+              // (uncut) when it is cut.
+              if (/^\/pagefind-\d{4}\/$/.test(bundle) || earlier.bundles.length === 1) return;
+              if (bundle === RECENT_BUNDLE_PATH && !later.bundles.includes(RECENT_BUNDLE_PATH))
+                return;
               const next = earlier.bundles[at + 1];
-              if (!next || years[at + 1] !== years[at]) return;
-              if (was.get(next)!.some((date) => date.startsWith(newestMonth))) return;
+              if (inNewestMonth(dates)) {
+                // Once the newest month is over, its runs are packed with its year.
+                if (!sameMonth) return;
+                // While it is the newest, its last run keeps its name (its first day) as
+                // new days fill it, or start the next.
+                if (!next) {
+                  const firstDay = dates.at(-1)!.slice(0, 10);
+                  for (const item of before.filter((one) =>
+                    one.date.toISOString().startsWith(firstDay),
+                  ))
+                    expect(later.bundleOf(item), bundle).toBe(bundle);
+                  return;
+                }
+              } else if (!next || years[at + 1] !== years[at] || inNewestMonth(was.get(next)!))
+                return;
               // The same articles, in a bundle of the same name (the oldest keeps its place).
-              expect(
-                later.bundleOf(before.find((item) => item.date.toISOString() === dates[0])!),
-              ).toBe(bundle);
               expect(now.get(bundle), bundle).toEqual(dates);
             });
           },
