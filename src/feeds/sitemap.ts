@@ -37,15 +37,19 @@ export function renderSitemaps(
   entries: SitemapEntry[],
   options: { maxUrls: number; urls: UrlBuilder; timezone: string },
 ): SitemapFile[] {
-  return planSitemaps(entries, options).map((file) => ({
+  return planSitemaps([entries], options).map((file) => ({
     sitePath: file.sitePath,
     content: file.render(),
   }));
 }
 
-/** The files of `renderSitemaps`, each rendered only if asked: most builds keep them. */
+/**
+ * The files of `renderSitemaps`, each rendered only if asked: most builds keep them. Past
+ * `maxUrls`, each group of entries has files of its own, so that entries added at the end of
+ * one group change its last file only.
+ */
 export function planSitemaps(
-  entries: SitemapEntry[],
+  groups: readonly SitemapEntry[][],
   options: { maxUrls: number; urls: UrlBuilder; timezone: string },
 ): PlannedSitemap[] {
   const { maxUrls, urls, timezone } = options;
@@ -67,11 +71,16 @@ export function planSitemaps(
     entries: listed,
     render: () => document(root, listed),
   });
+  const entries = groups.flat();
   if (entries.length <= maxUrls) return [planned('/sitemap.xml', 'urlset', entries)];
   const files: PlannedSitemap[] = [];
   const index: SitemapEntry[] = [];
-  for (let start = 0; start < entries.length; start += maxUrls) {
-    const chunk = entries.slice(start, start + maxUrls);
+  const chunks = groups.flatMap((group) =>
+    Array.from({ length: Math.ceil(group.length / maxUrls) }, (_, at) =>
+      group.slice(at * maxUrls, (at + 1) * maxUrls),
+    ),
+  );
+  for (const chunk of chunks) {
     const sitePath = `/sitemap-${files.length + 1}.xml`;
     files.push(planned(sitePath, 'urlset', chunk));
     const newest = chunk.reduce(
@@ -178,16 +187,16 @@ export function sitemapExtension(): BuildExtension {
         });
       }
       const state = stateOf(context);
-      // Articles oldest first, then the other pages: a scraper's new articles go at the end,
-      // so past `maxUrls` every file but the last (which holds the index pages) is kept.
-      const entries: SitemapEntry[] = [];
+      // Articles oldest first, in files of their own past `maxUrls`, then the other pages:
+      // a scraper's new articles go at the end, so only the articles' last file changes
+      // (and those of the index pages, whose dates move).
+      const articles: SitemapEntry[] = [];
       for (let at = context.site.articles.length - 1; at >= 0; at--) {
         const article = context.site.articles[at]!;
         if (state.articlePaths.has(article.path))
-          entries.push({ sitePath: article.path, lastmod: article.updated ?? article.date });
+          articles.push({ sitePath: article.path, lastmod: article.updated ?? article.date });
       }
-      entries.push(...state.entries);
-      const sitemaps = planSitemaps(entries, {
+      const sitemaps = planSitemaps([articles, state.entries], {
         maxUrls: config.sitemap.maxUrls,
         urls,
         timezone: config.timezone,
