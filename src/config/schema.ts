@@ -190,10 +190,10 @@ export const CONFIG_SCHEMA = {
       enabled: { kind: 'boolean', default: true, doc: 'Build the search index and page.' },
       bundleSize: {
         kind: 'integer',
-        default: 4000,
+        default: 3000,
         min: 1,
         max: 1000000,
-        doc: 'Most articles in one search bundle. The index is split by year (and the newest month); a larger year or month is cut into runs of days. Pagefind holds the bundle it is making in memory, about 0.6 MB an article: lower this on machines with little memory. More bundles mean more files fetched by the first search.',
+        doc: 'Most articles in one search bundle. The index is split by year (and the newest month); a larger year or month is cut into runs of days. Two Pagefind processes each hold the bundle they are making in memory, about 0.7 MB an article: lower this on machines with little memory. More bundles mean more files fetched by the first search.',
       },
     },
   },

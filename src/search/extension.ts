@@ -13,8 +13,24 @@ import { ARCHIVE_BUNDLE_PATH, type SearchShards, searchShards } from './shards.t
 /** Where the (archive's) Pagefind bundle goes, under the site root. */
 export const SEARCH_BUNDLE_PATH = ARCHIVE_BUNDLE_PATH;
 
-/** Pages handed to Pagefind before the render loop waits for it; bounds memory in flight. */
-const IN_FLIGHT = 64;
+/**
+ * Pages handed to Pagefind and not yet indexed before the render loop waits for the oldest
+ * half: Pagefind, the slower, always has pages queued; bounds memory in flight.
+ */
+const PAGES_IN_FLIGHT = 128;
+
+/** Pagefind's Node API: a module whose functions talk to the module's own service. */
+export type Pagefind = typeof pagefind;
+
+/**
+ * Pagefind's service is one process that works through its requests in order, on one core.
+ * A second one (the module's own service, in a second instance of the module) fills the next
+ * bundle while the first writes the previous one.
+ */
+export async function pagefindServices(): Promise<Pagefind[]> {
+  const second = (await import(`${import.meta.resolve('pagefind')}?second-service`)) as Pagefind;
+  return [pagefind, second];
+}
 
 /**
  * Characters of a page's HTML that Pagefind indexes. Its time grows with the square of a
@@ -37,6 +53,8 @@ interface Shard {
   /** The previous build's bundle is still right: its pages are not indexed. */
   kept: boolean;
   ready?: Promise<void>;
+  /** The Pagefind service the bundle is made in. */
+  service?: Pagefind;
   index?: pagefind.PagefindIndex;
   failure?: string;
   pending: Promise<unknown>[];
@@ -44,13 +62,19 @@ interface Shard {
   pages: number;
   /** Article pages the bundle indexes: once all are in, it is written and its index freed. */
   expected: number;
-  /** What writing the bundle gave, once done. */
-  written?: { files: number; bytes: number; diagnostics: Diagnostic[] };
+  /** Writing the bundle, once started: what it wrote, and its problems. */
+  written?: Promise<{ files: number; bytes: number; diagnostics: Diagnostic[] }>;
 }
 
 interface SearchBuild {
   shards: SearchShards;
   byBundle: Map<string, Shard>;
+  /** Started with the first bundle made again. */
+  services?: Promise<Pagefind[]>;
+  /** Bundles started, to take turns between the services. */
+  started: number;
+  /** Pages handed to Pagefind and not known to be indexed, oldest first, of any bundle. */
+  inFlight: Promise<unknown>[];
   /** Milliseconds spent waiting for Pagefind, inside and after the render loop. */
   waited: number;
 }
@@ -102,8 +126,15 @@ export interface SearchStatistics {
  * from `data-pagefind-meta="date"`.
  */
 export function searchExtension(
-  options: { onStatistics?: (statistics: SearchStatistics) => void } = {},
+  options: {
+    onStatistics?: (statistics: SearchStatistics) => void;
+    /** Pagefind's services to take turns between (tests wrap them). */
+    services?: () => Promise<Pagefind[]>;
+    /** Pages handed to Pagefind before the render loop waits (tests use a few). */
+    pagesInFlight?: number;
+  } = {},
 ): BuildExtension {
+  const pagesInFlight = options.pagesInFlight ?? PAGES_IN_FLIGHT;
   const builds = new WeakMap<ExtensionContext, SearchBuild>();
   const languageOf = (context: ExtensionContext) =>
     indexLanguage(
@@ -126,7 +157,13 @@ export function searchExtension(
         .push(`${article.path}\0${context.views.cardKey(article)}`);
     const language = languageOf(context);
     const engine = pagefindVersion();
-    state = { shards, byBundle: new Map(), waited: 0 };
+    state = {
+      shards,
+      byBundle: new Map(),
+      started: 0,
+      inFlight: [],
+      waited: 0,
+    };
     for (const bundlePath of shards.bundles) {
       const key = `search:${sha1(
         `${GAZETTE_VERSION}\0${engine}\0${language}\0${context.pagesKey ?? ''}\0${bundlePath}\0${articlesOf.get(bundlePath)!.join('\0')}`,
@@ -145,29 +182,48 @@ export function searchExtension(
     builds.set(context, state);
     return state;
   };
-  const add = (shard: Shard, sitePath: string, html: string) => {
-    if (!shard.index) return;
+  /**
+   * Hands a page to the shard's index once Pagefind has made it: the render loop does not
+   * wait for that (the service may be busy writing the previous bundle).
+   */
+  const add = (
+    state: SearchBuild,
+    shard: Shard,
+    context: ExtensionContext,
+    sitePath: string,
+    html: string,
+  ) => {
     shard.pages++;
-    shard.pending.push(
+    const content = indexedPart(html);
+    const indexed = startIndexing(state, shard, context).then(() =>
       shard.index
         // Relative to the site root: Pagefind puts the base path (where the bundle is) in front.
-        .addHTMLFile({ url: encodePath(sitePath), content: indexedPart(html) })
+        ?.addHTMLFile({ url: encodePath(sitePath), content })
         .then((response) => {
           if (response.errors.length > 0)
             shard.errors.push(`${sitePath}: ${response.errors.join('; ')}`);
         }),
     );
+    shard.pending.push(indexed);
+    state.inFlight.push(indexed);
   };
-  const flush = async (state: SearchBuild, shard: Shard) => {
+  /** Waits for Pagefind to index the oldest half of the pages in flight. */
+  const flushOldest = async (state: SearchBuild) => {
     const waitStart = performance.now();
-    await Promise.all(shard.pending);
-    shard.pending = [];
+    // A failed page is reported by its bundle's write; here it only stops being in flight.
+    await Promise.allSettled(state.inFlight.splice(0, Math.ceil(pagesInFlight / 2)));
     state.waited += performance.now() - waitStart;
   };
-  /** Starts the shard's Pagefind index, once. */
-  const startIndexing = async (shard: Shard, context: ExtensionContext) => {
-    shard.ready ??= pagefind
-      .createIndex({ forceLanguage: languageOf(context) })
+  /** Starts the shard's Pagefind index, once, in the service whose turn it is. */
+  const startIndexing = (state: SearchBuild, shard: Shard, context: ExtensionContext) => {
+    if (shard.ready) return shard.ready;
+    const turn = state.started++;
+    state.services ??= (options.services ?? pagefindServices)();
+    shard.ready = state.services
+      .then((services) => {
+        shard.service = services[turn % services.length]!;
+        return shard.service.createIndex({ forceLanguage: languageOf(context) });
+      })
       .then((response) => {
         if (response.index) shard.index = response.index;
         else shard.failure = response.errors.join('; ') || 'Pagefind did not start';
@@ -175,42 +231,48 @@ export function searchExtension(
       .catch((error: Error) => {
         shard.failure = error.message;
       });
-    await shard.ready;
+    return shard.ready;
   };
   /**
    * Writes a bundle made again into the staged site and frees its index in Pagefind, once.
    * Pagefind holds every index it was given in memory (gigabytes at 100,000 articles): a
-   * bundle is written as soon as its last article page is in, so that only one is held.
+   * bundle is written as soon as its last article page is in, so that only one is held by
+   * each service. The render loop does not wait for it.
    */
-  const writeBundle = async (shard: Shard, context: ExtensionContext) => {
-    if (shard.written) return shard.written;
-    const diagnostics: Diagnostic[] = [];
-    const written = { files: 0, bytes: 0, diagnostics };
-    shard.written = written;
-    await startIndexing(shard, context);
-    if (!shard.index) {
-      diagnostics.push(searchProblem(`the search index could not be built: ${shard.failure}`));
+  const writeBundle = (state: SearchBuild, shard: Shard, context: ExtensionContext) => {
+    shard.written ??= (async () => {
+      const diagnostics: Diagnostic[] = [];
+      const written = { files: 0, bytes: 0, diagnostics };
+      await startIndexing(state, shard, context);
+      if (!shard.index) {
+        diagnostics.push(searchProblem(`the search index could not be built: ${shard.failure}`));
+        return written;
+      }
+      await Promise.all(shard.pending);
+      shard.pending = [];
+      for (const error of shard.errors.slice(0, 20))
+        diagnostics.push({ ...searchProblem(error), severity: 'warning' });
+      const { files, errors } = await shard.index.getFiles();
+      if (errors.length > 0) diagnostics.push(searchProblem(`Pagefind: ${errors.join('; ')}`));
+      for (const file of files) {
+        // The search page loads the UI from the archive's bundle only: the bundles merged
+        // into it need their index, and Pagefind's engine, not a copy of the UI.
+        if (shard.bundlePath !== ARCHIVE_BUNDLE_PATH && UI_FILE.test(file.path)) continue;
+        context.output.write(`${shard.bundlePath}${file.path}`, file.content);
+        written.bytes += file.content.length;
+      }
+      if (errors.length === 0)
+        context.output.write(`${shard.bundlePath}${BUNDLE_KEY_FILE}`, shard.key, shard.key);
+      written.files = files.length;
+      await shard.index.deleteIndex();
+      shard.index = undefined;
       return written;
-    }
-    await Promise.all(shard.pending);
-    shard.pending = [];
-    for (const error of shard.errors.slice(0, 20))
-      diagnostics.push({ ...searchProblem(error), severity: 'warning' });
-    const { files, errors } = await shard.index.getFiles();
-    if (errors.length > 0) diagnostics.push(searchProblem(`Pagefind: ${errors.join('; ')}`));
-    for (const file of files) {
-      // The search page loads the UI from the archive's bundle only: the bundles merged
-      // into it need their index, and Pagefind's engine, not a copy of the UI.
-      if (shard.bundlePath !== ARCHIVE_BUNDLE_PATH && UI_FILE.test(file.path)) continue;
-      context.output.write(`${shard.bundlePath}${file.path}`, file.content);
-      written.bytes += file.content.length;
-    }
-    if (errors.length === 0)
-      context.output.write(`${shard.bundlePath}${BUNDLE_KEY_FILE}`, shard.key, shard.key);
-    written.files = files.length;
-    await shard.index.deleteIndex();
-    shard.index = undefined;
-    return written;
+    })().catch((error: Error) => ({
+      files: 0,
+      bytes: 0,
+      diagnostics: [searchProblem(`the search index could not be built: ${error.message}`)],
+    }));
+    return shard.written;
   };
   return {
     name: 'search',
@@ -219,14 +281,10 @@ export function searchExtension(
       const state = stateOf(context);
       const shard = state.byBundle.get(state.shards.bundleOf(spec.article))!;
       if (shard.kept) return;
-      await startIndexing(shard, context);
       // A page kept from the previous build is read from disk here, for a bundle made again.
-      add(shard, spec.sitePath, html());
-      if (shard.pages === shard.expected) {
-        const waitStart = performance.now();
-        await writeBundle(shard, context);
-        state.waited += performance.now() - waitStart;
-      } else if (shard.pending.length >= IN_FLIGHT) await flush(state, shard);
+      add(state, shard, context, spec.sitePath, html());
+      if (shard.pages === shard.expected) void writeBundle(state, shard, context);
+      if (state.inFlight.length >= pagesInFlight) await flushOldest(state);
     },
     async finish(context): Promise<Diagnostic[]> {
       if (!context.config.search.enabled) return [];
@@ -250,7 +308,7 @@ export function searchExtension(
             statistics.files += context.output.keepFolder(shard.bundlePath);
             continue;
           }
-          const written = await writeBundle(shard, context);
+          const written = await writeBundle(state, shard, context);
           diagnostics.push(...written.diagnostics);
           if (written.files === 0 && written.diagnostics.some((d) => d.severity === 'error'))
             continue;
@@ -266,7 +324,8 @@ export function searchExtension(
       } finally {
         builds.delete(context);
         // The service is restarted by the next build that needs it.
-        if ([...state.byBundle.values()].some((shard) => shard.ready)) await pagefind.close();
+        const used = new Set([...state.byBundle.values()].map((shard) => shard.service));
+        await Promise.all([...used].map((service) => service?.close()));
       }
       statistics.waitedMs = state.waited;
       statistics.finishMs = performance.now() - finishStart;

@@ -316,25 +316,6 @@ describe('search shards', () => {
     );
     afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-    it('writes each bundle as soon as its last article is in, before the older ones', async () => {
-      // Pages come newest first: the 2022 article's page is indexed after all of 2023's.
-      let writtenBefore2022 = false;
-      const watcher = {
-        name: 'watcher',
-        pageRendered(spec: { article?: Article }, _html: unknown, context: ExtensionContext) {
-          if (spec.article?.relativePath === '2022.md')
-            writtenBefore2022 = context.output.has('/pagefind-2023/pagefind-entry.json');
-        },
-      };
-      const result = await buildProject(root, {
-        extensions: [searchExtension(), watcher as BuildExtension],
-      });
-      expect(result.ok).toBe(true);
-      expect(writtenBefore2022).toBe(true);
-      rmSync(path.join(root, 'site'), { recursive: true, force: true });
-      rmSync(path.join(root, '.gazette-cache'), { recursive: true, force: true });
-    });
-
     it("makes only the corrected article's year again", async () => {
       const rebuild = () => buildWithSearch(root);
       expect((await rebuild()).rebuilt).toEqual([

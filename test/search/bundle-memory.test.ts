@@ -1,0 +1,75 @@
+import { rmSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { type Pagefind, pagefindServices, searchExtension } from '../../src/search/extension.ts';
+import { buildProject, makeProject } from '../helpers.ts';
+
+/**
+ * Pagefind's service works through its requests one at a time, in the order they are sent,
+ * and holds every index it was given until it is deleted: counting, per service, the pages
+ * of its live indexes in the order requests are sent gives what it holds at most.
+ */
+function counted(service: Pagefind, peaks: number[], at: number): Pagefind {
+  let held = 0;
+  peaks[at] = 0;
+  return {
+    ...service,
+    createIndex: async (config) => {
+      const response = await service.createIndex(config);
+      const index = response.index;
+      if (!index) return response;
+      let pages = 0;
+      return {
+        ...response,
+        index: {
+          ...index,
+          addHTMLFile: (file) => {
+            pages++;
+            held++;
+            peaks[at] = Math.max(peaks[at]!, held);
+            return index.addHTMLFile(file);
+          },
+          getFiles: () => index.getFiles(),
+          deleteIndex: () => {
+            held -= pages;
+            return index.deleteIndex();
+          },
+        },
+      };
+    },
+  };
+}
+
+const article = (title: string, date: string) =>
+  `---\ntitle: ${title}\ndate: ${date}\ncategories: [Economy]\n---\n\n<p>${title} harbour.</p>\n`;
+
+describe('search bundles in memory', () => {
+  // Three bundles of six articles: 2022, 2023 and the newest month.
+  const files: Record<string, string> = {};
+  for (let day = 1; day <= 6; day++) {
+    files[`2022-${day}.md`] = article(`Canal report ${day}`, `2022-03-0${day} 09:00`);
+    files[`2023-${day}.md`] = article(`Ferry report ${day}`, `2023-04-0${day} 09:00`);
+    files[`2024-${day}.md`] = article(`Tram report ${day}`, `2024-05-0${day} 09:00`);
+  }
+  const root = makeProject(files, 'title: Held\nbaseUrl: https://example.org/\n');
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('takes turns between two services, each freeing a bundle once written', async () => {
+    const peaks: number[] = [];
+    const result = await buildProject(root, {
+      extensions: [
+        searchExtension({
+          pagesInFlight: 2,
+          services: async () =>
+            (await pagefindServices()).map((service, at) => counted(service, peaks, at)),
+        }),
+      ],
+    });
+    expect(result.ok, JSON.stringify(result.diagnostics)).toBe(true);
+    // The newest month and 2022 in one, 2023 in the other: 12 pages and 6.
+    expect(peaks).toHaveLength(2);
+    // One bundle, the pages in flight and the few handed over between Pagefind's reply to
+    // a write and the freeing of its index; both of the first's bundles at once would be 12.
+    expect(peaks[0]).toBeLessThanOrEqual(6 + 2 + 2);
+    expect(peaks[1]).toBe(6);
+  });
+});
