@@ -2,7 +2,6 @@ import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { BuildExtension, ExtensionContext } from '../../src/build.ts';
 import { sitemapExtension } from '../../src/feeds/sitemap.ts';
 import type { Article } from '../../src/model.ts';
 import {
