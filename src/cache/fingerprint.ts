@@ -12,9 +12,14 @@ const LOCATION_KEYS = new Set(['contentDir', 'outDir', 'cacheDir']);
  * what load or transform make of a file.
  */
 export function articleCacheKey(version: string, config: SiteConfig): string {
-  const values = Object.fromEntries(
+  const values: Record<string, unknown> = Object.fromEntries(
     Object.entries(config).filter(([key]) => !LOCATION_KEYS.has(key)),
   );
+  // How the search index is split changes no article and no page but the search page, whose
+  // key holds its bundle list: each bundle is keyed by its name and articles, so a new size
+  // makes again only the bundles it moves (users lower it on machines with little memory).
+  const { bundleSize: _splitOnly, ...search } = config.search;
+  values.search = search;
   return sha1(`gazette ${version}\n${stableJson(values)}`);
 }
 

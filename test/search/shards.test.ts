@@ -1,4 +1,4 @@
-import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -332,5 +332,52 @@ describe('search shards', () => {
       expect(robots).toContain('Disallow: /pagefind-2023/');
       expect(robots).toContain('Disallow: /pagefind-recent/');
     });
+  });
+});
+
+describe('changing the bundle size', () => {
+  const root = makeProject(
+    {
+      '2022.md': article('Canal widened', '2022-03-10 09:00', 'canal barges'),
+      '2023-a.md': article('Ferry line opens', '2023-10-01 09:00', 'ferry crossing'),
+      '2023-b.md': article('Airport expands', '2023-10-02 09:00', 'runway terminal'),
+      '2023-c.md': article('Harbour cranes replaced', '2023-10-05 09:00', 'gantry cranes'),
+      'now.md': article('Tram returns', '2024-05-02 09:00', 'tram tracks'),
+    },
+    'title: Sizes\nbaseUrl: https://example.org/\nsearch:\n  bundleSize: 10\n',
+  );
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('makes again only the bundles it moves, and the search page, reusing every article', async () => {
+    expect((await buildWithSearch(root)).rebuilt).toEqual([
+      ARCHIVE_BUNDLE_PATH,
+      '/pagefind-2023/',
+      RECENT_BUNDLE_PATH,
+    ]);
+    writeFileSync(
+      path.join(root, 'gazette.config.yml'),
+      'title: Sizes\nbaseUrl: https://example.org/\nsearch:\n  bundleSize: 2\n',
+    );
+    let statistics: SearchStatistics | undefined;
+    const result = await buildProject(root, {
+      extensions: [
+        searchExtension({ onStatistics: (found) => (statistics = found) }),
+        sitemapExtension(),
+      ],
+    });
+    expect(result.ok, JSON.stringify(result.diagnostics)).toBe(true);
+    expect(statistics!.rebuilt).toEqual([
+      daysBundlePath('2023-10-01'),
+      daysBundlePath('2023-10-05'),
+    ]);
+    expect(result.cache.articlesReused).toBe(5);
+    // The search page merges the new bundles; the year's is gone.
+    const searchPage = readFileSync(path.join(root, 'site', 'search', 'index.html'), 'utf8');
+    expect(searchPage).toContain('/pagefind-2023-10-01/');
+    expect(searchPage).not.toContain('/pagefind-2023/');
+    expect(existsSync(path.join(root, 'site', 'pagefind-2023'))).toBe(false);
+    expect(readFileSync(path.join(root, 'site', 'robots.txt'), 'utf8')).toContain(
+      'Disallow: /pagefind-2023-10-05/',
+    );
   });
 });
