@@ -107,6 +107,11 @@ export interface BuildExtension {
     reused: boolean,
   ): void | Promise<void>;
   finish?(context: ExtensionContext): Promise<Diagnostic[] | undefined> | Diagnostic[] | undefined;
+  /**
+   * The build failed before `finish` (or in another extension's): stop background work and
+   * release what was started (processes), before the staged output is dropped.
+   */
+  abort?(context: ExtensionContext): Promise<void> | void;
 }
 
 /** What became of each input file: every file is accounted for. */

@@ -624,6 +624,9 @@ async function renderAndWrite(
       timings,
     };
   } catch (error) {
+    // Extensions' background work (search bundles being written) stops writing first.
+    for (const extension of extensions)
+      await Promise.resolve(extension.abort?.(extensionContext)).catch(() => undefined);
     output.abort();
     throw error;
   }

@@ -28,8 +28,18 @@ export type Pagefind = typeof pagefind;
  * bundle while the first writes the previous one.
  */
 export async function pagefindServices(): Promise<Pagefind[]> {
-  const second = (await import(`${import.meta.resolve('pagefind')}?second-service`)) as Pagefind;
-  return [pagefind, second];
+  try {
+    const second = (await import(`${import.meta.resolve('pagefind')}?second-service`)) as Pagefind;
+    return [pagefind, second];
+  } catch {
+    // A loader that drops the query (or a bundler) leaves one service: slower, still right.
+    return [pagefind];
+  }
+}
+
+/** Pagefind rejects with strings as well as errors. */
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 /**
@@ -75,6 +85,8 @@ interface SearchBuild {
   started: number;
   /** Pages handed to Pagefind and not known to be indexed, oldest first, of any bundle. */
   inFlight: Promise<unknown>[];
+  /** The build failed: bundles being written are not put in its output. */
+  aborted: boolean;
   /** Milliseconds spent waiting for Pagefind, inside and after the render loop. */
   waited: number;
 }
@@ -162,6 +174,7 @@ export function searchExtension(
       byBundle: new Map(),
       started: 0,
       inFlight: [],
+      aborted: false,
       waited: 0,
     };
     for (const bundlePath of shards.bundles) {
@@ -195,15 +208,21 @@ export function searchExtension(
   ) => {
     shard.pages++;
     const content = indexedPart(html);
-    const indexed = startIndexing(state, shard, context).then(() =>
-      shard.index
-        // Relative to the site root: Pagefind puts the base path (where the bundle is) in front.
-        ?.addHTMLFile({ url: encodePath(sitePath), content })
-        .then((response) => {
-          if (response.errors.length > 0)
-            shard.errors.push(`${sitePath}: ${response.errors.join('; ')}`);
-        }),
-    );
+    const indexed = startIndexing(state, shard, context)
+      .then(() =>
+        shard.index
+          // Relative to the site root: Pagefind puts the base path (where the bundle is) in front.
+          ?.addHTMLFile({ url: encodePath(sitePath), content })
+          .then((response) => {
+            if (response.errors.length > 0)
+              shard.errors.push(`${sitePath}: ${response.errors.join('; ')}`);
+          }),
+      )
+      // A page Pagefind failed (its service stopped) is reported with its bundle's write;
+      // the promise never rejects, so pages in flight are never unhandled.
+      .catch((error: unknown) => {
+        shard.errors.push(`${sitePath}: ${messageOf(error)}`);
+      });
     shard.pending.push(indexed);
     state.inFlight.push(indexed);
   };
@@ -228,8 +247,8 @@ export function searchExtension(
         if (response.index) shard.index = response.index;
         else shard.failure = response.errors.join('; ') || 'Pagefind did not start';
       })
-      .catch((error: Error) => {
-        shard.failure = error.message;
+      .catch((error: unknown) => {
+        shard.failure = messageOf(error);
       });
     return shard.ready;
   };
@@ -252,7 +271,18 @@ export function searchExtension(
       shard.pending = [];
       for (const error of shard.errors.slice(0, 20))
         diagnostics.push({ ...searchProblem(error), severity: 'warning' });
-      const { files, errors } = await shard.index.getFiles();
+      const index = shard.index;
+      shard.index = undefined;
+      let made: Awaited<ReturnType<typeof index.getFiles>>;
+      try {
+        made = await index.getFiles();
+      } finally {
+        // Freed even when the write failed: the service holds the index until then.
+        await index.deleteIndex().catch(() => undefined);
+      }
+      const { files, errors } = made;
+      // The build failed meanwhile: its staged output is being dropped.
+      if (state.aborted) return written;
       if (errors.length > 0) diagnostics.push(searchProblem(`Pagefind: ${errors.join('; ')}`));
       for (const file of files) {
         // The search page loads the UI from the archive's bundle only: the bundles merged
@@ -264,18 +294,33 @@ export function searchExtension(
       if (errors.length === 0)
         context.output.write(`${shard.bundlePath}${BUNDLE_KEY_FILE}`, shard.key, shard.key);
       written.files = files.length;
-      await shard.index.deleteIndex();
-      shard.index = undefined;
       return written;
-    })().catch((error: Error) => ({
+    })().catch((error: unknown) => ({
       files: 0,
       bytes: 0,
-      diagnostics: [searchProblem(`the search index could not be built: ${error.message}`)],
+      diagnostics: [searchProblem(`the search index could not be built: ${messageOf(error)}`)],
     }));
     return shard.written;
   };
+  /**
+   * Waits for the bundles being written, then closes the services (each is started again by
+   * the next build that needs it, so none is left running between dev-server builds).
+   */
+  const stop = async (context: ExtensionContext, state: SearchBuild) => {
+    builds.delete(context);
+    const shards = [...state.byBundle.values()];
+    await Promise.allSettled(shards.map((shard) => shard.written));
+    const used = new Set(shards.map((shard) => shard.service));
+    await Promise.allSettled([...used].map((service) => service?.close()));
+  };
   return {
     name: 'search',
+    async abort(context) {
+      const state = builds.get(context);
+      if (!state) return;
+      state.aborted = true;
+      await stop(context, state);
+    },
     async pageRendered(spec, html, context) {
       if (!context.config.search.enabled || spec.kind !== 'article' || !spec.article) return;
       const state = stateOf(context);
@@ -318,14 +363,9 @@ export function searchExtension(
           statistics.rebuilt.push(shard.bundlePath);
         }
       } catch (error) {
-        diagnostics.push(
-          searchProblem(`the search index could not be built: ${(error as Error).message}`),
-        );
+        diagnostics.push(searchProblem(`the search index could not be built: ${messageOf(error)}`));
       } finally {
-        builds.delete(context);
-        // The service is restarted by the next build that needs it.
-        const used = new Set([...state.byBundle.values()].map((shard) => shard.service));
-        await Promise.all([...used].map((service) => service?.close()));
+        await stop(context, state);
       }
       statistics.waitedMs = state.waited;
       statistics.finishMs = performance.now() - finishStart;

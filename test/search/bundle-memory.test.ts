@@ -1,5 +1,7 @@
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { BuildExtension } from '../../src/build.ts';
 import { type Pagefind, pagefindServices, searchExtension } from '../../src/search/extension.ts';
 import { buildProject, makeProject } from '../helpers.ts';
 
@@ -8,11 +10,15 @@ import { buildProject, makeProject } from '../helpers.ts';
  * and holds every index it was given until it is deleted: counting, per service, the pages
  * of its live indexes in the order requests are sent gives what it holds at most.
  */
-function counted(service: Pagefind, peaks: number[], at: number): Pagefind {
+function counted(service: Pagefind, peaks: number[], at: number, closed: number[] = []): Pagefind {
   let held = 0;
   peaks[at] = 0;
   return {
     ...service,
+    close: () => {
+      closed.push(at);
+      return service.close();
+    },
     createIndex: async (config) => {
       const response = await service.createIndex(config);
       const index = response.index;
@@ -55,12 +61,15 @@ describe('search bundles in memory', () => {
 
   it('takes turns between two services, each freeing a bundle once written', async () => {
     const peaks: number[] = [];
+    const services = await pagefindServices();
+    // Two instances of the module, each with a service (a process) of its own.
+    expect(services).toHaveLength(2);
+    expect(services[0]).not.toBe(services[1]);
     const result = await buildProject(root, {
       extensions: [
         searchExtension({
           pagesInFlight: 2,
-          services: async () =>
-            (await pagefindServices()).map((service, at) => counted(service, peaks, at)),
+          services: async () => services.map((service, at) => counted(service, peaks, at)),
         }),
       ],
     });
@@ -71,5 +80,35 @@ describe('search bundles in memory', () => {
     // a write and the freeing of its index; both of the first's bundles at once would be 12.
     expect(peaks[0]).toBeLessThanOrEqual(6 + 2 + 2);
     expect(peaks[1]).toBe(6);
+  });
+
+  it('stops writing and closes both services when the build fails meanwhile', async () => {
+    const closed: number[] = [];
+    const services = await pagefindServices();
+    let articles = 0;
+    const failing = {
+      name: 'failing',
+      pageRendered(spec: { kind: string }) {
+        // Once the newest month's bundle is complete and being written.
+        if (spec.kind === 'article' && ++articles === 8) throw new Error('disk full');
+      },
+    } as BuildExtension;
+    rmSync(path.join(root, 'site'), { recursive: true, force: true });
+    rmSync(path.join(root, '.gazette-cache'), { recursive: true, force: true });
+    await expect(
+      buildProject(root, {
+        extensions: [
+          searchExtension({
+            services: async () => services.map((service, at) => counted(service, [], at, closed)),
+          }),
+          failing,
+        ],
+      }),
+    ).rejects.toThrow('disk full');
+    expect(closed.sort()).toEqual([0, 1]);
+    // Nothing was written after the staged site was dropped.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(existsSync(path.join(root, '.site.gazette-staging'))).toBe(false);
+    expect(existsSync(path.join(root, 'site'))).toBe(false);
   });
 });
