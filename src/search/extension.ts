@@ -87,7 +87,7 @@ interface SearchBuild {
   inFlight: Promise<unknown>[];
   /** The build failed: bundles being written are not put in its output. */
   aborted: boolean;
-  /** Milliseconds spent waiting for Pagefind, inside and after the render loop. */
+  /** Milliseconds the render loop waited for Pagefind (waiting in `finish` is in `finishMs`). */
   waited: number;
 }
 
