@@ -109,8 +109,14 @@ function searchProblem(message: string): Diagnostic {
   return { severity: 'error', file: 'search', message };
 }
 
-/** Pagefind's user interfaces, which only the archive's bundle needs (0.4 MB a bundle). */
-const UI_FILE = /^pagefind-(?:ui|component-ui|modular-ui|highlight)\.(?:js|css)$/;
+/**
+ * Files only the archive's bundle needs: Pagefind's user interfaces and its engine (script,
+ * worker, WebAssembly), which the search page loads from there. A bundle merged into it is
+ * read for its entry, metadata, index and fragments only (Pagefind's `mergeIndex` starts it
+ * without WebAssembly): 0.55 MB a bundle not written or uploaded.
+ */
+const ARCHIVE_ONLY_FILE =
+  /^(?:pagefind-(?:ui|component-ui|modular-ui|highlight)\.(?:js|css)|pagefind(?:-worker)?\.js|wasm\.[\w-]+\.pagefind)$/;
 
 /** Beside each bundle: what it was built from, so an unchanged shard keeps its bundle. */
 const BUNDLE_KEY_FILE = 'gazette-bundle.txt';
@@ -285,9 +291,7 @@ export function searchExtension(
       if (state.aborted) return written;
       if (errors.length > 0) diagnostics.push(searchProblem(`Pagefind: ${errors.join('; ')}`));
       for (const file of files) {
-        // The search page loads the UI from the archive's bundle only: the bundles merged
-        // into it need their index, and Pagefind's engine, not a copy of the UI.
-        if (shard.bundlePath !== ARCHIVE_BUNDLE_PATH && UI_FILE.test(file.path)) continue;
+        if (shard.bundlePath !== ARCHIVE_BUNDLE_PATH && ARCHIVE_ONLY_FILE.test(file.path)) continue;
         context.output.write(`${shard.bundlePath}${file.path}`, file.content);
         written.bytes += file.content.length;
       }
