@@ -313,7 +313,8 @@ export function searchExtension(
   const stop = async (context: ExtensionContext, state: SearchBuild) => {
     builds.delete(context);
     const shards = [...state.byBundle.values()];
-    await Promise.allSettled(shards.map((shard) => shard.written));
+    // A bundle's service is known once its index is started.
+    await Promise.allSettled(shards.flatMap((shard) => [shard.ready, shard.written]));
     const used = new Set(shards.map((shard) => shard.service));
     await Promise.allSettled([...used].map((service) => service?.close()));
   };
