@@ -7,8 +7,8 @@
  *   npm run bench -- [--sizes 1000,10000,100000] [--dir /dev/shm/gazette-bench] [--no-search]
  *                    [--page-numbering newest-first|stable]
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,6 +40,8 @@ interface Run {
   seconds: number;
   pages: number;
   rssMb: number;
+  /** Peak of the Pagefind processes' summed memory (they run beside the build's own). */
+  searchRssMb: number;
   timings: Record<string, number>;
   written: number;
 }
@@ -57,7 +59,44 @@ const TARGETS: Record<number, Record<Run['kind'], string> & { rss: string }> = {
 
 const hasTime = existsSync('/usr/bin/time');
 
-function runBuild(root: string, n: number, kind: Run['kind']): Run {
+/**
+ * Summed resident memory (KB) of the Pagefind processes below a process, read from Linux's
+ * /proc (undefined elsewhere): Pagefind indexes in processes of its own, which `time`'s
+ * peak RSS of the build does not include.
+ */
+function pagefindMemoryBelow(ancestor: number): number | undefined {
+  if (!existsSync('/proc/self/stat')) return undefined;
+  const parentOf = new Map<number, number>();
+  const pagefind: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // pid (comm) state ppid …: the name may hold spaces or parentheses.
+      const afterName = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      parentOf.set(Number(entry), Number(afterName[1]));
+      if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).startsWith('pagefind'))
+        pagefind.push(Number(entry));
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  let kb = 0;
+  for (const pid of pagefind) {
+    let up = parentOf.get(pid);
+    while (up !== undefined && up > 1 && up !== ancestor) up = parentOf.get(up);
+    if (up !== ancestor) continue;
+    try {
+      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+      kb += Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0);
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return kb;
+}
+
+async function runBuild(root: string, n: number, kind: Run['kind']): Promise<Run> {
   const report = path.join(root, 'report.json');
   const args = [
     path.join(repo, 'bin/gazette.js'),
@@ -72,14 +111,24 @@ function runBuild(root: string, n: number, kind: Run['kind']): Run {
   if (values['no-search']) args.push('--no-search');
   const started = performance.now();
   const child = hasTime
-    ? spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, ...args], { encoding: 'utf8' })
-    : spawnSync(process.execPath, args, { encoding: 'utf8' });
+    ? spawn('/usr/bin/time', ['-f', '%M', process.execPath, ...args])
+    : spawn(process.execPath, args);
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  child.stdout.resume();
+  let searchPeakKb: number | undefined;
+  const poll = setInterval(() => {
+    const kb = child.pid === undefined ? undefined : pagefindMemoryBelow(child.pid);
+    if (kb !== undefined) searchPeakKb = Math.max(searchPeakKb ?? 0, kb);
+  }, 250);
+  const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  clearInterval(poll);
   const seconds = (performance.now() - started) / 1000;
-  if (child.status !== 0 && !existsSync(report)) {
-    throw new Error(`build failed (${kind}, ${n}):\n${child.stderr}`);
+  if (status !== 0 && !existsSync(report)) {
+    throw new Error(`build failed (${kind}, ${n}):\n${stderr}`);
   }
   const result = JSON.parse(readFileSync(report, 'utf8'));
-  const rssKb = hasTime ? Number(child.stderr.trim().split('\n').at(-1)) : Number.NaN;
+  const rssKb = hasTime ? Number(stderr.trim().split('\n').at(-1)) : Number.NaN;
   const pages = Object.entries(result.pages as Record<string, number>)
     .filter(([kind]) => kind !== 'static')
     .reduce((sum, [, count]) => sum + count, 0);
@@ -89,20 +138,23 @@ function runBuild(root: string, n: number, kind: Run['kind']): Run {
     seconds,
     pages,
     rssMb: rssKb / 1024,
+    searchRssMb: (searchPeakKb ?? Number.NaN) / 1024,
     timings: result.timings,
     written: result.filesWritten,
   };
 }
 
+const search = !values['no-search'];
+
 function table(runs: Run[]): string {
   const rows = [
-    '| N articles | build | wall time | build time (in process) | pages/s | peak RSS | files written | target time / RSS |',
-    '|---:|---|---:|---:|---:|---:|---:|---|',
+    `| N articles | build | wall time | build time (in process) | pages/s | peak RSS |${search ? ' Pagefind peak |' : ''} files written | target time / RSS |`,
+    `|---:|---|---:|---:|---:|---:|${search ? '---:|' : ''}---:|---|`,
   ];
   for (const run of runs) {
     const target = TARGETS[run.n];
     rows.push(
-      `| ${run.n.toLocaleString('en-US')} | ${run.kind} | ${run.seconds.toFixed(2)} s | ${(run.timings.total! / 1000).toFixed(2)} s | ${Math.round(run.pages / run.seconds).toLocaleString('en-US')} | ${run.rssMb.toFixed(0)} MB | ${run.written.toLocaleString('en-US')} | ${target ? `≤ ${target[run.kind]} / ≤ ${target.rss}` : '—'} |`,
+      `| ${run.n.toLocaleString('en-US')} | ${run.kind} | ${run.seconds.toFixed(2)} s | ${(run.timings.total! / 1000).toFixed(2)} s | ${Math.round(run.pages / run.seconds).toLocaleString('en-US')} | ${run.rssMb.toFixed(0)} MB |${search ? ` ${Number.isNaN(run.searchRssMb) ? '—' : `${run.searchRssMb.toFixed(0)} MB`} |` : ''} ${run.written.toLocaleString('en-US')} | ${target ? `≤ ${target[run.kind]} / ≤ ${target.rss}` : '—'} |`,
     );
   }
   return rows.join('\n');
@@ -144,15 +196,15 @@ for (const n of values.sizes.split(',').map(Number)) {
   // Files modified in the last seconds are not trusted by size and time (RACY_SECONDS): an
   // archive's files are older than that when it is rebuilt.
   await new Promise((resolve) => setTimeout(resolve, (RACY_SECONDS + 0.5) * 1000));
-  runs.push(runBuild(root, n, 'cold'));
-  runs.push(runBuild(root, n, 'unchanged'));
+  runs.push(await runBuild(root, n, 'cold'));
+  runs.push(await runBuild(root, n, 'unchanged'));
   // One article edited: a sentence added to its body.
   const edited = path.join(root, 'content', files[Math.floor(files.length / 2)]!);
   writeFileSync(
     edited,
     readFileSync(edited, 'utf8').replace('</div>', '<p>Correction: edited.</p>\n</div>'),
   );
-  runs.push(runBuild(root, n, 'one change'));
+  runs.push(await runBuild(root, n, 'one change'));
   // One article added, as a scraper adds them: the newest, a second after the newest one (in
   // its month, so the month's search bundle is made again, not the archive's).
   mkdirSync(path.join(root, 'content', 'added'), { recursive: true });
@@ -162,7 +214,7 @@ for (const n of values.sizes.split(',').map(Number)) {
       .replace(/^title: .*$/m, "title: 'An article added by the scraper'")
       .replace(/^date: .*$/m, `date: ${new Date(newest.getTime() + 1000).toISOString()}`),
   );
-  runs.push(runBuild(root, n, 'one added'));
+  runs.push(await runBuild(root, n, 'one added'));
   console.error(table(runs.filter((run) => run.n === n)));
   rmSync(root, { recursive: true, force: true });
 }
