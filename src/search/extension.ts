@@ -65,6 +65,8 @@ interface Shard {
   ready?: Promise<void>;
   /** The Pagefind service the bundle is made in. */
   service?: Pagefind;
+  /** Written (or failed) and freed: no longer a load on its service. */
+  done?: boolean;
   index?: pagefind.PagefindIndex;
   failure?: string;
   pending: Promise<unknown>[];
@@ -81,8 +83,6 @@ interface SearchBuild {
   byBundle: Map<string, Shard>;
   /** Started with the first bundle made again. */
   services?: Promise<Pagefind[]>;
-  /** Bundles started, to take turns between the services. */
-  started: number;
   /** Pages handed to Pagefind and not known to be indexed, oldest first, of any bundle. */
   inFlight: Promise<unknown>[];
   /** The build failed: bundles being written are not put in its output. */
@@ -146,7 +146,7 @@ export interface SearchStatistics {
 export function searchExtension(
   options: {
     onStatistics?: (statistics: SearchStatistics) => void;
-    /** Pagefind's services to take turns between (tests wrap them). */
+    /** Pagefind's services to share the bundles between (tests wrap them). */
     services?: () => Promise<Pagefind[]>;
     /** Pages handed to Pagefind before the render loop waits (tests use a few). */
     pagesInFlight?: number;
@@ -178,7 +178,6 @@ export function searchExtension(
     state = {
       shards,
       byBundle: new Map(),
-      started: 0,
       inFlight: [],
       aborted: false,
       waited: 0,
@@ -239,14 +238,21 @@ export function searchExtension(
     await Promise.allSettled(state.inFlight.splice(0, Math.ceil(pagesInFlight / 2)));
     state.waited += performance.now() - waitStart;
   };
-  /** Starts the shard's Pagefind index, once, in the service whose turn it is. */
+  /**
+   * Starts the shard's Pagefind index, once, in the service with the fewest pages still to
+   * index or write: the one not busy writing the previous bundle, or the one that will be
+   * free first (taking turns would pile large runs of days on one service when a year's
+   * large runs and small last runs alternate).
+   */
   const startIndexing = (state: SearchBuild, shard: Shard, context: ExtensionContext) => {
     if (shard.ready) return shard.ready;
-    const turn = state.started++;
     state.services ??= (options.services ?? pagefindServices)();
     shard.ready = state.services
       .then((services) => {
-        shard.service = services[turn % services.length]!;
+        const load = services.map(() => 0);
+        for (const other of state.byBundle.values())
+          if (other.service && !other.done) load[services.indexOf(other.service)]! += other.pages;
+        shard.service = services[load.indexOf(Math.min(...load))]!;
         return shard.service.createIndex({ forceLanguage: languageOf(context) });
       })
       .then((response) => {
@@ -285,6 +291,7 @@ export function searchExtension(
       } finally {
         // Freed even when the write failed: the service holds the index until then.
         await index.deleteIndex().catch(() => undefined);
+        shard.done = true;
       }
       const { files, errors } = made;
       // The build failed meanwhile: its staged output is being dropped.

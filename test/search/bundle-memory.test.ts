@@ -59,7 +59,7 @@ describe('search bundles in memory', () => {
   const root = makeProject(files, 'title: Held\nbaseUrl: https://example.org/\n');
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-  it('takes turns between two services, each freeing a bundle once written', async () => {
+  it('makes bundles in two services, each freeing a bundle once written', async () => {
     const peaks: number[] = [];
     const services = await pagefindServices();
     // Two instances of the module, each with a service (a process) of its own.
@@ -74,12 +74,12 @@ describe('search bundles in memory', () => {
       ],
     });
     expect(result.ok, JSON.stringify(result.diagnostics)).toBe(true);
-    // The newest month and 2022 in one, 2023 in the other: 12 pages and 6.
+    // Three bundles of six pages between two services: one service holding two bundles
+    // at once would be 12 pages. One bundle, the pages in flight and the few handed over
+    // between Pagefind's reply to a write and the freeing of its index are at most 10.
     expect(peaks).toHaveLength(2);
-    // One bundle, the pages in flight and the few handed over between Pagefind's reply to
-    // a write and the freeing of its index; both of the first's bundles at once would be 12.
-    expect(peaks[0]).toBeLessThanOrEqual(6 + 2 + 2);
-    expect(peaks[1]).toBe(6);
+    expect(Math.max(...peaks)).toBeGreaterThanOrEqual(6);
+    for (const peak of peaks) expect(peak).toBeLessThanOrEqual(6 + 2 + 2);
   });
 
   it('stops writing and closes both services when the build fails meanwhile', async () => {
