@@ -624,9 +624,15 @@ async function renderAndWrite(
       timings,
     };
   } catch (error) {
-    // Extensions' background work (search bundles being written) stops writing first.
-    for (const extension of extensions)
-      await Promise.resolve(extension.abort?.(extensionContext)).catch(() => undefined);
+    // Extensions' background work (search bundles being written) stops writing first; the
+    // build's own error is the one reported.
+    for (const extension of extensions) {
+      try {
+        await extension.abort?.(extensionContext);
+      } catch {
+        // Ignored: see above.
+      }
+    }
     output.abort();
     throw error;
   }
