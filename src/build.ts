@@ -40,6 +40,12 @@ export interface BuildOptions {
   extensions?: BuildExtension[];
   /** Called as phases advance, for a progress display. */
   onProgress?: (phase: Phase, done: number, total: number) => void;
+  /**
+   * A helper thread renders pages beside the main thread: `auto` (the default) starts it once
+   * 1,000 pages were rendered, with more than one core and `GAZETTE_WORKERS` not 0; `always`
+   * starts it before the first page and waits for it (tests); `never`.
+   */
+  renderHelper?: 'auto' | 'always' | 'never';
   /** Called once the site is collected, with what the stages made (the dev server keeps it). */
   onCollected?: (stages: CollectedStages) => void;
 }
@@ -144,6 +150,8 @@ export interface CacheStatistics {
   pagesRendered: number;
   /** Pages whose key was worked out; the others were known to be made as before. */
   pagesKeyed: number;
+  /** Of the pages rendered, those the helper thread rendered. */
+  pagesRenderedByHelper: number;
 }
 
 /** Reads the configuration and resolves the project's folders. Throws `ConfigError`. */
@@ -242,6 +250,7 @@ function replayLastBuild(last: BuildResult, options: BuildOptions, elapsed: numb
       pagesReused: last.cache.pagesReused + last.cache.pagesRendered,
       pagesRendered: 0,
       pagesKeyed: 0,
+      pagesRenderedByHelper: 0,
     },
     timings: { load: elapsed, transform: 0, collect: 0, render: 0, write: 0, total: elapsed },
   };

@@ -5,6 +5,7 @@
 
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { setImmediate as yieldToEvents } from 'node:timers/promises';
 import type {
   BuildExtension,
   BuildOptions,
@@ -35,11 +36,18 @@ import { sitemapExtension } from './feeds/sitemap.ts';
 import { loadArticle } from './load/article.ts';
 import { type ContentScan, discoverContent } from './load/discover.ts';
 import type { Article, Diagnostic, LoadedArticle, PathWish } from './model.ts';
-import { type Job, loadAndTransformInParallel } from './parallel/pool.ts';
+import { type Job, loadAndTransformInParallel, workerCount } from './parallel/pool.ts';
+import { type RenderAnswer, RenderHelper } from './parallel/render-helper.ts';
 import { createTemplateEnvironment } from './render/environment.ts';
 import { changesSince, mayHaveChanged, pageKey, recordPages } from './render/page-keys.ts';
 import { type PageSpec, planPages } from './render/pages.ts';
-import { createPageRenderer, type FeedLink, type RenderResult } from './render/render.ts';
+import {
+  createPageRenderer,
+  type FeedLink,
+  type PageContext,
+  type PageRenderer,
+  type RenderResult,
+} from './render/render.ts';
 import { buildDateOnEveryPage, DEFAULT_TEMPLATES_DIR, themeAssets } from './render/theme-assets.ts';
 import { ViewFactory } from './render/views.ts';
 import { searchExtension } from './search/extension.ts';
@@ -287,7 +295,8 @@ export interface SiteRenderer {
   urls: UrlBuilder;
   views: ViewFactory;
   pages: () => Generator<PageSpec>;
-  render: (spec: PageSpec) => RenderResult;
+  context: PageRenderer['context'];
+  renderContext: PageRenderer['renderContext'];
 }
 
 export function createSiteRenderer(
@@ -304,7 +313,7 @@ export function createSiteRenderer(
     urls,
     userTemplatesDir: project.templatesDir,
   });
-  const render = createPageRenderer({
+  const { context, renderContext } = createPageRenderer({
     env,
     searchPaths,
     site,
@@ -314,7 +323,13 @@ export function createSiteRenderer(
     buildDateEverywhere,
     ...(feedsFor ? { feedsFor } : {}),
   });
-  return { urls, views, pages: () => planPages(site, config, views, urls), render };
+  return {
+    urls,
+    views,
+    pages: () => planPages(site, config, views, urls),
+    context,
+    renderContext,
+  };
 }
 
 /** Everything after the replay check of `build()`: the stages, the cache and the output. */
@@ -357,6 +372,7 @@ export async function buildSite(
       pagesReused: 0,
       pagesRendered: 0,
       pagesKeyed: 0,
+      pagesRenderedByHelper: 0,
     };
     const mirrored = config.images.mirror ? await mirrorSiteImages(project, site) : undefined;
     if (mirrored) diagnostics.push(...mirrored.diagnostics);
@@ -430,6 +446,40 @@ async function mirrorSiteImages(
   }
   const digest = sha1([...result.replacements].sort().join('\0'));
   return { files, diagnostics: result.diagnostics, digest };
+}
+
+/** A page planned and waiting for its turn to be finished (written, kept or refused). */
+type QueuedPage = { spec: PageSpec; key: string; ready: boolean } & (
+  | { state: 'kept' | 'refused' }
+  | {
+      state: 'rendering';
+      context: PageContext;
+      /** Rendered on this thread, */
+      result?: RenderResult;
+      /** or by the helper thread (undefined if it stopped first). */
+      answer?: Promise<RenderAnswer | undefined>;
+    }
+);
+
+/** Write errors that mean another page or file is in the way, not a failing disk. */
+const PATH_CLASH_CODES = new Set(['EEXIST', 'EISDIR', 'ENOTDIR']);
+
+/** Pages planned ahead of the oldest one still rendering in the helper thread. */
+const QUEUED_PAGES = 64;
+/** Pages planned between two looks at the helper thread's answers. */
+const YIELD_EVERY = 8;
+/** Pages rendered on the main thread before a helper thread is worth starting. */
+const RENDER_HELPER_AFTER = 1000;
+
+/**
+ * After how many pages rendered on the main thread a helper thread starts rendering too
+ * (`BuildOptions.renderHelper`): never with one core or `GAZETTE_WORKERS=0`.
+ */
+function renderHelperAfter(options: BuildOptions): number | undefined {
+  const mode = options.renderHelper ?? 'auto';
+  if (mode === 'never') return undefined;
+  if (mode === 'always') return 0;
+  return workerCount(Number.POSITIVE_INFINITY) > 0 ? RENDER_HELPER_AFTER : undefined;
 }
 
 async function renderAndWrite(
@@ -512,16 +562,107 @@ async function renderAndWrite(
   const changes = feedLinksKnown
     ? changesSince(output.previousPages, pagesNow, site, state.contentHashBefore)
     : undefined;
+  const helperAfter = renderHelperAfter(options);
+  let helper: RenderHelper | undefined;
   try {
-    let rendered = 0;
+    if (options.renderHelper === 'always') {
+      helper = new RenderHelper({ config, templatesDir: project.templatesDir });
+      await helper.started;
+    }
+    let finished = 0;
+    /** Pages are finished in the order they were planned, whichever thread rendered them. */
+    const finishPage = async (page: QueuedPage): Promise<void> => {
+      const { spec } = page;
+      if (page.state === 'refused') return refusePath(spec);
+      let html: string | undefined;
+      if (page.state === 'rendering') {
+        const answer = await page.answer;
+        if (answer) statistics.pagesRenderedByHelper++;
+        const result =
+          page.result ?? answer?.result ?? renderer.renderContext(spec.template, page.context);
+        if (!result.ok) {
+          output.release(spec.sitePath);
+          return reportTemplateError(spec, result);
+        }
+        html = result.html;
+        const writeStart = performance.now();
+        let written: boolean;
+        if (answer?.written) {
+          output.writtenElsewhere(spec.sitePath);
+          written = true;
+        } else if (answer?.writeError) {
+          if (!PATH_CLASH_CODES.has(answer.writeError.code ?? '')) {
+            throw new Error(`cannot write ${spec.sitePath}: ${answer.writeError.message}`);
+          }
+          output.release(spec.sitePath);
+          written = false;
+        } else written = output.write(spec.sitePath, html, page.key);
+        timings.write += performance.now() - writeStart;
+        if (!written) return refusePath(spec);
+      }
+      if (indexesPages) {
+        // A kept page is read from disk only if an extension asks (the sitemap needs the path).
+        const reused = html === undefined;
+        const pageHtml = () => {
+          html ??= output.previous(spec.sitePath)?.toString('utf8') ?? '';
+          return html;
+        };
+        for (const extension of extensions)
+          await extension.pageRendered?.(spec, pageHtml, extensionContext, reused);
+      }
+      pages[spec.kind] = (pages[spec.kind] ?? 0) + 1;
+      if (++finished % 500 === 0) progress('render', finished, 0);
+    };
+    const refusePath = (spec: PageSpec): void => {
+      const file = spec.article?.relativePath ?? `page ${spec.sitePath}`;
+      diagnostics.push({
+        severity: 'error',
+        file,
+        message: `cannot write ${spec.sitePath}: its path is outside the site or clashes with another page or file`,
+      });
+      if (spec.article) report.failed.push({ file, reason: 'path clash' });
+    };
+    const reportTemplateError = (
+      spec: PageSpec,
+      result: Extract<RenderResult, { ok: false }>,
+    ): void => {
+      const errorKey = `${result.file}:${result.line}:${result.message}`;
+      if (!templateErrors.has(errorKey)) {
+        templateErrors.add(errorKey);
+        diagnostics.push({
+          severity: 'error',
+          file: result.file,
+          ...(result.line ? { line: result.line } : {}),
+          message: `template error while rendering ${spec.sitePath}: ${result.message}`,
+        });
+      }
+      if (spec.article)
+        report.failed.push({
+          file: spec.article.relativePath,
+          reason: `template error: ${result.message}`,
+        });
+    };
+
+    // Pages planned and not yet finished. Each takes its place in the output as it is
+    // planned, so pages rendered by the helper thread end up where they would have.
+    const queue: QueuedPage[] = [];
+    const finishReadyPages = async (all: boolean): Promise<void> => {
+      while (queue.length > 0 && (all || queue[0]!.ready || queue.length >= QUEUED_PAGES)) {
+        await finishPage(queue.shift()!);
+      }
+    };
+    let renderedHere = 0;
+    let sinceYield = 0;
+    // Rendering is the loop's time less the writing done in it (threads wait for each other).
+    const loopStart = performance.now();
+    const writeBefore = timings.write;
     for (const spec of renderer.pages()) {
-      const renderStart = performance.now();
-      const keptAsBefore =
-        changes !== undefined &&
-        !mayHaveChanged(spec, changes) &&
-        output.keepAsBefore(spec.sitePath);
-      let key = '';
-      if (!keptAsBefore) {
+      const previousKey = output.previousKey(spec.sitePath);
+      // Made from the same things as then: kept without its key being computed again.
+      const unchanged =
+        previousKey !== undefined && changes !== undefined && !mayHaveChanged(spec, changes);
+      let key = previousKey ?? '';
+      if (!unchanged) {
         key = pageKey(
           spec.kind === 'home' && !spec.undated ? homeKey : sharedKey,
           spec,
@@ -530,61 +671,41 @@ async function renderAndWrite(
         );
         statistics.pagesKeyed++;
       }
-      if (keptAsBefore || output.keep(spec.sitePath, key)) {
-        timings.render += performance.now() - renderStart;
+      if (key === previousKey) {
         statistics.pagesReused++;
-        if (indexesPages) {
-          // Read from disk only if an extension asks (the sitemap needs the path alone).
-          let html: string | undefined;
-          const previousHtml = () => {
-            html ??= output.previous(spec.sitePath)?.toString('utf8') ?? '';
-            return html;
-          };
-          for (const extension of extensions)
-            await extension.pageRendered?.(spec, previousHtml, extensionContext, true);
-        }
-        pages[spec.kind] = (pages[spec.kind] ?? 0) + 1;
-        if (++rendered % 500 === 0) progress('render', rendered, 0);
-        continue;
-      }
-      const result = renderer.render(spec);
-      statistics.pagesRendered++;
-      timings.render += performance.now() - renderStart;
-      if (!result.ok) {
-        const key = `${result.file}:${result.line}:${result.message}`;
-        if (!templateErrors.has(key)) {
-          templateErrors.add(key);
-          diagnostics.push({
-            severity: 'error',
-            file: result.file,
-            ...(result.line ? { line: result.line } : {}),
-            message: `template error while rendering ${spec.sitePath}: ${result.message}`,
+        const kept = output.keep(spec.sitePath, key);
+        queue.push({ spec, key, state: kept ? 'kept' : 'refused', ready: true });
+      } else if (!output.reserve(spec.sitePath, key)) {
+        queue.push({ spec, key, state: 'refused', ready: true });
+      } else {
+        statistics.pagesRendered++;
+        const context = renderer.context(spec);
+        if (!helper && helperAfter !== undefined && renderedHere >= helperAfter)
+          helper = new RenderHelper({ config, templatesDir: project.templatesDir });
+        const answer = helper?.offer(spec.template, context, output.freshTarget(spec.sitePath));
+        if (answer) {
+          const page: QueuedPage = { spec, key, state: 'rendering', context, answer, ready: false };
+          answer.then(() => {
+            page.ready = true;
           });
+          queue.push(page);
+        } else {
+          renderedHere++;
+          const result = renderer.renderContext(spec.template, context);
+          queue.push({ spec, key, state: 'rendering', context, result, ready: true });
         }
-        if (spec.article)
-          report.failed.push({
-            file: spec.article.relativePath,
-            reason: `template error: ${result.message}`,
-          });
-        continue;
       }
-      const writeStart = performance.now();
-      if (!output.write(spec.sitePath, result.html, key)) {
-        const file = spec.article?.relativePath ?? `page ${spec.sitePath}`;
-        diagnostics.push({
-          severity: 'error',
-          file,
-          message: `cannot write ${spec.sitePath}: its path is outside the site or clashes with another page or file`,
-        });
-        if (spec.article) report.failed.push({ file, reason: 'path clash' });
-        continue;
+      await finishReadyPages(false);
+      // Let the helper's answers in now and then, so that it is handed more pages.
+      if (helper && ++sinceYield >= YIELD_EVERY) {
+        sinceYield = 0;
+        await yieldToEvents();
       }
-      timings.write += performance.now() - writeStart;
-      for (const extension of extensions)
-        await extension.pageRendered?.(spec, () => result.html, extensionContext, false);
-      pages[spec.kind] = (pages[spec.kind] ?? 0) + 1;
-      if (++rendered % 500 === 0) progress('render', rendered, 0);
     }
+    await finishReadyPages(true);
+    timings.render += performance.now() - loopStart - (timings.write - writeBefore);
+    await helper?.close();
+    helper = undefined;
 
     phaseStart = performance.now();
     pages.static = copyStaticFiles(project, output, diagnostics);
@@ -624,6 +745,7 @@ async function renderAndWrite(
       timings,
     };
   } catch (error) {
+    await helper?.close();
     // Extensions' background work (search bundles being written) stops writing first; the
     // build's own error is the one reported.
     for (const extension of extensions) {

@@ -1,4 +1,12 @@
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -6,6 +14,7 @@ import type { Element, Root } from 'hast';
 import { fromHtml } from 'hast-util-from-html';
 import { type Browser, chromium } from 'playwright-core';
 import { visit } from 'unist-util-visit';
+import { generateCorpus } from '../scripts/generate-corpus.ts';
 import { type BuildOptions, build } from '../src/build.ts';
 import type { LoadedArticle } from '../src/model.ts';
 
@@ -30,6 +39,26 @@ export function makeProject(files: Record<string, string | Buffer> = {}, config?
 
 export function copyIntoContent(root: string, source: string, name = path.basename(source)): void {
   cpSync(source, path.join(root, 'content', name), { recursive: true });
+}
+
+/**
+ * A project of generated articles, written an hour ago as an archive's files are: files
+ * modified in the last seconds are read again by the next build whatever their size and
+ * time say (see RACY_SECONDS).
+ */
+export function generatedProject(options: { count: number; seed: number; config: string }): {
+  root: string;
+  files: string[];
+} {
+  const root = makeProject({}, options.config);
+  const { files } = generateCorpus({
+    dir: path.join(root, 'content'),
+    count: options.count,
+    seed: options.seed,
+  });
+  const anHourAgo = new Date(Date.now() - 3_600_000);
+  for (const file of files) utimesSync(path.join(root, 'content', file), anHourAgo, anHourAgo);
+  return { root, files };
 }
 
 export async function buildProject(root: string, options: BuildOptions = {}) {

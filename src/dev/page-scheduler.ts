@@ -262,7 +262,7 @@ export class PageScheduler {
 
   private createRender(): (spec: PageSpec) => RenderResult {
     const context = this.context;
-    return createPageRenderer({
+    const { render } = createPageRenderer({
       env: this.templates.env,
       searchPaths: this.templates.searchPaths,
       site: this.site,
@@ -273,5 +273,6 @@ export class PageScheduler {
       feedsFor: (spec) =>
         this.extensions.flatMap((extension) => extension.feedsFor?.(spec, context) ?? []),
     });
+    return render;
   }
 }

@@ -1,8 +1,9 @@
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { SiteConfig } from '../config/schema.ts';
 import type { ContentFile } from '../load/discover.ts';
 import { createFileProcessor, type FileOutcome } from './load-transform.ts';
+import { startWorker } from './start-worker.ts';
 
 export interface Job {
   file: ContentFile;
@@ -23,12 +24,6 @@ export function workerCount(jobs: number): number {
   return Math.max(1, availableParallelism() - 1);
 }
 
-// Compiled (lib/), the worker is plain JavaScript; from source, a shim registers tsx first.
-const WORKER_ENTRY = new URL(
-  import.meta.url.endsWith('.ts') ? './transform-worker.mjs' : './transform-worker.js',
-  import.meta.url,
-);
-
 /**
  * Loads and transforms files across worker threads, the main thread taking batches too
  * while workers start. Outcomes are handed to `onOutcome` as they arrive, in no set order,
@@ -47,9 +42,7 @@ export async function loadAndTransformInParallel(
   const workers: Worker[] = [];
   const finished: Promise<void>[] = [];
   for (let i = 0; i < count; i++) {
-    const worker = new Worker(WORKER_ENTRY, {
-      workerData: { config, now, siteFiles: [...siteFiles] },
-    });
+    const worker = startWorker('transform-worker', { config, now, siteFiles: [...siteFiles] });
     workers.push(worker);
     finished.push(
       new Promise<void>((resolve, reject) => {

@@ -21,10 +21,32 @@ export interface FeedLink {
   sitePath: string;
 }
 
-/**
- * Renders page specs with the variables every page shares. Shared variables are computed
- * once per build; a template error is returned, not thrown, naming the template file.
- */
+/** What a template is rendered with: plain data, so it can be handed to a worker thread. */
+export type PageContext = Record<string, unknown>;
+
+/** A page's template rendered; a template error is returned, not thrown, naming its file. */
+export function renderTemplate(
+  env: nunjucks.Environment,
+  searchPaths: string[],
+  template: string,
+  context: PageContext,
+): RenderResult {
+  try {
+    return { ok: true, html: env.render(template, context) };
+  } catch (error) {
+    return { ok: false, ...describeTemplateError(error, searchPaths) };
+  }
+}
+
+export interface PageRenderer {
+  /** The variables of a page, shared ones computed once per build. */
+  context(spec: PageSpec): PageContext;
+  /** Renders a page's template with its variables (on this thread). */
+  renderContext(template: string, context: PageContext): RenderResult;
+  render(spec: PageSpec): RenderResult;
+}
+
+/** Renders page specs with the variables every page shares. */
 export function createPageRenderer(options: {
   env: nunjucks.Environment;
   searchPaths: string[];
@@ -36,7 +58,7 @@ export function createPageRenderer(options: {
   buildDate?: Date;
   /** A template besides the home page's shows the build date: every page is given it. */
   buildDateEverywhere?: boolean;
-}): (spec: PageSpec) => RenderResult {
+}): PageRenderer {
   const { env, config, urls, site } = options;
   const siteView = {
     title: config.title,
@@ -67,7 +89,7 @@ export function createPageRenderer(options: {
   };
   const csp = contentSecurityPolicy(config);
 
-  return (spec) => {
+  const context = (spec: PageSpec): PageContext => {
     const feeds = (options.feedsFor?.(spec) ?? []).map((feed) => ({
       type: feed.type,
       title: feed.title,
@@ -76,7 +98,7 @@ export function createPageRenderer(options: {
     const variables = spec.variables();
     const description = spec.page.description ?? config.description;
     const lang = spec.page.lang ?? config.language;
-    const context = {
+    return {
       site: spec.undated && !options.buildDateEverywhere ? undatedSiteView : siteView,
       nav,
       assets,
@@ -105,10 +127,12 @@ export function createPageRenderer(options: {
       },
       ...variables,
     };
-    try {
-      return { ok: true, html: env.render(spec.template, context) };
-    } catch (error) {
-      return { ok: false, ...describeTemplateError(error, options.searchPaths) };
-    }
+  };
+  const renderContext = (template: string, variables: PageContext) =>
+    renderTemplate(env, options.searchPaths, template, variables);
+  return {
+    context,
+    renderContext,
+    render: (spec) => renderContext(spec.template, context(spec)),
   };
 }

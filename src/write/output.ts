@@ -176,14 +176,51 @@ export class StagedOutput {
   pages: PagesRecord | undefined;
 
   /**
-   * Keeps the previous build's file under the key it was made from, without the key being
-   * computed again: for a page the caller knows to be made from the same things as then.
-   * False when there is no such file (new, or deleted by hand) or its place is taken.
+   * The key the previous build's file at a site path was made from, while that file is still
+   * there: a page made from the same things as then can be kept (`keep`) under it, without
+   * its key being computed again. Undefined for a new page or a file deleted by hand.
    */
-  keepAsBefore(sitePath: string): boolean {
+  previousKey(sitePath: string): string | undefined {
     const relative = this.relativeFor(sitePath);
     const key = relative === undefined ? undefined : this.previousKeys.get(relative);
-    return key !== undefined && this.keepRelative(relative!, key);
+    return key !== undefined && this.previousFileExists(relative!) ? key : undefined;
+  }
+
+  /**
+   * Takes a site path for a page before it is made, so that pages made out of order (on
+   * another thread) keep the place they would have had; false when the path would leave the
+   * output folder or clashes with a file or folder already staged. Then `write` it, or have
+   * it written to `freshTarget` (`writtenElsewhere`), or give it up (`release`).
+   */
+  reserve(sitePath: string, key: string): boolean {
+    const relative = this.relativeFor(sitePath);
+    if (relative === undefined || (!this.keys.has(relative) && !this.claim(relative))) return false;
+    this.keys.set(relative, key);
+    return true;
+  }
+
+  /**
+   * The staged file for a reserved page that the previous build did not have (nothing to
+   * compare it with): another thread may write it there, then call `writtenElsewhere`.
+   */
+  freshTarget(sitePath: string): string | undefined {
+    const relative = this.relativeFor(sitePath);
+    if (relative === undefined || !this.keys.has(relative) || this.previousKeys.has(relative))
+      return undefined;
+    return path.join(this.stagingDir, relative);
+  }
+
+  writtenElsewhere(sitePath: string): void {
+    const relative = this.relativeFor(sitePath);
+    if (relative === undefined) return;
+    this.kept.delete(relative);
+    this.changed.add(relative);
+  }
+
+  /** Gives up a reserved path whose page could not be made. */
+  release(sitePath: string): void {
+    const relative = this.relativeFor(sitePath);
+    if (relative !== undefined) this.keys.delete(relative);
   }
 
   /**

@@ -9,22 +9,15 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { generateCorpus } from '../../scripts/generate-corpus.ts';
 import { articleCacheKey } from '../../src/cache/fingerprint.ts';
 import { defaultConfig } from '../../src/config/schema.ts';
 import { DEFAULT_TEMPLATES_DIR } from '../../src/render/environment.ts';
-import { buildProject, listFiles, makeProject } from '../helpers.ts';
+import { buildProject, generatedProject, listFiles } from '../helpers.ts';
 
 const CONFIG = 'title: Cache test\nsearch:\n  enabled: false\n';
 
 function corpusProject(count = 24, config = CONFIG): { root: string; files: string[] } {
-  const root = makeProject({}, config);
-  const { files } = generateCorpus({ dir: path.join(root, 'content'), count, seed: 7 });
-  // Written an hour ago, as an archive's files are: files modified in the last seconds are
-  // read again by the next build whatever their size and time say (see RACY_SECONDS).
-  const anHourAgo = new Date(Date.now() - 3_600_000);
-  for (const file of files) utimesSync(path.join(root, 'content', file), anHourAgo, anHourAgo);
-  return { root, files };
+  return generatedProject({ count, seed: 7, config });
 }
 
 function snapshot(outDir: string): Map<string, string> {

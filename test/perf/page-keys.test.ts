@@ -12,12 +12,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { HtmlValidate } from 'html-validate';
 import { describe, expect, it } from 'vitest';
-import { generateCorpus } from '../../scripts/generate-corpus.ts';
 import { BUILT_IN_EXTENSIONS } from '../../src/pipeline.ts';
 import {
   buildProject,
   elements,
   fileForHref,
+  generatedProject,
   listFiles,
   makeProject,
   readPage,
@@ -48,11 +48,7 @@ async function coldBuildOf(root: string, config = CONFIG): Promise<Map<string, s
 
 /** 36 generated articles, written an hour ago (files younger than 3 s are read again). */
 function agedCorpus(seed: number, config = CONFIG): { root: string; files: string[] } {
-  const root = makeProject({}, config);
-  const { files } = generateCorpus({ dir: path.join(root, 'content'), count: 36, seed });
-  const anHourAgo = new Date(Date.now() - 3_600_000);
-  for (const file of files) utimesSync(path.join(root, 'content', file), anHourAgo, anHourAgo);
-  return { root, files };
+  return generatedProject({ count: 36, seed, config });
 }
 
 type Edit = (text: string, index: number) => string | undefined;

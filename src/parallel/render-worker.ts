@@ -1,0 +1,43 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parentPort, workerData } from 'node:worker_threads';
+import { UrlBuilder } from '../collect/urls.ts';
+import type { SiteConfig } from '../config/schema.ts';
+import { createTemplateEnvironment } from '../render/environment.ts';
+import { renderTemplate } from '../render/render.ts';
+import type { RenderAnswer, RenderRequest } from './render-helper.ts';
+
+/** A worker thread that renders templates: a page's variables in, its HTML out (and on disk). */
+const { config, templatesDir } = workerData as { config: SiteConfig; templatesDir: string };
+const { env, searchPaths } = createTemplateEnvironment({
+  config,
+  urls: new UrlBuilder(config.baseUrl),
+  userTemplatesDir: templatesDir,
+});
+const createdFolders = new Set<string>();
+
+function writePage(target: string, html: string): RenderAnswer['writeError'] {
+  try {
+    const folder = path.dirname(target);
+    if (!createdFolders.has(folder)) {
+      mkdirSync(folder, { recursive: true });
+      createdFolders.add(folder);
+    }
+    writeFileSync(target, html);
+    return undefined;
+  } catch (error) {
+    const { code, message } = error as NodeJS.ErrnoException;
+    return { ...(code ? { code } : {}), message };
+  }
+}
+
+parentPort!.on('message', ({ id, template, context, target }: RenderRequest) => {
+  const result = renderTemplate(env, searchPaths, template, context);
+  let answer: RenderAnswer = { id, result };
+  if (result.ok && target) {
+    const writeError = writePage(target, result.html);
+    answer = writeError ? { ...answer, writeError } : { ...answer, written: true };
+  }
+  parentPort!.postMessage(answer);
+});
+parentPort!.postMessage('ready');

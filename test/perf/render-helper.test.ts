@@ -1,0 +1,134 @@
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { BuildExtension, BuildOptions } from '../../src/build.ts';
+import { defaultConfig } from '../../src/config/schema.ts';
+import { RenderHelper } from '../../src/parallel/render-helper.ts';
+import { DEFAULT_TEMPLATES_DIR } from '../../src/render/environment.ts';
+import { buildProject, generatedProject, listFiles } from '../helpers.ts';
+
+const CONFIG = 'title: Helper test\nsearch:\n  enabled: false\n';
+
+/** The same generated corpus in a project of its own each time. */
+function corpusProject(): { root: string; files: string[] } {
+  return generatedProject({ count: 80, seed: 11, config: CONFIG });
+}
+
+function snapshot(outDir: string): Map<string, string> {
+  return new Map(
+    listFiles(outDir).map((file) => [file, readFileSync(path.join(outDir, file), 'utf8')]),
+  );
+}
+
+/** Records the HTML each page was handed to extensions with, in order. */
+function pageRecorder(): { extension: BuildExtension; seen: [string, string][] } {
+  const seen: [string, string][] = [];
+  return {
+    seen,
+    extension: {
+      name: 'recorder',
+      pageRendered(spec, html) {
+        seen.push([spec.sitePath, html()]);
+      },
+    },
+  };
+}
+
+async function buildWith(root: string, renderHelper: BuildOptions['renderHelper']) {
+  const recorder = pageRecorder();
+  const result = await buildProject(root, { renderHelper, extensions: [recorder.extension] });
+  return { result, seen: recorder.seen };
+}
+
+describe('the render helper thread', () => {
+  it('gives the same files, extension input and report as the main thread alone', async () => {
+    const alone = await buildWith(corpusProject().root, 'never');
+    const helped = await buildWith(corpusProject().root, 'always');
+    expect(alone.result.ok).toBe(true);
+    expect(alone.result.cache.pagesRenderedByHelper).toBe(0);
+    // The helper took a share of the pages (how many depends on the two threads' speeds).
+    expect(helped.result.cache.pagesRenderedByHelper).toBeGreaterThan(0);
+    expect(helped.result.cache.pagesRendered).toBe(alone.result.cache.pagesRendered);
+    expect(snapshot(helped.result.outDir)).toEqual(snapshot(alone.result.outDir));
+    // Pages reach extensions in the planned order, with the HTML written.
+    expect(helped.seen).toEqual(alone.seen);
+    expect(helped.result.report).toEqual(alone.result.report);
+    expect(helped.result.pages).toEqual(alone.result.pages);
+  });
+
+  it('reports template errors of pages it rendered as the main thread does', async () => {
+    const withBrokenTemplate = () => {
+      const { root } = corpusProject();
+      mkdirSync(path.join(root, 'templates'), { recursive: true });
+      const article = readFileSync(path.join(DEFAULT_TEMPLATES_DIR, 'article.njk'), 'utf8');
+      // Fails for some articles only: calling something that is not a function.
+      writeFileSync(
+        path.join(root, 'templates', 'article.njk'),
+        article.replace(
+          '{% block main %}',
+          '{% block main %}{% if article.readingMinutes > 3 %}{{ article.title() }}{% endif %}',
+        ),
+      );
+      return root;
+    };
+    const aloneRoot = withBrokenTemplate();
+    const helpedRoot = withBrokenTemplate();
+    const alone = await buildWith(aloneRoot, 'never');
+    const helped = await buildWith(helpedRoot, 'always');
+    expect(alone.result.report.failed.length).toBeGreaterThan(0);
+    expect(alone.result.report.failed.length).toBeLessThan(alone.result.report.inputFiles);
+    expect(helped.result.cache.pagesRenderedByHelper).toBeGreaterThan(0);
+    // Messages name the template files, in each project's own folder.
+    const inProject = (root: string, value: unknown) =>
+      JSON.stringify(value).replaceAll(root, '<project>');
+    expect(inProject(helpedRoot, helped.result.report)).toBe(
+      inProject(aloneRoot, alone.result.report),
+    );
+    expect(inProject(helpedRoot, helped.result.diagnostics)).toBe(
+      inProject(aloneRoot, alone.result.diagnostics),
+    );
+    expect(helped.result.ok).toBe(false);
+  });
+
+  it('rewrites changed pages of an existing site like a cold build', async () => {
+    const { root, files } = corpusProject();
+    await buildWith(root, 'always');
+    const changed = path.join(root, 'content', files[5]!);
+    appendFileSync(changed, '\n<p>A correction, appended.</p>\n');
+    const rebuilt = await buildWith(root, 'always');
+    expect(rebuilt.result.cache.pagesRendered).toBeGreaterThan(0);
+
+    const { root: fresh } = corpusProject();
+    appendFileSync(path.join(fresh, 'content', files[5]!), '\n<p>A correction, appended.</p>\n');
+    const cold = await buildWith(fresh, 'never');
+    expect(snapshot(rebuilt.result.outDir)).toEqual(snapshot(cold.result.outDir));
+  });
+});
+
+describe('RenderHelper', () => {
+  const config = defaultConfig();
+
+  it('renders a template in its thread and hands back pages it could not render', async () => {
+    const helper = new RenderHelper({ config, templatesDir: DEFAULT_TEMPLATES_DIR });
+    try {
+      await helper.started;
+      const answer = await helper.offer('404.njk', {
+        site: { title: 'T', language: 'en' },
+        page: { title: 'Not here', lang: 'en', meta: {} },
+        nav: [],
+        assets: {},
+      });
+      expect(answer?.result.ok).toBe(true);
+      expect(answer?.result.ok && answer.result.html).toContain('Not here');
+
+      // Stopped with a page in hand: the caller is told to render it itself.
+      const pending = helper.offer('404.njk', { page: { title: 'x', meta: {} } });
+      expect(pending).toBeDefined();
+      await helper.close();
+      expect(await pending).toBeUndefined();
+      expect(helper.offer('404.njk', {})).toBeUndefined();
+    } finally {
+      await helper.close();
+    }
+  });
+});
