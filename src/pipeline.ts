@@ -36,7 +36,7 @@ import { sitemapExtension } from './feeds/sitemap.ts';
 import { loadArticle } from './load/article.ts';
 import { type ContentScan, discoverContent } from './load/discover.ts';
 import type { Article, Diagnostic, LoadedArticle, PathWish } from './model.ts';
-import { type Job, loadAndTransformInParallel, workerCount } from './parallel/pool.ts';
+import { helperThreadAllowed, type Job, loadAndTransformInParallel } from './parallel/pool.ts';
 import { type RenderAnswer, RenderHelper } from './parallel/render-helper.ts';
 import { createTemplateEnvironment } from './render/environment.ts';
 import { changesSince, mayHaveChanged, pageKey, recordPages } from './render/page-keys.ts';
@@ -479,7 +479,7 @@ function renderHelperAfter(options: BuildOptions): number | undefined {
   const mode = options.renderHelper ?? 'auto';
   if (mode === 'never') return undefined;
   if (mode === 'always') return 0;
-  return workerCount(Number.POSITIVE_INFINITY) > 0 ? RENDER_HELPER_AFTER : undefined;
+  return helperThreadAllowed() ? RENDER_HELPER_AFTER : undefined;
 }
 
 async function renderAndWrite(
@@ -576,7 +576,9 @@ async function renderAndWrite(
       if (page.state === 'refused') return refusePath(spec);
       let html: string | undefined;
       if (page.state === 'rendering') {
+        const waitStart = performance.now();
         const answer = await page.answer;
+        timings.render += performance.now() - waitStart;
         if (answer) statistics.pagesRenderedByHelper++;
         const result =
           page.result ?? answer?.result ?? renderer.renderContext(spec.template, page.context);
@@ -591,9 +593,10 @@ async function renderAndWrite(
           output.writtenElsewhere(spec.sitePath);
           written = true;
         } else if (answer?.writeError) {
-          if (!PATH_CLASH_CODES.has(answer.writeError.code ?? '')) {
-            throw new Error(`cannot write ${spec.sitePath}: ${answer.writeError.message}`);
-          }
+          const { code, message, path: file } = answer.writeError;
+          // A full or read-only disk keeps its code and file, for the CLI to explain.
+          if (!PATH_CLASH_CODES.has(code ?? ''))
+            throw Object.assign(new Error(message), { ...(code ? { code } : {}), path: file });
           output.release(spec.sitePath);
           written = false;
         } else written = output.write(spec.sitePath, html, page.key);
@@ -653,10 +656,8 @@ async function renderAndWrite(
     };
     let renderedHere = 0;
     let sinceYield = 0;
-    // Rendering is the loop's time less the writing done in it (threads wait for each other).
-    const loopStart = performance.now();
-    const writeBefore = timings.write;
     for (const spec of renderer.pages()) {
+      const planStart = performance.now();
       const previousKey = output.previousKey(spec.sitePath);
       // Made from the same things as then: kept without its key being computed again.
       const unchanged =
@@ -672,10 +673,13 @@ async function renderAndWrite(
         statistics.pagesKeyed++;
       }
       if (key === previousKey) {
-        statistics.pagesReused++;
         const kept = output.keep(spec.sitePath, key);
+        // A page that cannot be kept for a clash counts as rendered, as it would have been.
+        if (kept) statistics.pagesReused++;
+        else statistics.pagesRendered++;
         queue.push({ spec, key, state: kept ? 'kept' : 'refused', ready: true });
       } else if (!output.reserve(spec.sitePath, key)) {
+        statistics.pagesRendered++;
         queue.push({ spec, key, state: 'refused', ready: true });
       } else {
         statistics.pagesRendered++;
@@ -695,6 +699,7 @@ async function renderAndWrite(
           queue.push({ spec, key, state: 'rendering', context, result, ready: true });
         }
       }
+      timings.render += performance.now() - planStart;
       await finishReadyPages(false);
       // Let the helper's answers in now and then, so that it is handed more pages.
       if (helper && ++sinceYield >= YIELD_EVERY) {
@@ -703,7 +708,6 @@ async function renderAndWrite(
       }
     }
     await finishReadyPages(true);
-    timings.render += performance.now() - loopStart - (timings.write - writeBefore);
     await helper?.close();
     helper = undefined;
 

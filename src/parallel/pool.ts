@@ -16,12 +16,23 @@ export interface Job {
 const MIN_FILES_FOR_WORKERS = 400;
 const BATCH = 16;
 
+/** `GAZETTE_WORKERS`, when set to a whole number. */
+function configuredWorkers(): number | undefined {
+  const configured = Number(process.env.GAZETTE_WORKERS);
+  return Number.isInteger(configured) && configured >= 0 ? configured : undefined;
+}
+
 /** How many worker threads: `GAZETTE_WORKERS` if set, else one less than the cores. */
 export function workerCount(jobs: number): number {
-  const configured = Number(process.env.GAZETTE_WORKERS);
-  if (Number.isInteger(configured) && configured >= 0) return configured;
+  const configured = configuredWorkers();
+  if (configured !== undefined) return configured;
   if (jobs < MIN_FILES_FOR_WORKERS) return 0;
   return Math.max(1, availableParallelism() - 1);
+}
+
+/** Whether a helper thread may work beside the main one: two cores or more, workers not off. */
+export function helperThreadAllowed(): boolean {
+  return configuredWorkers() !== 0 && availableParallelism() > 1;
 }
 
 /**

@@ -17,7 +17,7 @@ export interface RenderAnswer {
   /** The page is on disk at the request's target. */
   written?: boolean;
   /** Writing it failed (an error code such as `EISDIR` when a folder is in the way). */
-  writeError?: { code?: string; message: string };
+  writeError?: { code?: string; message: string; path: string };
 }
 
 /** Pages handed to the worker and not yet back: enough to keep it busy between checks. */
@@ -59,9 +59,11 @@ export class RenderHelper {
       this.waiting.delete(message.id);
       answer?.(message);
     });
-    // A worker that cannot start or dies leaves its pages to the main thread.
+    // A worker that cannot start, dies or cannot read a request leaves its pages to the
+    // main thread.
     this.worker.on('error', () => this.stop());
     this.worker.on('exit', () => this.stop());
+    this.worker.on('messageerror', () => this.stop());
   }
 
   /**

@@ -27,7 +27,7 @@ function writePage(target: string, html: string): RenderAnswer['writeError'] {
     return undefined;
   } catch (error) {
     const { code, message } = error as NodeJS.ErrnoException;
-    return { ...(code ? { code } : {}), message };
+    return { ...(code ? { code } : {}), message, path: target };
   }
 }
 

@@ -121,6 +121,15 @@ describe('RenderHelper', () => {
       expect(answer?.result.ok).toBe(true);
       expect(answer?.result.ok && answer.result.html).toContain('Not here');
 
+      // A write that fails for another reason than a clash names its file and keeps its code,
+      // for the CLI to explain (a full disk): sysfs takes no new files, even from root.
+      const unwritable = '/sys/gazette-test.html';
+      const failed = await helper.offer('404.njk', { page: { title: 'x', meta: {} } }, unwritable);
+      expect(failed?.result.ok).toBe(true);
+      expect(failed?.written).toBeUndefined();
+      expect(failed?.writeError?.path).toBe(unwritable);
+      expect(['EACCES', 'EROFS', 'EPERM']).toContain(failed?.writeError?.code);
+
       // Stopped with a page in hand: the caller is told to render it itself.
       const pending = helper.offer('404.njk', { page: { title: 'x', meta: {} } });
       expect(pending).toBeDefined();

@@ -55,6 +55,16 @@ describe.skipIf(!disk)('a full disk', () => {
     expect(readdirSync(path.dirname(outDir)).filter((name) => name.includes('staging'))).toEqual(
       [],
     );
+    // The same when the render helper thread writes new pages (a site made afresh: every
+    // page is new), whichever thread finds the disk full first.
+    const fresh = path.join(path.dirname(outDir), 'fresh');
+    await expect(
+      build({ root, overrides: { ...overrides, outDir: fresh }, renderHelper: 'always' }),
+    ).rejects.toMatchObject({ code: 'ENOSPC' });
+    expect(existsSync(fresh)).toBe(false);
+    expect(readdirSync(path.dirname(outDir)).filter((name) => name.includes('staging'))).toEqual(
+      [],
+    );
 
     const cli = spawnSync(
       process.execPath,
