@@ -7,7 +7,8 @@ import { RenderHelper } from '../../src/parallel/render-helper.ts';
 import { DEFAULT_TEMPLATES_DIR } from '../../src/render/environment.ts';
 import { buildProject, generatedProject, listFiles } from '../helpers.ts';
 
-const CONFIG = 'title: Helper test\nsearch:\n  enabled: false\n';
+// Under a sub-path: the helper thread gives bodies' local links the base path too.
+const CONFIG = 'title: Helper test\nbaseUrl: https://example.org/news/\nsearch:\n  enabled: false\n';
 
 /** The same generated corpus in a project of its own each time. */
 function corpusProject(): { root: string; files: string[] } {
