@@ -8,7 +8,8 @@ import { DEFAULT_TEMPLATES_DIR } from '../../src/render/environment.ts';
 import { buildProject, generatedProject, listFiles } from '../helpers.ts';
 
 // Under a sub-path: the helper thread gives bodies' local links the base path too.
-const CONFIG = 'title: Helper test\nbaseUrl: https://example.org/news/\nsearch:\n  enabled: false\n';
+const CONFIG =
+  'title: Helper test\nbaseUrl: https://example.org/news/\nsearch:\n  enabled: false\n';
 
 /** The same generated corpus in a project of its own each time. */
 function corpusProject(): { root: string; files: string[] } {
