@@ -26,10 +26,10 @@ const IN_HAND = 16;
 /**
  * A worker thread that renders templates and writes new pages while the main thread works
  * out pages' variables and keys and feeds the extensions (Nunjucks and writing are over half
- * of the render stage, and the transform workers are done by then). A page is handed over only while the worker is
- * up and has fewer than `IN_HAND` pages; otherwise the caller renders it itself, so the two
- * threads share the work by how fast each goes. Variables are plain data: the worker renders
- * the same HTML from a copy of them.
+ * of the render stage, and the transform workers are done by then). A page is handed over
+ * only while the worker is up and has fewer than `IN_HAND` pages; otherwise the caller
+ * renders it itself, so the two threads share the work by how fast each goes. Variables are
+ * plain data: the worker renders the same HTML from a copy of them.
  */
 export class RenderHelper {
   private readonly worker: Worker;
