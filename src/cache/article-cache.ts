@@ -151,6 +151,14 @@ export class ArticleCache {
     this.indexEndsWithNewline = this.invalidated || stored!.endsWithNewline;
   }
 
+  /**
+   * Whether the cache has an entry for a file at all: only then can its bytes be worth
+   * reading and hashing before the file goes to be loaded and transformed.
+   */
+  hasEntry(relativePath: string): boolean {
+    return this.entries.has(relativePath);
+  }
+
   /** The entry for a file when its content (and, if it mattered, its mtime) is unchanged. */
   lookup(relativePath: string, contentHash: string, mtimeMs: number): CachedArticle | undefined {
     const entry = this.entries.get(relativePath);

@@ -69,6 +69,9 @@ describe('the article cache index', () => {
     expect(third.bodies.get(b.html)).toBe('<p>b, edited</p>');
     expect(third.lookup('b.md', '<p>b.md</p>', 0)).toBeUndefined();
     expect(third.lookup('c.md', '<p>c.md</p>', 0)).toBeUndefined();
+    // Only a file with an entry is worth hashing before it is loaded.
+    expect(third.hasEntry('b.md')).toBe(true);
+    expect(third.hasEntry('c.md')).toBe(false);
     third.close();
   });
 
