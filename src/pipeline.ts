@@ -38,6 +38,7 @@ import { type ContentScan, discoverContent } from './load/discover.ts';
 import type { Article, Diagnostic, LoadedArticle, PathWish } from './model.ts';
 import { helperThreadAllowed, type Job, loadAndTransformInParallel } from './parallel/pool.ts';
 import { type RenderAnswer, RenderHelper } from './parallel/render-helper.ts';
+import { compiledTemplatesFolder } from './render/compiled-templates.ts';
 import { createTemplateEnvironment } from './render/environment.ts';
 import { changesSince, mayHaveChanged, pageKey, recordPages } from './render/page-keys.ts';
 import { type PageSpec, planPages } from './render/pages.ts';
@@ -314,6 +315,7 @@ export function createSiteRenderer(
     config,
     urls,
     userTemplatesDir: project.templatesDir,
+    compiledTemplatesDir: compiledTemplatesFolder(project.cacheDir),
   });
   const { context, renderContext } = createPageRenderer({
     env,
@@ -568,7 +570,11 @@ async function renderAndWrite(
   let helper: RenderHelper | undefined;
   try {
     if (options.renderHelper === 'always') {
-      helper = new RenderHelper({ config, templatesDir: project.templatesDir });
+      helper = new RenderHelper({
+        config,
+        templatesDir: project.templatesDir,
+        compiledTemplatesDir: compiledTemplatesFolder(project.cacheDir),
+      });
       await helper.started;
     }
     let finished = 0;
@@ -687,7 +693,11 @@ async function renderAndWrite(
         statistics.pagesRendered++;
         const context = renderer.context(spec);
         if (!helper && helperAfter !== undefined && renderedHere >= helperAfter)
-          helper = new RenderHelper({ config, templatesDir: project.templatesDir });
+          helper = new RenderHelper({
+            config,
+            templatesDir: project.templatesDir,
+            compiledTemplatesDir: compiledTemplatesFolder(project.cacheDir),
+          });
         const answer = helper?.offer(spec.template, context, output.freshTarget(spec.sitePath));
         if (answer) {
           const page: QueuedPage = { spec, key, state: 'rendering', context, answer, ready: false };

@@ -3,6 +3,7 @@ import type { BuildExtension, ExtensionContext, Project } from '../build.ts';
 import type { Site } from '../collect/site.ts';
 import { UrlBuilder } from '../collect/urls.ts';
 import type { Article, Diagnostic } from '../model.ts';
+import { compiledTemplatesFolder } from '../render/compiled-templates.ts';
 import { createTemplateEnvironment } from '../render/environment.ts';
 import { type PageSpec, planPages } from '../render/pages.ts';
 import { createPageRenderer, type RenderResult } from '../render/render.ts';
@@ -257,6 +258,7 @@ export class PageScheduler {
       config: this.project.config,
       urls: this.urls,
       userTemplatesDir: this.project.templatesDir,
+      compiledTemplatesDir: compiledTemplatesFolder(this.project.cacheDir),
     });
   }
 

@@ -44,11 +44,12 @@ export class RenderHelper {
   /** Answers awaited, by request id; undefined means "render it yourself". */
   private readonly waiting = new Map<number, (answer: RenderAnswer | undefined) => void>();
 
-  constructor(options: { config: SiteConfig; templatesDir: string }) {
-    this.worker = startWorker('render-worker', {
-      config: options.config,
-      templatesDir: options.templatesDir,
-    });
+  constructor(options: {
+    config: SiteConfig;
+    templatesDir: string;
+    compiledTemplatesDir?: string;
+  }) {
+    this.worker = startWorker('render-worker', options);
     this.worker.on('message', (message: 'ready' | RenderAnswer) => {
       if (message === 'ready') {
         this.ready = true;

@@ -8,11 +8,16 @@ import { renderTemplate } from '../render/render.ts';
 import type { RenderAnswer, RenderRequest } from './render-helper.ts';
 
 /** A worker thread that renders templates: a page's variables in, its HTML out (and on disk). */
-const { config, templatesDir } = workerData as { config: SiteConfig; templatesDir: string };
+const { config, templatesDir, compiledTemplatesDir } = workerData as {
+  config: SiteConfig;
+  templatesDir: string;
+  compiledTemplatesDir?: string;
+};
 const { env, searchPaths } = createTemplateEnvironment({
   config,
   urls: new UrlBuilder(config.baseUrl),
   userTemplatesDir: templatesDir,
+  ...(compiledTemplatesDir ? { compiledTemplatesDir } : {}),
 });
 const createdFolders = new Set<string>();
 

@@ -5,6 +5,7 @@ import nunjucks from 'nunjucks';
 import { inZone } from '../collect/local-time.ts';
 import type { UrlBuilder } from '../collect/urls.ts';
 import type { SiteConfig } from '../config/schema.ts';
+import { CompiledTemplateLoader } from './compiled-templates.ts';
 import { DEFAULT_TEMPLATES_DIR } from './theme-assets.ts';
 
 /** The default theme shipped with Gazette. */
@@ -18,21 +19,24 @@ export function createTemplateEnvironment(options: {
   config: SiteConfig;
   urls: UrlBuilder;
   userTemplatesDir?: string;
+  /** Where templates compiled to JavaScript are kept between builds (see `CompiledTemplateLoader`). */
+  compiledTemplatesDir?: string;
 }): { env: nunjucks.Environment; searchPaths: string[] } {
   const searchPaths: string[] = [];
   const user = options.userTemplatesDir ? path.resolve(options.userTemplatesDir) : undefined;
   if (user && existsSync(user) && user !== path.resolve(DEFAULT_TEMPLATES_DIR))
     searchPaths.push(user);
   searchPaths.push(DEFAULT_TEMPLATES_DIR);
-  const env = new nunjucks.Environment(
-    new nunjucks.FileSystemLoader(searchPaths, { noCache: false }),
-    {
-      autoescape: true,
-      throwOnUndefined: false,
-      trimBlocks: true,
-      lstripBlocks: true,
-    },
-  );
+  const loader = options.compiledTemplatesDir
+    ? new CompiledTemplateLoader(searchPaths, options.compiledTemplatesDir)
+    : new nunjucks.FileSystemLoader(searchPaths, { noCache: false });
+  const env = new nunjucks.Environment(loader, {
+    autoescape: true,
+    throwOnUndefined: false,
+    trimBlocks: true,
+    lstripBlocks: true,
+  });
+  if (loader instanceof CompiledTemplateLoader) loader.attach(env);
   const { urls, config } = options;
   env.addFilter('url', (sitePath: unknown) => urls.href(String(sitePath ?? '/')));
   env.addFilter('absoluteUrl', (sitePath: unknown) => urls.absolute(String(sitePath ?? '/')));
