@@ -24,7 +24,13 @@ import {
   loadedFromCache,
 } from './cache/article-cache.ts';
 import { codeStamp } from './cache/code-stamp.ts';
-import { articleCacheKey, renderKey, sha1, stableJson } from './cache/fingerprint.ts';
+import {
+  articleCacheKey,
+  renderKey,
+  sha1,
+  siteConfigKey,
+  stableJson,
+} from './cache/fingerprint.ts';
 import { RACY_SECONDS, writeLastBuild } from './cache/last-build.ts';
 import { htmlReader, withLazyHtml } from './cache/lazy-html.ts';
 import { separateDuplicates } from './collect/duplicates.ts';
@@ -346,10 +352,9 @@ export async function buildSite(
   const { config } = project;
   const timings = { load: 0, transform: 0, collect: 0, render: 0, write: 0, total: 0 };
   const progress = options.onProgress ?? (() => {});
-  // Gazette's own code is part of the key too: a changed sanitizer must re-sanitize.
-  const articleKey = sha1(
-    `${articleCacheKey(GAZETTE_VERSION, config)}\0${[...project.siteFiles].sort().join('\0')}\0${codeStamp()}`,
-  );
+  // Gazette's own code is part of the keys too: a changed sanitizer must re-sanitize.
+  const inputsKey = `${[...project.siteFiles].sort().join('\0')}\0${codeStamp()}`;
+  const articleKey = sha1(`${articleCacheKey(GAZETTE_VERSION, config)}\0${inputsKey}`);
   // Started first: a worker thread checks the previous site's files while articles load.
   const missingPrevious = findMissingPreviousFiles(project.outDir, OUTPUT_MARKER);
   const cache = new ArticleCache(project.cacheDir, articleKey);
@@ -381,7 +386,7 @@ export async function buildSite(
     const mirrored = config.images.mirror ? await mirrorSiteImages(project, site) : undefined;
     if (mirrored) diagnostics.push(...mirrored.diagnostics);
     const pageKeyBase = sha1(
-      `${renderKey(articleKey, [project.templatesDir, DEFAULT_TEMPLATES_DIR])}\0${mirrored?.digest ?? ''}`,
+      `${renderKey(sha1(`${siteConfigKey(GAZETTE_VERSION, config)}\0${inputsKey}`), [project.templatesDir, DEFAULT_TEMPLATES_DIR])}\0${mirrored?.digest ?? ''}`,
     );
     const result = await renderAndWrite(
       project,

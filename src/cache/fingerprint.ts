@@ -8,16 +8,50 @@ import { listFiles } from '../files.ts';
 const LOCATION_KEYS = new Set(['contentDir', 'outDir', 'cacheDir']);
 
 /**
+ * Config keys that change only how pages, feeds, the sitemap and the search index look,
+ * never what load and transform make of a file (dates, bodies, excerpts, the URL a
+ * permalink asks for): a new title, page size or search setting keeps every cached
+ * article. A key not listed here (a new one too) changes the article cache's key.
+ */
+const PRESENTATION_KEYS = new Set([
+  'title',
+  'description',
+  'language',
+  'baseUrl',
+  'pageSize',
+  'pageNumbering',
+  'dateFormat',
+  'templatesDir',
+  'publicDir',
+  'feeds',
+  'sitemap',
+  'search',
+]);
+
+/**
  * The key of the article cache: Gazette's version and every config value that can change
  * what load or transform make of a file.
  */
 export function articleCacheKey(version: string, config: SiteConfig): string {
+  const values = Object.fromEntries(
+    Object.entries(config).filter(
+      ([key]) => !LOCATION_KEYS.has(key) && !PRESENTATION_KEYS.has(key),
+    ),
+  );
+  return sha1(`gazette articles ${version}\n${stableJson(values)}`);
+}
+
+/**
+ * What pages and feeds are made with besides their own data: Gazette's version and every
+ * config value but where things are.
+ */
+export function siteConfigKey(version: string, config: SiteConfig): string {
   const values: Record<string, unknown> = Object.fromEntries(
     Object.entries(config).filter(([key]) => !LOCATION_KEYS.has(key)),
   );
-  // How the search index is split changes no article and no page but the search page, whose
-  // key holds its bundle list: each bundle is keyed by its name and articles, so a new size
-  // makes again only the bundles it moves (users lower it on machines with little memory).
+  // How the search index is split changes no page but the search page, whose key holds its
+  // bundle list: each bundle is keyed by its name and articles, so a new size makes again
+  // only the bundles it moves (users lower it on machines with little memory).
   const { bundleSize: _splitOnly, ...search } = config.search;
   values.search = search;
   return sha1(`gazette ${version}\n${stableJson(values)}`);

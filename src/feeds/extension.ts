@@ -1,5 +1,5 @@
 import type { BuildExtension, ExtensionContext } from '../build.ts';
-import { articleCacheKey, sha1 } from '../cache/fingerprint.ts';
+import { sha1, siteConfigKey } from '../cache/fingerprint.ts';
 import { SITE_PATHS } from '../collect/urls.ts';
 import type { Diagnostic } from '../model.ts';
 import type { PageSpec } from '../render/pages.ts';
@@ -82,7 +82,7 @@ export function feedsExtension(): BuildExtension {
       ];
       // A feed is made from the config and its newest articles' files: when none of them
       // changed since the last build, the previous file is kept without rendering it.
-      const configKey = articleCacheKey(GAZETTE_VERSION, config);
+      const configKey = siteConfigKey(GAZETTE_VERSION, config);
       for (const scope of scopes) {
         const listed = scope.articles.slice(0, config.feeds.items);
         const scopeKey = sha1(

@@ -75,6 +75,45 @@ describe('the build cache', () => {
     expect(result.cache.articlesTransformed).toBe(files.length);
   });
 
+  it('keeps every article when only presentation settings change, with the pages made anew', async () => {
+    const { root, files } = corpusProject();
+    await buildProject(root);
+    const presentation = `${CONFIG.replace('Cache test', 'Renamed paper')}pageSize: 7\nfeeds:\n  items: 5\nsitemap:\n  maxUrls: 10\n`;
+    writeFileSync(path.join(root, 'gazette.config.yml'), presentation);
+    const result = await buildProject(root);
+    expect(result.cache.articlesTransformed).toBe(0);
+    expect(result.cache.articlesReused).toBe(files.length);
+    expect(result.cache.pagesReused).toBe(0);
+    // The same bytes as a cold build with the new settings.
+    const { root: cold } = corpusProject(24, presentation);
+    const fresh = await buildProject(cold);
+    expect(fresh.cache.articlesTransformed).toBe(files.length);
+    expect(snapshot(result.outDir)).toEqual(snapshot(fresh.outDir));
+    expect(readFileSync(path.join(result.outDir, 'index.html'), 'utf8')).toContain('Renamed paper');
+  });
+
+  it('keys articles by what load and transform read of the config', () => {
+    const config = defaultConfig();
+    const key = articleCacheKey('0.1.0', config);
+    for (const presentation of [
+      { title: 'Other' },
+      { pageSize: 3 },
+      { baseUrl: 'https://example.org/news/' },
+      { search: { ...config.search, enabled: false } },
+      { feeds: { ...config.feeds, items: 3 } },
+    ])
+      expect(articleCacheKey('0.1.0', { ...config, ...presentation })).toBe(key);
+    for (const transform of [
+      { timezone: 'Asia/Tokyo' },
+      { excerptLength: 33 },
+      { permalink: '/:slug/' },
+      { slugStyle: 'hash' as const },
+      { images: { ...config.images, upgradeHttp: !config.images.upgradeHttp } },
+      { embeds: { ...config.embeds, allowHosts: ['example.org'] } },
+    ])
+      expect(articleCacheKey('0.1.0', { ...config, ...transform })).not.toBe(key);
+  });
+
   it('is keyed by the Gazette version', async () => {
     const config = defaultConfig();
     expect(articleCacheKey('0.1.0', config)).not.toBe(articleCacheKey('0.2.0', config));
