@@ -237,17 +237,24 @@ export class StagedOutput {
     }
     const fileKey = key ?? hash('sha1', content, 'hex');
     this.keys.set(relative, fileKey);
-    if (
-      (this.previousKeys.get(relative) === fileKey && this.previousFileExists(relative)) ||
-      this.sameAsPrevious(relative, content, key)
-    ) {
+    if (this.previousKeys.get(relative) === fileKey && this.previousFileExists(relative)) {
       this.keepPrevious(relative);
       return true;
+    }
+    // A keyed page whose key changed is compared with its previous file: encoded once, for
+    // the comparison and the write (a rebuild after a template change does it for every page).
+    let bytes = content;
+    if (key !== undefined && this.previousKeys.has(relative)) {
+      bytes = typeof content === 'string' ? Buffer.from(content) : content;
+      if (this.sameAsPrevious(relative, bytes)) {
+        this.keepPrevious(relative);
+        return true;
+      }
     }
     const target = path.join(this.stagingDir, relative);
     try {
       this.ensureFolder(path.dirname(target));
-      writeFileSync(target, content);
+      writeFileSync(target, bytes);
     } catch (error) {
       // Two outputs wanting one path as a file and as a folder (a category named "index.html"):
       // that file is refused, like a path outside the folder; disk failures still throw.
@@ -394,13 +401,10 @@ export class StagedOutput {
     return outputRelativeFile(sitePath);
   }
 
-  /** Same bytes as the previous file, checked only for keyed pages whose key changed. */
-  private sameAsPrevious(relative: string, content: string | Uint8Array, key?: string): boolean {
-    if (key === undefined || !this.previousKeys.has(relative)) return false;
+  /** Same bytes as the previous file (asked only for keyed pages whose key changed). */
+  private sameAsPrevious(relative: string, bytes: Uint8Array): boolean {
     try {
-      const previous = readFileSync(path.join(this.outDir, relative));
-      const next = typeof content === 'string' ? Buffer.from(content) : content;
-      return previous.equals(next);
+      return readFileSync(path.join(this.outDir, relative)).equals(bytes);
     } catch {
       return false;
     }
