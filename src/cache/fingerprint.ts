@@ -5,7 +5,7 @@ import type { SiteConfig } from '../config/schema.ts';
 import { listFiles } from '../files.ts';
 
 /** Config keys that say where things are, not what the site is: they do not invalidate. */
-const LOCATION_KEYS = new Set(['contentDir', 'outDir', 'cacheDir']);
+export const LOCATION_KEYS: ReadonlySet<string> = new Set(['contentDir', 'outDir', 'cacheDir']);
 
 /**
  * Config keys that change only how pages, feeds, the sitemap and the search index look,
@@ -13,7 +13,7 @@ const LOCATION_KEYS = new Set(['contentDir', 'outDir', 'cacheDir']);
  * permalink asks for): a new title, page size or search setting keeps every cached
  * article. A key not listed here (a new one too) changes the article cache's key.
  */
-const PRESENTATION_KEYS = new Set([
+export const PRESENTATION_KEYS: ReadonlySet<string> = new Set([
   'title',
   'description',
   'language',
@@ -33,11 +33,14 @@ const PRESENTATION_KEYS = new Set([
  * what load or transform make of a file.
  */
 export function articleCacheKey(version: string, config: SiteConfig): string {
-  const values = Object.fromEntries(
+  const values: Record<string, unknown> = Object.fromEntries(
     Object.entries(config).filter(
       ([key]) => !LOCATION_KEYS.has(key) && !PRESENTATION_KEYS.has(key),
     ),
   );
+  // Remote images are mirrored after collecting, from the cached bodies.
+  const { mirror: _afterCollect, ...images } = config.images;
+  values.images = images;
   return sha1(`gazette articles ${version}\n${stableJson(values)}`);
 }
 

@@ -1,9 +1,19 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { threadId } from 'node:worker_threads';
 import nunjucks from 'nunjucks';
+import { codeStamp } from '../cache/code-stamp.ts';
 
 const NUNJUCKS_VERSION: string = createRequire(import.meta.url)('nunjucks/package.json').version;
 
@@ -38,9 +48,11 @@ type LoaderSource = {
 /**
  * A file loader that keeps each template compiled to JavaScript in the build cache, so that
  * a build does not parse and compile the theme again while its files are unchanged (a tenth
- * of a rebuild that renders a few pages). One file per template path, headed by the digest
- * of everything the code was compiled from; a template that does not compile is left to
- * Nunjucks, which reports the error as it would have.
+ * of a rebuild that renders a few pages). One file per template name, headed by the digest
+ * of everything the code was compiled from (Gazette's code, Nunjucks, the environment, the
+ * template's file and text); a template that does not compile is left to Nunjucks, which
+ * reports the error as it would have. The code is run, so a compiled file is used only if
+ * this user owns it and no one else may write it (see `trustedText`).
  */
 export class CompiledTemplateLoader extends nunjucks.FileSystemLoader {
   private env: EnvironmentInternals | undefined;
@@ -61,7 +73,7 @@ export class CompiledTemplateLoader extends nunjucks.FileSystemLoader {
     const source = super.getSource(name) as LoaderSource | null;
     if (!source || typeof source.src !== 'string' || !this.env)
       return source as nunjucks.LoaderSource;
-    const code = this.compiledCode(source.src, source.path, this.env);
+    const code = this.compiledCode(name, source.src, source.path, this.env);
     if (code === undefined) return source as nunjucks.LoaderSource;
     try {
       // What Nunjucks itself does with compiled code (Template#_compile).
@@ -73,6 +85,7 @@ export class CompiledTemplateLoader extends nunjucks.FileSystemLoader {
   }
 
   private compiledCode(
+    name: string,
     template: string,
     templatePath: string,
     env: EnvironmentInternals,
@@ -80,10 +93,13 @@ export class CompiledTemplateLoader extends nunjucks.FileSystemLoader {
     const digest = createHash('sha1')
       .update(
         JSON.stringify([
+          codeStamp(),
           NUNJUCKS_VERSION,
           env.opts,
           env.asyncFilters,
-          env.extensionsList.map((extension) => extension.__name ?? String(extension)),
+          env.extensionsList.map(
+            (extension) => extension.__name ?? extension.constructor?.name ?? 'extension',
+          ),
           templatePath,
         ]),
       )
@@ -91,16 +107,10 @@ export class CompiledTemplateLoader extends nunjucks.FileSystemLoader {
       .update(template)
       .digest('hex');
     const header = `// ${digest}\n`;
-    const file = path.join(
-      this.cacheDir,
-      `${createHash('sha1').update(templatePath).digest('hex')}.js`,
-    );
-    try {
-      const cached = readFileSync(file, 'utf8');
-      if (cached.startsWith(header)) return cached.slice(header.length);
-    } catch {
-      // Not compiled yet.
-    }
+    // Named by template name, not by path: a project moved elsewhere overwrites its files.
+    const file = path.join(this.cacheDir, `${createHash('sha1').update(name).digest('hex')}.js`);
+    const cached = trustedText(file);
+    if (cached?.startsWith(header)) return cached.slice(header.length);
     let code: string;
     try {
       code = (nunjucks as unknown as NunjucksInternals).compiler.compile(
@@ -113,16 +123,46 @@ export class CompiledTemplateLoader extends nunjucks.FileSystemLoader {
     } catch {
       return undefined;
     }
+    // Another thread may be writing the same template: each writes its own file, then
+    // renames it into place.
+    const partial = `${file}.${process.pid}-${threadId}.tmp`;
     try {
       mkdirSync(this.cacheDir, { recursive: true });
-      // Another thread may be writing the same template: each writes its own file, then
-      // renames it into place.
-      const partial = `${file}.${process.pid}-${threadId}.tmp`;
-      writeFileSync(partial, header + code);
+      writeFileSync(partial, header + code, { mode: 0o644 });
       renameSync(partial, file);
     } catch {
       // A cache that cannot be written costs only the next build's compiling.
+      try {
+        unlinkSync(partial);
+      } catch {
+        // Never written.
+      }
     }
     return code;
+  }
+}
+
+/**
+ * A compiled file's text, if it can be trusted to run: on POSIX systems, owned by this user
+ * and writable by no one else (a cache folder restored from elsewhere, or on a shared disk,
+ * must not run someone else's code). Read through one descriptor, so the file checked is
+ * the file read.
+ */
+function trustedText(file: string): string | undefined {
+  let descriptor: number;
+  try {
+    descriptor = openSync(file, 'r');
+  } catch {
+    return undefined; // Not compiled yet.
+  }
+  try {
+    const stats = fstatSync(descriptor);
+    const uid = process.getuid?.();
+    if (uid !== undefined && (stats.uid !== uid || (stats.mode & 0o022) !== 0)) return undefined;
+    return readFileSync(descriptor, 'utf8');
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(descriptor);
   }
 }

@@ -9,7 +9,7 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { articleCacheKey } from '../../src/cache/fingerprint.ts';
+import { articleCacheKey, LOCATION_KEYS, PRESENTATION_KEYS } from '../../src/cache/fingerprint.ts';
 import { defaultConfig } from '../../src/config/schema.ts';
 import { DEFAULT_TEMPLATES_DIR } from '../../src/render/environment.ts';
 import { buildProject, generatedProject, listFiles } from '../helpers.ts';
@@ -94,6 +94,16 @@ describe('the build cache', () => {
 
   it('keys articles by what load and transform read of the config', () => {
     const config = defaultConfig();
+    // Every setting is classed: a new one keys articles until it is known not to matter.
+    const read = ['timezone', 'permalink', 'slugStyle', 'bodyFormat', 'excerptLength', 'drafts'];
+    const unclassed = Object.keys(config).filter(
+      (name) =>
+        !LOCATION_KEYS.has(name) &&
+        !PRESENTATION_KEYS.has(name) &&
+        !read.includes(name) &&
+        !['images', 'embeds'].includes(name),
+    );
+    expect(unclassed).toEqual([]);
     const key = articleCacheKey('0.1.0', config);
     for (const presentation of [
       { title: 'Other' },
@@ -101,6 +111,11 @@ describe('the build cache', () => {
       { baseUrl: 'https://example.org/news/' },
       { search: { ...config.search, enabled: false } },
       { feeds: { ...config.feeds, items: 3 } },
+      { language: 'en' },
+      { dateFormat: 'yyyy' },
+      { pageNumbering: 'stable' as const },
+      { sitemap: { ...config.sitemap, maxUrls: 10 } },
+      { images: { ...config.images, mirror: !config.images.mirror } },
     ])
       expect(articleCacheKey('0.1.0', { ...config, ...presentation })).toBe(key);
     for (const transform of [
@@ -110,6 +125,8 @@ describe('the build cache', () => {
       { slugStyle: 'hash' as const },
       { images: { ...config.images, upgradeHttp: !config.images.upgradeHttp } },
       { embeds: { ...config.embeds, allowHosts: ['example.org'] } },
+      { drafts: !config.drafts },
+      { bodyFormat: 'markdown' as const },
     ])
       expect(articleCacheKey('0.1.0', { ...config, ...transform })).not.toBe(key);
   });

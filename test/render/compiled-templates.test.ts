@@ -1,5 +1,12 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -19,10 +26,9 @@ function theme(page: string) {
   return { templatesDir, compiledDir: path.join(root, 'cache', 'templates') };
 }
 
-/** The compiled file of the page template (the theme's words are compiled beside it). */
-function compiledPage(dirs: { templatesDir: string; compiledDir: string }): string {
-  const name = createHash('sha1').update(path.join(dirs.templatesDir, 'page.njk')).digest('hex');
-  return path.join(dirs.compiledDir, `${name}.js`);
+/** The compiled file of a template (the theme's words are compiled beside it). */
+function compiledFile(dirs: { compiledDir: string }, name = 'page.njk'): string {
+  return path.join(dirs.compiledDir, `${createHash('sha1').update(name).digest('hex')}.js`);
 }
 
 function render(dirs: { templatesDir: string; compiledDir?: string }, context = {}) {
@@ -42,10 +48,28 @@ describe('templates kept compiled in the build cache', () => {
     expect(fresh).toEqual({ ok: true, html: '<p>&lt;b&gt; 12</p>' });
     expect(render(dirs, { who: '<b>' })).toEqual(fresh);
     // The next environment takes the code from the file: a marked copy shows it was used.
-    const compiled = compiledPage(dirs);
+    const compiled = compiledFile(dirs);
     const code = readFileSync(compiled, 'utf8');
     writeFileSync(compiled, code.replace('"<p>"', '"<p data-cached>"'));
     expect(render(dirs, { who: 'x' })).toEqual({ ok: true, html: '<p data-cached>x 12</p>' });
+
+    // Code others may write is not run: the template is compiled again.
+    chmodSync(compiled, 0o666);
+    expect(render(dirs, { who: 'x' })).toEqual({ ok: true, html: '<p>x 12</p>' });
+  });
+
+  it('reports an error raised while rendering at the same file and line from a warm cache', () => {
+    const dirs = theme('{% extends "base.njk" %}{% block main %}\n\n{{ title() }}{% endblock %}');
+    writeFileSync(
+      path.join(dirs.templatesDir, 'base.njk'),
+      '<main>{% block main %}{% endblock %}</main>',
+    );
+    const fresh = render({ templatesDir: dirs.templatesDir }, { title: 'not a function' });
+    expect(fresh).toMatchObject({ ok: false, file: expect.stringContaining('page.njk') });
+    expect(fresh.ok === false && fresh.line).toBeGreaterThan(1);
+    expect(render(dirs, { title: 'not a function' })).toEqual(fresh);
+    expect(readdirSync(dirs.compiledDir)).toContain(path.basename(compiledFile(dirs)));
+    expect(render(dirs, { title: 'not a function' })).toEqual(fresh);
   });
 
   it('compiles a template again when it is edited', () => {
@@ -55,13 +79,13 @@ describe('templates kept compiled in the build cache', () => {
     expect(render(dirs)).toEqual({ ok: true, html: '<p>second</p>' });
     // One file per template, replaced.
     expect(readdirSync(dirs.compiledDir).filter((name) => name.endsWith('.js'))).toHaveLength(2);
-    expect(readFileSync(compiledPage(dirs), 'utf8')).toContain('second');
+    expect(readFileSync(compiledFile(dirs), 'utf8')).toContain('second');
   });
 
   it('compiles again over a damaged file, and reports template errors as Nunjucks does', () => {
     const dirs = theme('<p>{{ 1 + 1 }}</p>');
     render(dirs);
-    writeFileSync(compiledPage(dirs), 'garbage');
+    writeFileSync(compiledFile(dirs), 'garbage');
     expect(render(dirs)).toEqual({ ok: true, html: '<p>2</p>' });
 
     const broken = theme('<p>\n{% if %}</p>');
