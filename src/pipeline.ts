@@ -61,7 +61,7 @@ import { searchExtension } from './search/extension.ts';
 import { applyImageReplacements, createBodyTransformer, mirrorImages } from './transform/index.ts';
 import { GAZETTE_VERSION } from './version.ts';
 import { IN_PLACE_UPDATE_LIMIT, OUTPUT_MARKER, StagedOutput } from './write/output.ts';
-import { findMissingPreviousFiles } from './write/previous-files.ts';
+import { type PreviousSite, readPreviousSite } from './write/previous-files.ts';
 
 /** Feeds, sitemap and search register here. */
 export const BUILT_IN_EXTENSIONS: BuildExtension[] = [
@@ -355,8 +355,9 @@ export async function buildSite(
   // Gazette's own code is part of the keys too: a changed sanitizer must re-sanitize.
   const inputsKey = `${[...project.siteFiles].sort().join('\0')}\0${codeStamp()}`;
   const articleKey = sha1(`${articleCacheKey(GAZETTE_VERSION, config)}\0${inputsKey}`);
-  // Started first: a worker thread checks the previous site's files while articles load.
-  const missingPrevious = findMissingPreviousFiles(project.outDir, OUTPUT_MARKER);
+  // Started first: a worker thread reads the previous site's manifest and checks its files
+  // while articles load.
+  const previousSite = readPreviousSite(project.outDir, OUTPUT_MARKER);
   const cache = new ArticleCache(project.cacheDir, articleKey);
   let cacheSaved = false;
   try {
@@ -398,7 +399,7 @@ export async function buildSite(
         timings,
         statistics,
         pageKeyBase,
-        missingPrevious: await missingPrevious,
+        previousSite: await previousSite,
         contentHashBefore: (article) =>
           transformedFiles.has(article.relativePath)
             ? cache.contentHashBefore(article.relativePath)
@@ -504,8 +505,8 @@ async function renderAndWrite(
     pageKeyBase: string;
     /** Mirrored remote images: site path → file in the cache. */
     mirroredImages?: ReadonlyMap<string, string>;
-    /** Files of the previous site gone from the output folder, when checked ahead. */
-    missingPrevious: ReadonlySet<string> | undefined;
+    /** The previous site's manifest and files gone from the output folder, when read ahead. */
+    previousSite: PreviousSite | undefined;
     /** The hash of an article's file in the cache this build started from, if it had one. */
     contentHashBefore: (article: Article) => string | undefined;
   },
@@ -515,7 +516,7 @@ async function renderAndWrite(
   const { report, diagnostics, timings, statistics } = state;
   let phaseStart = performance.now();
 
-  const output = new StagedOutput(project.outDir, IN_PLACE_UPDATE_LIMIT, state.missingPrevious);
+  const output = new StagedOutput(project.outDir, IN_PLACE_UPDATE_LIMIT, state.previousSite);
   const extensions = options.extensions ?? BUILT_IN_EXTENSIONS;
   let extensionContext: ExtensionContext | undefined;
   const datedEverywhere = buildDateOnEveryPage([project.templatesDir, DEFAULT_TEMPLATES_DIR]);

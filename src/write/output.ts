@@ -154,21 +154,26 @@ export class StagedOutput {
   committedAs: 'update' | 'swap' | undefined;
 
   /**
-   * `missingPrevious`: files of the previous build known to be gone from the output folder
-   * (see `findMissingPreviousFiles`); without it, each is looked for when it would be kept.
+   * `previous`: the previous site as read and checked ahead (see `readPreviousSite`): its
+   * manifest and the files it lists that are gone from the output folder. Without it, the
+   * manifest is read here and each file is looked for when it would be kept.
    */
   constructor(
     outDir: string,
     private readonly inPlaceLimit = IN_PLACE_UPDATE_LIMIT,
-    private readonly missingPrevious?: ReadonlySet<string>,
+    previous?: { manifest: PreviousManifest; missing: ReadonlySet<string> },
   ) {
     this.outDir = path.resolve(outDir);
     this.stagingDir = sidePath(this.outDir, 'staging');
     rmSync(this.stagingDir, { recursive: true, force: true });
     mkdirSync(this.stagingDir, { recursive: true });
     this.createdFolders.add(this.stagingDir);
-    ({ keys: this.previousKeys, pages: this.previousPages } = readManifest(this.outDir));
+    this.missingPrevious = previous?.missing;
+    ({ keys: this.previousKeys, pages: this.previousPages } =
+      previous?.manifest ?? readManifest(this.outDir));
   }
+
+  private readonly missingPrevious: ReadonlySet<string> | undefined;
 
   /** What the previous build recorded about its pages, if it did. */
   readonly previousPages: PagesRecord | undefined;
@@ -505,21 +510,31 @@ function readJournal(stagingDir: string): UpdateJournal | undefined {
   }
 }
 
-function readManifest(outDir: string): { keys: Map<string, string>; pages?: PagesRecord } {
+/** What the previous build's manifest says: each file's key, and its pages' record. */
+export interface PreviousManifest {
+  keys: Map<string, string>;
+  pages?: PagesRecord;
+}
+
+function readManifest(outDir: string): PreviousManifest {
   try {
     const data = JSON.parse(
       readFileSync(path.join(outDir, MANIFEST), 'utf8'),
     ) as Partial<OutputManifest>;
-    const keys = new Map(Object.entries(data.files ?? {}));
-    const pages = data.pages;
-    return typeof pages?.base === 'string' &&
-      typeof pages.terms === 'string' &&
-      typeof pages.structure === 'string' &&
-      typeof pages.content === 'string' &&
-      Number.isInteger(pages.articles)
-      ? { keys, pages }
-      : { keys };
+    return previousManifest(new Map(Object.entries(data.files ?? {})), data.pages);
   } catch {
     return { keys: new Map() };
   }
+}
+
+/** The keys and, if well formed, the pages' record of a manifest read elsewhere. */
+export function previousManifest(keys: Map<string, string>, pages: unknown): PreviousManifest {
+  const record = pages as Partial<PagesRecord> | undefined;
+  return typeof record?.base === 'string' &&
+    typeof record.terms === 'string' &&
+    typeof record.structure === 'string' &&
+    typeof record.content === 'string' &&
+    Number.isInteger(record.articles)
+    ? { keys, pages: record as PagesRecord }
+    : { keys };
 }

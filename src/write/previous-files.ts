@@ -1,42 +1,70 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { type PreviousManifest, previousManifest } from './output.ts';
 
 /** Below this manifest size (about 2,000 files) the checks cost less than starting a thread. */
 const MIN_MANIFEST_BYTES = 200_000;
 
-// Plain JavaScript, so that it runs the same from lib/ and from src/ under tsx.
-const CHECK_FILES = `
+// Plain JavaScript, so that it runs the same from lib/ and from src/ under tsx. The manifest's
+// paths and keys go back as two strings (a file name holds no NUL): copying two strings to
+// the main thread and splitting them costs a fifth of parsing the manifest there again.
+const READ_PREVIOUS_SITE = `
 const { existsSync, readFileSync } = require('node:fs');
 const path = require('node:path');
 const { parentPort, workerData } = require('node:worker_threads');
 const { outDir, manifest } = workerData;
-const files = JSON.parse(readFileSync(path.join(outDir, manifest), 'utf8')).files ?? {};
-parentPort.postMessage(Object.keys(files).filter((file) => !existsSync(path.join(outDir, file))));
+const data = JSON.parse(readFileSync(path.join(outDir, manifest), 'utf8'));
+const files = data.files ?? {};
+const paths = Object.keys(files);
+parentPort.postMessage({
+  missing: paths.filter((file) => !existsSync(path.join(outDir, file))),
+  paths: paths.join('\\0'),
+  keys: paths.map((file) => String(files[file])).join('\\0'),
+  pages: data.pages,
+});
 `;
 
+/** The previous site's manifest, and the files it lists that are gone from the output folder. */
+export interface PreviousSite {
+  manifest: PreviousManifest;
+  missing: ReadonlySet<string>;
+}
+
 /**
- * Files the output folder's manifest lists that are gone (deleted by hand), for the build to
- * make again. A large site's files are checked by a worker thread while the main thread
- * loads and collects the articles: a check is a system call per file, a second at 140,000
- * pages. Undefined (check each file when needed) for a small site, or if the check failed.
+ * Reads the output folder's manifest and finds the files it lists that are gone (deleted by
+ * hand), for the build to make again, in a worker thread while the main thread loads and
+ * collects the articles: a check is a system call per file, a second at 140,000 pages, and
+ * parsing the manifest a quarter of a second more. Undefined (the build reads the manifest
+ * and checks each file when needed) for a small site, or if the worker failed.
  */
-export function findMissingPreviousFiles(
+export function readPreviousSite(
   outDir: string,
   manifest: string,
   minManifestBytes = MIN_MANIFEST_BYTES,
-): Promise<ReadonlySet<string> | undefined> {
+): Promise<PreviousSite | undefined> {
   try {
     if (statSync(path.join(outDir, manifest)).size < minManifestBytes)
       return Promise.resolve(undefined);
   } catch {
     return Promise.resolve(undefined);
   }
-  return new Promise<ReadonlySet<string> | undefined>((resolve) => {
-    const worker = new Worker(CHECK_FILES, { eval: true, workerData: { outDir, manifest } });
+  return new Promise<PreviousSite | undefined>((resolve) => {
+    const worker = new Worker(READ_PREVIOUS_SITE, { eval: true, workerData: { outDir, manifest } });
     // A build that fails before it needs the answer does not wait for it.
     worker.unref();
-    worker.once('message', (missing: string[]) => resolve(new Set(missing)));
+    worker.once(
+      'message',
+      (read: { missing: string[]; paths: string; keys: string; pages: unknown }) => {
+        const keys = new Map<string, string>();
+        if (read.paths !== '') {
+          const paths = read.paths.split('\0');
+          const values = read.keys.split('\0');
+          for (let i = 0; i < paths.length; i++) keys.set(paths[i]!, values[i]!);
+        }
+        resolve({ manifest: previousManifest(keys, read.pages), missing: new Set(read.missing) });
+      },
+    );
     worker.once('error', () => resolve(undefined));
     worker.once('exit', () => resolve(undefined));
   });

@@ -9,7 +9,7 @@ import {
   OUTPUT_MARKER,
   StagedOutput,
 } from '../../src/write/output.ts';
-import { findMissingPreviousFiles } from '../../src/write/previous-files.ts';
+import { readPreviousSite } from '../../src/write/previous-files.ts';
 
 // Lets a test make a rename fail part-way through a commit, as a kill would stop it.
 vi.mock('node:fs', async (importOriginal) => {
@@ -182,10 +182,13 @@ describe('files of the previous site deleted by hand', () => {
     const outDir = outFolder();
     firstSite(outDir, 6);
     fs.unlinkSync(path.join(outDir, 'p2/index.html'));
-    const missing = await findMissingPreviousFiles(outDir, OUTPUT_MARKER, 0);
-    expect(missing).toEqual(new Set(['p2/index.html']));
+    const previous = await readPreviousSite(outDir, OUTPUT_MARKER, 0);
+    expect(previous?.missing).toEqual(new Set(['p2/index.html']));
+    // The manifest read by the worker is the one the output would have read itself.
+    const manifest = JSON.parse(read(outDir, OUTPUT_MARKER));
+    expect(previous?.manifest.keys).toEqual(new Map(Object.entries(manifest.files)));
 
-    const output = new StagedOutput(outDir, IN_PLACE_UPDATE_LIMIT, missing);
+    const output = new StagedOutput(outDir, IN_PLACE_UPDATE_LIMIT, previous);
     for (let i = 0; i < 6; i++) {
       // Only the deleted page is not kept: the build renders it again.
       expect(output.keep(`/p${i}/`, `key ${i}`)).toBe(i !== 2);
@@ -196,10 +199,28 @@ describe('files of the previous site deleted by hand', () => {
     expect(read(outDir, 'p2/index.html')).toBe('page 2');
   });
 
+  it('come with the pages record and keys of any file name', async () => {
+    const outDir = outFolder();
+    const output = new StagedOutput(outDir);
+    output.write('/a\nb/', 'a page whose name holds a line break', 'key\n1');
+    output.write('/p/', 'page', 'key 2');
+    const pages = { base: 'b', terms: 't', structure: 's', content: 'c', articles: 2 };
+    output.pages = pages;
+    output.commit();
+    const previous = await readPreviousSite(outDir, OUTPUT_MARKER, 0);
+    expect(previous?.manifest).toEqual({
+      keys: new Map([
+        ['a\nb/index.html', 'key\n1'],
+        ['p/index.html', 'key 2'],
+      ]),
+      pages,
+    });
+  });
+
   it('are looked for one by one when the site is small or there is no site yet', async () => {
     const outDir = outFolder();
-    expect(await findMissingPreviousFiles(outDir, OUTPUT_MARKER, 0)).toBeUndefined();
+    expect(await readPreviousSite(outDir, OUTPUT_MARKER, 0)).toBeUndefined();
     firstSite(outDir, 3);
-    expect(await findMissingPreviousFiles(outDir, OUTPUT_MARKER)).toBeUndefined();
+    expect(await readPreviousSite(outDir, OUTPUT_MARKER)).toBeUndefined();
   });
 });
