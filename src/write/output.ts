@@ -409,7 +409,10 @@ export class StagedOutput {
   /** Same bytes as the previous file (asked only for keyed pages whose key changed). */
   private sameAsPrevious(relative: string, bytes: Uint8Array): boolean {
     try {
-      return readFileSync(path.join(this.outDir, relative)).equals(bytes);
+      const file = path.join(this.outDir, relative);
+      // A page whose size changed (every page, after a new title) is not read to be compared.
+      if (statSync(file).size !== bytes.byteLength) return false;
+      return readFileSync(file).equals(bytes);
     } catch {
       return false;
     }
