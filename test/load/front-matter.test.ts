@@ -1,3 +1,4 @@
+import matter from 'gray-matter';
 import { describe, expect, it } from 'vitest';
 import { splitFrontMatter } from '../../src/load/front-matter.ts';
 
@@ -75,5 +76,24 @@ describe('splitFrontMatter', () => {
     const result = splitFrontMatter('---\n__proto__:\n  polluted: yes\n---\n');
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(Object.getPrototypeOf(result.data)).toBe(Object.prototype);
+  });
+
+  it.each([
+    ['---\ntitle: A\n---\n<p>body</p>\n'],
+    ['---\ntitle: A\n---   \n<p>trailing blanks after the delimiter</p>'],
+    ['---\ntitle: A\n---\n\n\n<p>blank lines kept but one</p>'],
+    ['---\ntitle: A\n---'],
+    ['---\n---\n<p>empty matter</p>'],
+    ['---\ntitle: A\n---\n<p>a rule</p>\n---\n<p>after it</p>'],
+    ['+++\ntitle = "T"\n+++\n<p>toml</p>'],
+    ['---json\n{"title": "J"}\n---\n<p>json</p>'],
+  ])('cuts the body where gray-matter given the whole text would: %j', (text) => {
+    const whole = matter(text, {
+      delimiters: text.startsWith('+++') ? '+++' : '---',
+      engines: { toml: () => ({}), json: () => ({}) },
+    } as unknown as Parameters<typeof matter>[1]);
+    const result = splitFrontMatter(text);
+    expect(result.failed).toBe(false);
+    expect(result.body).toBe(whole.content);
   });
 });
