@@ -12,6 +12,9 @@ import type { Plugin } from 'unified';
 
 export const rehypeParseFragment: Plugin<[], string, Root> = function () {
   this.parser = (document) =>
-    // Without scripting, <noscript> holds elements (the lazy-image fallbacks read them).
-    fromParse5(parseFragment(document, { scriptingEnabled: false })) as Root;
+    // As a browser with scripting on reads it: a <noscript>'s content is text up to its end
+    // tag (its fallback images are parsed from that text). Read with scripting off, an
+    // unclosed <p> inside it swallows the rest of the article, which the sanitizer then drops
+    // with the <noscript>.
+    fromParse5(parseFragment(document)) as Root;
 };

@@ -87,6 +87,24 @@ describe('rehypeNoscriptImages', () => {
   it.each(cases)('%s', (_name, input, output) => {
     expect(runPlugins(input, [rehypeNoscriptImages])).toBe(output);
   });
+
+  it.each([
+    ['an unclosed paragraph', '<noscript><p>请启用JavaScript</noscript>'],
+    ['an unclosed block', '<noscript><div>enable js</noscript>'],
+  ])('keeps the article after a noscript holding %s', (_name, noscript) => {
+    const { body } = transformHtml(
+      `<div><p>第一段</p>${noscript}<p>第二段：正文继续</p><p>第三段</p></div>`,
+    );
+    expect(body.html).toBe('<div><p>第一段</p><p>第二段：正文继续</p><p>第三段</p></div>');
+  });
+
+  it('recovers a fallback image in the whole transform', () => {
+    const { body } = transformHtml(
+      `<p><img src="${GIF}"><noscript><img src="https://s.rfi.fr/a.jpg" alt="A"></noscript></p>`,
+    );
+    expect(body.html).toContain('<img src="https://s.rfi.fr/a.jpg" alt="A"');
+    expect(body.html).not.toContain('noscript');
+  });
 });
 
 describe('rehypeResolveImageUrls', () => {
