@@ -18,12 +18,12 @@ import {
   textOf,
 } from '../helpers.ts';
 
-/** Every href and src in the site points at a file the build wrote. */
+/** Every href, src and form action in the site points at a file the build wrote. */
 function brokenLocalLinks(outDir: string, basePath: string): string[] {
   const broken = new Set<string>();
   // Scanning the serialized attributes is enough here (the output's quoting is our own) and
   // is an order of magnitude faster than parsing thousands of pages.
-  const attribute = /\s(?:href|src)="([^"]*)"/g;
+  const attribute = /\s(?:href|src|action)="([^"]*)"/g;
   for (const file of listFiles(outDir).filter((name) => name.endsWith('.html'))) {
     const html = readFileSync(path.join(outDir, file), 'utf8');
     for (const match of html.matchAll(attribute)) {
@@ -231,5 +231,22 @@ describe('building the sample content of the repository', () => {
       expect(result.pages[kind as keyof typeof result.pages], kind).toBeGreaterThan(0);
     }
     expect(brokenLocalLinks(result.outDir, '/news/')).toEqual([]);
+  });
+
+  it('links no search page when search is off', async () => {
+    const root = makeProject();
+    copyIntoContent(root, path.join(repoRoot, 'content'), '.');
+    const result = await buildProject(root, {
+      overrides: { baseUrl: '/news/', search: { enabled: false } },
+    });
+    expect(existsSync(path.join(result.outDir, 'search', 'index.html'))).toBe(false);
+    expect(brokenLocalLinks(result.outDir, '/news/')).toEqual([]);
+    const notFound = readPage(result.outDir, '404.html');
+    expect(elements(notFound, (element) => element.tagName === 'form')).toEqual([]);
+    expect(textOf(notFound)).not.toMatch(/搜索/);
+    const home = readPage(result.outDir, 'index.html');
+    expect(
+      elements(home, (element) => /search/.test(String(element.properties.className))),
+    ).toEqual([]);
   });
 });
