@@ -58,12 +58,17 @@ export function resolveCover(
   if (!written || placeholders.some((pattern) => pattern.test(written))) {
     return { cover: firstImage, coverInBody: firstImage !== undefined };
   }
-  const src = isSafeUrl(written) ? resolveImageUrl(written, context) : undefined;
+  const unresolved: string[] = [];
+  const src = isSafeUrl(written) ? resolveImageUrl(written, context, unresolved) : undefined;
   if (!src) {
+    const reason =
+      unresolved.length > 0
+        ? 'is relative and the article has no source URL to resolve it against, nor is it a file in public/'
+        : 'is not an http(s) image URL';
     return {
       cover: firstImage,
       coverInBody: firstImage !== undefined,
-      problem: `cover ${JSON.stringify(written.slice(0, 200))} is not an http(s) image URL; using the first body image instead`,
+      problem: `cover ${JSON.stringify(written.slice(0, 200))} ${reason}; using the first body image instead`,
     };
   }
   if (firstImage && sameImage(src, firstImage.src)) {

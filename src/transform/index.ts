@@ -276,6 +276,8 @@ export function createBodyTransformer(
         article.format === 'markdown' ? parseMarkdown(body, file) : htmlParser.parse(file);
       tree = bodyPipeline.runSync(parsed, file);
       html = bodyPipeline.stringify(tree, file);
+      // What plugins found wrong with the body but could mend (`file.message`).
+      for (const message of file.messages) warn(message.reason);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       warn(`body could not be transformed (${reason}); it is shown as plain text`, bodyLine);

@@ -1,8 +1,9 @@
 /**
  * Makes every image load on the deployed site: relative and root-relative URLs resolved against
  * the article's source, protocol-relative and http URLs made https, rewrite rules applied, every
- * `srcset` candidate resolved. Images left without a loadable source (placeholders, data: URIs)
- * and 1×1 tracking pixels are removed. Width/height survive only as plain numbers.
+ * `srcset` candidate resolved. Images left without a loadable source (placeholders, data: URIs,
+ * relative URLs nothing resolves, reported on the file) and 1×1 tracking pixels are removed.
+ * Width/height survive only as plain numbers.
  */
 import type { Element, Root } from 'hast';
 import type { VFile } from 'vfile';
@@ -14,7 +15,7 @@ import {
   srcsetProperty,
   srcsetString,
 } from './srcset.ts';
-import { type ImageUrlContext, resolveImageUrl } from './url.ts';
+import { type ImageUrlContext, resolveImageUrl, unresolvedImagesMessage } from './url.ts';
 import { stringProperty, walkTags } from './walk.ts';
 
 export interface ResolveImageUrlsOptions {
@@ -41,24 +42,23 @@ export function pixelDimension(value: unknown): number | undefined {
   return number > 0 ? number : undefined;
 }
 
-function resolveSource(
-  value: string | undefined,
-  context: ImageUrlContext,
-  placeholder: RegExp,
-): string | undefined {
-  if (value === undefined || placeholder.test(value.trim())) return undefined;
-  return resolveImageUrl(value, context);
+/** How one article's media URLs are resolved, and the relative ones nothing could resolve. */
+interface Resolution {
+  context: ImageUrlContext;
+  placeholder: RegExp;
+  unresolved: string[];
 }
 
-function resolveSrcset(
-  element: Element,
-  context: ImageUrlContext,
-  placeholder: RegExp,
-): SrcsetCandidate[] {
+function resolveSource(value: string | undefined, resolution: Resolution): string | undefined {
+  if (value === undefined || resolution.placeholder.test(value.trim())) return undefined;
+  return resolveImageUrl(value, resolution.context, resolution.unresolved);
+}
+
+function resolveSrcset(element: Element, resolution: Resolution): SrcsetCandidate[] {
   const srcset = srcsetString(element.properties.srcSet);
   if (srcset === undefined) return [];
   const candidates = parseSrcset(srcset).flatMap(({ url, descriptor }): SrcsetCandidate[] => {
-    const resolved = resolveSource(url, context, placeholder);
+    const resolved = resolveSource(url, resolution);
     return resolved ? [{ url: resolved, descriptor }] : [];
   });
   const properties: Element['properties'] = element.properties;
@@ -70,16 +70,20 @@ function resolveSrcset(
 export function rehypeResolveImageUrls(options: ResolveImageUrlsOptions = {}) {
   const placeholder = options.placeholder ?? DEFAULT_PLACEHOLDER_IMAGE;
   return (tree: Root, file: VFile) => {
-    const context = articleContext(file).images;
+    const resolution: Resolution = {
+      context: articleContext(file).images,
+      placeholder,
+      unresolved: [],
+    };
     walkTags(tree, MEDIA_TAGS, (element, parent, index) => {
       const properties = element.properties;
-      const srcset = resolveSrcset(element, context, placeholder);
-      const src = resolveSource(stringProperty(element, 'src'), context, placeholder);
+      const srcset = resolveSrcset(element, resolution);
+      const src = resolveSource(stringProperty(element, 'src'), resolution);
       if (src) properties.src = src;
       else delete properties.src;
 
       if (element.tagName === 'video') {
-        const poster = resolveSource(stringProperty(element, 'poster'), context, placeholder);
+        const poster = resolveSource(stringProperty(element, 'poster'), resolution);
         if (poster) properties.poster = poster;
         else delete properties.poster;
       }
@@ -105,5 +109,7 @@ export function rehypeResolveImageUrls(options: ResolveImageUrlsOptions = {}) {
       }
       return undefined;
     });
+    if (resolution.unresolved.length > 0)
+      file.message(unresolvedImagesMessage(resolution.unresolved));
   };
 }

@@ -190,9 +190,14 @@ export interface ImageUrlContext {
 /**
  * Resolves an image URL: cleaned, resolved against the base, rewritten by the rules, upgraded
  * to https, scheme-checked. Returns an absolute http(s) URL, a root-relative site-local path,
- * or `undefined` when nothing loadable is left (data: URIs, javascript:, garbage).
+ * or `undefined` when nothing loadable is left (data: URIs, javascript:, garbage, or a
+ * relative URL with nothing to resolve it against, which `unresolved` then receives).
  */
-export function resolveImageUrl(raw: string, context: ImageUrlContext): string | undefined {
+export function resolveImageUrl(
+  raw: string,
+  context: ImageUrlContext,
+  unresolved?: string[],
+): string | undefined {
   const cleaned = cleanUrl(raw);
   if (cleaned === '' || cleaned.startsWith('#') || !isSafeUrl(cleaned, MEDIA_SCHEMES))
     return undefined;
@@ -213,5 +218,31 @@ export function resolveImageUrl(raw: string, context: ImageUrlContext): string |
   if (context.upgradeHttp && /^http:/i.test(url)) url = `https:${url.slice(5)}`;
   if (url.startsWith('#') || url.startsWith('?')) return undefined;
   if (!isSafeUrl(url, MEDIA_SCHEMES)) return undefined;
+  if (isUnresolvedLocalImage(url, context)) {
+    unresolved?.push(cleaned);
+    return undefined;
+  }
   return url;
+}
+
+/**
+ * A site-local path left by a relative image URL that nothing resolved: the article has no
+ * source URL (or `images.sourceBase`) to resolve it against, and it names none of the site's
+ * own files, so it would be a broken image on the deployed site. Unknowable without the list
+ * of the site's files.
+ */
+function isUnresolvedLocalImage(url: string, context: ImageUrlContext): boolean {
+  return (
+    context.base === undefined &&
+    context.siteFiles !== undefined &&
+    isLocalPath(url) &&
+    !context.siteFiles.has(localFilePath(url))
+  );
+}
+
+/** Why relative image URLs were dropped, for an article's warning. */
+export function unresolvedImagesMessage(urls: readonly string[]): string {
+  const listed = [...new Set(urls)].slice(0, 3).map((url) => JSON.stringify(url.slice(0, 120)));
+  const more = new Set(urls).size > 3 ? ', …' : '';
+  return `${urls.length} image URL(s) are relative (${listed.join(', ')}${more}) and the article has no source URL to resolve them against, nor are they files in public/; dropped`;
 }

@@ -377,4 +377,31 @@ describe('site files', () => {
     expect(body.html).toContain('src="https://news.example.com/images/other.png"');
     expect(body.cover?.src).toBe('/images/market.png');
   });
+
+  it('drops relative images nothing resolves, with a warning naming them', () => {
+    const transform = createBodyTransformer(defaultConfig(), {
+      siteFiles: new Set(['/images/market.png']),
+    });
+    const { body, diagnostics } = transform(
+      htmlArticle(
+        '<p><img src="images/photo.jpg"> <img src="/uploads/2022/a.png">' +
+          '<img src="/images/market.png" srcset="/images/market.png 1x, big/market.png 2x"></p>' +
+          '<video poster="poster.jpg" src="https://v.example/v.mp4"></video>',
+        { cover: 'covers/a.jpg' },
+      ),
+    );
+    expect(body.html).toBe(
+      '<p> <img src="/images/market.png" srcset="/images/market.png 1x"></p><video src="https://v.example/v.mp4" controls preload="none"></video>',
+    );
+    const warnings = diagnostics.map((diagnostic) => diagnostic.message);
+    expect(warnings).toContainEqual(
+      expect.stringMatching(
+        /^4 image URL\(s\) are relative \("images\/photo.jpg", "\/uploads\/2022\/a.png", "big\/market.png", …\) and the article has no source URL/,
+      ),
+    );
+    expect(warnings).toContainEqual(
+      expect.stringMatching(/^cover "covers\/a.jpg" is relative and the article has no source URL/),
+    );
+    expect(body.cover?.src).toBe('/images/market.png');
+  });
 });
