@@ -63,9 +63,11 @@ export function siteConfigKey(version: string, config: SiteConfig): string {
 /** Adds the templates (every file in every search path, by name and content) to a key. */
 export function renderKey(articleKey: string, templateFolders: string[]): string {
   const hash = createHash('sha1').update(articleKey);
-  for (const folder of templateFolders) {
+  for (const [index, folder] of templateFolders.entries()) {
     if (!existsSync(folder)) continue;
-    hash.update(`\0folder ${folder}`);
+    // Its place in the search order, not its path: a project moved elsewhere (a CI runner's
+    // checkout) keeps its keys.
+    hash.update(`\0folder ${index}`);
     for (const file of listFiles(folder)) {
       hash.update(`\0${file}\0`);
       hash.update(readFileSync(path.join(folder, file)));

@@ -46,6 +46,23 @@ describe('the build cache', () => {
     expect(snapshot(again.outDir)).toEqual(coldFiles);
   });
 
+  it('gives the same page keys wherever the project is', async () => {
+    // A checkout at another path (a CI runner's) must keep the site's pages and its search
+    // bundles, whose keys start from the page keys, also with templates of its own.
+    const manifests = await Promise.all(
+      [corpusProject(), corpusProject()].map(async ({ root }) => {
+        mkdirSync(path.join(root, 'templates'));
+        writeFileSync(
+          path.join(root, 'templates', 'article.njk'),
+          '{% extends "base.njk" %}{% block main %}{{ article.html | safe }}{% endblock %}',
+        );
+        const result = await buildProject(root);
+        return readFileSync(path.join(result.outDir, '.gazette-output'), 'utf8');
+      }),
+    );
+    expect(manifests[1]).toBe(manifests[0]);
+  });
+
   it('re-renders every page after a template changes', async () => {
     const { root, files } = corpusProject();
     await buildProject(root);
