@@ -22,7 +22,11 @@ export interface PageMetadata {
   twitterCard: 'summary' | 'summary_large_image';
   /** JSON-LD objects, each printed in its own `<script type="application/ld+json">`. */
   jsonLd: Record<string, unknown>[];
-  /** Search results show covers hot-linked from CDNs that refuse a foreign Referer. */
+  /**
+   * The page loads images and media hot-linked from CDNs that refuse a foreign Referer: an
+   * article's body (`<video>` posters and `<audio>` have no `referrerpolicy` of their own)
+   * and search results' covers.
+   */
   noReferrer: boolean;
 }
 
@@ -120,7 +124,7 @@ export function pageMetadata(input: MetadataInput): PageMetadata {
       tags,
       twitterCard: image ? 'summary_large_image' : 'summary',
       jsonLd,
-      noReferrer: false,
+      noReferrer: true,
     };
   } else {
     const listed = (variables.articles as ArticleView[] | undefined) ?? [];

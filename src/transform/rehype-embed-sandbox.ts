@@ -1,7 +1,8 @@
 /**
  * The iframes that survive sanitizing are re-checked against the allowlist (the sanitizer itself
  * knows nothing of hosts) and locked down: sandboxed (no top navigation, no popups, no forms),
- * lazy, no referrer, https only.
+ * lazy, https only, sending only the site's origin as referrer (YouTube refuses to play an
+ * embed that sends none).
  */
 import type { Root } from 'hast';
 import { isAllowedEmbedHost } from './rehype-embeds.ts';

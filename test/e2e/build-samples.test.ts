@@ -231,6 +231,18 @@ describe('building the sample content of the repository', () => {
       expect(result.pages[kind as keyof typeof result.pages], kind).toBeGreaterThan(0);
     }
     expect(brokenLocalLinks(result.outDir, '/news/')).toEqual([]);
+
+    // Article pages send no Referer for what their bodies load (video posters and audio
+    // have no referrerpolicy attribute); list pages need not.
+    const referrerPolicy = (file: string) =>
+      elements(readPage(result.outDir, file), (e) => e.tagName === 'meta')
+        .filter((meta) => meta.properties.name === 'referrer')
+        .map((meta) => meta.properties.content);
+    const articlePage = listFiles(result.outDir).find((file) =>
+      /^\d{4}\/\d\d\/\d\d\/.+\/index\.html$/.test(file),
+    )!;
+    expect(referrerPolicy(articlePage)).toEqual(['no-referrer']);
+    expect(referrerPolicy('index.html')).toEqual([]);
   });
 
   it('links no search page when search is off', async () => {
