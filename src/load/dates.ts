@@ -26,9 +26,11 @@ export function parseDate(value: unknown, timezone: string): Date | undefined {
     () => DateTime.fromFormat(text.replace(/\//g, '-'), 'yyyy-M-d H:mm:ss', zone),
     () => DateTime.fromFormat(text.replace(/\//g, '-'), 'yyyy-M-d H:mm', zone),
     () => DateTime.fromFormat(text.replace(/\//g, '-'), 'yyyy-M-d', zone),
+    // RFC 2822 whose day of the week disagrees with its date: feeds often get the weekday
+    // wrong (worked out in another zone), seldom the date, so the date is kept.
+    () => DateTime.fromRFC2822(withoutWeekday(text), { ...zone, setZone: true }),
     // RFC 2822 with a zone name Luxon does not know ("HKT") or none at all: site time.
-    () => DateTime.fromFormat(stripZoneName(text), 'EEE, d MMM yyyy HH:mm:ss', zone),
-    () => DateTime.fromFormat(stripZoneName(text), 'd MMM yyyy HH:mm:ss', zone),
+    () => DateTime.fromFormat(stripZoneName(withoutWeekday(text)), 'd MMM yyyy HH:mm:ss', zone),
     () => DateTime.fromFormat(text, 'MMMM d, yyyy H:mm', { ...zone, locale: 'en' }),
     () => DateTime.fromFormat(text, 'MMM d, yyyy H:mm', { ...zone, locale: 'en' }),
     () => DateTime.fromFormat(text, 'MMMM d, yyyy', { ...zone, locale: 'en' }),
@@ -44,6 +46,11 @@ export function parseDate(value: unknown, timezone: string): Date | undefined {
   return undefined;
 }
 
+/** `Sun, 04 Apr 2022 …` → `04 Apr 2022 …` (RFC 2822 makes the day of the week optional). */
+function withoutWeekday(text: string): string {
+  return text.replace(/^[A-Za-z]{3,9},\s*/, '');
+}
+
 function stripZoneName(text: string): string {
   return text.replace(/\s+[A-Z]{2,5}$/, '');
 }
@@ -54,9 +61,11 @@ function stripZoneName(text: string): string {
  */
 function chinaStandardTime(text: string, timezone: string): Date | undefined {
   if (!/\sCST$/.test(text)) return undefined;
-  const wallClock = DateTime.fromFormat(stripZoneName(text), 'EEE, d MMM yyyy HH:mm:ss', {
-    zone: 'UTC+8',
-  });
+  const wallClock = DateTime.fromFormat(
+    stripZoneName(withoutWeekday(text)),
+    'd MMM yyyy HH:mm:ss',
+    { zone: 'UTC+8' },
+  );
   if (!wallClock.isValid) return undefined;
   const siteOffset = DateTime.fromJSDate(wallClock.toJSDate(), { zone: timezone }).offset;
   return siteOffset === 480 ? wallClock.toJSDate() : undefined;

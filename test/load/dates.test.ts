@@ -25,6 +25,15 @@ describe('parseDate', () => {
     expect(parseDate(input, zone)).toBeUndefined();
   });
 
+  it.each([
+    ['Sun, 04 Apr 2022 15:12:14 GMT', '2022-04-04T15:12:14.000Z'],
+    ['Tue, 04 Apr 2022 23:12:14 +0800', '2022-04-04T15:12:14.000Z'],
+    ['Sunday, 04 Apr 2022 23:12:14 HKT', '2022-04-04T15:12:14.000Z'],
+    ['Sun, 04 Apr 2022 23:12:14 CST', '2022-04-04T15:12:14.000Z'],
+  ])('keeps the date of %j, whose day of the week is wrong', (input, expected) => {
+    expect(parseDate(input, zone)?.toISOString()).toBe(expected);
+  });
+
   it('reads dates without a zone in the given zone', () => {
     expect(parseDate('2021-07-31 10:07:29', 'UTC')?.toISOString()).toBe('2021-07-31T10:07:29.000Z');
   });
