@@ -37,6 +37,7 @@ export function createTemplateEnvironment(options: {
     lstripBlocks: true,
   });
   if (loader instanceof CompiledTemplateLoader) loader.attach(env);
+  compileIncludesWhenLoaded(env);
   const { urls, config } = options;
   env.addFilter('url', (sitePath: unknown) => urls.href(String(sitePath ?? '/')));
   env.addFilter('absoluteUrl', (sitePath: unknown) => urls.absolute(String(sitePath ?? '/')));
@@ -72,6 +73,24 @@ export function createTemplateEnvironment(options: {
 }
 
 /**
+ * Nunjucks compiles an included or imported template only when it first renders, and reports
+ * a syntax error there through a callback it schedules for later, when the page that includes
+ * it has already returned nothing and its caller's error handling is gone: the error escapes
+ * as an uncaught exception and stops the process. Compiled as it is loaded, the template
+ * throws inside the including template's own error handling, and the page fails with it.
+ */
+function compileIncludesWhenLoaded(env: nunjucks.Environment): void {
+  type GetTemplate = (name: unknown, eagerCompile?: unknown, ...rest: unknown[]) => unknown;
+  const environment = env as unknown as { getTemplate: GetTemplate };
+  const getTemplate = environment.getTemplate.bind(env);
+  environment.getTemplate = (name, eagerCompile, ...rest) =>
+    // A callback in the second place keeps its meaning: Nunjucks shifts the arguments.
+    typeof eagerCompile === 'function'
+      ? getTemplate(name, true, eagerCompile, ...rest)
+      : getTemplate(name, true, ...rest);
+}
+
+/**
  * The theme's interface words (`partials/strings.njk`: `s.t.home`, `s.fill(…)`) depend only
  * on the site's language, so they are evaluated once and shared as the global `s` instead of
  * being imported again by every partial of every page.
@@ -96,23 +115,44 @@ function addThemeWords(env: nunjucks.Environment, config: SiteConfig): void {
   });
 }
 
-/** Names the template file and line of a Nunjucks error, which reports them inconsistently. */
+/**
+ * Names the template file and line of a Nunjucks error. Nunjucks wraps an error once per
+ * template it passes through, outermost first (`(page.njk) Template render error:
+ * (partial.njk) [Line 1, Column 15] unexpected token`): the innermost file is where the
+ * fault is, and a line is its only if it follows that file. A file of the default theme is
+ * named so, as the user's folder and the theme's may both be called `templates`.
+ */
 export function describeTemplateError(
   error: unknown,
   searchPaths: string[],
 ): { file: string; line?: number; message: string } {
   const raw = error instanceof Error ? error.message : String(error);
-  const fileMatch = /\(([^)\s]+\.(?:njk|html))\)/.exec(raw);
-  const lineMatch = /\[Line (\d+), Column (\d+)\]/.exec(raw);
-  const message = raw
-    .replace(/^\(.*?\)\s*/, '')
-    .replace(/\[Line \d+, Column \d+\]\s*/, '')
-    .replace(/^Template render error:\s*/, '')
+  const files = [...raw.matchAll(/\(([^()\s]+\.(?:njk|html))\)/g)];
+  const innermost = files.at(-1);
+  const rest = innermost ? raw.slice(innermost.index + innermost[0].length) : raw;
+  const lineMatch = /^\s*(?:Template render error:\s*)?\[Line (\d+), Column \d+\]/.exec(rest);
+  const message = rest
+    .replace(/\[Line \d+, Column \d+\]\s*/g, '')
+    .replace(/Template render error:\s*/g, '')
     .replace(/\s+/g, ' ')
     .trim();
-  let file = fileMatch?.[1] ?? 'templates';
+  // Errors thrown while rendering ("Error: Unable to call …") count lines from 0, syntax
+  // errors from 1.
+  const thrown = /^Error: /.test(message);
+  const line = lineMatch ? Number(lineMatch[1]) + (thrown ? 1 : 0) : undefined;
+  let file = innermost?.[1] ?? 'templates';
   for (const root of searchPaths) {
-    if (file.startsWith(root)) file = path.join(path.basename(root), path.relative(root, file));
+    if (!file.startsWith(root + path.sep)) continue;
+    const relative = path.relative(root, file);
+    file =
+      root === DEFAULT_TEMPLATES_DIR
+        ? `default theme: ${relative}`
+        : path.join(path.basename(root), relative);
+    break;
   }
-  return { file, ...(lineMatch ? { line: Number(lineMatch[1]) } : {}), message };
+  return {
+    file,
+    ...(line ? { line } : {}),
+    message: thrown ? message.slice('Error: '.length) : message,
+  };
 }

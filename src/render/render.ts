@@ -32,7 +32,10 @@ export function renderTemplate(
   context: PageContext,
 ): RenderResult {
   try {
-    return { ok: true, html: env.render(template, context) };
+    const html: unknown = env.render(template, context);
+    // Nunjucks returns null when an error is left to a callback it schedules for later.
+    if (typeof html !== 'string') throw new Error(`(${template}) the template rendered nothing`);
+    return { ok: true, html };
   } catch (error) {
     return { ok: false, ...describeTemplateError(error, searchPaths) };
   }

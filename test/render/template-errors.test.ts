@@ -1,0 +1,54 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_TEMPLATES_DIR, describeTemplateError } from '../../src/render/environment.ts';
+import { buildProject, generatedProject } from '../helpers.ts';
+
+describe('describeTemplateError', () => {
+  const user = '/project/templates';
+  const searchPaths = [user, DEFAULT_TEMPLATES_DIR];
+
+  it('names the innermost template of the chain, and its line only', () => {
+    const raw = `(${DEFAULT_TEMPLATES_DIR}/article.njk) Template render error: (${DEFAULT_TEMPLATES_DIR}/article.njk) [Line 27, Column 3] Template render error: (${user}/partials/footer.njk) [Line 1, Column 15] unexpected token: %}`;
+    expect(describeTemplateError(new Error(raw), searchPaths)).toEqual({
+      file: 'templates/partials/footer.njk',
+      line: 1,
+      message: 'unexpected token: %}',
+    });
+  });
+
+  it('gives no line of an outer template to an error in an included one', () => {
+    const raw = `(${user}/page.njk)\n  Template render error: (${user}/page.njk) [Line 4, Column 2]\n  Template render error: (${user}/inc.njk)\n  Error: filter not found: nosuch`;
+    expect(describeTemplateError(new Error(raw), searchPaths)).toEqual({
+      file: 'templates/inc.njk',
+      message: 'filter not found: nosuch',
+    });
+  });
+
+  it('counts the lines of errors thrown while rendering from 1, and names theme files', () => {
+    const raw = `(${DEFAULT_TEMPLATES_DIR}/page2.njk) [Line 2, Column 16]\n  Error: Unable to call \`article["title"]\`, which is not a function`;
+    expect(describeTemplateError(new Error(raw), searchPaths)).toEqual({
+      file: 'default theme: page2.njk',
+      line: 3,
+      message: 'Unable to call `article["title"]`, which is not a function',
+    });
+  });
+});
+
+describe('a broken included template', () => {
+  it('fails the pages that include it, naming it, instead of stopping the build', async () => {
+    const { root } = generatedProject({ count: 6, seed: 3, config: 'search:\n  enabled: false\n' });
+    mkdirSync(path.join(root, 'templates', 'partials'), { recursive: true });
+    const footer = readFileSync(path.join(DEFAULT_TEMPLATES_DIR, 'partials', 'footer.njk'), 'utf8');
+    writeFileSync(path.join(root, 'templates', 'partials', 'footer.njk'), `${footer}\n{% if %}\n`);
+    const result = await buildProject(root);
+    expect(result.ok).toBe(false);
+    const errors = result.diagnostics.filter((diagnostic) => diagnostic.severity === 'error');
+    expect(errors.length).toBeGreaterThan(0);
+    for (const error of errors) {
+      expect(error.file).toBe(path.join('templates', 'partials', 'footer.njk'));
+      expect(error.line).toBe(footer.split('\n').length + 1);
+      expect(error.message).toMatch(/unexpected token/);
+    }
+  });
+});
