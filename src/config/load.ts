@@ -200,7 +200,32 @@ function checkCrossFieldRules(config: SiteConfig, source: string): void {
       `${source}: "permalink" must contain :slug or :id so that articles get distinct URLs`,
     );
   }
+  // Any other word after a colon would be written into every URL as it is.
+  const unknown = [...config.permalink.matchAll(/:([A-Za-z]\w*)/g)]
+    .map((match) => match[1]!)
+    .filter((token) => !PERMALINK_TOKENS.includes(token));
+  if (unknown.length > 0) {
+    throw new ConfigError(
+      `${source}: "permalink" has unknown token(s) ${unknown.map((token) => `:${token}`).join(', ')}; known: ${PERMALINK_TOKENS.map((token) => `:${token}`).join(' ')}`,
+    );
+  }
+  if (config.dateFormat.trim() === '') {
+    throw new ConfigError(`${source}: "dateFormat" is empty: every date shown would be blank`);
+  }
 }
+
+/** Tokens a permalink pattern may use (`expandPermalink`); tokens are lower case. */
+const PERMALINK_TOKENS = [
+  'year',
+  'month',
+  'day',
+  'hour',
+  'minute',
+  'slug',
+  'title',
+  'id',
+  'category',
+];
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;

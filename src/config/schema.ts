@@ -57,7 +57,7 @@ export const CONFIG_SCHEMA = {
   permalink: {
     kind: 'string',
     default: ':year/:month/:day/:slug/',
-    doc: 'Article URL pattern. Tokens: `:year :month :day :slug :id :category`.',
+    doc: 'Article URL pattern. Tokens: `:year :month :day :hour :minute :slug` (or `:title`) `:id :category`; any other token is an error.',
   },
   pageSize: {
     kind: 'integer',

@@ -40,6 +40,8 @@ describe('loadConfig', () => {
     ['timezone: Mars/Base\n', /"timezone" must be an IANA time zone/],
     ['baseUrl: ftp://x/\n', /"baseUrl" must use http or https/],
     ['permalink: ":year/"\n', /"permalink" must contain :slug or :id/],
+    ['permalink: ":slug/:Year/"\n', /"permalink" has unknown token\(s\) :Year; known: :year/],
+    ['dateFormat: ""\n', /"dateFormat" is empty/],
     ['title: [unclosed\n', /gazette.config.yml:\d+/],
   ])('names the key in %j', (text, message) => {
     expect(withConfig(text)).toThrow(ConfigError);
