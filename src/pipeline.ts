@@ -34,7 +34,7 @@ import {
 import { RACY_SECONDS, writeLastBuild } from './cache/last-build.ts';
 import { htmlReader, withLazyHtml } from './cache/lazy-html.ts';
 import { separateDuplicates } from './collect/duplicates.ts';
-import { type CollectInput, collectSite, pathWish, type Site } from './collect/site.ts';
+import { type CollectInput, collectSite, lastChange, pathWish, type Site } from './collect/site.ts';
 import { UrlBuilder } from './collect/urls.ts';
 import type { SiteConfig } from './config/schema.ts';
 import { feedsExtension } from './feeds/extension.ts';
@@ -284,19 +284,6 @@ function withHtmlFromPack(
   ref: CachedArticle['html'],
 ): CollectInput['body'] {
   return withLazyHtml(body, () => cache.bodies.get(ref));
-}
-
-/**
- * The date shown as the site's build date: its newest article's, so that building the same
- * content twice gives the same bytes (and unchanged pages are not rewritten).
- */
-function lastChange(site: Site): Date | undefined {
-  let newest: number | undefined;
-  for (const article of site.articles) {
-    const time = (article.updated ?? article.date).getTime();
-    if (newest === undefined || time > newest) newest = time;
-  }
-  return newest === undefined ? undefined : new Date(newest);
 }
 
 /** Everything needed to render any page of a collected site. */

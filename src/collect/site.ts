@@ -326,3 +326,16 @@ function collectArchives(articles: Article[], timezone: string): ArchiveYear[] {
   // Articles arrive newest first, so years and months already are.
   return [...years.values()];
 }
+
+/**
+ * The date shown as the site's build date: its newest article's, so that building the same
+ * content twice gives the same bytes (and unchanged pages are not rewritten).
+ */
+export function lastChange(site: Site): Date | undefined {
+  let newest: number | undefined;
+  for (const article of site.articles) {
+    const time = (article.updated ?? article.date).getTime();
+    if (newest === undefined || time > newest) newest = time;
+  }
+  return newest === undefined ? undefined : new Date(newest);
+}

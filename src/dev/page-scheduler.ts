@@ -1,6 +1,6 @@
 import type nunjucks from 'nunjucks';
 import type { BuildExtension, ExtensionContext, Project } from '../build.ts';
-import type { Site } from '../collect/site.ts';
+import { lastChange, type Site } from '../collect/site.ts';
 import { UrlBuilder } from '../collect/urls.ts';
 import type { Article, Diagnostic } from '../model.ts';
 import { compiledTemplatesFolder } from '../render/compiled-templates.ts';
@@ -53,7 +53,6 @@ export class PageScheduler {
   private readonly stale = new Set<string>();
   /** Template problems, by the page that showed them. */
   readonly pageErrors = new Map<string, Diagnostic>();
-  private readonly buildDate = new Date();
 
   constructor(
     private readonly project: Project,
@@ -264,13 +263,15 @@ export class PageScheduler {
 
   private createRender(): (spec: PageSpec) => RenderResult {
     const context = this.context;
+    // As a build shows it: the newest article's date, not the time of this render.
+    const buildDate = lastChange(this.site);
     const { render } = createPageRenderer({
       env: this.templates.env,
       searchPaths: this.templates.searchPaths,
       site: this.site,
       config: this.project.config,
       urls: this.urls,
-      buildDate: this.buildDate,
+      ...(buildDate ? { buildDate } : {}),
       buildDateEverywhere: buildDateOnEveryPage([this.project.templatesDir, DEFAULT_TEMPLATES_DIR]),
       feedsFor: (spec) =>
         this.extensions.flatMap((extension) => extension.feedsFor?.(spec, context) ?? []),

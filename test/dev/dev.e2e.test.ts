@@ -80,6 +80,11 @@ describe.skipIf(!hasChromium)('gazette dev in a browser', () => {
     // Its neighbour's "previous/next" link follows the new title too.
     const neighbour = await (await fetch(await articleUrl('Harbour night ferry returns'))).text();
     expect(neighbour).toContain('Rail strike is over');
+    // The home page, made again, is dated as a build dates it: by its newest article.
+    const home = await (await fetch(dev.url)).text();
+    expect(/class="meta site-updated">[^<]*<time datetime="([^"]+)"/.exec(home)?.[1]).toBe(
+      new Date('2025-03-02T23:10:00Z').toISOString(),
+    );
   });
 
   it('shows a broken template in an overlay and recovers on the next good save', async () => {
