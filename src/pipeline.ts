@@ -36,6 +36,7 @@ import { htmlReader, withLazyHtml } from './cache/lazy-html.ts';
 import { separateDuplicates } from './collect/duplicates.ts';
 import { type CollectInput, collectSite, lastChange, pathWish, type Site } from './collect/site.ts';
 import { UrlBuilder } from './collect/urls.ts';
+import { ConfigError } from './config/load.ts';
 import type { SiteConfig } from './config/schema.ts';
 import { feedsExtension } from './feeds/extension.ts';
 import { sitemapExtension } from './feeds/sitemap.ts';
@@ -72,7 +73,8 @@ export const BUILT_IN_EXTENSIONS: BuildExtension[] = [
 
 /** The content files, with an empty report that will account for each of them. */
 function discoverForBuild(contentDir: string, scan?: ContentScan) {
-  if (!scan && !existsSync(contentDir)) throw new Error(`content folder not found: ${contentDir}`);
+  if (!scan && !existsSync(contentDir))
+    throw new ConfigError(`content folder not found: ${contentDir} (set contentDir or --content)`);
   const discovered = scan ?? discoverContent(contentDir);
   const report: BuildReport = {
     inputFiles: discovered.files.length,

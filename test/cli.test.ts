@@ -47,4 +47,36 @@ describe('the gazette command', () => {
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/unknown key "titel" \(did you mean "title"\?\)/);
   });
+
+  it('explains a missing folder or an unwritable report in one line, without a stack', () => {
+    const root = makeProject({ 'a.md': '---\ntitle: A\ndate: 2024-01-01\n---\n<p>a</p>' });
+    const cases: [string[], number, RegExp][] = [
+      [['build', '--root', root, '--content', 'nope'], 2, /^gazette: content folder not found: /],
+      [['check', '--out', path.join(root, 'nope')], 2, /^gazette: no built site at /],
+      [
+        [
+          'build',
+          '--root',
+          root,
+          '-q',
+          '--no-search',
+          '--report',
+          path.join(root, 'no/dir/r.json'),
+        ],
+        1,
+        /^gazette: cannot write the report to .*: ENOENT$/m,
+      ],
+      [
+        ['dev', '--root', root, '--no-search', '--host', '10.255.255.1'],
+        2,
+        /^gazette: the dev server cannot listen there: .*EADDRNOTAVAIL/m,
+      ],
+    ];
+    for (const [args, status, message] of cases) {
+      const result = gazette(...args);
+      expect(result.status, args.join(' ')).toBe(status);
+      expect(result.stderr).toMatch(message);
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
 });

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { UrlBuilder } from '../collect/urls.ts';
 import type { Diagnostic } from '../model.ts';
+import { OutputError } from '../write/output.ts';
 import { checkDocument, type Problem } from './feeds.ts';
 import { pageReferences } from './links.ts';
 import { childElements, parseXml, textOf } from './xml.ts';
@@ -38,7 +39,7 @@ const FEED_TYPES = new Set([
 export function checkSite(options: CheckOptions): CheckResult {
   const outDir = path.resolve(options.outDir);
   if (!existsSync(outDir) || !statSync(outDir).isDirectory())
-    throw new Error(`no built site at ${outDir}; run "gazette build" first`);
+    throw new OutputError(`no built site at ${outDir}; run "gazette build" first`);
   const urls = new UrlBuilder(options.baseUrl);
   const files = listFiles(outDir);
   const fileSet = new Set(files);

@@ -156,6 +156,14 @@ export async function main(argv: string[]): Promise<number> {
       console.error(`gazette: ${error.message}`);
       return 2;
     }
+    const { syscall, code } = (error ?? {}) as NodeJS.ErrnoException;
+    if (syscall === 'listen' || syscall === 'getaddrinfo') {
+      const reason = LISTEN_ERRORS[code ?? ''] ?? code ?? (error as Error).message;
+      console.error(
+        `gazette: the dev server cannot listen there: ${reason}; see --host and --port`,
+      );
+      return 2;
+    }
     const diskProblem = describeDiskError(error);
     if (diskProblem) {
       console.error(`gazette: ${diskProblem}; nothing was replaced, the previous site is intact`);
@@ -167,6 +175,13 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 class UsageError extends Error {}
+
+const LISTEN_ERRORS: Record<string, string> = {
+  EACCES: 'ports below 1024 need privileges (EACCES)',
+  EADDRNOTAVAIL: 'no network interface of this machine has that address (EADDRNOTAVAIL)',
+  ENOTFOUND: 'the host name is unknown (ENOTFOUND)',
+  EAI_AGAIN: 'the host name could not be looked up (EAI_AGAIN)',
+};
 
 const DISK_ERRORS: Record<string, string> = {
   ENOSPC: 'no space left on the device',
@@ -228,10 +243,20 @@ async function runBuild(args: string[]): Promise<number> {
     timings: values.timings,
     strict: values.strict,
   });
-  if (values.report) {
-    writeFileSync(values.report, JSON.stringify({ ...result, config: undefined }, null, 2));
-  }
+  if (values.report && !writeReport(values.report, result)) return 1;
   return result.ok ? 0 : 1;
+}
+
+/** Writes the `--report` file; false (with the reason printed) when it cannot be written. */
+function writeReport(file: string, result: BuildResult): boolean {
+  try {
+    writeFileSync(file, JSON.stringify({ ...result, config: undefined }, null, 2));
+    return true;
+  } catch (error) {
+    const { code, message } = error as NodeJS.ErrnoException;
+    console.error(`gazette: cannot write the report to ${file}: ${code ?? message}`);
+    return false;
+  }
 }
 
 export function printResult(
@@ -287,9 +312,7 @@ async function runDev(args: string[]): Promise<number> {
         timings: values.timings && firstBuild,
         strict: values.strict,
       });
-      if (values.report && firstBuild) {
-        writeFileSync(values.report, JSON.stringify({ ...result, config: undefined }, null, 2));
-      }
+      if (values.report && firstBuild) writeReport(values.report, result);
       firstBuild = false;
     },
     onRebuild: (rebuild) => {
