@@ -131,7 +131,7 @@ export async function startDev(options: DevOptions = {}): Promise<DevServer> {
   ];
 
   const server: DevHttpServer = await startHttpServer({
-    urls: scheduler.urls,
+    urls: () => scheduler.urls,
     fileFor: (sitePath) => output.fileFor(sitePath),
     beforeServe: (sitePath) => {
       if (!scheduler.isStale(sitePath)) return;
@@ -342,6 +342,7 @@ export async function startDev(options: DevOptions = {}): Promise<DevServer> {
     }
     configError = undefined;
     const previous = project;
+    const basePathBefore = scheduler.urls.basePath;
     project = next.stages.project;
     state = stateFromBuild(next.stages, next.result.diagnostics);
     output = new LiveOutput(project.outDir);
@@ -357,7 +358,12 @@ export async function startDev(options: DevOptions = {}): Promise<DevServer> {
       await watcher.ready;
     }
     announceErrors();
-    server.broadcast('reload', { paths: null });
+    // A new base path: open pages go to the same page under it.
+    const basePath = scheduler.urls.basePath;
+    server.broadcast('reload', {
+      paths: null,
+      ...(basePath !== basePathBefore ? { basePath: { from: basePathBefore, to: basePath } } : {}),
+    });
   }
 
   /** The first save should not pay for compiling templates and loading the transformer. */

@@ -62,7 +62,8 @@ export function injectReloadClient(html: string): string {
 }
 
 export interface ServerOptions {
-  urls: UrlBuilder;
+  /** The site's URLs as they are now: a config change may move the base path. */
+  urls: () => UrlBuilder;
   /** The output file of a site path, or undefined when the path leaves the output folder. */
   fileFor: (sitePath: string) => string | undefined;
   /** Called before a page is read, so a page still waiting to be rendered is rendered first. */
@@ -94,7 +95,6 @@ interface Client {
 
 /** Serves the output folder under the base path, with an event stream for live reload. */
 export async function startHttpServer(options: ServerOptions): Promise<DevHttpServer> {
-  const { urls } = options;
   const clients = new Set<Client>();
   const server = http.createServer((request, response) => {
     try {
@@ -119,10 +119,10 @@ export async function startHttpServer(options: ServerOptions): Promise<DevHttpSe
       if (!type) return notFound(response, request);
       return send(response, request, 200, type, readFileSync(path.join(CLIENT_DIR, name)));
     }
-    const sitePath = urls.toSitePath(url.pathname);
+    const sitePath = options.urls().toSitePath(url.pathname);
     if (sitePath === undefined) {
       if (url.pathname === '/' || url.pathname === '/index.html') {
-        response.writeHead(302, { Location: urls.href('/') }).end();
+        response.writeHead(302, { Location: options.urls().href('/') }).end();
         return;
       }
       return notFound(response, request);
@@ -206,7 +206,7 @@ export async function startHttpServer(options: ServerOptions): Promise<DevHttpSe
       Connection: 'keep-alive',
     });
     const page = url.searchParams.get('page');
-    let sitePath = page ? urls.toSitePath(page) : undefined;
+    let sitePath = page ? options.urls().toSitePath(page) : undefined;
     if (sitePath?.endsWith('/index.html')) sitePath = sitePath.slice(0, -'index.html'.length);
     const client: Client = sitePath ? { response, sitePath } : { response };
     clients.add(client);
@@ -228,7 +228,7 @@ export async function startHttpServer(options: ServerOptions): Promise<DevHttpSe
         ? `[${options.host}]`
         : options.host;
   return {
-    url: `http://${shownHost}:${port}${urls.href('/')}`,
+    url: `http://${shownHost}:${port}${options.urls().href('/')}`,
     port,
     host: options.host,
     broadcast(event, data) {

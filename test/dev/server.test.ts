@@ -1,4 +1,4 @@
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -100,5 +100,33 @@ describe('the reload client tag', () => {
       `<html><head><title>x</title>${RELOAD_CLIENT_TAG}\n</HEAD><body>`,
     );
     expect(injectReloadClient('<p>bare')).toBe(`<p>bare\n${RELOAD_CLIENT_TAG}`);
+  });
+});
+
+describe('the dev server after a new base path', () => {
+  it('serves the site under the new path', async () => {
+    const root = makeDevProject(
+      { 'rail.md': articleText('Rail strike ends') },
+      'baseUrl: https://example.org/a/\nsearch:\n  enabled: false\n',
+    );
+    const dev = await startDev({ root, port: 0, extensions: [], debounceMs: 10 });
+    try {
+      const status = async (pathname: string) =>
+        (await fetch(new URL(pathname, dev.url), { redirect: 'manual' })).status;
+      expect(await status('/a/')).toBe(200);
+      writeFileSync(
+        path.join(root, 'gazette.config.yml'),
+        'baseUrl: https://example.org/b/\nsearch:\n  enabled: false\n',
+      );
+      const deadline = Date.now() + 15_000;
+      while ((await status('/b/')) !== 200 && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(await status('/b/')).toBe(200);
+      expect(await status('/b/assets/gazette.css')).toBe(200);
+      expect(await status('/a/')).toBe(404);
+    } finally {
+      await dev.close();
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

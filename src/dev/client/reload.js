@@ -17,7 +17,13 @@
   });
 
   source.addEventListener('reload', (event) => {
-    const { paths } = JSON.parse(event.data);
+    const { paths, basePath } = JSON.parse(event.data);
+    const pathname = decodeURIComponent(location.pathname);
+    if (basePath && pathname.startsWith(basePath.from)) {
+      const rest = pathname.slice(basePath.from.length);
+      location.replace(`${encodeURI(`${basePath.to}${rest}`)}${location.search}`);
+      return;
+    }
     const current = here();
     if (!paths || paths.some((href) => decodeURIComponent(href) === current)) location.reload();
   });
