@@ -80,9 +80,11 @@ export function feedsExtension(): BuildExtension {
         { sitePath: SITE_PATHS.home, articles: site.articles },
         ...new Set(stateOf(context).byPage.values()),
       ];
-      // A feed is made from the config and its newest articles' files: when none of them
-      // changed since the last build, the previous file is kept without rendering it.
-      const configKey = siteConfigKey(GAZETTE_VERSION, config);
+      // A feed is made from the config and its newest articles' files, and from what their
+      // bodies were made with (Gazette's code, the public/ files a body image may name,
+      // mirrored images): the pages' key holds all that. When none of it changed since the
+      // last build, the previous file is kept without rendering it.
+      const configKey = context.pagesKey ?? siteConfigKey(GAZETTE_VERSION, config);
       for (const scope of scopes) {
         const listed = scope.articles.slice(0, config.feeds.items);
         const scopeKey = sha1(

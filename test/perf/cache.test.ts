@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { articleCacheKey, LOCATION_KEYS, PRESENTATION_KEYS } from '../../src/cache/fingerprint.ts';
 import { defaultConfig } from '../../src/config/schema.ts';
 import { DEFAULT_TEMPLATES_DIR } from '../../src/render/environment.ts';
-import { buildProject, generatedProject, listFiles } from '../helpers.ts';
+import { buildProject, generatedProject, listFiles, makeProject } from '../helpers.ts';
 
 const CONFIG = 'title: Cache test\nsearch:\n  enabled: false\n';
 
@@ -61,6 +61,34 @@ describe('the build cache', () => {
       }),
     );
     expect(manifests[1]).toBe(manifests[0]);
+  });
+
+  it('makes articles and feeds again when a public/ file a body image names appears or goes', async () => {
+    const files = {
+      'pic.md':
+        '---\ntitle: Picture\ndate: 2024-05-01 10:00\ncategories: [Business]\n---\n<p>Text <img src="/images/new-pic.png"></p>\n',
+    };
+    const config = 'baseUrl: https://example.org/\nsearch:\n  enabled: false\n';
+    const root = makeProject(files, config);
+    const picture = path.join(root, 'public', 'images', 'new-pic.png');
+    const withPicture = async (present: boolean) => {
+      if (present) {
+        mkdirSync(path.dirname(picture), { recursive: true });
+        writeFileSync(picture, 'png');
+      } else rmSync(picture);
+      const rebuilt = await buildProject(root);
+      const fresh = makeProject(files, config);
+      if (present) {
+        mkdirSync(path.join(fresh, 'public', 'images'), { recursive: true });
+        writeFileSync(path.join(fresh, 'public', 'images', 'new-pic.png'), 'png');
+      }
+      const cold = await buildProject(fresh);
+      expect(snapshot(rebuilt.outDir)).toEqual(snapshot(cold.outDir));
+      return readFileSync(path.join(rebuilt.outDir, 'feed.xml'), 'utf8');
+    };
+    await buildProject(root);
+    expect(await withPicture(true)).toContain('/images/new-pic.png');
+    expect(await withPicture(false)).not.toContain('/images/new-pic.png');
   });
 
   it('re-renders every page after a template changes', async () => {
