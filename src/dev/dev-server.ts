@@ -253,11 +253,18 @@ export async function startDev(options: DevOptions = {}): Promise<DevServer> {
       if (kind) byKind.set(kind, [...(byKind.get(kind) ?? []), file]);
     }
     if (byKind.size === 0) return;
-    if (byKind.has('config')) {
+    // A public/ file added or removed changes what bodies may name as site-local images
+    // (`siteFiles`): every article is transformed again, as `build` would.
+    const publicFilesMoved = (byKind.get('public') ?? []).some((file) => {
+      if (themeAssetPath(file)) return false;
+      const sitePath = `/${path.relative(project.publicDir, file).split(path.sep).join('/')}`;
+      return existsSync(file) !== project.siteFiles.has(sitePath);
+    });
+    if (byKind.has('config') || publicFilesMoved) {
       await rebuildAll();
       options.onRebuild?.({
         files,
-        kinds: ['config'],
+        kinds: byKind.has('config') ? ['config'] : ['public'],
         written: 0,
         removed: 0,
         pending: scheduler.staleCount,

@@ -1,4 +1,4 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -124,6 +124,33 @@ describe('the dev server after a new base path', () => {
       expect(await status('/b/')).toBe(200);
       expect(await status('/b/assets/gazette.css')).toBe(200);
       expect(await status('/a/')).toBe(404);
+    } finally {
+      await dev.close();
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the dev server after a public/ file appears', () => {
+  it('shows the body image that names it, as a build does', async () => {
+    const root = makeDevProject(
+      {
+        'pic.md':
+          '---\ntitle: Picture\ndate: 2024-05-01 10:00\n---\n<p>Text <img src="/images/new-pic.png"></p>\n',
+      },
+      'search:\n  enabled: false\n',
+    );
+    const dev = await startDev({ root, port: 0, extensions: [], debounceMs: 10 });
+    try {
+      const page = async () =>
+        (await fetch(new URL('2024/05/01/pic/', dev.url), { redirect: 'manual' })).text();
+      expect(await page()).not.toContain('new-pic.png');
+      mkdirSync(path.join(root, 'public', 'images'), { recursive: true });
+      writeFileSync(path.join(root, 'public', 'images', 'new-pic.png'), 'png');
+      const deadline = Date.now() + 15_000;
+      while (!(await page()).includes('new-pic.png') && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(await page()).toContain('<img src="/images/new-pic.png"');
     } finally {
       await dev.close();
       rmSync(root, { recursive: true, force: true });
