@@ -48,6 +48,18 @@ describe('the gazette command', () => {
     expect(result.stderr).toMatch(/unknown key "titel" \(did you mean "title"\?\)/);
   });
 
+  it('says a strict build that failed wrote nothing', () => {
+    const root = makeProject({
+      'a.md': '---\ntitle: A\ndate: 2024-01-01\n---\n<p>a</p>',
+      'b.md': '---\ntitle: "broken\ndate: 2024-01-02\n---\n<p>b</p>',
+    });
+    const result = gazette('build', '--root', root, '--no-search', '--strict');
+    expect(result.status).toBe(1);
+    expect(result.stdout).toMatch(/no file written; 1 errors/);
+    expect(result.stderr).toMatch(/--strict and 1 error\(s\): the previous site was kept/);
+    expect(existsSync(path.join(root, 'site'))).toBe(false);
+  });
+
   it('explains a missing folder or an unwritable report in one line, without a stack', () => {
     const root = makeProject({ 'a.md': '---\ntitle: A\ndate: 2024-01-01\n---\n<p>a</p>' });
     const cases: [string[], number, RegExp][] = [

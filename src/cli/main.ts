@@ -261,7 +261,14 @@ function writeReport(file: string, result: BuildResult): boolean {
 
 export function printResult(
   result: BuildResult,
-  options: { quiet?: boolean; verbose?: boolean; timings?: boolean; strict?: boolean },
+  options: {
+    quiet?: boolean;
+    verbose?: boolean;
+    timings?: boolean;
+    strict?: boolean;
+    /** The dev server's first build: it serves what it could make even when it failed. */
+    dev?: boolean;
+  },
 ): void {
   const errors = result.diagnostics.filter((diagnostic) => diagnostic.severity === 'error');
   const warnings = result.diagnostics.filter((diagnostic) => diagnostic.severity === 'warning');
@@ -278,10 +285,14 @@ export function printResult(
     if (options.timings) console.log(formatTimings(result));
   }
   if (!result.ok) {
-    console.error(
+    const failure =
       options.strict && errors.length > 0
-        ? `gazette: --strict and ${errors.length} error(s): the previous site was kept`
-        : 'gazette: the build failed: the previous site was kept',
+        ? `--strict and ${errors.length} error(s)`
+        : 'the build failed';
+    console.error(
+      options.dev
+        ? `gazette dev: ${failure}: serving the pages that could be made, the errors shown on them (\`gazette build\` would keep the previous site)`
+        : `gazette: ${failure}: the previous site was kept`,
     );
   }
 }
@@ -311,6 +322,7 @@ async function runDev(args: string[]): Promise<number> {
         verbose: values.verbose,
         timings: values.timings && firstBuild,
         strict: values.strict,
+        dev: true,
       });
       if (values.report && firstBuild) writeReport(values.report, result);
       firstBuild = false;

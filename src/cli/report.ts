@@ -33,7 +33,8 @@ export function formatSummary(result: BuildResult): string {
   return [
     `${number.format(report.inputFiles)} files: ${fates.join(', ')}`,
     `${number.format(pageTotal)} pages (${byKind}), ${number.format(result.pages.static ?? 0)} static files → ${result.outDir}`,
-    `${number.format(result.filesWritten)} files written, ${number.format(result.filesUnchanged)} unchanged; ${errors} errors, ${warnings} warnings; ${(result.timings.total / 1000).toFixed(2)} s`,
+    // A failed build staged its files and wrote none into the output folder.
+    `${result.ok ? `${number.format(result.filesWritten)} files written, ${number.format(result.filesUnchanged)} unchanged` : 'no file written'}; ${errors} errors, ${warnings} warnings; ${(result.timings.total / 1000).toFixed(2)} s`,
   ].join('\n');
 }
 
