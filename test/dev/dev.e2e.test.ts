@@ -112,6 +112,12 @@ describe.skipIf(!hasChromium)('gazette dev in a browser', () => {
     const overlay = page.locator('.gazette-dev-overlay');
     await overlay.waitFor({ state: 'visible' });
     expect(await overlay.textContent()).toContain('museum.md');
+    // Hidden, it stays hidden after a reload while the problems are the same.
+    await page.locator('.gazette-dev-overlay__hide').click();
+    await overlay.waitFor({ state: 'detached' });
+    await open(page.url());
+    await page.waitForTimeout(300);
+    expect(await overlay.count()).toBe(0);
     writeFileSync(file, good.replace('Museum opens at night', 'Museum opens at nine'));
     await page.waitForFunction(
       () => document.querySelector('h1')?.textContent === 'Museum opens at nine',

@@ -47,10 +47,28 @@
   source.addEventListener('errors', (event) => showErrors(JSON.parse(event.data).errors));
 
   let overlay;
+  // Problems the reader chose to hide stay hidden, across reloads, until they change: an
+  // archive of scraped files may carry errors the build recovered from and no one can fix.
+  const DISMISSED = 'gazette-dev-hidden-problems';
+  const hiddenProblems = () => {
+    try {
+      return sessionStorage.getItem(DISMISSED);
+    } catch {
+      return null;
+    }
+  };
+  const hideOverlay = () => {
+    overlay?.remove();
+    overlay = undefined;
+  };
+  document.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape') overlay?.querySelector('.gazette-dev-overlay__hide')?.click();
+  });
+
   function showErrors(errors) {
-    if (!errors || errors.length === 0) {
-      overlay?.remove();
-      overlay = undefined;
+    const signature = JSON.stringify(errors ?? []);
+    if (!errors || errors.length === 0 || hiddenProblems() === signature) {
+      hideOverlay();
       return;
     }
     if (!document.querySelector('link[data-gazette-dev]')) {
@@ -69,7 +87,20 @@
     const title = document.createElement('h2');
     title.textContent =
       errors.length === 1 ? 'Gazette: 1 problem' : `Gazette: ${errors.length} problems`;
-    box.append(title);
+    const hide = document.createElement('button');
+    hide.type = 'button';
+    hide.className = 'gazette-dev-overlay__hide';
+    hide.textContent = 'Hide';
+    hide.title = 'Hide these problems until they change (Esc)';
+    hide.addEventListener('click', () => {
+      try {
+        sessionStorage.setItem(DISMISSED, signature);
+      } catch {
+        // Without storage the overlay is hidden for this page only.
+      }
+      hideOverlay();
+    });
+    box.append(hide, title);
     const list = document.createElement('ul');
     for (const error of errors.slice(0, 50)) {
       const item = document.createElement('li');
