@@ -41,7 +41,7 @@ import type { SiteConfig } from './config/schema.ts';
 import { feedsExtension } from './feeds/extension.ts';
 import { sitemapExtension } from './feeds/sitemap.ts';
 import { loadArticle } from './load/article.ts';
-import { type ContentScan, discoverContent } from './load/discover.ts';
+import { ARTICLE_EXTENSIONS, type ContentScan, discoverContent } from './load/discover.ts';
 import type { Article, Diagnostic, LoadedArticle, PathWish } from './model.ts';
 import { helperThreadAllowed, type Job, loadAndTransformInParallel } from './parallel/pool.ts';
 import { type RenderAnswer, RenderHelper } from './parallel/render-helper.ts';
@@ -83,7 +83,15 @@ function discoverForBuild(contentDir: string, scan?: ContentScan) {
     duplicates: [],
     failed: [],
   };
-  return { discovered, diagnostics: [...discovered.diagnostics], report };
+  const diagnostics = [...discovered.diagnostics];
+  if (discovered.files.length === 0) {
+    diagnostics.push({
+      severity: 'warning',
+      file: path.basename(contentDir),
+      message: `no article files (${ARTICLE_EXTENSIONS.join(', ')}) in the content folder: the site has no articles`,
+    });
+  }
+  return { discovered, diagnostics, report };
 }
 
 /** The articles to build, each duplicate (and what it was merged into) recorded in the report. */

@@ -48,6 +48,16 @@ describe('the gazette command', () => {
     expect(result.stderr).toMatch(/unknown key "titel" \(did you mean "title"\?\)/);
   });
 
+  it('refuses stray words after a command, and warns of an empty content folder', () => {
+    const root = makeProject();
+    const stray = gazette('build', '--root', root, 'extra');
+    expect(stray.status).toBe(2);
+    expect(stray.stderr).toMatch(/Unexpected argument 'extra'/);
+    const empty = gazette('build', '--root', root, '--no-search');
+    expect(empty.status).toBe(0);
+    expect(empty.stderr).toMatch(/no article files \(\.md, .*\) in the content folder/);
+  });
+
   it('says a strict build that failed wrote nothing', () => {
     const root = makeProject({
       'a.md': '---\ntitle: A\ndate: 2024-01-01\n---\n<p>a</p>',

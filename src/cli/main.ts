@@ -198,9 +198,14 @@ export function describeDiskError(error: unknown): string | undefined {
   return `cannot write ${file ?? 'the site'}: ${DISK_ERRORS[code]} (${code})`;
 }
 
-function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T) {
+/** Parses a command's flags; only `new` takes words besides them (the title). */
+function parse<T extends NonNullable<ParseArgsConfig['options']>>(
+  args: string[],
+  options: T,
+  allowPositionals = false,
+) {
   try {
-    return parseArgs({ args, options, allowPositionals: true as const, strict: true as const });
+    return parseArgs({ args, options, allowPositionals, strict: true as const });
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
@@ -358,7 +363,7 @@ async function runDev(args: string[]): Promise<number> {
 }
 
 async function runNew(args: string[]): Promise<number> {
-  const { values, positionals } = parse(args, COMMON_FLAGS);
+  const { values, positionals } = parse(args, COMMON_FLAGS, true);
   if (values.help) {
     console.log(HELP.new);
     return 0;
