@@ -216,9 +216,11 @@ function parseYamlFrontMatter(
       problems.push({
         severity: 'error',
         message: `invalid YAML front matter (${reason}); recovered what could be read key by key`,
-        line,
+        // The key that cannot be read alone is where the fault is: an unclosed quote is
+        // noticed by the parser only where the block ends.
+        line: salvaged.firstBadLine === undefined ? line : lineOffset + salvaged.firstBadLine + 1,
       });
-      return salvaged;
+      return salvaged.data;
     }
     problems.push({ severity: 'error', message: `invalid YAML front matter: ${reason}`, line });
     throw new FrontMatterSyntaxError(reason);
@@ -229,10 +231,13 @@ function parseYamlFrontMatter(
  * Scrapers write YAML by string concatenation, so one badly quoted title would lose the whole
  * article. Each top-level key is parsed alone; a value that still fails is kept as raw text.
  */
-function salvageYaml(source: string): Record<string, unknown> | undefined {
+function salvageYaml(
+  source: string,
+): { data: Record<string, unknown>; firstBadLine?: number } | undefined {
   const lines = source.split('\n');
   const result: Record<string, unknown> = {};
   let found = false;
+  let firstBadLine: number | undefined;
   for (let i = 0; i < lines.length; i++) {
     const key = /^([A-Za-z_][\w-]*):(?:\s|$)/.exec(lines[i]!)?.[1];
     if (!key) continue;
@@ -258,6 +263,7 @@ function salvageYaml(source: string): Record<string, unknown> | undefined {
     } catch {
       // Kept as text below.
     }
+    firstBadLine ??= i;
     const raw = entry
       .slice(key.length + 1)
       .replace(/\s+/g, ' ')
@@ -271,7 +277,9 @@ function salvageYaml(source: string): Record<string, unknown> | undefined {
     });
     i = end - 1;
   }
-  return found ? result : undefined;
+  return found
+    ? { data: result, ...(firstBadLine === undefined ? {} : { firstBadLine }) }
+    : undefined;
 }
 
 function countLines(text: string): number {

@@ -64,6 +64,14 @@ describe('splitFrontMatter', () => {
     expect(result.problems[0]).toMatchObject({ severity: 'error', line: 2 });
   });
 
+  it('puts an unclosed quote on the line that opens it, not where the block ends', () => {
+    const result = splitFrontMatter(
+      '\n---\nauthor: x\ntitle: "broken\ndate: 2024-01-02\ntags:\n  - a\n---\n<p>b</p>',
+    );
+    expect(result.problems[0]).toMatchObject({ severity: 'error', line: 4 });
+    expect(result.data).toMatchObject({ author: 'x', date: '2024-01-02', tags: ['a'] });
+  });
+
   it('refuses a list instead of a map', () => {
     expect(splitFrontMatter('---\n- a\n- b\n---\n').problems[0]?.message).toMatch(/map/);
   });
