@@ -261,11 +261,11 @@ export async function startDev(options: DevOptions = {}): Promise<DevServer> {
       return existsSync(file) !== project.siteFiles.has(sitePath);
     });
     if (byKind.has('config') || publicFilesMoved) {
-      await rebuildAll();
+      const written = await rebuildAll();
       options.onRebuild?.({
         files,
         kinds: byKind.has('config') ? ['config'] : ['public'],
-        written: 0,
+        written,
         removed: 0,
         pending: scheduler.staleCount,
         ms: performance.now() - started,
@@ -333,7 +333,8 @@ export async function startDev(options: DevOptions = {}): Promise<DevServer> {
   }
 
   /** The config changed: everything is built again, as `build` would. */
-  async function rebuildAll(): Promise<void> {
+  /** Builds everything again; returns how many files the build wrote. */
+  async function rebuildAll(): Promise<number> {
     output.flushManifest();
     let next: FullBuild;
     try {
@@ -345,7 +346,7 @@ export async function startDev(options: DevOptions = {}): Promise<DevServer> {
         message: (error as Error).message,
       };
       announceErrors();
-      return;
+      return 0;
     }
     configError = undefined;
     const previous = project;
@@ -371,6 +372,7 @@ export async function startDev(options: DevOptions = {}): Promise<DevServer> {
       paths: null,
       ...(basePath !== basePathBefore ? { basePath: { from: basePathBefore, to: basePath } } : {}),
     });
+    return next.result.filesWritten;
   }
 
   /** The first save should not pay for compiling templates and loading the transformer. */
