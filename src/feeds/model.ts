@@ -92,8 +92,9 @@ export class FeedBuilder {
   document(scope: FeedScope): FeedDocument {
     // A category's, author's or tag's feed repeats bodies the site feed already carries: by
     // default it has excerpts only, which keeps thousands of term feeds small.
-    const withContent = !scope.name || this.config.feeds.termContent === 'full';
-    const full = withContent && this.config.feeds.content === 'full';
+    // The site's feeds follow `content`, a term's feeds `termContent`.
+    const full =
+      (scope.name ? this.config.feeds.termContent : this.config.feeds.content) === 'full';
     const entries = scope.articles
       .slice(0, this.config.feeds.items)
       .map((article) => (full ? this.entryWithContent(article) : this.entry(article)));

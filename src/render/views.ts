@@ -254,10 +254,15 @@ export interface PaginationView {
  */
 export function localUrlsWithBasePath(html: string, basePath: string): string {
   if (basePath === '/') return html;
-  return html
-    .replace(/(\s(?:src|href|poster)=")\/(?!\/)/g, `$1${basePath}`)
-    .replace(/(\ssrcset=")([^"]*)"/g, (_, prefix: string, list: string) => {
-      const rewritten = list.replace(/(^|,\s*)\/(?!\/)/g, `$1${basePath}`);
-      return `${prefix}${rewritten}"`;
-    });
+  // Only inside tags: text (a code sample showing `src="/x"`) stays as written. In the
+  // serialized body a `<` in text is escaped, so every `<` opens a tag, whose attribute
+  // values are double-quoted and may hold a `>`.
+  return html.replace(/<[a-zA-Z][^>"]*(?:"[^"]*"[^>"]*)*>/g, (tag) =>
+    tag
+      .replace(/(\s(?:src|href|poster)=")\/(?!\/)/g, `$1${basePath}`)
+      .replace(/(\ssrcset=")([^"]*)"/g, (_, prefix: string, list: string) => {
+        const rewritten = list.replace(/(^|,\s*)\/(?!\/)/g, `$1${basePath}`);
+        return `${prefix}${rewritten}"`;
+      }),
+  );
 }

@@ -12,14 +12,18 @@ import { extensionContext, sampleSite } from './fixture.ts';
 const NASTY_TITLE = 'Tom & Jerry <b>bold</b> ]]> \u0001\u0008\u000B\u001F\u007F\u0085 bell 😀 乌方';
 const CLEAN_TITLE = 'Tom & Jerry <b>bold</b> ]]>  bell 😀 乌方';
 
-function build(baseUrl = 'https://example.org/news/', content: 'full' | 'excerpt' = 'full') {
+function build(
+  baseUrl = 'https://example.org/news/',
+  content: 'full' | 'excerpt' = 'full',
+  termContent: 'full' | 'excerpt' = content,
+) {
   const { site, config } = sampleSite(
     [
       {
         title: NASTY_TITLE,
         date: '2022-04-04T15:12:14Z',
         updated: '2022-04-05T01:00:00Z',
-        html: '<p>Body &amp; <a href="/2021/old/">old</a> <img src="/images/a.png" srcset="/images/a.png 1x, /images/b.png 2x"></p>',
+        html: '<p>Body &amp; <a href="/2021/old/">old</a> <img src="/images/a.png" srcset="/images/a.png 1x, /images/b.png 2x" alt="a > b"></p><pre><code>&lt;img src="/logo.png"&gt;</code></pre>',
         excerpt: 'Excerpt & <more>',
         categories: [['新闻', '国际']],
         tags: ['A&B'],
@@ -35,7 +39,7 @@ function build(baseUrl = 'https://example.org/news/', content: 'full' | 'excerpt
         lang: 'en',
       },
     ],
-    { baseUrl, feeds: { items: 20, content, termContent: content } },
+    { baseUrl, feeds: { items: 20, content, termContent } },
   );
   const context = extensionContext(site, config);
   const diagnostics = feedsExtension().finish!(context) as Diagnostic[];
@@ -43,6 +47,23 @@ function build(baseUrl = 'https://example.org/news/', content: 'full' | 'excerpt
 }
 
 describe('feeds', () => {
+  it('make absolute the links of bodies, not text that looks like one', () => {
+    const { output } = build();
+    const feed = output.text('/feed.json');
+    expect(feed).toContain('src=\\"https://example.org/news/images/a.png\\"');
+    expect(feed).toContain('https://example.org/news/images/b.png 2x');
+    expect(feed).toContain('&lt;img src=\\"/logo.png\\"&gt;');
+  });
+
+  it('give term feeds full bodies with termContent: full, whatever the site feeds have', () => {
+    const { output } = build('https://example.org/', 'excerpt', 'full');
+    expect(output.text('/feed.xml')).not.toContain('content:encoded');
+    const tagFeed = [...output.files.keys()].find(
+      (p) => p.startsWith('/tags/') && p.endsWith('/feed.xml'),
+    )!;
+    expect(output.text(tagFeed)).toContain('content:encoded');
+  });
+
   it('writes RSS, Atom and JSON Feed for the site and for every category, author and tag', () => {
     const { output } = build();
     const paths = [...output.files.keys()].sort();
