@@ -43,6 +43,7 @@ import { rehypeParseFragment } from './rehype-parse-fragment.ts';
 import { rehypeResolveImageUrls } from './rehype-resolve-image-urls.ts';
 import { rehypeResolveLinks } from './rehype-resolve-links.ts';
 import { rehypeStripSourceHeading } from './rehype-strip-source-heading.ts';
+import { rehypeTaskListMarks } from './rehype-task-list-marks.ts';
 import { rehypeTidyBlankLines } from './rehype-tidy-blank-lines.ts';
 import { rehypeUnnest } from './rehype-unnest.ts';
 import { rehypeUnprefixIds } from './rehype-unprefix-ids.ts';
@@ -156,6 +157,7 @@ function createMarkdownParser() {
     'remark-rehype',
   ) as typeof import('remark-rehype');
   const { default: rehypeRaw } = requireModule('rehype-raw') as typeof import('rehype-raw');
+  const { default: rehypeSlug } = requireModule('rehype-slug') as typeof import('rehype-slug');
   return (
     unified()
       .use(remarkParse)
@@ -163,6 +165,10 @@ function createMarkdownParser() {
       // Ids are prefixed by the sanitizer; remark-rehype must not prefix them a second time.
       .use(remarkRehype, { allowDangerousHtml: true, clobberPrefix: '' })
       .use(rehypeRaw)
+      // Headings get ids as kramdown and GitHub give them, which the pages' `#fragment`
+      // links were written against.
+      .use(rehypeSlug)
+      .use(rehypeTaskListMarks)
       .freeze()
   );
 }

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { defaultConfig } from '../../src/config/schema.ts';
+import { createBodyTransformer } from '../../src/transform/index.ts';
+import { htmlArticle } from './corpus-article.ts';
+import { transformHtml } from './helpers.ts';
+
+const transform = createBodyTransformer(defaultConfig());
+
+/** A Markdown body through the whole transform. */
+function markdown(body: string): string {
+  return transform({ ...htmlArticle(''), format: 'markdown', body }).body.html;
+}
+
+describe('Markdown bodies', () => {
+  it('give headings ids that in-body fragment links reach, as kramdown and GitHub do', () => {
+    const html = markdown('See [below](#details) and [细节](#细节).\n\n## Details\n\n## 细节\n');
+    expect(html).toContain('<a href="#user-content-details">below</a>');
+    expect(html).toContain('<h2 id="user-content-details">Details</h2>');
+    expect(html).toContain('<h2 id="user-content-细节">细节</h2>');
+    expect(html).toMatch(/<a href="#user-content-(细节|%E7%BB%86%E8%8A%82)">细节<\/a>/);
+  });
+
+  it('keep which task list items were done', () => {
+    const html = markdown('- [x] done\n- [ ] todo\n');
+    expect(html).toContain('☑ done');
+    expect(html).toContain('☐ todo');
+    expect(html).not.toContain('<input');
+  });
+
+  it('leave HTML bodies’ headings as they are', () => {
+    expect(transformHtml('<h2>Details</h2><p>x</p>').body.html).toBe('<h2>Details</h2><p>x</p>');
+  });
+});
