@@ -216,9 +216,12 @@ function parseYamlFrontMatter(
       problems.push({
         severity: 'error',
         message: `invalid YAML front matter (${reason}); recovered what could be read key by key`,
-        // The key that cannot be read alone is where the fault is: an unclosed quote is
-        // noticed by the parser only where the block ends.
-        line: salvaged.firstBadLine === undefined ? line : lineOffset + salvaged.firstBadLine + 1,
+        // A fault noticed only where the block ends (an unclosed quote) is at the first key
+        // that cannot be read alone.
+        line:
+          salvaged.firstBadLine !== undefined && reason.includes('end of the stream')
+            ? lineOffset + salvaged.firstBadLine + 1
+            : line,
       });
       return salvaged.data;
     }
