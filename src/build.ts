@@ -14,7 +14,7 @@ import {
 } from './cache/last-build.ts';
 import type { CollectInput, Site } from './collect/site.ts';
 import type { UrlBuilder } from './collect/urls.ts';
-import { loadConfig } from './config/load.ts';
+import { ConfigError, loadConfig } from './config/load.ts';
 import type { SiteConfig } from './config/schema.ts';
 import { type ContentScan, scanContent } from './load/discover.ts';
 import type { Diagnostic, LoadedArticle } from './model.ts';
@@ -161,7 +161,7 @@ export function resolveProject(
   const root = path.resolve(options.root ?? process.cwd());
   const loaded = loadConfig({ root, file: options.configFile, overrides: options.overrides });
   const resolve = (folder: string) => path.resolve(loaded.root, folder);
-  return {
+  const project: Project = {
     config: loaded.config,
     root: loaded.root,
     ...(loaded.file ? { configFile: loaded.file } : {}),
@@ -172,6 +172,36 @@ export function resolveProject(
     siteFiles: staticFilePaths(resolve(loaded.config.publicDir)),
     cacheDir: resolve(loaded.config.cacheDir),
   };
+  checkCacheFolder(project);
+  return project;
+}
+
+/**
+ * The cache folder is Gazette's to fill and `gazette clean` deletes what Gazette put there:
+ * it must not be or hold the project, its content, templates, public files or site, nor lie
+ * inside one of them (a cache in `public/` would be published).
+ */
+function checkCacheFolder(project: Project): void {
+  const cache = project.cacheDir;
+  const within = (inner: string, outer: string) => {
+    const relative = path.relative(outer, inner);
+    return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+  };
+  const folders: [string, string][] = [
+    ['contentDir', project.contentDir],
+    ['templatesDir', project.templatesDir],
+    ['publicDir', project.publicDir],
+    ['outDir', project.outDir],
+  ];
+  const clash =
+    within(project.root, cache) || cache === path.parse(cache).root
+      ? 'the project folder'
+      : folders.find(([, folder]) => within(folder, cache) || within(cache, folder))?.[0];
+  if (clash) {
+    throw new ConfigError(
+      `"cacheDir" ${cache} overlaps ${clash}; choose a folder of its own (the default is .gazette-cache)`,
+    );
+  }
 }
 
 export interface LoadedContent {

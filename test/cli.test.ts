@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeProject, repoRoot } from './helpers.ts';
@@ -33,11 +33,43 @@ describe('the gazette command', () => {
     expect(existsSync(path.join(root, 'site'))).toBe(false);
     expect(existsSync(path.join(root, '.gazette-cache'))).toBe(false);
 
-    writeFileSync(path.join(root, 'notes.txt'), 'mine');
-    const refused = gazette('clean', '--root', root, '--out', root);
+    mkdirSync(path.join(root, 'mine'));
+    writeFileSync(path.join(root, 'mine', 'notes.txt'), 'mine');
+    const refused = gazette('clean', '--root', root, '--out', path.join(root, 'mine'));
     expect(refused.status).toBe(2);
     expect(refused.stderr).toMatch(/was not made by Gazette/);
-    expect(existsSync(path.join(root, 'notes.txt'))).toBe(true);
+    expect(existsSync(path.join(root, 'mine', 'notes.txt'))).toBe(true);
+  });
+
+  it('deletes only its own files from a cache folder, and refuses one that overlaps the project', () => {
+    const root = makeProject(
+      { 'a.md': '---\ntitle: A\ndate: 2024-01-01\n---\n<p>a</p>' },
+      'cacheDir: .cache\n',
+    );
+    mkdirSync(path.join(root, '.cache', 'other-tool'), { recursive: true });
+    writeFileSync(path.join(root, '.cache', 'other-tool', 'data'), 'keep');
+    expect(gazette('build', '--root', root, '--quiet', '--no-search').status).toBe(0);
+    expect(existsSync(path.join(root, '.cache', 'articles.jsonl'))).toBe(true);
+    const cleaned = gazette('clean', '--root', root);
+    expect(cleaned.status).toBe(0);
+    expect(readFileSync(path.join(root, '.cache', 'other-tool', 'data'), 'utf8')).toBe('keep');
+    expect(readdirSync(path.join(root, '.cache'))).toEqual(['other-tool']);
+
+    for (const cacheDir of ['.', 'content', 'public/cache', '..']) {
+      writeFileSync(path.join(root, 'gazette.config.yml'), `cacheDir: ${cacheDir}\n`);
+      for (const command of ['build', 'clean']) {
+        const refused = gazette(command, '--root', root);
+        expect(refused.status, `${command} with cacheDir ${cacheDir}`).toBe(2);
+        expect(refused.stderr).toMatch(/"cacheDir" .* overlaps/);
+      }
+    }
+    expect(existsSync(path.join(root, 'content', 'a.md'))).toBe(true);
+
+    writeFileSync(path.join(root, 'gazette.config.yml'), '');
+    writeFileSync(path.join(root, 'site'), 'not a site');
+    const file = gazette('clean', '--root', root);
+    expect(file.status).toBe(2);
+    expect(file.stderr).toMatch(/is a file, not a site Gazette made/);
   });
 
   it('names a mistyped flag and a mistyped config key', () => {

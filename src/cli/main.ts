@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { type BuildResult, build, resolveProject } from '../build.ts';
@@ -415,6 +415,8 @@ function runClean(args: string[]): number {
     overrides: overridesFrom(values),
   });
   if (existsSync(outDir)) {
+    if (!statSync(outDir).isDirectory())
+      throw new OutputError(`${outDir} is a file, not a site Gazette made; not deleting it`);
     const entries = readdirSync(outDir);
     if (entries.length > 0 && !entries.includes(OUTPUT_MARKER)) {
       throw new OutputError(`${outDir} was not made by Gazette; not deleting it`);
@@ -422,12 +424,26 @@ function runClean(args: string[]): number {
     rmSync(outDir, { recursive: true, force: true });
     console.log(`Deleted ${outDir}`);
   }
-  if (existsSync(cacheDir)) {
-    rmSync(cacheDir, { recursive: true, force: true });
-    console.log(`Deleted ${cacheDir}`);
+  if (existsSync(cacheDir) && statSync(cacheDir).isDirectory()) {
+    // Only what Gazette puts there: the folder may be shared with other tools.
+    const ours = readdirSync(cacheDir).filter((name) => CACHE_ENTRY.test(name));
+    for (const name of ours) rmSync(path.join(cacheDir, name), { recursive: true, force: true });
+    const left = readdirSync(cacheDir);
+    if (left.length === 0) rmSync(cacheDir, { recursive: true, force: true });
+    if (ours.length > 0 || left.length === 0) {
+      console.log(
+        left.length === 0
+          ? `Deleted ${cacheDir}`
+          : `Deleted Gazette's files in ${cacheDir} (kept ${left.length} other entr${left.length === 1 ? 'y' : 'ies'})`,
+      );
+    }
   }
   return 0;
 }
+
+/** What a build writes in the cache folder (`src/cache/`, compiled templates, mirrored images). */
+const CACHE_ENTRY =
+  /^(?:articles\.jsonl(?:\.tmp)?|bodies-[\w-]+\.pack|last-build\.json(?:\.\d+)?|templates|images|mirrored-site)$/;
 
 async function runCheck(args: string[]): Promise<number> {
   const { values } = parse(args, { ...COMMON_FLAGS, quiet: { type: 'boolean', short: 'q' } });

@@ -107,7 +107,7 @@ export const CONFIG_SCHEMA = {
   cacheDir: {
     kind: 'string',
     default: '.gazette-cache',
-    doc: 'Build cache folder; safe to delete.',
+    doc: 'Build cache folder; safe to delete. A folder of its own: not the project, nor overlapping the content, templates, public or output folder.',
   },
   drafts: {
     kind: 'boolean',
