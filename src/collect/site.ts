@@ -121,7 +121,10 @@ export function pathWish(loaded: LoadedArticle, config: SiteConfig): PathWish {
  */
 const SEARCH_YEAR_BUNDLE = /^pagefind-\d{4}(?:-\d{2}-\d{2})?$/;
 
-/** First path segments the site's own pages and files live under. */
+/**
+ * First path segments the site's own pages and files live under: an article at `/_headers/`
+ * would leave no room for the `_headers` file (the site's CSP).
+ */
 const RESERVED_ROOTS = new Set(
   [
     'categories',
@@ -134,6 +137,8 @@ const RESERVED_ROOTS = new Set(
     'pagefind',
     'pagefind-recent',
     'media',
+    // The one root file without a dot (slugs turn dots into dashes).
+    '_headers',
   ].map((segment) => segment.toLowerCase()),
 );
 

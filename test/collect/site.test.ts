@@ -25,18 +25,20 @@ describe('collectSite', () => {
         input('c.md', { permalink: '../../etc/passwd' }),
         input('d.md', { permalink: 'pagefind-2023/index' }),
         input('e.md', { permalink: 'pagefind-2023-04-17/' }),
+        input('f.md', { permalink: '_headers' }),
       ],
       defaultConfig(),
     );
     const paths = site.articles.map((article) => article.path).sort();
     expect(paths).toEqual([
+      '/_headers-2/',
       '/categories-2/news/',
       '/etc/passwd/',
       '/page-2/2/',
       '/pagefind-2023-04-17-2/',
       '/pagefind-2023-2/index/',
     ]);
-    expect(site.diagnostics).toHaveLength(4);
+    expect(site.diagnostics).toHaveLength(5);
   });
 
   it('gives colliding URLs -2, -3 deterministically, the older article keeping the plain one', () => {
