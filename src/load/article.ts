@@ -121,18 +121,40 @@ export function loadArticle(file: ContentFile, config: SiteConfig, now = Date.no
     );
   }
   const rawUpdated = pick(data, FIELD_ALIASES.updated, isNonEmpty);
-  const updated = rawUpdated === undefined ? undefined : parseDate(rawUpdated, config.timezone);
+  let updated = rawUpdated === undefined ? undefined : parseDate(rawUpdated, config.timezone);
   if (rawUpdated !== undefined && !updated) {
     report(
       'warning',
       `unreadable updated date ${JSON.stringify(rawUpdated)}, ignored`,
       lineOfKey(decoded.text, FIELD_ALIASES.updated),
     );
+  } else if (updated && updated.getTime() < date.getTime()) {
+    // An update before publication would date feeds, the sitemap and the site before it.
+    report(
+      'warning',
+      `updated date ${updated.toISOString()} is before the date ${date.toISOString()}, ignored`,
+      lineOfKey(decoded.text, FIELD_ALIASES.updated),
+    );
+    updated = undefined;
+  } else if (updated && updated.getTime() > now + FUTURE_TOLERANCE_MS) {
+    report(
+      'warning',
+      `updated date ${updated.toISOString()} is in the future`,
+      lineOfKey(decoded.text, FIELD_ALIASES.updated),
+    );
   }
 
-  const draftValue = pick(data, FIELD_ALIASES.draft, (value) => typeof value === 'boolean');
-  const draft =
-    data.draft === true || (typeof draftValue === 'boolean' && data.published === false);
+  const draftFlag = yesOrNo(data.draft);
+  const publishedFlag = yesOrNo(data.published);
+  // (`published` may as well be the date: only `draft` must be a flag.)
+  if (data.draft !== undefined && data.draft !== null && draftFlag === undefined) {
+    report(
+      'warning',
+      `draft: ${JSON.stringify(data.draft)} is neither true nor false; ignored`,
+      lineOfKey(decoded.text, ['draft']),
+    );
+  }
+  const draft = draftFlag === true || publishedFlag === false;
 
   const { extra, unsafeKeys } = extraFields(data);
   if (unsafeKeys.length > 0)
@@ -304,5 +326,19 @@ function lineOfKey(text: string, keys: readonly string[]): number | undefined {
     const index = text.search(new RegExp(`^${key}\\s*:`, 'm'));
     if (index !== -1) return text.slice(0, index).split('\n').length;
   }
+  return undefined;
+}
+
+/**
+ * A front-matter flag: a boolean, or as YAML 1.1 (Jekyll's) and string-writing scrapers spell
+ * one (`yes`, `no`, `on`, `off`, `"true"`, `1`, `0`). Undefined for anything else.
+ */
+function yesOrNo(value: unknown): boolean | undefined {
+  if (typeof value === 'boolean') return value;
+  if (value === 1 || value === 0) return value === 1;
+  if (typeof value !== 'string') return undefined;
+  const word = value.trim().toLowerCase();
+  if (['true', 'yes', 'y', 'on', '1'].includes(word)) return true;
+  if (['false', 'no', 'n', 'off', '0'].includes(word)) return false;
   return undefined;
 }

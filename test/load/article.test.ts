@@ -74,6 +74,53 @@ layout: post
     expect(diagnostics[0]).toMatchObject({ severity: 'warning', file: 'untitled.md' });
   });
 
+  it.each([
+    ['published: no', true],
+    ['published: "false"', true],
+    ['draft: yes', true],
+    ["draft: 'true'", true],
+    ['draft: 1', true],
+    ['draft: off', false],
+    ['published: true', false],
+  ])('reads %s as YAML 1.1 and scrapers spell it', (line, draft) => {
+    const { article, diagnostics } = load(
+      'flag.md',
+      `---\ntitle: x\ndate: 2022-01-01\n${line}\n---\n<p>x</p>`,
+    );
+    expect(article?.draft).toBe(draft);
+    expect(diagnostics).toEqual([]);
+  });
+
+  it('reads a published date as the date, not as a flag', () => {
+    const { article, diagnostics } = load(
+      'pub.md',
+      '---\ntitle: x\npublished: 2022-01-01\n---\n<p>x</p>',
+    );
+    expect(article?.draft).toBe(false);
+    expect(article?.date.toISOString()).toBe('2021-12-31T16:00:00.000Z');
+    expect(diagnostics).toEqual([]);
+  });
+
+  it('warns of a draft flag that is neither true nor false, and ignores it', () => {
+    const { article, diagnostics } = load(
+      'maybe.md',
+      '---\ntitle: x\ndate: 2022-01-01\ndraft: maybe\n---\n',
+    );
+    expect(article?.draft).toBe(false);
+    expect(diagnostics[0]).toMatchObject({ severity: 'warning', line: 4 });
+    expect(diagnostics[0]!.message).toMatch(/draft: "maybe" is neither true nor false/);
+  });
+
+  it('ignores an updated date before the date, with a warning', () => {
+    const { article, diagnostics } = load(
+      'updated.md',
+      '---\ntitle: x\ndate: 2022-04-04 10:00\nupdated: 2022-03-01 09:00\n---\n<p>x</p>',
+    );
+    expect(article?.updated).toBeUndefined();
+    expect(diagnostics[0]).toMatchObject({ severity: 'warning', line: 4 });
+    expect(diagnostics[0]!.message).toMatch(/is before the date/);
+  });
+
   it('falls back to the date in the path for an unreadable date', () => {
     const { article, diagnostics } = load(
       '2020-08-10-story.md',
