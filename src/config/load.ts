@@ -209,6 +209,16 @@ function checkCrossFieldRules(config: SiteConfig, source: string): void {
       `${source}: "permalink" has unknown token(s) ${unknown.map((token) => `:${token}`).join(', ')}; known: ${PERMALINK_TOKENS.map((token) => `:${token}`).join(' ')}`,
     );
   }
+  // Hosts exactly as iframe URLs name them: they are matched by equality and written into
+  // the Content-Security-Policy as `https://<host>`.
+  const badHosts = config.embeds.allowHosts.filter(
+    (host) => !/^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9-]+$/i.test(host),
+  );
+  if (badHosts.length > 0) {
+    throw new ConfigError(
+      `${source}: "embeds.allowHosts" takes host names (www.youtube.com), not ${badHosts.map((host) => JSON.stringify(host)).join(', ')}: no scheme, path, port or wildcard`,
+    );
+  }
   if (config.dateFormat.trim() === '') {
     throw new ConfigError(`${source}: "dateFormat" is empty: every date shown would be blank`);
   }

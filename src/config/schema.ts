@@ -147,7 +147,7 @@ export const CONFIG_SCHEMA = {
       allowHosts: {
         kind: 'strings',
         default: [...DEFAULT_EMBED_HOSTS],
-        doc: 'Hosts whose iframes are kept (sandboxed); others become a plain link.',
+        doc: 'Hosts whose iframes are kept (sandboxed); others become a plain link. Host names only (`www.youtube.com`): no scheme, path, port or wildcard.',
       },
     },
   },

@@ -42,6 +42,10 @@ describe('loadConfig', () => {
     ['permalink: ":year/"\n', /"permalink" must contain :slug or :id/],
     ['permalink: ":slug/:Year/"\n', /"permalink" has unknown token\(s\) :Year; known: :year/],
     ['dateFormat: ""\n', /"dateFormat" is empty/],
+    [
+      'embeds:\n  allowHosts: ["https://www.youtube.com", "*.bilibili.com"]\n',
+      /"embeds.allowHosts" takes host names \(www.youtube.com\), not "https:\/\/www.youtube.com", "\*.bilibili.com"/,
+    ],
     ['title: [unclosed\n', /gazette.config.yml:\d+/],
   ])('names the key in %j', (text, message) => {
     expect(withConfig(text)).toThrow(ConfigError);
