@@ -245,6 +245,18 @@ describe('building the sample content of the repository', () => {
     expect(referrerPolicy('index.html')).toEqual([]);
   });
 
+  it('shows every date, the home page\'s "updated" too, in dateFormat', async () => {
+    const root = makeProject();
+    copyIntoContent(root, path.join(repoRoot, 'content'), '.');
+    const result = await buildProject(root, {
+      overrides: { dateFormat: "yyyy'年'M'月'd'日'", search: { enabled: false } },
+    });
+    const home = readPage(result.outDir, 'index.html');
+    const times = elements(home, (element) => element.tagName === 'time').map(textOf);
+    expect(times.length).toBeGreaterThan(1);
+    for (const time of times) expect(time).toMatch(/^\d{4}年\d{1,2}月\d{1,2}日$/);
+  });
+
   it('links no search page when search is off', async () => {
     const root = makeProject();
     copyIntoContent(root, path.join(repoRoot, 'content'), '.');
