@@ -193,7 +193,9 @@ function permalinkFromFrontMatter(permalink: string, config: SiteConfig): string
   } catch {
     // Kept as written.
   }
+  // `/about/index.html` is the folder `/about/`, `/old-post.html` becomes `/old-post/`.
   const segments = text
+    .replace(/(?:^|[/\\])index\.html?$/i, '/')
     .replace(/\.html?$/i, '')
     .split(/[/\\]+/)
     .filter((segment) => segment !== '' && segment !== '.' && segment !== '..')

@@ -26,12 +26,14 @@ describe('collectSite', () => {
         input('d.md', { permalink: 'pagefind-2023/index' }),
         input('e.md', { permalink: 'pagefind-2023-04-17/' }),
         input('f.md', { permalink: '_headers' }),
+        input('g.md', { permalink: '/about/index.html' }),
       ],
       defaultConfig(),
     );
     const paths = site.articles.map((article) => article.path).sort();
     expect(paths).toEqual([
       '/_headers-2/',
+      '/about/',
       '/categories-2/news/',
       '/etc/passwd/',
       '/page-2/2/',
