@@ -64,7 +64,10 @@ export function normalizeSourceUrl(url: string): string | undefined {
   for (const key of [...parsed.searchParams.keys()]) {
     if (/^(utm_|spm$|from$|ref$)/i.test(key)) parsed.searchParams.delete(key);
   }
-  const pathname = parsed.pathname.replace(/\/+$/, '');
+  // Percent-escapes in either case name the same URL (`%e4%b8%ad` and `%E4%B8%AD`).
+  const pathname = parsed.pathname
+    .replace(/\/+$/, '')
+    .replace(/%[0-9a-f]{2}/gi, (escape) => escape.toUpperCase());
   const route = /^#!?\//.test(parsed.hash) ? parsed.hash : '';
   return `${parsed.host.toLowerCase()}${pathname}${parsed.search}${route}`;
 }

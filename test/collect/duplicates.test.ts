@@ -52,6 +52,8 @@ describe('normalizeSourceUrl', () => {
   it.each([
     ['https://Example.com/a/?utm_source=x#top', 'example.com/a'],
     ['https://example.com/#!/item/3', 'example.com#!/item/3'],
+    ['https://example.com/%e4%b8%ad', 'example.com/%E4%B8%AD'],
+    ['https://example.com/中', 'example.com/%E4%B8%AD'],
     ['新华社', undefined],
     ['javascript:alert(1)', undefined],
   ])('%s → %s', (input, expected) => {
