@@ -26,13 +26,14 @@ export function slugify(text: string, style: SlugStyle = 'unicode'): string {
     // A mark that follows no letter (an emoji's variation selector) is invisible in a URL.
     .replace(/(^|[-_])\p{M}+/gu, '$1')
     .replace(/-{2,}/g, '-')
-    .replace(/^[-.]+|[-.]+$/g, '');
+    // Not at the ends: GitHub Pages' Jekyll leaves out files and folders named `_…`.
+    .replace(/^[-._]+|[-._]+$/g, '');
   const characters = Array.from(slug);
   if (characters.length > MAX_SLUG_LENGTH) characters.length = MAX_SLUG_LENGTH;
   // Letters outside the Basic Multilingual Plane take four bytes: 72 of them overflow the
   // 255-byte limit file systems put on a name.
   while (Buffer.byteLength(characters.join('')) > MAX_SLUG_BYTES) characters.pop();
-  if (characters.join('') !== slug) slug = characters.join('').replace(/[-.]+$/, '');
+  if (characters.join('') !== slug) slug = characters.join('').replace(/[-._]+$/, '');
   if (slug === '') return shortHash(normalized);
   if (WINDOWS_RESERVED.test(slug)) return `${slug}-`;
   return slug;
