@@ -67,7 +67,7 @@ export function normalizeSourceUrl(url: string): string | undefined {
   // Percent-escapes in either case name the same URL (`%e4%b8%ad` and `%E4%B8%AD`).
   const pathname = parsed.pathname
     .replace(/\/+$/, '')
-    .replace(/%[0-9a-f]{2}/gi, (escape) => escape.toUpperCase());
+    .replace(/%[0-9a-f]{2}/gi, (percentEscape) => percentEscape.toUpperCase());
   const route = /^#!?\//.test(parsed.hash) ? parsed.hash : '';
   return `${parsed.host.toLowerCase()}${pathname}${parsed.search}${route}`;
 }
