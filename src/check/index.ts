@@ -47,7 +47,10 @@ export function checkSite(options: CheckOptions): CheckResult {
 
   // Internal references, grouped by what they point at: one broken image on 5,000 pages is
   // one problem.
-  const broken = new Map<string, { sources: string[]; count: number; kind: string }>();
+  const broken = new Map<
+    string,
+    { sources: string[]; count: number; kind: string; lastPage?: string }
+  >();
   const documents = new Set<string>();
   let pages = 0;
   let references = 0;
@@ -77,6 +80,10 @@ export function checkSite(options: CheckOptions): CheckResult {
         entry = { sources: [], count: 0, kind: describe(reference.tag, reference.attribute) };
         broken.set(key, entry);
       }
+      // Pages, not references (pages are read one after another): a page that names it twice
+      // counts once.
+      if (entry.lastPage === file) continue;
+      entry.lastPage = file;
       entry.count++;
       if (entry.sources.length < (options.examplesPerTarget ?? 3)) entry.sources.push(file);
     }

@@ -75,7 +75,9 @@ describe('gazette check', () => {
     files['index.html'] = page(
       '<a href="/news/missing/">gone</a><img src="/news/images/gone.png"><a href="https://example.org/news/also-gone/">abs</a>',
     );
-    files['2022/04/04/乌方/index.html'] = page('<img src="/news/images/gone.png">');
+    files['2022/04/04/乌方/index.html'] = page(
+      '<img src="/news/images/gone.png"><img src="/news/images/gone.png">',
+    );
     files['feed.xml'] = files['feed.xml']!.replace(
       '<title>A &amp; B</title>',
       '<title>A & B</title>',
@@ -101,6 +103,9 @@ describe('gazette check', () => {
     expect(gone).toMatch(/broken image: \/images\/gone\.png does not exist; also on /);
     expect(gone).toContain('index.html');
     expect(gone).toContain('2022/04/04/乌方/index.html');
+    // Named once however often the page shows it.
+    expect(gone.split('乌方').length).toBe(2);
+    expect(gone).not.toMatch(/more\)/);
     expect(messages).toContainEqual(expect.stringMatching(/broken link: \/also-gone\//));
     expect(messages).toContainEqual(expect.stringMatching(/feed\.xml: RSS: not well-formed XML/));
     expect(messages).toContainEqual(
