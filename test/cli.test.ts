@@ -90,6 +90,15 @@ describe('the gazette command', () => {
     expect(empty.stderr).toMatch(/no article files \(\.md, .*\) in the content folder/);
   });
 
+  it('checks a site as it was built, whatever base URL it is given', () => {
+    const root = makeProject({ 'a.md': '---\ntitle: A\ndate: 2024-01-01\n---\n<p>a</p>' });
+    const args = ['--root', root, '--no-search', '-q', '--base-url', 'https://ex.org/news/'];
+    expect(gazette('build', ...args).status).toBe(0);
+    const checked = gazette('check', '--out', path.join(root, 'site'));
+    expect(checked.stderr).toMatch(/the site was built for https:\/\/ex.org\/news\/, not /);
+    expect(checked.status).toBe(0);
+  });
+
   it('says a strict build that failed wrote nothing', () => {
     const root = makeProject({
       'a.md': '---\ntitle: A\ndate: 2024-01-01\n---\n<p>a</p>',
