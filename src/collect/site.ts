@@ -37,7 +37,21 @@ export interface CollectInput {
 
 export function collectSite(inputs: CollectInput[], config: SiteConfig): Site {
   const diagnostics: Diagnostic[] = [];
-  const articles = assignPaths(inputs, config, diagnostics);
+  // `:category` in the permalink names the category's own slugs, as its pages have them.
+  const categoryPath = config.permalink.includes(':category')
+    ? (() => {
+        const slugPaths = categorySlugPaths(
+          inputs.flatMap(({ loaded }) =>
+            loaded.categories.flatMap((trail) =>
+              trail.map((_, depth) => trail.slice(0, depth + 1)),
+            ),
+          ),
+          config.slugStyle,
+        );
+        return (trail: readonly string[]) => slugPaths.get(trailKey(trail))!.join('/');
+      })()
+    : undefined;
+  const articles = assignPaths(inputs, config, diagnostics, categoryPath);
   articles.sort(newestFirst);
 
   const { roots, nodes } = collectCategories(articles, config);
@@ -75,11 +89,16 @@ function assignPaths(
   inputs: CollectInput[],
   config: SiteConfig,
   diagnostics: Diagnostic[],
+  categoryPath?: (trail: readonly string[]) => string,
 ): Article[] {
   const ordered = [...inputs].sort((a, b) => -newestFirst(a.loaded, b.loaded));
   const taken = new Map<string, string>();
   return ordered.map(({ loaded, body, wish }) => {
-    const { id, wanted } = wish ?? pathWish(loaded, config);
+    // A wish worked out alone (in a worker, or kept by the cache) cannot know the category
+    // slugs the whole site gives: with `:category` it is worked out again here.
+    const { id, wanted } =
+      (categoryPath && !loaded.permalink ? undefined : wish) ??
+      pathWish(loaded, config, categoryPath);
     // Index pages, feeds and assets own their top-level folders: an article wanting one of
     // them (`permalink: page/2`, `categories/news/`) moves beside it instead of replacing them.
     const firstSegment = wanted.split('/')[1]!.toLowerCase();
@@ -107,11 +126,15 @@ function assignPaths(
 }
 
 /** The id of an article and the site path its permalink (or the site's pattern) gives. */
-export function pathWish(loaded: LoadedArticle, config: SiteConfig): PathWish {
+export function pathWish(
+  loaded: LoadedArticle,
+  config: SiteConfig,
+  categoryPath?: (trail: readonly string[]) => string,
+): PathWish {
   const id = shortHash(loaded.relativePath);
   const wanted = loaded.permalink
     ? permalinkFromFrontMatter(loaded.permalink, config)
-    : expandPermalink(config.permalink, loaded, id, config);
+    : expandPermalink(config.permalink, loaded, id, config, categoryPath);
   return { id, wanted };
 }
 
@@ -147,6 +170,7 @@ function expandPermalink(
   article: LoadedArticle,
   id: string,
   config: SiteConfig,
+  categoryPath?: (trail: readonly string[]) => string,
 ): string {
   const local = localParts(article.date, config.timezone);
   const firstTrail = article.categories[0] ?? [];
@@ -169,9 +193,10 @@ function expandPermalink(
       case 'id':
         return id;
       default:
-        return firstTrail.length > 0
-          ? firstTrail.map((name) => slugify(name, config.slugStyle)).join('/')
-          : 'uncategorized';
+        if (firstTrail.length === 0) return 'uncategorized';
+        return categoryPath
+          ? categoryPath(firstTrail)
+          : firstTrail.map((name) => slugify(name, config.slugStyle)).join('/');
     }
   };
   const expanded = pattern.replace(
@@ -248,21 +273,58 @@ function collectCategories(
       }
     }
   }
-  // Siblings get distinct slugs; a node's path nests under its parent's.
-  const assign = (siblings: CategoryNode[], parentSlugs: string[]) => {
-    const slugs = assignSlugs(
-      siblings.map((node) => node.name),
-      config.slugStyle,
-    );
+  const slugPaths = categorySlugPaths(
+    nodes.map((node) => node.trail),
+    config.slugStyle,
+  );
+  const place = (siblings: CategoryNode[]) => {
     for (const node of siblings) {
-      node.slug = slugs.get(node.name)!;
-      node.path = SITE_PATHS.category([...parentSlugs, node.slug]);
-      assign(node.children, [...parentSlugs, node.slug]);
+      const slugPath = slugPaths.get(trailKey(node.trail))!;
+      node.slug = slugPath.at(-1)!;
+      node.path = SITE_PATHS.category(slugPath);
+      place(node.children);
     }
     siblings.sort(byCountThenName);
   };
-  assign(roots, []);
+  place(roots);
   return { roots, nodes: depthFirst(roots) };
+}
+
+function trailKey(trail: readonly string[]): string {
+  return trail.join('\u0000');
+}
+
+/**
+ * The slugs of each category trail, by `trailKey`: siblings get distinct slugs (`C++` and
+ * `C#` are `c` and `c-2`), and a node's nest under its parent's. They depend only on which
+ * categories the site has, so a permalink's `:category` can be worked out before the
+ * category pages are.
+ */
+function categorySlugPaths(
+  trails: Iterable<readonly string[]>,
+  style: SiteConfig['slugStyle'],
+): Map<string, string[]> {
+  const children = new Map<string, Set<string>>();
+  for (const trail of trails) {
+    for (let depth = 0; depth < trail.length; depth++) {
+      const parent = trailKey(trail.slice(0, depth));
+      const names = children.get(parent) ?? new Set<string>();
+      children.set(parent, names);
+      names.add(trail[depth]!);
+    }
+  }
+  const slugPaths = new Map<string, string[]>();
+  const assign = (parentTrail: string[], parentSlugs: string[]) => {
+    const names = children.get(trailKey(parentTrail));
+    if (!names) return;
+    for (const [name, slug] of assignSlugs(names, style)) {
+      const trail = [...parentTrail, name];
+      slugPaths.set(trailKey(trail), [...parentSlugs, slug]);
+      assign(trail, [...parentSlugs, slug]);
+    }
+  };
+  assign([], []);
+  return slugPaths;
 }
 
 function depthFirst(roots: CategoryNode[]): CategoryNode[] {

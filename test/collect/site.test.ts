@@ -43,6 +43,30 @@ describe('collectSite', () => {
     expect(site.diagnostics).toHaveLength(4);
   });
 
+  it('puts :category in URLs as the category pages name it', () => {
+    const site = collectSite(
+      [
+        input('a.md', { slug: 'intro', categories: [['C++']] }),
+        input('b.md', { slug: 'intro', categories: [['C#', 'Basics']] }),
+        input('c.md', { slug: 'intro', categories: [['News']] }),
+        input('d.md', { slug: 'intro', categories: [['news']] }),
+      ],
+      { ...defaultConfig(), permalink: ':category/:slug/' },
+    );
+    const categoryPath = (name: string) =>
+      site.categories.find((node) => node.name === name)!.path.replace(/^\/categories/, '');
+    for (const article of site.articles) {
+      const trail = article.categories[0]!;
+      const node = site.categories.find(
+        (category) => category.trail.join('/') === trail.join('/'),
+      )!;
+      expect(article.path).toBe(`${node.path.replace(/^\/categories/, '')}intro/`);
+    }
+    expect(new Set(site.articles.map((article) => article.path)).size).toBe(4);
+    expect(categoryPath('C#')).not.toBe(categoryPath('C++'));
+    expect(site.diagnostics).toEqual([]);
+  });
+
   it('gives colliding URLs -2, -3 deterministically, the older article keeping the plain one', () => {
     const config = { ...defaultConfig(), permalink: ':slug/' };
     const site = collectSite(
