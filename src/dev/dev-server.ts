@@ -332,8 +332,10 @@ export async function startDev(options: DevOptions = {}): Promise<DevServer> {
     });
   }
 
-  /** The config changed: everything is built again, as `build` would. */
-  /** Builds everything again; returns how many files the build wrote. */
+  /**
+   * The config (or the list of public/ files) changed: everything is built again, as `build`
+   * would. Returns how many files the build wrote.
+   */
   async function rebuildAll(): Promise<number> {
     output.flushManifest();
     let next: FullBuild;

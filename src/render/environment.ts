@@ -127,7 +127,7 @@ export function describeTemplateError(
   searchPaths: string[],
 ): { file: string; line?: number; message: string } {
   const raw = error instanceof Error ? error.message : String(error);
-  const files = [...raw.matchAll(/\(([^()\s]+\.(?:njk|html))\)/g)];
+  const files = [...raw.matchAll(/\(([^()\n]+\.(?:njk|html))\)/g)];
   const innermost = files.at(-1);
   const rest = innermost ? raw.slice(innermost.index + innermost[0].length) : raw;
   const lineMatch = /^\s*(?:Template render error:\s*)?\[Line (\d+), Column \d+\]/.exec(rest);

@@ -5,7 +5,7 @@ import { DEFAULT_TEMPLATES_DIR, describeTemplateError } from '../../src/render/e
 import { buildProject, generatedProject } from '../helpers.ts';
 
 describe('describeTemplateError', () => {
-  const user = '/project/templates';
+  const user = '/my project/templates';
   const searchPaths = [user, DEFAULT_TEMPLATES_DIR];
 
   it('names the innermost template of the chain, and its line only', () => {
