@@ -225,7 +225,13 @@ function permalinkFromFrontMatter(permalink: string, config: SiteConfig): string
     .split(/[/\\]+/)
     .filter((segment) => segment !== '' && segment !== '.' && segment !== '..')
     .slice(0, MAX_PERMALINK_SEGMENTS)
-    .map((segment) => slugify(segment, config.slugStyle === 'hash' ? 'unicode' : config.slugStyle));
+    // Case kept: an archive moved from another generator keeps its old URLs (clashes are
+    // still found regardless of case).
+    .map((segment) =>
+      slugify(segment, config.slugStyle === 'hash' ? 'unicode' : config.slugStyle, {
+        keepCase: true,
+      }),
+    );
   return normalizeSitePath(segments.join('/') || shortHash(permalink));
 }
 

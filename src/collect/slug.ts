@@ -16,12 +16,15 @@ const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)
  * The result is never empty, has no dot (so never `..`, and never a name like `index.html`
  * or `feed.xml` that the site writes files under), no slash, and is bounded in length.
  */
-export function slugify(text: string, style: SlugStyle = 'unicode'): string {
+export function slugify(
+  text: string,
+  style: SlugStyle = 'unicode',
+  options: { keepCase?: boolean } = {},
+): string {
   const normalized = text.normalize('NFC');
   if (style === 'hash') return shortHash(normalized);
   const source = style === 'pinyin' ? toPinyin(normalized) : normalized;
-  let slug = source
-    .toLowerCase()
+  let slug = (options.keepCase ? source : source.toLowerCase())
     .replace(/[^\p{L}\p{N}\p{M}_]+/gu, '-')
     // A mark that follows no letter (an emoji's variation selector) is invisible in a URL.
     .replace(/(^|[-_])\p{M}+/gu, '$1')

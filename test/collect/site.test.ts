@@ -27,11 +27,13 @@ describe('collectSite', () => {
         input('e.md', { permalink: 'pagefind-2023-04-17/' }),
         input('f.md', { permalink: '_headers' }),
         input('g.md', { permalink: '/about/index.html' }),
+        input('h.md', { permalink: '/Archive/Old-Post.html' }),
       ],
       defaultConfig(),
     );
     const paths = site.articles.map((article) => article.path).sort();
     expect(paths).toEqual([
+      '/Archive/Old-Post/',
       '/about/',
       '/categories-2/news/',
       '/etc/passwd/',
