@@ -275,16 +275,13 @@ export function checkSitemap(root: XmlTreeElement, bytes?: number): Problem[] {
     });
   if (bytes !== undefined && bytes > 50 * 1024 * 1024)
     problems.push({ severity: 'error', message: 'larger than the 50 MB the protocol allows' });
+  // A site built with a path for baseUrl has thousands of them: one problem says it.
+  const relative: { value: string; line?: number }[] = [];
   for (const entry of entries) {
     const loc = one(entry, 'loc', problems, SITEMAP_NS);
     if (loc) {
       const value = textOf(loc).trim();
-      if (!HTTP_URL.test(value))
-        problems.push({
-          severity: 'error',
-          message: `<loc> "${value}" is not an absolute http(s) URL`,
-          line: loc.line,
-        });
+      if (!HTTP_URL.test(value)) relative.push({ value, line: loc.line });
       if (value.length > 2048)
         problems.push({
           severity: 'error',
@@ -300,6 +297,17 @@ export function checkSitemap(root: XmlTreeElement, bytes?: number): Problem[] {
           line: lastmod.line,
         });
     }
+  }
+  if (relative.length > 0) {
+    const [first] = relative;
+    problems.push({
+      severity: 'error',
+      message:
+        relative.length === 1
+          ? `<loc> "${first!.value}" is not an absolute http(s) URL`
+          : `${relative.length} <loc> values are not absolute http(s) URLs, the first "${first!.value}" (built with a path for baseUrl?)`,
+      ...(first!.line === undefined ? {} : { line: first!.line }),
+    });
   }
   return problems;
 }

@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { checkDocument } from '../../src/check/feeds.ts';
 import { checkSite } from '../../src/check/index.ts';
 import { pageReferences } from '../../src/check/links.ts';
 import { UrlBuilder } from '../../src/collect/urls.ts';
@@ -146,6 +147,19 @@ describe('gazette check', () => {
       console.error = originalError;
       console.log = originalLog;
     }
+  });
+});
+
+describe('checkDocument on a sitemap', () => {
+  it('says once that a sitemap lists paths, however many', () => {
+    const urls = ['/a/', '/b/', '/c/'].map((loc) => `<url><loc>${loc}</loc></url>`).join('');
+    const { problems } = checkDocument(
+      `<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${urls}</urlset>`,
+    );
+    expect(problems).toHaveLength(1);
+    expect(problems[0]!.message).toBe(
+      '3 <loc> values are not absolute http(s) URLs, the first "/a/" (built with a path for baseUrl?)',
+    );
   });
 });
 
