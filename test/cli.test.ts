@@ -88,6 +88,10 @@ describe('the gazette command', () => {
     const empty = gazette('build', '--root', root, '--no-search');
     expect(empty.status).toBe(0);
     expect(empty.stderr).toMatch(/no article files \(\.md, .*\) in the content folder/);
+    // No article, no "updated" date (the time of the build would change it every build).
+    expect(readFileSync(path.join(root, 'site', 'index.html'), 'utf8')).not.toContain(
+      'site-updated',
+    );
   });
 
   it('checks a site as it was built, whatever base URL it is given', () => {
@@ -97,6 +101,21 @@ describe('the gazette command', () => {
     const checked = gazette('check', '--out', path.join(root, 'site'));
     expect(checked.stderr).toMatch(/the site was built for https:\/\/ex.org\/news\/, not /);
     expect(checked.status).toBe(0);
+  });
+
+  it('dates the sitemap of an archive from before 1970 by its newest article', () => {
+    const root = makeProject(
+      {
+        'moon.md': '---\ntitle: Moon\ndate: 1969-07-20 20:17\ncategories: [Space]\n---\n<p>a</p>',
+        'sputnik.md':
+          '---\ntitle: Sputnik\ndate: 1957-10-04 19:28\ncategories: [Space]\n---\n<p>b</p>',
+      },
+      'baseUrl: https://example.org/\ntimezone: UTC\n',
+    );
+    expect(gazette('build', '--root', root, '-q', '--no-search').status).toBe(0);
+    const sitemap = readFileSync(path.join(root, 'site', 'sitemap.xml'), 'utf8');
+    expect(sitemap).not.toContain('1970-01-01');
+    expect(sitemap).toContain('<lastmod>1969-07-20');
   });
 
   it('says a strict build that failed wrote nothing', () => {

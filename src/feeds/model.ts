@@ -99,7 +99,11 @@ export class FeedBuilder {
       .slice(0, this.config.feeds.items)
       .map((article) => (full ? this.entryWithContent(article) : this.entry(article)));
     const homeUrl = this.urls.absolute(scope.sitePath);
-    const newest = entries.reduce((latest, entry) => Math.max(latest, entry.updated.getTime()), 0);
+    // Not seeded with 0: an archive of articles from before 1970 has negative times. An empty
+    // feed is dated at the epoch, the same on every build.
+    const newest = entries.length
+      ? Math.max(...entries.map((entry) => entry.updated.getTime()))
+      : 0;
     return {
       title: cleanText(scope.name ? `${this.config.title} · ${scope.name}` : this.config.title),
       description: cleanText(

@@ -150,12 +150,9 @@ export function sitemapExtension(): BuildExtension {
       const { site } = context;
       const newestByPath = new Map<string, Date>();
       // Articles are newest first; an update to an older one is looked for among the first few.
+      // (Not seeded with 0: articles from before 1970 have negative times.)
       const newest = (articles: { date: Date; updated?: Date }[]) =>
-        new Date(
-          articles
-            .slice(0, 50)
-            .reduce((latest, a) => Math.max(latest, (a.updated ?? a.date).getTime()), 0),
-        );
+        new Date(Math.max(...articles.slice(0, 50).map((a) => (a.updated ?? a.date).getTime())));
       if (site.articles.length > 0) newestByPath.set('/', newest(site.articles));
       for (const term of [...site.categories, ...site.authors, ...site.tags])
         newestByPath.set(term.path, newest(term.articles));

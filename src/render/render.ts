@@ -78,7 +78,9 @@ export function createPageRenderer(options: {
     archivesUrl: urls.href(SITE_PATHS.archives),
     searchUrl: config.search.enabled ? urls.href(SITE_PATHS.search) : undefined,
     generator: `Gazette ${GAZETTE_VERSION}`,
-    buildDate: (options.buildDate ?? new Date()).toISOString() as string | undefined,
+    // The newest article's date; none for a site without articles (not the time of the
+    // build, which would change the home page on every build).
+    buildDate: options.buildDate?.toISOString(),
   };
   const undatedSiteView = { ...siteView, buildDate: undefined };
   // Names and links only: a count would change every page whenever an article is added.

@@ -47,6 +47,24 @@ function build(
 }
 
 describe('feeds', () => {
+  it('are dated by their newest article, also before 1970', () => {
+    const { site, config } = sampleSite(
+      [
+        { title: 'Moon', date: '1969-07-20T20:17:00Z', categories: [['Space']] },
+        { title: 'Sputnik', date: '1957-10-04T19:28:00Z', categories: [['Space']] },
+      ],
+      { baseUrl: 'https://example.org/' },
+    );
+    const context = extensionContext(site, config);
+    feedsExtension().finish!(context);
+    expect(context.output.text('/atom.xml')).toContain(
+      '<updated>1969-07-21T04:17:00+08:00</updated>',
+    );
+    expect(context.output.text('/feed.xml')).toContain(
+      '<lastBuildDate>Sun, 20 Jul 1969 20:17:00 GMT</lastBuildDate>',
+    );
+  });
+
   it('make absolute the links of bodies, not text that looks like one', () => {
     const { output } = build();
     const feed = output.text('/feed.json');
