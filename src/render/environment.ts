@@ -52,7 +52,7 @@ export function createTemplateEnvironment(options: {
     const date =
       value instanceof Date ? DateTime.fromJSDate(value) : DateTime.fromISO(String(value ?? ''));
     const formatted = date.isValid
-      ? inZone(date.toJSDate(), config.timezone).toFormat(pattern)
+      ? inZone(date.toJSDate(), config.timezone).toFormat(pattern, { locale: config.language })
       : '';
     if (memoKey !== undefined && formattedDates.size < 10_000)
       formattedDates.set(memoKey, formatted);

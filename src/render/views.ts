@@ -80,10 +80,12 @@ export class ViewFactory {
     return {
       iso: isoInZone(date, this.config.timezone),
       // The display format is the user's (Luxon tokens): Luxon formats it unless it is made
-      // of numbers only.
+      // of numbers only, month and day names in the site's language (not the machine's).
       display:
         this.displayFormat(parts) ??
-        inZone(date, this.config.timezone).toFormat(this.config.dateFormat),
+        inZone(date, this.config.timezone).toFormat(this.config.dateFormat, {
+          locale: this.config.language,
+        }),
       year: parts.year,
       month: parts.month,
       day: parts.day,

@@ -255,6 +255,13 @@ describe('building the sample content of the repository', () => {
     const times = elements(home, (element) => element.tagName === 'time').map(textOf);
     expect(times.length).toBeGreaterThan(1);
     for (const time of times) expect(time).toMatch(/^\d{4}年\d{1,2}月\d{1,2}日$/);
+
+    // Day names in the site's language, whatever the machine's.
+    const named = await buildProject(root, {
+      overrides: { dateFormat: 'EEEE', search: { enabled: false } },
+    });
+    const days = elements(readPage(named.outDir, 'index.html'), (e) => e.tagName === 'time');
+    for (const time of days.map(textOf)) expect(time).toMatch(/^星期[一二三四五六日]$/);
   });
 
   it('links no search page when search is off', async () => {
