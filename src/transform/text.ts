@@ -117,8 +117,10 @@ function cutExcerpt(head: string, length: number): string | undefined {
     ? codeUnitSegments(head)
     : graphemes.segment(head);
   for (const { segment, index } of segments) {
-    const wide = isWide(segment.codePointAt(0)!);
-    const wordCharacter = !wide && WORD_CHARACTER.test(segment);
+    const codePoint = segment.codePointAt(0)!;
+    const wide = isWide(codePoint);
+    // Hangul is wide but, like Latin, written in words between spaces: not cut inside one.
+    const wordCharacter = (!wide || isHangul(codePoint)) && WORD_CHARACTER.test(segment);
     const weight = wide ? 1 : 0.5;
     if (used + weight > length) {
       overflowed = true;
@@ -134,6 +136,12 @@ function cutExcerpt(head: string, length: number): string | undefined {
   if (!overflowed) return undefined;
   const kept = head.slice(0, cut).replace(/[\s,.;:!?，。、；：！？·…-]+$/u, '');
   return `${kept}…`;
+}
+
+function isHangul(codePoint: number): boolean {
+  return (
+    (codePoint >= 0xac00 && codePoint <= 0xd7a3) || (codePoint >= 0x1100 && codePoint <= 0x11ff)
+  );
 }
 
 /** CJK ideographs, kana and hangul (BMP part; astral ideographs are checked by the caller). */
@@ -182,6 +190,8 @@ export function readingMinutes(text: string): number {
       inWord = false;
     }
   }
+  // No text (an empty or image-only body): no reading time to show.
+  if (cjk === 0 && words === 0) return 0;
   return Math.max(1, Math.ceil(cjk / 400 + words / 220));
 }
 

@@ -45,6 +45,12 @@ describe('excerpts', () => {
       'e\u0301e\u0301…',
     ],
     ['surrogate pairs (CJK extension B) not split', '𠀀𠀁𠀂𠀃', 2, '𠀀𠀁…'],
+    [
+      'Korean words, spaced like Latin ones, are not cut',
+      '오늘 서울은 아침부터 맑고 낮 기온이 오르겠습니다',
+      12,
+      '오늘 서울은 아침부터…',
+    ],
   ];
   it.each(cases)('%s', (_name, text, length, excerpt) => {
     expect(makeExcerpt(text, length)).toBe(excerpt);
@@ -66,7 +72,7 @@ describe('excerpts', () => {
 
 describe('reading time', () => {
   const cases: [name: string, text: string, minutes: number][] = [
-    ['empty text takes a minute', '', 1],
+    ['no text takes no time (an image-only body)', '', 0],
     ['400 Chinese characters take a minute', '字'.repeat(400), 1],
     ['1,200 Chinese characters take three minutes', '字'.repeat(1200), 3],
     ['220 English words take a minute', 'word '.repeat(220), 1],
