@@ -243,6 +243,17 @@ describe('building the sample content of the repository', () => {
     )!;
     expect(referrerPolicy(articlePage)).toEqual(['no-referrer']);
     expect(referrerPolicy('index.html')).toEqual([]);
+
+    // A month's archive page leads back to its year's.
+    const month = listFiles(result.outDir).find((file) =>
+      /^archives\/\d{4}\/\d\d\/index\.html$/.test(file),
+    )!;
+    const year = month.slice('archives/'.length, 'archives/'.length + 4);
+    const crumbs = elements(readPage(result.outDir, month), (e) => e.tagName === 'nav')
+      .filter((nav) => String(nav.properties.className).includes('breadcrumbs'))
+      .flatMap((nav) => elements({ type: 'root', children: [nav] }, (e) => e.tagName === 'a'))
+      .map((link) => String(link.properties.href));
+    expect(crumbs).toContain(`/news/archives/${year}/`);
   });
 
   it('shows every date, the home page\'s "updated" too, in dateFormat', async () => {
