@@ -275,6 +275,21 @@ describe('building the sample content of the repository', () => {
     for (const time of days.map(textOf)) expect(time).toMatch(/^星期[一二三四五六日]$/);
   });
 
+  it('says "1 article" in English, not "1 articles"', async () => {
+    const root = makeProject();
+    copyIntoContent(root, path.join(repoRoot, 'content'), '.');
+    const result = await buildProject(root, {
+      overrides: { language: 'en', search: { enabled: false } },
+    });
+    const counts = ['authors/index.html', 'archives/index.html'].flatMap((file) =>
+      elements(readPage(result.outDir, file), (e) =>
+        String(e.properties.className).includes('count'),
+      ).map(textOf),
+    );
+    expect(counts).toContain('1 article');
+    expect(counts.filter((count) => /^1 articles$/.test(count))).toEqual([]);
+  });
+
   it('links no search page when search is off', async () => {
     const root = makeProject();
     copyIntoContent(root, path.join(repoRoot, 'content'), '.');
