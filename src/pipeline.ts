@@ -40,10 +40,15 @@ import { ConfigError } from './config/load.ts';
 import type { SiteConfig } from './config/schema.ts';
 import { feedsExtension } from './feeds/extension.ts';
 import { sitemapExtension } from './feeds/sitemap.ts';
-import { loadArticle } from './load/article.ts';
 import { ARTICLE_EXTENSIONS, type ContentScan, discoverContent } from './load/discover.ts';
 import type { Article, Diagnostic, LoadedArticle, PathWish } from './model.ts';
-import { helperThreadAllowed, type Job, loadAndTransformInParallel } from './parallel/pool.ts';
+import {
+  type EarlyTransformWorker,
+  helperThreadAllowed,
+  type Job,
+  loadAndTransformInParallel,
+  startEarlyTransformWorker,
+} from './parallel/pool.ts';
 import { type RenderAnswer, RenderHelper } from './parallel/render-helper.ts';
 import { compiledTemplatesFolder } from './render/compiled-templates.ts';
 import { createTemplateEnvironment } from './render/environment.ts';
@@ -59,7 +64,7 @@ import {
 import { buildDateOnEveryPage, DEFAULT_TEMPLATES_DIR, themeAssets } from './render/theme-assets.ts';
 import { ViewFactory } from './render/views.ts';
 import { searchExtension } from './search/extension.ts';
-import { applyImageReplacements, createBodyTransformer, mirrorImages } from './transform/index.ts';
+import { applyImageReplacements, mirrorImages } from './transform/mirror-images.ts';
 import { GAZETTE_VERSION } from './version.ts';
 import { IN_PLACE_UPDATE_LIMIT, OUTPUT_MARKER, StagedOutput } from './write/output.ts';
 import { type PreviousSite, readPreviousSite } from './write/previous-files.ts';
@@ -107,37 +112,16 @@ function withoutDuplicates(loaded: LoadedArticle[], report: BuildReport): Loaded
   return unique;
 }
 
-/** The load stage over the whole content folder, with every file's fate recorded. */
-export function loadContent(
-  project: Project,
-  progress: BuildOptions['onProgress'] = () => {},
-): LoadedContent {
-  const { config, contentDir } = project;
-  const { discovered, diagnostics, report } = discoverForBuild(contentDir);
-  const loaded: LoadedArticle[] = [];
-  for (const [index, file] of discovered.files.entries()) {
-    const outcome = loadArticle(file, config);
-    diagnostics.push(...outcome.diagnostics);
-    if (!outcome.article) {
-      report.failed.push({ file: file.relativePath, reason: firstError(outcome.diagnostics) });
-    } else if (outcome.article.draft && !config.drafts) {
-      report.drafts.push(file.relativePath);
-    } else {
-      loaded.push(outcome.article);
-    }
-    if (index % 500 === 0) progress('load', index, discovered.files.length);
-  }
-  const unique = withoutDuplicates(loaded, report);
-  return { articles: unique, report, diagnostics };
-}
-
 /** The transform stage: each article's body sanitized, with its excerpt and cover. */
-export function transformArticles(
+export async function transformArticles(
   articles: LoadedArticle[],
   config: SiteConfig,
   progress: BuildOptions['onProgress'] = () => {},
   siteFiles?: ReadonlySet<string>,
-): { inputs: CollectInput[]; diagnostics: Diagnostic[] } {
+): Promise<{ inputs: CollectInput[]; diagnostics: Diagnostic[] }> {
+  // Imported when needed: parser and sanitizer take a tenth of a second to load, which a
+  // rebuild that transforms nothing on this thread need not spend.
+  const { createBodyTransformer } = await import('./transform/index.ts');
   const transformBody = createBodyTransformer(config, siteFiles ? { siteFiles } : {});
   const inputs: CollectInput[] = [];
   const diagnostics: Diagnostic[] = [];
@@ -174,6 +158,7 @@ export async function loadAndTransformWithCache(
   cache: ArticleCache,
   progress: BuildOptions['onProgress'] = () => {},
   scan?: ContentScan,
+  early?: EarlyTransformWorker,
 ): Promise<CachedStages> {
   const { config, contentDir } = project;
   const started = performance.now();
@@ -227,27 +212,33 @@ export async function loadAndTransformWithCache(
   const indexOf = new Map(discovered.files.map((file, index) => [file.relativePath, index]));
   const jobOf = new Map(misses.map((job) => [job.file.relativePath, job]));
   let done = 0;
-  await loadAndTransformInParallel(misses, config, project.siteFiles, (outcome) => {
-    const index = indexOf.get(outcome.file.relativePath)!;
-    const job = jobOf.get(outcome.file.relativePath);
-    if (outcome.loaded && outcome.body) {
-      const { html, ...body } = outcome.body;
-      const entry: CachedArticle = {
-        contentHash: outcome.loaded.contentHash,
-        ...(outcome.mtimeMs !== undefined ? { mtimeMs: outcome.mtimeMs } : {}),
-        ...(job?.signature ? { signature: job.signature } : {}),
-        loaded: cacheableLoaded(outcome.loaded),
-        body,
-        html: cache.bodies.put(html),
-        diagnostics: outcome.diagnostics,
-      };
-      cache.store(outcome.file.relativePath, entry);
-      outcomes[index] = entry;
-    } else {
-      outcomes[index] = outcome;
-    }
-    if (++done % 500 === 0) progress('transform', done, misses.length);
-  });
+  await loadAndTransformInParallel(
+    misses,
+    config,
+    project.siteFiles,
+    (outcome) => {
+      const index = indexOf.get(outcome.file.relativePath)!;
+      const job = jobOf.get(outcome.file.relativePath);
+      if (outcome.loaded && outcome.body) {
+        const { html, ...body } = outcome.body;
+        const entry: CachedArticle = {
+          contentHash: outcome.loaded.contentHash,
+          ...(outcome.mtimeMs !== undefined ? { mtimeMs: outcome.mtimeMs } : {}),
+          ...(job?.signature ? { signature: job.signature } : {}),
+          loaded: cacheableLoaded(outcome.loaded),
+          body,
+          html: cache.bodies.put(html),
+          diagnostics: outcome.diagnostics,
+        };
+        cache.store(outcome.file.relativePath, entry);
+        outcomes[index] = entry;
+      } else {
+        outcomes[index] = outcome;
+      }
+      if (++done % 500 === 0) progress('transform', done, misses.length);
+    },
+    early,
+  );
 
   const loaded: LoadedArticle[] = [];
   const bodies = new Map<LoadedArticle, CollectInput['body']>();
@@ -355,10 +346,20 @@ export async function buildSite(
   // Started first: a worker thread reads the previous site's manifest and checks its files
   // while articles load.
   const previousSite = readPreviousSite(project.outDir, OUTPUT_MARKER);
-  const cache = new ArticleCache(project.cacheDir, articleKey);
+  // Started before the cache says which files changed, so that it is ready when it does.
+  const early = helperThreadAllowed()
+    ? startEarlyTransformWorker(config, project.siteFiles)
+    : undefined;
+  let cache: ArticleCache;
+  try {
+    cache = new ArticleCache(project.cacheDir, articleKey);
+  } catch (error) {
+    await early?.worker.terminate();
+    throw error;
+  }
   let cacheSaved = false;
   try {
-    const stages = await loadAndTransformWithCache(project, cache, progress, run.scan);
+    const stages = await loadAndTransformWithCache(project, cache, progress, run.scan, early);
     // Not `stages` itself in the closure below: the loaded articles and inputs it holds can
     // go once collected (30 MB at 100,000 articles).
     const { content, inputs, transformedFiles } = stages;
@@ -414,6 +415,7 @@ export async function buildSite(
       writeLastBuild(project.cacheDir, fingerprint, project.outDir, result);
     return result;
   } finally {
+    await early?.worker.terminate();
     if (!cacheSaved) cache.close();
   }
 }

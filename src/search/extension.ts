@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as pagefind from 'pagefind';
+import type * as pagefind from 'pagefind';
 import type { BuildExtension, ExtensionContext } from '../build.ts';
 import { sha1 } from '../cache/fingerprint.ts';
 import { encodePath } from '../collect/urls.ts';
@@ -28,12 +28,14 @@ export type Pagefind = typeof pagefind;
  * bundle while the first writes the previous one.
  */
 export async function pagefindServices(): Promise<Pagefind[]> {
+  // Imported only when a search index is made: a build without one need not load it.
+  const first: Pagefind = await import('pagefind');
   try {
     const second = (await import(`${import.meta.resolve('pagefind')}?second-service`)) as Pagefind;
-    return [pagefind, second];
+    return [first, second];
   } catch {
     // A loader that drops the query (or a bundler) leaves one service: slower, still right.
-    return [pagefind];
+    return [first];
   }
 }
 
