@@ -1,4 +1,5 @@
 import type { UrlBuilder } from '../collect/urls.ts';
+import { interfaceWords } from './interface-words.ts';
 import type { PageSpec } from './pages.ts';
 import type { ArticleView, LinkView } from './views.ts';
 
@@ -47,7 +48,7 @@ export function pageMetadata(input: MetadataInput): PageMetadata {
   const absolute = (href: string) => absoluteHref(href, urls);
   const canonical = urls.absolute(spec.sitePath);
   const home = urls.absolute('/');
-  const labels = breadcrumbLabels(input.siteLanguage);
+  const labels = interfaceWords(input.siteLanguage);
   const locale = input.lang.replace('-', '_');
   const jsonLd: Record<string, unknown>[] = [];
 
@@ -196,12 +197,6 @@ export function pageMetadata(input: MetadataInput): PageMetadata {
 }
 
 const SITE_INDEX = { tags: '/tags/', authors: '/authors/' };
-
-function breadcrumbLabels(language: string) {
-  return language.toLowerCase().startsWith('zh')
-    ? { home: '首页', tags: '标签', authors: '作者' }
-    : { home: 'Home', tags: 'Tags', authors: 'Authors' };
-}
 
 /** An href of this site (`/news/x/`) or a protocol-relative URL, made absolute. */
 function absoluteHref(href: string, urls: UrlBuilder): string {

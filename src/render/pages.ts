@@ -4,6 +4,7 @@ import { SITE_PATHS, type UrlBuilder } from '../collect/urls.ts';
 import type { SiteConfig } from '../config/schema.ts';
 import type { Article, TaxonomyTerm } from '../model.ts';
 import { searchShards } from '../search/shards.ts';
+import { interfaceWords } from './interface-words.ts';
 import { type ListPage, listPages } from './pagination.ts';
 import type { LinkView, ViewFactory } from './views.ts';
 
@@ -219,7 +220,7 @@ export function* planPages(
     }
   }
 
-  const titles = indexTitles(config.language);
+  const titles = interfaceWords(config.language);
   yield single('categories', 'categories.njk', SITE_PATHS.categories, titles.categories, () => ({
     tree: views.categoryTree(site.categoryRoots),
   }));
@@ -249,30 +250,9 @@ export function* planPages(
         .map((bundlePath) => urls.href(bundlePath)),
     }));
   yield {
-    ...single('404', '404.njk', SITE_PATHS.notFound, 'Page not found', () => ({})),
-    page: { title: 'Page not found', noindex: true },
+    ...single('404', '404.njk', SITE_PATHS.notFound, titles.notFound, () => ({})),
+    page: { title: titles.notFound, noindex: true },
   };
-}
-
-/** Titles of the fixed index pages, in the site's language (Chinese or English). */
-function indexTitles(language: string) {
-  return language.toLowerCase().startsWith('zh')
-    ? {
-        categories: '分类',
-        authors: '作者',
-        tags: '标签',
-        archives: '归档',
-        search: '搜索',
-        notFound: '页面未找到',
-      }
-    : {
-        categories: 'Categories',
-        authors: 'Authors',
-        tags: 'Tags',
-        archives: 'Archives',
-        search: 'Search',
-        notFound: 'Page not found',
-      };
 }
 
 function single(
