@@ -128,3 +128,22 @@ describe('an article in another language than the site', () => {
     }
   });
 });
+
+describe('the index pages of a site without terms', () => {
+  it('say there are no tags or authors yet, not that there are no articles', async () => {
+    const root = makeProject({
+      'plain.md': '---\ntitle: A plain article\ndate: 2024-05-01 08:00\n---\n\n<p>Text.</p>\n',
+    });
+    const { outDir } = await buildProject(root, {
+      overrides: { language: 'en', search: { enabled: false } },
+    });
+    const empty = (file: string) =>
+      elements(readPage(outDir, file), (element) =>
+        ((element.properties.className as string[] | undefined) ?? []).includes('empty'),
+      ).map(textOf);
+    expect(empty('tags/index.html')).toEqual(['No tags yet.']);
+    expect(empty('authors/index.html')).toEqual(['No authors yet.']);
+    expect(empty('categories/index.html')).toEqual(['No sections yet.']);
+    expect(empty('index.html')).toEqual([]);
+  });
+});
