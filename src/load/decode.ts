@@ -26,18 +26,17 @@ const LEGACY_ENCODINGS = new Set([
 const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
 
 /**
- * Turns a file's bytes into text with LF line ends: UTF-8 (with or without BOM), UTF-16 with
- * BOM, or a detected legacy encoding such as GB18030 or Big5. Binary files are refused.
+ * Turns a file's bytes into text with LF line ends: UTF-8 (with or without BOM), UTF-16 (with
+ * BOM, or opening with front matter), or a detected legacy encoding such as GB18030 or Big5.
+ * Binary files are refused.
  */
 export function decodeArticleBytes(bytes: Uint8Array): DecodeResult {
   let text: string | undefined;
   let encoding = 'UTF-8';
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) {
-    text = iconv.decode(Buffer.from(bytes.subarray(2)), 'utf-16le');
-    encoding = 'UTF-16LE';
-  } else if (bytes[0] === 0xfe && bytes[1] === 0xff) {
-    text = iconv.decode(Buffer.from(bytes.subarray(2)), 'utf-16be');
-    encoding = 'UTF-16BE';
+  const utf16 = utf16Of(bytes);
+  if (utf16) {
+    encoding = utf16.encoding;
+    text = iconv.decode(Buffer.from(bytes.subarray(utf16.start)), encoding.toLowerCase());
   } else {
     if (looksBinary(bytes))
       return { ok: false, reason: 'binary file (contains NUL bytes), not an article' };
@@ -66,6 +65,34 @@ export function decodeArticleBytes(bytes: Uint8Array): DecodeResult {
   });
   return { ok: true, text, encoding, removedControlCharacters };
 }
+
+/**
+ * UTF-16 with a byte order mark, or saved without one (some Windows tools do): the latter
+ * recognised only when the file opens, after blank space, with a front matter fence (`---` or
+ * `+++`), as every article does, so that no binary file of NUL bytes passes for text.
+ */
+function utf16Of(
+  bytes: Uint8Array,
+): { encoding: 'UTF-16LE' | 'UTF-16BE'; start: number } | undefined {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return { encoding: 'UTF-16LE', start: 2 };
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return { encoding: 'UTF-16BE', start: 2 };
+  for (const [encoding, low] of [
+    ['UTF-16LE', 0],
+    ['UTF-16BE', 1],
+  ] as const) {
+    for (let i = 0; i + 1 < Math.min(bytes.length, 512); i += 2) {
+      if (bytes[i + 1 - low] !== 0) break;
+      const unit = bytes[i + low]!;
+      if (UNIT_BLANKS.has(unit)) continue;
+      if (FENCE_STARTS.has(unit)) return { encoding, start: 0 };
+      break;
+    }
+  }
+  return undefined;
+}
+
+const UNIT_BLANKS = new Set([0x20, 0x09, 0x0a, 0x0d]);
+const FENCE_STARTS = new Set([0x2d, 0x2b]);
 
 function looksBinary(bytes: Uint8Array): boolean {
   const end = Math.min(bytes.length, 8192);
