@@ -101,7 +101,8 @@ export function createPageRenderer(options: {
       url: urls.href(feed.sitePath),
     }));
     const variables = spec.variables();
-    const description = spec.page.description ?? config.description;
+    // An image-only article has an empty excerpt: the site description stands in, as in <meta name="description">.
+    const description = spec.page.description || config.description;
     const lang = spec.page.lang ?? config.language;
     return {
       site: spec.undated && !options.buildDateEverywhere ? undatedSiteView : siteView,

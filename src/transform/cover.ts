@@ -9,14 +9,26 @@ import { pixelDimension } from './rehype-resolve-image-urls.ts';
 import { type ImageUrlContext, isSafeUrl, resolveImageUrl } from './url.ts';
 import { EXIT, stringProperty, walkTags } from './walk.ts';
 
-/** Covers that are stand-ins, not a picture of the story (random stock photos). */
-export const DEFAULT_PLACEHOLDER_COVERS: readonly RegExp[] = [/^(?:https?:)?\/\/picsum\.photos\//i];
+/** Images that are no picture of the story, as a cover or as its first body image. */
+export const DEFAULT_PLACEHOLDER_COVERS: readonly RegExp[] = [
+  // Random stock photos.
+  /^(?:https?:)?\/\/picsum\.photos\//i,
+  // A lazy loader's stand-in: loadimg.gif, loading.gif, blank.gif, spacer.gif, 1x1.png…
+  /\/(?:load(?:ing)?(?:img)?|lazy(?:load)?|blank|spacer|pixel|transparent|placeholder|gr[ae]y|1x1)(?:[-_]?\d+(?:x\d+)?)?\.(?:gif|png|jpe?g|webp|svg)(?:[?#]|$)/i,
+  // Icons and widgets' graphics (a news site's form error icon was every cover): SVG is not
+  // a photo, and social networks do not show it as a link's image.
+  /\.svg(?:[?#]|$)/i,
+];
 
-/** The first image of a (sanitized) body, with what is known of it. */
-export function firstBodyImage(tree: Root): Image | undefined {
+/** The first image of a (sanitized) body that is not a placeholder, with what is known of it. */
+export function firstBodyImage(
+  tree: Root,
+  placeholders: readonly RegExp[] = DEFAULT_PLACEHOLDER_COVERS,
+): Image | undefined {
   let found: Element | undefined;
   walkTags(tree, new Set(['img']), (image) => {
-    if (!stringProperty(image, 'src')) return undefined;
+    const src = stringProperty(image, 'src');
+    if (!src || placeholders.some((pattern) => pattern.test(src))) return undefined;
     found = image;
     return EXIT;
   });

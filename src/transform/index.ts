@@ -47,6 +47,7 @@ import { rehypeTaskListMarks } from './rehype-task-list-marks.ts';
 import { rehypeTidyBlankLines } from './rehype-tidy-blank-lines.ts';
 import { rehypeUnnest } from './rehype-unnest.ts';
 import { rehypeUnprefixIds } from './rehype-unprefix-ids.ts';
+import { rehypeUnwrapCellButtons } from './rehype-unwrap-cell-buttons.ts';
 import {
   collapseWhitespace,
   detectCjkLanguage,
@@ -211,6 +212,7 @@ export function createBodyTransformer(
     .use(rehypeAlignmentClass)
     // sanitize
     .use(rehypeUnprefixIds)
+    .use(rehypeUnwrapCellButtons)
     .use(rehypeSanitize, NEWS_SCHEMA)
     // post-sanitize
     .use(rehypeUnnest)

@@ -48,23 +48,35 @@ export function isSourceHeading(
   return linksToSource || repeatsTitle;
 }
 
+/** Removes the body's first heading if it is a source heading; true when one was removed. */
+function stripLeadingSourceHeading(
+  tree: Root,
+  title: string,
+  sourceUrl: string | undefined,
+): boolean {
+  // The heading may sit inside the page's wrapper (`<div><h1>…`): look through wrappers.
+  let parent: Root | Element = tree;
+  for (let depth = 0; depth < 8; depth++) {
+    const index: number = (parent.children as (RootContent | ElementContent)[]).findIndex(
+      (node) => node.type === 'element' || (node.type === 'text' && node.value.trim() !== ''),
+    );
+    const first: RootContent | ElementContent | undefined = parent.children[index];
+    if (first?.type !== 'element') return false;
+    if (isSourceHeading(first, title, sourceUrl)) {
+      parent.children.splice(index, 1);
+      return true;
+    }
+    if (!WRAPPERS.has(first.tagName)) return false;
+    parent = first;
+  }
+  return false;
+}
+
 export function rehypeStripSourceHeading() {
   return (tree: Root, file: VFile) => {
     const { title, sourceUrl } = articleContext(file);
-    // The heading may sit inside the page's wrapper (`<div><h1>…`): look through wrappers.
-    let parent: Root | Element = tree;
-    for (let depth = 0; depth < 8; depth++) {
-      const index: number = (parent.children as (RootContent | ElementContent)[]).findIndex(
-        (node) => node.type === 'element' || (node.type === 'text' && node.value.trim() !== ''),
-      );
-      const first: RootContent | ElementContent | undefined = parent.children[index];
-      if (first?.type !== 'element') return;
-      if (isSourceHeading(first, title, sourceUrl)) {
-        parent.children.splice(index, 1);
-        return;
-      }
-      if (!WRAPPERS.has(first.tagName)) return;
-      parent = first;
-    }
+    // Both may be there: the scraper's linked title, then the page's own headline.
+    if (stripLeadingSourceHeading(tree, title, sourceUrl))
+      stripLeadingSourceHeading(tree, title, sourceUrl);
   };
 }

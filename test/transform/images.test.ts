@@ -312,6 +312,18 @@ describe('cover', () => {
       { cover: first, coverInBody: true },
     ],
     [
+      "a lazy loader's stand-in ignored",
+      'https://file.digitaling.com/images/common/loadimg.gif',
+      first,
+      { cover: first, coverInBody: true },
+    ],
+    [
+      'an SVG icon ignored',
+      'https://www.cna.com.tw/img/error.svg?v=2',
+      first,
+      { cover: first, coverInBody: true },
+    ],
+    [
       'CORS proxy unwrapped and upgraded',
       'https://cors.zfour.workers.dev/?http://lain.bgm.tv/pic/a.jpg',
       undefined,
@@ -340,6 +352,14 @@ describe('cover', () => {
     expect(body.html).toBe(
       '<p><img src="https://news.example/img/a.jpg" width="600" referrerpolicy="no-referrer"></p><p><img src="https://news.example/img/b.jpg" loading="lazy" decoding="async" referrerpolicy="no-referrer"></p>',
     );
+  });
+
+  it('is not an icon or stand-in of the body, but its first picture', () => {
+    const { body } = transformHtml(
+      '<form><img src="https://www.cna.com.tw/img/error.svg">Enter your e-mail</form>' +
+        '<p><img src="https://example.com/images/blank.gif"></p><p><img src="https://example.com/photo.jpg"></p>',
+    );
+    expect(body.cover).toEqual({ src: 'https://example.com/photo.jpg' });
   });
 
   it('uses images.sourceBase for the source host', () => {

@@ -25,6 +25,13 @@ describe('rehypeStripSourceHeading with repeated headlines', () => {
     ['<h2> the  title </h2><p>Body</p>', '<p>Body</p>'],
     ['<div><p>Intro</p><h1>The Title</h1></div>', '<div><p>Intro</p><h1>The Title</h1></div>'],
     ['<h1>Another heading</h1>', '<h1>Another heading</h1>'],
+    // The scraper's linked title, then the page's own headline (BBC pages): both go.
+    [
+      '<h2><a href="https://example.com/a">The Title</a></h2><div><div><h1>The Title</h1></div><p>Body</p></div>',
+      '<div><div></div><p>Body</p></div>',
+    ],
+    // Only two: a third repeat is the article's own text.
+    ['<h2>The Title</h2><h2>The Title</h2><h2>The Title</h2>', '<h2>The Title</h2>'],
   ])('%s → %s', (input, expected) => {
     expect(runPlugins(input, [rehypeStripSourceHeading], context({ title: 'The Title' }))).toBe(
       expected,
@@ -40,5 +47,17 @@ describe('sanitizing twice', () => {
   ])('is a fixed point for %s', (html) => {
     const once = transformHtml(html).body.html;
     expect(transformHtml(once).body.html).toBe(once);
+  });
+});
+
+describe('buttons', () => {
+  it('keep their text as a table heading, and go with it elsewhere', () => {
+    const html = transformHtml(
+      '<table><thead><tr><th><button aria-label="分類">死亡個案</button></th></tr></thead></table>' +
+        '<p>Text<button>Share</button></p>',
+    ).body.html;
+    expect(html).toContain('<th>死亡個案</th>');
+    expect(html).not.toContain('Share');
+    expect(html).not.toContain('button');
   });
 });

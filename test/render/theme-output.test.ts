@@ -147,3 +147,22 @@ describe('the index pages of a site without terms', () => {
     expect(empty('index.html')).toEqual([]);
   });
 });
+
+describe('an article with no text', () => {
+  it('has the site description in its social tags, as in its description meta', async () => {
+    const root = makeProject({
+      'photos.md':
+        '---\ntitle: Photos of the day\ndate: 2024-05-01 08:00\n---\n\n<p><img src="https://example.com/a.jpg"></p>\n',
+    });
+    const { outDir } = await buildProject(root, {
+      overrides: { description: 'Daily news archive', search: { enabled: false } },
+    });
+    const file = listFiles(outDir).find((name) => name.includes('photos'))!;
+    const metas = elements(readPage(outDir, file), (element) => element.tagName === 'meta');
+    const content = (key: string) =>
+      metas.find((meta) => meta.properties.name === key || meta.properties.property === key)
+        ?.properties.content;
+    for (const key of ['description', 'og:description', 'twitter:description'])
+      expect(content(key), key).toBe('Daily news archive');
+  });
+});
