@@ -220,12 +220,11 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const started = performance.now();
   const project = resolveProject(options);
   const { config } = project;
-  checkOutputFolder(project.outDir, [
-    project.root,
-    project.contentDir,
-    project.templatesDir,
-    project.publicDir,
-  ]);
+  checkOutputFolder(
+    project.outDir,
+    [project.root, project.contentDir, project.templatesDir, project.publicDir],
+    { content: project.contentDir, public: project.publicDir },
+  );
 
   // Nothing changed since the last build (same files, sizes and times, config, templates,
   // Gazette): its outcome is replayed without reading a single article.

@@ -100,8 +100,17 @@ function discoverForBuild(contentDir: string, scan?: ContentScan) {
 }
 
 /** The articles to build, each duplicate (and what it was merged into) recorded in the report. */
+/** An article file's size, which tells the most complete of several copies of a story. */
+export function fileSize(article: LoadedArticle): number {
+  try {
+    return statSync(article.sourcePath).size;
+  } catch {
+    return 0;
+  }
+}
+
 function withoutDuplicates(loaded: LoadedArticle[], report: BuildReport): LoadedArticle[] {
-  const { unique, duplicates } = separateDuplicates(loaded);
+  const { unique, duplicates } = separateDuplicates(loaded, fileSize);
   for (const duplicate of duplicates) {
     report.duplicates.push({
       file: duplicate.article.relativePath,

@@ -8,15 +8,23 @@ export interface Duplicate {
 }
 
 /**
- * Scrapers fetch the same story twice (a feed re-publishes it, or two feeds carry it). The
- * copy in the first file, by path, is built; the others are reported.
+ * Scrapers fetch the same story twice (a feed re-publishes it, or two feeds carry it). Of the
+ * copies with one source URL, the most complete is built: the largest file (`sizeOf`: a live
+ * blog's latest update, the copy that kept its images), then the newest, then the first by
+ * path; of copies with one title and date, the first by path. The others are reported.
  */
-export function separateDuplicates(articles: LoadedArticle[]): {
+export function separateDuplicates(
+  articles: LoadedArticle[],
+  sizeOf: (article: LoadedArticle) => number = () => 0,
+): {
   unique: LoadedArticle[];
   duplicates: Duplicate[];
 } {
-  const ordered = [...articles].sort((a, b) =>
-    a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0,
+  const ordered = mostCompleteFirst(
+    [...articles].sort((a, b) =>
+      a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0,
+    ),
+    sizeOf,
   );
   const bySource = new Map<string, LoadedArticle>();
   const byTitleAndDate = new Map<string, LoadedArticle>();
@@ -46,6 +54,42 @@ export function separateDuplicates(articles: LoadedArticle[]): {
     unique.push(article);
   }
   return { unique, duplicates };
+}
+
+/**
+ * The articles in the same order, but that of each set of copies of one source URL the most
+ * complete comes where the first of them was (sizes are asked for those copies only).
+ */
+function mostCompleteFirst(
+  ordered: LoadedArticle[],
+  sizeOf: (article: LoadedArticle) => number,
+): LoadedArticle[] {
+  const copies = new Map<string, LoadedArticle[]>();
+  for (const article of ordered) {
+    const key = article.sourceUrl ? normalizeSourceUrl(article.sourceUrl) : undefined;
+    if (!key) continue;
+    const group = copies.get(key);
+    if (group) group.push(article);
+    else copies.set(key, [article]);
+  }
+  const placed = new Map<LoadedArticle, LoadedArticle>();
+  for (const group of copies.values()) {
+    if (group.length < 2) continue;
+    const sizes = new Map(group.map((article) => [article, sizeOf(article)]));
+    const newest = (article: LoadedArticle) => (article.updated ?? article.date).getTime();
+    const best = group.reduce((kept, article) =>
+      sizes.get(article)! > sizes.get(kept)! ||
+      (sizes.get(article) === sizes.get(kept) && newest(article) > newest(kept))
+        ? article
+        : kept,
+    );
+    if (best !== group[0]) {
+      placed.set(group[0]!, best);
+      placed.set(best, group[0]!);
+    }
+  }
+  if (placed.size === 0) return ordered;
+  return ordered.map((article) => placed.get(article) ?? article);
 }
 
 /**

@@ -14,7 +14,7 @@ import { type CollectInput, collectSite, type Site } from '../collect/site.ts';
 import { loadArticle } from '../load/article.ts';
 import { isArticleName, isInside } from '../load/discover.ts';
 import type { Article, Diagnostic, LoadedArticle } from '../model.ts';
-import { transformArticles } from '../pipeline.ts';
+import { fileSize, transformArticles } from '../pipeline.ts';
 
 export interface SiteState {
   project: Project;
@@ -159,7 +159,7 @@ export async function applyContentChanges(
   }
 
   const built = [...state.loaded.values()].filter((article) => !article.draft || config.drafts);
-  const { unique } = separateDuplicates(built);
+  const { unique } = separateDuplicates(built, fileSize);
   const stale = unique.filter(
     (article) => state.inputs.get(article.relativePath)?.loaded !== article,
   );

@@ -28,12 +28,26 @@ export class OutputError extends Error {
 
 /**
  * Checks that `outDir` may be replaced: it is not the project, the content or a parent of
- * them, and if it exists and is not empty, an earlier build made it.
+ * them, nor inside a folder the build reads every file of (`inputFolders`: the content and
+ * public folders, whose next build would read this one's pages back as articles or copy the
+ * site into itself), and if it exists and is not empty, an earlier build made it.
  */
-export function checkOutputFolder(outDir: string, protectedFolders: string[]): void {
+export function checkOutputFolder(
+  outDir: string,
+  protectedFolders: string[],
+  inputFolders: Record<string, string> = {},
+): void {
   const out = path.resolve(outDir);
   if (out === path.parse(out).root)
     throw new OutputError(`refusing to use the file-system root as the output folder`);
+  for (const [name, folder] of Object.entries(inputFolders)) {
+    const relative = path.relative(path.resolve(folder), out);
+    if (!relative.startsWith('..') && !path.isAbsolute(relative)) {
+      throw new OutputError(
+        `output folder ${out} is inside the ${name} folder ${path.resolve(folder)}, which every build reads; choose an --out outside it`,
+      );
+    }
+  }
   for (const folder of protectedFolders) {
     const protectedPath = path.resolve(folder);
     const relative = path.relative(out, protectedPath);

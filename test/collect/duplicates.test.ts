@@ -23,6 +23,24 @@ describe('separateDuplicates', () => {
     ]);
   });
 
+  it('keeps the most complete copy of a story: the largest file, then the newest', () => {
+    const sizes: Record<string, number> = { 'a.md': 2800, 'b.md': 4200, 'c.md': 4200, 'd.md': 10 };
+    const { unique, duplicates } = separateDuplicates(
+      [
+        article('a.md', { sourceUrl: 'https://news.example/s', date: new Date('2020-10-29') }),
+        article('b.md', { sourceUrl: 'https://news.example/s', date: new Date('2020-11-20') }),
+        article('c.md', { sourceUrl: 'https://news.example/s', date: new Date('2020-11-27') }),
+        article('d.md', { title: 'Other', sourceUrl: 'https://news.example/t' }),
+      ],
+      (copy) => sizes[copy.relativePath]!,
+    );
+    expect(unique.map((a) => a.relativePath)).toEqual(['c.md', 'd.md']);
+    expect(duplicates.map((d) => [d.article.relativePath, d.keptAs.relativePath])).toEqual([
+      ['b.md', 'c.md'],
+      ['a.md', 'c.md'],
+    ]);
+  });
+
   it('does not merge articles whose "source" is an outlet name, not a URL', () => {
     const { unique } = separateDuplicates([
       article('a.md', { title: 'One', sourceUrl: '新华社' }),
