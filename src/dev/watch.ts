@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { watch } from 'chokidar';
 
@@ -62,7 +62,19 @@ export function watchProject(options: WatchOptions): ProjectWatcher {
     timer = setTimeout(flush, Math.max(0, Math.min(debounceMs, maxWaitMs - waited)));
   };
   for (const event of ['add', 'change', 'unlink'] as const) watcher.on(event, onEvent);
-  watcher.on('unlinkDir', onEvent);
+  const roots = new Set(options.paths.map((file) => path.resolve(file)));
+  watcher.on('unlinkDir', (folder) => {
+    onEvent(folder);
+    const absolute = path.resolve(folder);
+    if (!roots.has(absolute)) return;
+    // chokidar stops watching a watched folder that is deleted, and never sees it come back
+    // (`rm -rf content && cp -r backup content`, a branch switch): watch it again, which
+    // watches its parent for its creation.
+    watcher.unwatch(absolute);
+    watcher.add(absolute);
+    // Recreated before chokidar looked again (a fast checkout): its files were never announced.
+    for (const file of filesUnder(absolute)) onEvent(file);
+  });
   watcher.on('error', (error) => options.onError?.(error as Error));
 
   const ready = new Promise<void>((resolve) => watcher.once('ready', () => resolve())).then(() =>
@@ -77,6 +89,17 @@ export function watchProject(options: WatchOptions): ProjectWatcher {
       await watcher.close();
     },
   };
+}
+
+/** Every file under a folder, absolute; none when it does not exist. */
+function filesUnder(folder: string): string[] {
+  try {
+    return readdirSync(folder, { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => path.join(entry.parentPath, entry.name));
+  } catch {
+    return [];
+  }
 }
 
 /**

@@ -3,11 +3,12 @@
  * once, a folder removed, and an editor saving twice a second. The server stays up, reports
  * no internal error, and every page shows the last saved state.
  */
-import { mkdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DevServer, startDev } from '../../src/dev/dev-server.ts';
 import { saveByRename } from '../dev/helpers.ts';
+import { repoRoot } from '../helpers.ts';
 import { generatedArticle, makeGeneratedProject } from './helpers.ts';
 
 const COUNT = 200;
@@ -135,6 +136,51 @@ describe('the dev server under bursts of changes', () => {
     await settled();
     await expectPage(name, 'version 999');
     expect((await page('/')).status).toBe(200);
+    expect(errors).toEqual([]);
+  }, 120_000);
+
+  it('keeps watching a content folder that is deleted and made again', async () => {
+    const folder = path.join(root, 'content');
+    const backup = `${root}-content-backup`;
+    cpSync(folder, backup, { recursive: true });
+    const name = 'article-3.md';
+    const href = dev.hrefOf(name)!;
+    rmSync(folder, { recursive: true });
+    await settled();
+    await expectGone(href);
+    // As `git checkout` or a restore from a backup does it: the whole folder at once.
+    cpSync(backup, folder, { recursive: true });
+    rmSync(backup, { recursive: true });
+    await settled();
+    await expectPage(name, 'Report 3 on');
+    // The folder made again is watched: a later save shows.
+    saveByRename(content(name), generatedArticle(3, 777));
+    await settled();
+    await expectPage(name, 'version 777');
+    expect(errors).toEqual([]);
+  }, 120_000);
+
+  it('keeps watching a templates folder that is deleted and made again', async () => {
+    const templates = path.join(root, 'templates');
+    const marked = (marker: string) =>
+      readFileSync(path.join(repoRoot, 'templates/article.njk'), 'utf8').replace(
+        '</article>',
+        `<p>${marker}</p></article>`,
+      );
+    mkdirSync(templates);
+    writeFileSync(path.join(templates, 'article.njk'), marked('theme-mark-1'));
+    await settled();
+    await expectPage('article-5.md', 'theme-mark-1');
+    const backup = `${root}-templates-backup`;
+    cpSync(templates, backup, { recursive: true });
+    rmSync(templates, { recursive: true });
+    await settled();
+    cpSync(backup, templates, { recursive: true });
+    rmSync(backup, { recursive: true });
+    await settled();
+    writeFileSync(path.join(templates, 'article.njk'), marked('theme-mark-2'));
+    await settled();
+    await expectPage('article-5.md', 'theme-mark-2');
     expect(errors).toEqual([]);
   }, 120_000);
 });
