@@ -51,6 +51,13 @@ export function collectSite(inputs: CollectInput[], config: SiteConfig): Site {
         return (trail: readonly string[]) => slugPaths.get(trailKey(trail))!.join('/');
       })()
     : undefined;
+  if (HTML_ENDING.test(config.permalink)) {
+    diagnostics.push({
+      severity: 'warning',
+      file: 'config: permalink',
+      message: `permalink "${config.permalink}" ends in a file name: articles are folders (each page is its folder's index.html), so ".html" is left out of their URLs`,
+    });
+  }
   const articles = assignPaths(inputs, config, diagnostics, categoryPath);
   articles.sort(newestFirst);
 
@@ -199,12 +206,20 @@ function expandPermalink(
           : firstTrail.map((name) => slugify(name, config.slugStyle)).join('/');
     }
   };
-  const expanded = pattern.replace(
-    /:(year|month|day|hour|minute|slug|title|id|category)\b/g,
-    (_, token: string) => value(token),
-  );
+  const expanded = pattern
+    .replace(HTML_ENDING, '')
+    .replace(/:(year|month|day|hour|minute|slug|title|id|category)\b/g, (_, token: string) =>
+      value(token),
+    );
   return normalizeSitePath(expanded);
 }
+
+/**
+ * A permalink ending in a page's file name (`:slug.html`, `:slug/index.html`, as Hexo and
+ * Jekyll write them): every article is a folder, so a folder named `x.html/` would be made,
+ * and slugs `index` and `404` would take the home page's and the 404 page's files.
+ */
+const HTML_ENDING = /(?:(?<=\/|^)index)?\.html?$/i;
 
 /** Folders a front-matter permalink may nest: deep enough for any real URL, and far below
  * the 4,096-byte path limit. */

@@ -84,6 +84,24 @@ describe('collectSite', () => {
     expect(byFile).toEqual({ 'old.md': '/same/', 'new.md': '/same-2/' });
   });
 
+  it('leaves a page file name out of a permalink pattern: slugs index and 404 take no site file', () => {
+    for (const permalink of [':slug.html', ':slug/index.html', ':year/:slug.HTM']) {
+      const site = collectSite(
+        [
+          input('home.md', { slug: 'index', date: new Date('2024-01-01T00:00:00Z') }),
+          input('missing.md', { slug: '404', date: new Date('2024-01-02T00:00:00Z') }),
+          input('plain.md', { slug: 'plain', date: new Date('2024-01-03T00:00:00Z') }),
+        ],
+        { ...defaultConfig(), permalink },
+      );
+      const paths = site.articles.map((article) => article.path.replace(/^\/2024/, ''));
+      expect(paths).toEqual(['/plain/', '/404/', '/index/']);
+      expect(site.diagnostics).toEqual([
+        expect.objectContaining({ file: 'config: permalink', severity: 'warning' }),
+      ]);
+    }
+  });
+
   it('lists an article on every level of its category hierarchy, once', () => {
     const site = collectSite(
       [
