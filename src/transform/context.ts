@@ -19,6 +19,12 @@ export interface ArticleContext {
 declare module 'vfile' {
   interface DataMap {
     article: ArticleContext;
+    /**
+     * For each image whose lazy URL was swapped in (`rehype-lazy-images`), the `src` it had
+     * before, by the `src` it was given: often the picture's thumbnail, which a scraper may
+     * have taken as the article's cover.
+     */
+    replacedImageSources: globalThis.Map<string, string>;
   }
 }
 

@@ -60,11 +60,35 @@ export interface CoverResult {
   problem?: string;
 }
 
+/**
+ * The URLs the first body image had before its lazy URL was swapped in, resolved like it: a
+ * cover naming one of them (the thumbnail) is that image.
+ */
+export function replacedSourcesOf(
+  firstImageSrc: string,
+  replaced: ReadonlyMap<string, string> | undefined,
+  context: ImageUrlContext,
+): string[] {
+  const sources: string[] = [];
+  for (const [src, before] of replaced ?? []) {
+    const resolved = resolveImageUrl(src, context);
+    if (!resolved || !sameImage(resolved, firstImageSrc)) continue;
+    const previous = resolveImageUrl(before, context);
+    if (previous) sources.push(previous);
+  }
+  return sources;
+}
+
+/**
+ * The cover, from the front matter or else the first body image. `firstImageWas` lists the
+ * URLs the first image had before a lazy URL replaced them (`replacedSourcesOf`).
+ */
 export function resolveCover(
   frontMatterCover: string | undefined,
   firstImage: Image | undefined,
   context: ImageUrlContext,
   placeholders: readonly RegExp[] = DEFAULT_PLACEHOLDER_COVERS,
+  firstImageWas: readonly string[] = [],
 ): CoverResult {
   const written = frontMatterCover?.trim();
   if (!written || placeholders.some((pattern) => pattern.test(written))) {
@@ -85,6 +109,10 @@ export function resolveCover(
   }
   if (firstImage && sameImage(src, firstImage.src)) {
     return { cover: { ...firstImage, src }, coverInBody: true };
+  }
+  // The thumbnail the body showed until its lazy loader ran: the body's larger picture is it.
+  if (firstImage && firstImageWas.some((before) => sameImage(src, before))) {
+    return { cover: firstImage, coverInBody: true };
   }
   return { cover: { src }, coverInBody: false };
 }

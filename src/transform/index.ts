@@ -23,7 +23,12 @@ import { VFile } from 'vfile';
 import type { SiteConfig } from '../config/schema.ts';
 import type { Diagnostic, LoadedArticle, TransformedBody } from '../model.ts';
 import type { ArticleContext } from './context.ts';
-import { firstBodyImage, resolveCover } from './cover.ts';
+import {
+  DEFAULT_PLACEHOLDER_COVERS,
+  firstBodyImage,
+  replacedSourcesOf,
+  resolveCover,
+} from './cover.ts';
 import {
   DEFAULT_MAX_NESTING_DEPTH,
   limitMarkdownListDepth,
@@ -267,6 +272,7 @@ export function createBodyTransformer(
 
     let html = '';
     let tree: Root = { type: 'root', children: [] };
+    let replacedImageSources: Map<string, string> | undefined;
     try {
       const limited = limitNestingDepth(String(article.body ?? ''), DEFAULT_MAX_NESTING_DEPTH);
       let body = limited.html;
@@ -284,6 +290,7 @@ export function createBodyTransformer(
         article.format === 'markdown' ? parseMarkdown(body, file) : htmlParser.parse(file);
       tree = bodyPipeline.runSync(parsed, file);
       html = bodyPipeline.stringify(tree, file);
+      replacedImageSources = file.data.replacedImageSources;
       // What plugins found wrong with the body but could mend (`file.message`).
       for (const message of file.messages) warn(message.reason);
     } catch (error) {
@@ -297,7 +304,13 @@ export function createBodyTransformer(
     const description = article.description?.trim();
     const excerptSource = description ? descriptionText(description) : text;
     const firstImage = firstBodyImage(tree);
-    const { cover, coverInBody, problem } = resolveCover(article.cover, firstImage, images);
+    const { cover, coverInBody, problem } = resolveCover(
+      article.cover,
+      firstImage,
+      images,
+      DEFAULT_PLACEHOLDER_COVERS,
+      firstImage && replacedSourcesOf(firstImage.src, replacedImageSources, images),
+    );
     if (problem) warn(problem);
 
     const body: TransformedBody = {

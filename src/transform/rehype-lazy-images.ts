@@ -3,6 +3,7 @@
  * `loadimg.gif`, `/undefined`) that their JavaScript would have swapped. We do the swap.
  */
 import type { Element, Root } from 'hast';
+import type { VFile } from 'vfile';
 import { stringProperty, walkTags } from './walk.ts';
 
 export interface LazyImageOptions {
@@ -55,11 +56,17 @@ export function rehypeLazyImages(options: LazyImageOptions = {}) {
   );
   const lazyProperties = [...srcProperties, ...srcsetProperties];
   const tags = new Set(['img', 'source']);
-  return (tree: Root) => {
+  return (tree: Root, file: VFile) => {
     walkTags(tree, tags, (element) => {
       const src = firstUsable(element, srcProperties);
       // The page's lazy loader would have replaced src with the lazy URL, placeholder or not.
-      if (src) element.properties.src = src;
+      if (src) {
+        const before = stringProperty(element, 'src')?.trim();
+        if (before && before !== src && !before.startsWith('data:')) {
+          (file.data.replacedImageSources ??= new Map()).set(src, before);
+        }
+        element.properties.src = src;
+      }
       const srcset = firstUsable(element, srcsetProperties);
       if (srcset) element.properties.srcSet = srcset;
       for (const property of lazyProperties) delete element.properties[property];

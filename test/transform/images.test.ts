@@ -334,6 +334,32 @@ describe('cover', () => {
     expect(resolveCover(written, firstImage, images)).toEqual(expected);
   });
 
+  it('takes a cover naming the thumbnail a lazy URL replaced as the body image (shown once)', () => {
+    const transform = createBodyTransformer(defaultConfig());
+    const { body } = transform(
+      htmlArticle(
+        '<p><img src="/thumb/mini/article/2024/0101/a.jpg" data-original="https://static.cnbetacdn.com/article/2024/0101/a.jpg"></p><p>Text.</p>',
+        {
+          sourceUrl: 'https://www.cnbeta.com.tw/articles/tech/1.htm',
+          cover: 'https://www.cnbeta.com.tw/thumb/mini/article/2024/0101/a.jpg',
+        },
+      ),
+    );
+    expect(body.coverInBody).toBe(true);
+    expect(body.cover?.src).toBe('https://static.cnbetacdn.com/article/2024/0101/a.jpg');
+    // Another picture as cover is still shown above the body.
+    const other = transform(
+      htmlArticle(
+        '<p><img src="/thumb/a.jpg" data-original="https://static.cnbetacdn.com/a.jpg"></p>',
+        {
+          sourceUrl: 'https://www.cnbeta.com.tw/articles/tech/1.htm',
+          cover: 'https://www.cnbeta.com.tw/thumb/b.jpg',
+        },
+      ),
+    );
+    expect(other.body.coverInBody).toBe(false);
+  });
+
   it('rejects a javascript: cover with a warning', () => {
     const result = resolveCover(' JaVaScRiPt:alert(1)', undefined, images);
     expect(result.cover).toBeUndefined();
