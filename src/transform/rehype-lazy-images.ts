@@ -63,7 +63,8 @@ export function rehypeLazyImages(options: LazyImageOptions = {}) {
       if (src) {
         const before = stringProperty(element, 'src')?.trim();
         if (before && before !== src && !before.startsWith('data:')) {
-          (file.data.replacedImageSources ??= new Map()).set(src, before);
+          file.data.replacedImageSources ??= new Map();
+          file.data.replacedImageSources.set(src, before);
         }
         element.properties.src = src;
       }
