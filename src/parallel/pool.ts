@@ -103,46 +103,67 @@ export async function loadAndTransformInParallel(
   const count = workerCount(jobs.length);
   const started: TransformWorker[] = early ? [early] : [];
   while (started.length < count) started.push(startTransformWorker(config, now, siteFiles));
-  const sendNext = (worker: Worker): boolean => {
-    const batch = batches.shift();
-    if (batch) worker.postMessage(batch);
-    return batch !== undefined;
-  };
   const finished = started.map(
     ({ worker, ready }) =>
-      new Promise<void>((resolve, reject) => {
-        let queued = 0;
+      new Promise<void>((resolve) => {
+        // Batches handed over and not yet back, oldest first (a worker answers in order).
+        const inHand: Job[][] = [];
+        let settled = false;
+        const sendNext = (): void => {
+          const batch = batches.shift();
+          if (!batch) return;
+          inHand.push(batch);
+          worker.postMessage(batch);
+        };
+        const finish = () => {
+          settled = true;
+          resolve();
+        };
+        // A worker that fails (to start, or on the way) gives its batches back to be done by
+        // the others or by the main thread: the build goes on without it.
+        const fail = () => {
+          if (settled) return;
+          batches.unshift(...inHand.splice(0));
+          finish();
+        };
         worker.on('message', (message: 'ready' | FileOutcome[]) => {
-          if (message === 'ready') return;
+          if (message === 'ready' || settled) return;
+          inHand.shift();
           for (const outcome of message) onOutcome(outcome);
-          queued--;
-          if (sendNext(worker)) queued++;
-          if (queued === 0) resolve();
+          sendNext();
+          if (inHand.length === 0) finish();
         });
-        worker.on('error', reject);
+        worker.on('error', fail);
         worker.on('exit', (code) => {
-          if (code !== 0) reject(new Error(`transform worker stopped with code ${code}`));
+          if (code !== 0) fail();
         });
         ready.then(() => {
           // Two batches ahead: the main thread hands out the next one only between its own
           // batches, and a worker waiting for it would sit idle (a quarter of its time).
-          for (let i = 0; i < 2; i++) if (sendNext(worker)) queued++;
-          if (queued === 0) resolve();
-        }, reject);
+          for (let i = 0; i < 2; i++) sendNext();
+          if (inHand.length === 0) finish();
+        }, fail);
       }),
   );
+  let processFile: ReturnType<typeof import('./load-transform.ts').createFileProcessor>;
+  const takeBatchesHere = async () => {
+    if (batches.length === 0) return;
+    if (!processFile) {
+      const { createFileProcessor } = await import('./load-transform.ts');
+      processFile = createFileProcessor(config, now, siteFiles);
+    }
+    for (let batch = batches.shift(); batch; batch = batches.shift()) {
+      for (const { file, mtimeMs } of batch) onOutcome(processFile(file, mtimeMs));
+      // Let worker results in and hand them their next batch.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  };
   try {
     // With few files the main thread leaves them to the workers, if there are any.
-    if (started.length === 0 || jobs.length >= MIN_FILES_FOR_WORKERS) {
-      const { createFileProcessor } = await import('./load-transform.ts');
-      const processFile = createFileProcessor(config, now, siteFiles);
-      for (let batch = batches.shift(); batch; batch = batches.shift()) {
-        for (const { file, mtimeMs } of batch) onOutcome(processFile(file, mtimeMs));
-        // Let worker results in and hand them their next batch.
-        await new Promise<void>((resolve) => setImmediate(resolve));
-      }
-    }
+    if (started.length === 0 || jobs.length >= MIN_FILES_FOR_WORKERS) await takeBatchesHere();
     await Promise.all(finished);
+    // What a failed worker gave back when no other thread was taking batches.
+    await takeBatchesHere();
   } finally {
     await Promise.all(started.map(({ worker }) => worker.terminate()));
   }
