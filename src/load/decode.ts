@@ -1,6 +1,17 @@
 import { isUtf8 } from 'node:buffer';
-import chardet from 'chardet';
-import iconv from 'iconv-lite';
+import { createRequire } from 'node:module';
+
+// The encoding tables (half a megabyte of code) are loaded on the first file that is not
+// UTF-8: most archives have none, and every worker thread would load them at start.
+const requireModule = createRequire(import.meta.url);
+let legacyCodecs: { iconv: typeof import('iconv-lite'); chardet: typeof import('chardet') };
+function codecs(): typeof legacyCodecs {
+  legacyCodecs ??= {
+    iconv: requireModule('iconv-lite') as typeof import('iconv-lite'),
+    chardet: requireModule('chardet') as typeof import('chardet'),
+  };
+  return legacyCodecs;
+}
 
 export type DecodeResult =
   | { ok: true; text: string; encoding: string; removedControlCharacters: number }
@@ -36,7 +47,7 @@ export function decodeArticleBytes(bytes: Uint8Array): DecodeResult {
   const utf16 = utf16Of(bytes);
   if (utf16) {
     encoding = utf16.encoding;
-    text = iconv.decode(Buffer.from(bytes.subarray(utf16.start)), encoding.toLowerCase());
+    text = codecs().iconv.decode(Buffer.from(bytes.subarray(utf16.start)), encoding.toLowerCase());
   } else {
     if (looksBinary(bytes))
       return { ok: false, reason: 'binary file (contains NUL bytes), not an article' };
@@ -44,6 +55,7 @@ export function decodeArticleBytes(bytes: Uint8Array): DecodeResult {
     if (isUtf8(bytes)) {
       text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
     } else {
+      const { iconv, chardet } = codecs();
       const detected = chardet.detect(bytes);
       if (!detected || !LEGACY_ENCODINGS.has(detected) || !iconv.encodingExists(detected)) {
         return {
