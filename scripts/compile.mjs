@@ -17,7 +17,42 @@ execFileSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.build.json'
   stdio: 'inherit',
 });
 copyAssets(path.join(root, 'src'), lib);
+bundleWorkers();
 writeFileSync(path.join(lib, '.compiled'), `${newestSource(path.join(root, 'src'))}\n`);
+
+/**
+ * A worker thread starts by loading its modules: the transform worker's 150 files (unified,
+ * parse5, the sanitizer, gray-matter…) took 0.16 s, which a rebuild of one changed article
+ * waits for; bundled into one file, 0.05 s. The bundle sits beside the worker, at the same
+ * folder depth as every module (paths relative to a module stay right), and is used when
+ * present (`start-worker.ts`); without esbuild (a dev dependency) the modules are loaded as
+ * they are.
+ */
+function bundleWorkers() {
+  let esbuild;
+  try {
+    esbuild = createRequire(import.meta.url)('esbuild');
+  } catch {
+    return;
+  }
+  for (const name of ['transform-worker', 'render-worker']) {
+    esbuild.buildSync({
+      entryPoints: [path.join(lib, 'parallel', `${name}.js`)],
+      outfile: path.join(lib, 'parallel', `${name}.bundle.js`),
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      // The CommonJS libraries inside (gray-matter, js-yaml, nunjucks) call require().
+      banner: {
+        js: "import { createRequire as createRequireForBundle } from 'node:module'; const require = createRequireForBundle(import.meta.url);",
+      },
+      // nunjucks would pull in its file watcher, which only `gazette dev` uses, on the main thread.
+      external: ['chokidar', 'fsevents'],
+      logLevel: 'warning',
+    });
+  }
+}
 
 /** Files other than TypeScript (the dev client, the worker shim is replaced below). */
 function copyAssets(from, to) {
