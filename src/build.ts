@@ -18,6 +18,7 @@ import { ConfigError, loadConfig } from './config/load.ts';
 import type { SiteConfig } from './config/schema.ts';
 import { type ContentScan, scanContent } from './load/discover.ts';
 import type { Diagnostic, LoadedArticle } from './model.ts';
+import { helperThreadAllowed, startEarlyTransformWorker } from './parallel/pool.ts';
 import type { PageKind, PageSpec } from './render/pages.ts';
 import type { FeedLink } from './render/render.ts';
 import { DEFAULT_TEMPLATES_DIR, staticFilePaths } from './render/theme-assets.ts';
@@ -226,28 +227,41 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     { content: project.contentDir, public: project.publicDir },
   );
 
-  // Nothing changed since the last build (same files, sizes and times, config, templates,
-  // Gazette): its outcome is replayed without reading a single article.
-  const replayable = !options.onCollected && !options.extensions && !config.images.mirror;
-  const scan = existsSync(project.contentDir) ? scanContent(project.contentDir) : undefined;
-  const fingerprint = replayable && scan ? buildInputsFingerprint(project, scan) : undefined;
-  if (fingerprint) {
-    const last = readLastBuild<BuildResult>(project.cacheDir);
-    if (last?.fingerprint === fingerprint && outputUnchangedSince(project.outDir, last)) {
-      return replayLastBuild(last.result, options, performance.now() - started);
+  // Started before anything is read: a rebuild of a few changed files waits for nothing but
+  // this worker loading the parser and sanitizer, so it loads them while the content is
+  // statted and the cache read. A replayed build stops it unused.
+  const early = helperThreadAllowed()
+    ? startEarlyTransformWorker(config, project.siteFiles)
+    : undefined;
+  let handedOver = false;
+  try {
+    // Nothing changed since the last build (same files, sizes and times, config, templates,
+    // Gazette): its outcome is replayed without reading a single article.
+    const replayable = !options.onCollected && !options.extensions && !config.images.mirror;
+    const scan = existsSync(project.contentDir) ? scanContent(project.contentDir) : undefined;
+    const fingerprint = replayable && scan ? buildInputsFingerprint(project, scan) : undefined;
+    if (fingerprint) {
+      const last = readLastBuild<BuildResult>(project.cacheDir);
+      if (last?.fingerprint === fingerprint && outputUnchangedSince(project.outDir, last)) {
+        return replayLastBuild(last.result, options, performance.now() - started);
+      }
     }
-  }
 
-  // A file changed in the last seconds may change again within its timestamp's tick, unseen
-  // by the fingerprint: such a build is not recorded for replay.
-  const racyAfter = Date.now() - RACY_SECONDS * 1000;
-  const recordable = !scan?.stats.some((stats) => stats && stats.mtimeMs >= racyAfter);
-  const { buildSite } = await import('./pipeline.ts');
-  return buildSite(project, options, {
-    started,
-    ...(fingerprint && recordable ? { fingerprint } : {}),
-    ...(scan ? { scan } : {}),
-  });
+    // A file changed in the last seconds may change again within its timestamp's tick,
+    // unseen by the fingerprint: such a build is not recorded for replay.
+    const racyAfter = Date.now() - RACY_SECONDS * 1000;
+    const recordable = !scan?.stats.some((stats) => stats && stats.mtimeMs >= racyAfter);
+    const { buildSite } = await import('./pipeline.ts');
+    handedOver = true;
+    return await buildSite(project, options, {
+      started,
+      ...(fingerprint && recordable ? { fingerprint } : {}),
+      ...(scan ? { scan } : {}),
+      ...(early ? { early } : {}),
+    });
+  } finally {
+    if (!handedOver) await early?.worker.terminate();
+  }
 }
 
 function buildInputsFingerprint(project: Project, scan: ContentScan): string {

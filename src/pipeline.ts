@@ -47,7 +47,6 @@ import {
   helperThreadAllowed,
   type Job,
   loadAndTransformInParallel,
-  startEarlyTransformWorker,
 } from './parallel/pool.ts';
 import { type RenderAnswer, RenderHelper } from './parallel/render-helper.ts';
 import { compiledTemplatesFolder } from './render/compiled-templates.ts';
@@ -343,7 +342,13 @@ export function createSiteRenderer(
 export async function buildSite(
   project: Project,
   options: BuildOptions,
-  run: { started: number; fingerprint?: string; scan?: ContentScan },
+  run: {
+    started: number;
+    fingerprint?: string;
+    scan?: ContentScan;
+    /** A transform worker `build()` started; this build uses or stops it. */
+    early?: EarlyTransformWorker;
+  },
 ): Promise<BuildResult> {
   const { started, fingerprint } = run;
   const { config } = project;
@@ -352,13 +357,10 @@ export async function buildSite(
   // Gazette's own code is part of the keys too: a changed sanitizer must re-sanitize.
   const inputsKey = `${[...project.siteFiles].sort().join('\0')}\0${codeStamp()}`;
   const articleKey = sha1(`${articleCacheKey(GAZETTE_VERSION, config)}\0${inputsKey}`);
-  // Started first: a worker thread reads the previous site's manifest and checks its files
-  // while articles load.
+  // A worker thread reads the previous site's manifest and checks its files while articles
+  // load.
   const previousSite = readPreviousSite(project.outDir, OUTPUT_MARKER);
-  // Started before the cache says which files changed, so that it is ready when it does.
-  const early = helperThreadAllowed()
-    ? startEarlyTransformWorker(config, project.siteFiles)
-    : undefined;
+  const { early } = run;
   let cache: ArticleCache;
   try {
     cache = new ArticleCache(project.cacheDir, articleKey);
