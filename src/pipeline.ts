@@ -241,7 +241,22 @@ export async function loadAndTransformWithCache(
         cache.store(outcome.file.relativePath, entry);
         outcomes[index] = entry;
       } else {
-        outcomes[index] = outcome;
+        // A file that cannot be read (permissions, a disk error) keeps the article it was
+        // last built as, and the error is still reported: its page is not lost meanwhile.
+        const last = outcome.unreadable ? cache.lastEntry(outcome.file.relativePath) : undefined;
+        outcomes[index] = last
+          ? {
+              ...last,
+              diagnostics: outcome.diagnostics.map((diagnostic) =>
+                diagnostic.severity === 'error'
+                  ? {
+                      ...diagnostic,
+                      message: `${diagnostic.message}; its last built version is kept`,
+                    }
+                  : diagnostic,
+              ),
+            }
+          : outcome;
       }
       if (++done % 500 === 0) progress('transform', done, misses.length);
     },

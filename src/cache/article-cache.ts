@@ -189,6 +189,17 @@ export class ArticleCache {
     return entry;
   }
 
+  /**
+   * The entry a file had, whatever its content now: for a file that cannot be read this
+   * time, whose last built version is better kept than dropped.
+   */
+  lastEntry(relativePath: string): CachedArticle | undefined {
+    const entry = this.entries.get(relativePath);
+    if (!entry || !this.bodies.holds(entry.html)) return undefined;
+    this.used.set(relativePath, entry);
+    return entry;
+  }
+
   /** The hash of a file's bytes when this cache was read, before this build's changes. */
   contentHashBefore(relativePath: string): string | undefined {
     return this.entries.get(relativePath)?.contentHash;

@@ -24,6 +24,11 @@ import { splitFrontMatter } from './front-matter.ts';
 export interface LoadOutcome {
   article?: LoadedArticle;
   diagnostics: Diagnostic[];
+  /**
+   * Set when the file is there but could not be read (permissions, an I/O error): nothing
+   * is known of its content, which may well be the one built last time.
+   */
+  unreadable?: true;
 }
 
 /** Files larger than this are refused: no news article is 50 MB, a misplaced dump is. */
@@ -56,11 +61,11 @@ export function loadArticle(file: ContentFile, config: SiteConfig, now = Date.no
     modified = stats.mtime;
     bytes = readFileSync(file.absolutePath);
   } catch (error) {
-    report(
-      'error',
-      `cannot read file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-    );
-    return { diagnostics };
+    const code = (error as NodeJS.ErrnoException).code;
+    report('error', `cannot read file: ${code ?? (error as Error).message}`);
+    // A file deleted since the folder was listed is gone, not unreadable.
+    const gone = code === 'ENOENT' || code === 'ENOTDIR';
+    return gone ? { diagnostics } : { diagnostics, unreadable: true };
   }
 
   const decoded = decodeArticleBytes(bytes);

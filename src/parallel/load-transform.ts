@@ -14,6 +14,8 @@ export interface FileOutcome {
   diagnostics: Diagnostic[];
   /** The file's modification time, when its date was taken from it. */
   mtimeMs?: number;
+  /** The file is there but could not be read (see `LoadOutcome`). */
+  unreadable?: true;
 }
 
 /** Loads and transforms files one at a time; the same code runs on the main thread and in workers. */
@@ -27,7 +29,7 @@ export function createFileProcessor(
     const outcome = loadArticle(file, config, now);
     const diagnostics = [...outcome.diagnostics];
     const loaded = outcome.article;
-    if (!loaded) return { file, diagnostics };
+    if (!loaded) return { file, diagnostics, ...(outcome.unreadable ? { unreadable: true } : {}) };
     const datedByMtime = diagnostics.some((d) => d.message.includes('file modification time'));
     const result: FileOutcome = {
       file,

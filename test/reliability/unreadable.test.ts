@@ -1,0 +1,78 @@
+/**
+ * An article file that cannot be read on a rebuild (permissions changed, a disk error): the
+ * error names it, and its page from the last build stays instead of vanishing. Root reads
+ * any file whatever its mode, so the read failure is simulated in `node:fs`, with the build
+ * on this thread (no workers, which would not see the mock).
+ */
+import { existsSync, readFileSync as realReadFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+
+const unreadable = vi.hoisted(() => ({ names: new Set<string>(), code: 'EACCES' }));
+
+vi.mock('node:fs', async (importOriginal) => {
+  const fs = await importOriginal<typeof import('node:fs')>();
+  const readFileSync = ((file: Parameters<typeof fs.readFileSync>[0], ...rest: unknown[]) => {
+    if (typeof file === 'string' && unreadable.names.has(path.basename(file))) {
+      throw Object.assign(new Error(`${unreadable.code}: cannot read ${file}`), {
+        code: unreadable.code,
+      });
+    }
+    return (fs.readFileSync as (...args: unknown[]) => unknown)(file, ...rest);
+  }) as typeof fs.readFileSync;
+  return { ...fs, default: { ...fs, readFileSync }, readFileSync };
+});
+
+const { buildProject, makeProject } = await import('../helpers.ts');
+
+const article = (title: string) =>
+  `---\ntitle: ${title}\ndate: 2025-03-01 09:00\ncategories: [World]\n---\n<p>Body of ${title}.</p>\n`;
+
+let root: string;
+const workersBefore = process.env.GAZETTE_WORKERS;
+
+beforeAll(() => {
+  process.env.GAZETTE_WORKERS = '0';
+  root = makeProject(
+    { 'kept.md': article('Harbour ferry returns'), 'other.md': article('Rail strike ends') },
+    'title: Unreadable test\nsearch:\n  enabled: false\npermalink: ":slug/"\n',
+  );
+});
+
+afterAll(() => {
+  if (workersBefore === undefined) delete process.env.GAZETTE_WORKERS;
+  else process.env.GAZETTE_WORKERS = workersBefore;
+  rmSync(root, { recursive: true, force: true });
+});
+
+describe('an article that cannot be read on a rebuild', () => {
+  it('keeps its last built page, with an error naming the file', async () => {
+    await buildProject(root);
+    const page = path.join(root, 'site/kept/index.html');
+    expect(realReadFileSync(page, 'utf8')).toContain('Harbour ferry returns');
+    // Changed, so that the cache cannot take it without reading it.
+    writeFileSync(path.join(root, 'content/kept.md'), article('Harbour ferry returns, updated'));
+    unreadable.names.add('kept.md');
+    const result = await buildProject(root);
+    const error = result.diagnostics.find((diagnostic) => diagnostic.file === 'kept.md');
+    expect(error).toMatchObject({ severity: 'error' });
+    expect(error?.message).toMatch(/cannot read file: EACCES; its last built version is kept/);
+    expect(realReadFileSync(page, 'utf8')).toContain('Harbour ferry returns');
+    expect(realReadFileSync(path.join(root, 'site/index.html'), 'utf8'), 'still listed').toContain(
+      'Harbour ferry returns',
+    );
+    // --strict still fails on it.
+    expect((await buildProject(root, { strict: true })).ok).toBe(false);
+    // Readable again: the new version is built.
+    unreadable.names.clear();
+    await buildProject(root);
+    expect(realReadFileSync(page, 'utf8')).toContain('Harbour ferry returns, updated');
+  });
+
+  it('drops the page of a file that is gone', async () => {
+    unreadable.names.add('other.md');
+    unreadable.code = 'ENOENT';
+    await buildProject(root);
+    expect(existsSync(path.join(root, 'site/other/index.html'))).toBe(false);
+  });
+});
