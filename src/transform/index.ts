@@ -53,14 +53,7 @@ import { rehypeTidyBlankLines } from './rehype-tidy-blank-lines.ts';
 import { rehypeUnnest } from './rehype-unnest.ts';
 import { rehypeUnprefixIds } from './rehype-unprefix-ids.ts';
 import { rehypeUnwrapCellButtons } from './rehype-unwrap-cell-buttons.ts';
-import {
-  collapseWhitespace,
-  detectCjkLanguage,
-  makeExcerpt,
-  plainText,
-  readingMinutes,
-  textLength,
-} from './text.ts';
+import { bodyText, collapseWhitespace, makeExcerpt, measureText, plainText } from './text.ts';
 import {
   articleBase,
   BUILTIN_IMAGE_REWRITES,
@@ -300,7 +293,8 @@ export function createBodyTransformer(
       tree = fromHtml(html, { fragment: true });
     }
 
-    const text = plainText(tree);
+    const text = bodyText(tree);
+    const measures = measureText(text);
     const description = article.description?.trim();
     const excerptSource = description ? descriptionText(description) : text;
     const firstImage = firstBodyImage(tree);
@@ -316,14 +310,13 @@ export function createBodyTransformer(
     const body: TransformedBody = {
       html,
       excerpt: makeExcerpt(excerptSource, config.excerptLength),
-      readingMinutes: readingMinutes(text),
+      readingMinutes: measures.readingMinutes,
       coverInBody,
-      textLength: textLength(text),
+      textLength: measures.length,
       ...(cover ? { cover } : {}),
       ...(sourceUrl ? { sourceUrl } : {}),
     };
-    const language = article.lang ? undefined : detectCjkLanguage(text);
-    if (language) body.language = language;
+    if (!article.lang && measures.cjkLanguage) body.language = measures.cjkLanguage;
     return { body, diagnostics };
   };
 }

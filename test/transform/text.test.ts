@@ -1,10 +1,13 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/config/schema.ts';
 import { createBodyTransformer, splitHtmlTail } from '../../src/transform/index.ts';
 import {
+  collapseWhitespace,
   detectCjkLanguage,
   displayLength,
   makeExcerpt,
+  measureText,
   readingMinutes,
   textLength,
 } from '../../src/transform/text.ts';
@@ -89,6 +92,64 @@ describe('reading time', () => {
 
   it('counts characters, not UTF-16 units', () => {
     expect(textLength('𠀀a')).toBe(2);
+  });
+});
+
+describe('measureText', () => {
+  // Plain restatements of the measures, taken on the collapsed text: one pass over the text
+  // as the body has it must agree with them.
+  const codePoints = (text: string) => [...text].length;
+  const language = (text: string) => {
+    const sample = text.slice(0, 4000);
+    const count = (pattern: RegExp) => sample.match(pattern)?.length ?? 0;
+    const kana = count(/[\u3040-\u30ff]/g);
+    const hangul = count(/[\uac00-\ud7a3]/g);
+    const total = kana + hangul + count(/[\u4e00-\u9fff]/g);
+    if (total < 20) return undefined;
+    if (kana / total > 0.15) return 'ja';
+    return hangul / total > 0.5 ? 'ko' : undefined;
+  };
+  const pieces = fc.constantFrom(
+    ' ',
+    '\n\t ',
+    '\u00a0',
+    '\u3000',
+    '\u2028',
+    '\ufeff',
+    'word',
+    "don't",
+    'é',
+    'a\u0301',
+    '字',
+    '中文新闻',
+    'かな',
+    '한국어',
+    '𠀀',
+    '😀',
+    '-',
+    '，',
+    '.',
+  );
+  it('takes as whitespace exactly what \\s matches', () => {
+    for (let code = 0; code < 0x10000; code++) {
+      const character = String.fromCharCode(code);
+      expect(measureText(`a${character}b`).length, code.toString(16)).toBe(
+        collapseWhitespace(`a${character}b`).length - (code >= 0xdc00 && code <= 0xdfff ? 1 : 0),
+      );
+    }
+  });
+
+  it('reads a text as if its whitespace were collapsed', () => {
+    fc.assert(
+      fc.property(fc.array(pieces, { maxLength: 300 }), fc.nat(5000), (parts, padding) => {
+        const text = '字'.repeat(padding % 2 ? padding : 0) + parts.join('');
+        const collapsed = collapseWhitespace(text);
+        const measures = measureText(text);
+        expect(measures.length).toBe(codePoints(collapsed));
+        expect(measures.cjkLanguage).toBe(language(collapsed));
+        expect(measures.readingMinutes).toBe(readingMinutes(collapsed));
+      }),
+    );
   });
 });
 
