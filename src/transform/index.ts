@@ -5,7 +5,7 @@
  *   body ─limit nesting─▶ parse (rehype-parse | remark → rehype-raw)
  *        ─▶ strip source heading ─▶ lazy images ─▶ noscript images ─▶ resolve image URLs
  *        ─▶ resolve links ─▶ embeds ─▶ alignment class
- *        ─▶ sanitize (NEWS_SCHEMA)
+ *        ─▶ unprefix ids ─▶ drop form widgets ─▶ unwrap cell buttons ─▶ sanitize (NEWS_SCHEMA)
  *        ─▶ unnest ─▶ tidy blank lines ─▶ image loading ─▶ link rel ─▶ embed sandbox ─▶ fragment links ─▶ stringify
  *
  * URLs that are still relative after resolution (no source URL to resolve against) are left as
@@ -37,6 +37,7 @@ import {
 } from './limit-nesting.ts';
 import { NEWS_SCHEMA } from './news-schema.ts';
 import { rehypeAlignmentClass } from './rehype-alignment-class.ts';
+import { rehypeDropFormWidgets } from './rehype-drop-form-widgets.ts';
 import { rehypeEmbedSandbox } from './rehype-embed-sandbox.ts';
 import { rehypeEmbeds } from './rehype-embeds.ts';
 import { rehypeFragmentLinks } from './rehype-fragment-links.ts';
@@ -210,6 +211,7 @@ export function createBodyTransformer(
     .use(rehypeAlignmentClass)
     // sanitize
     .use(rehypeUnprefixIds)
+    .use(rehypeDropFormWidgets)
     .use(rehypeUnwrapCellButtons)
     .use(rehypeSanitize, NEWS_SCHEMA)
     // post-sanitize

@@ -1,0 +1,102 @@
+/**
+ * News pages put widgets between paragraphs: a newsletter sign-up ("訂閱《早安世界》電子報 …
+ * 請輸入電子信箱 … 感謝您的訂閱！"), a search box, a comment form. The sanitizer drops their
+ * fields and buttons but keeps their words, which then read as part of the story. A text
+ * field (or a form) marks a widget: the largest element around it whose text is short is
+ * removed whole. An article that a scraper kept inside a page-wide `<form>` keeps its text,
+ * and checkboxes (Markdown task lists) are no widget.
+ */
+import type { Element, Root } from 'hast';
+import { displayLength } from './text.ts';
+import { SKIP, walkElements } from './walk.ts';
+
+export interface DropFormWidgetsOptions {
+  /** Display length (CJK characters, Latin counting half) up to which an element's text is a
+   * widget's labels and messages rather than the story's. */
+  maxWidgetText?: number;
+}
+
+export const DEFAULT_MAX_WIDGET_TEXT = 100;
+
+/**
+ * Containers a widget is wrapped in. Table parts, list items and the like are the story's
+ * structure: a filter menu in a table heading goes, the heading stays.
+ */
+const WIDGET_WRAPPERS = new Set([
+  'div',
+  'span',
+  'form',
+  'fieldset',
+  'label',
+  'p',
+  'section',
+  'aside',
+  'nav',
+  'header',
+  'footer',
+]);
+
+const TEXT_INPUT_TYPES = new Set([
+  '',
+  'text',
+  'email',
+  'search',
+  'tel',
+  'url',
+  'password',
+  'number',
+]);
+
+function isWidgetMark(element: Element): boolean {
+  switch (element.tagName) {
+    case 'form':
+    case 'textarea':
+    case 'select':
+      return true;
+    case 'input': {
+      const type = element.properties.type;
+      return TEXT_INPUT_TYPES.has(typeof type === 'string' ? type.trim().toLowerCase() : '');
+    }
+    default:
+      return false;
+  }
+}
+
+/** Display length of an element's text, whitespace collapsed; stops counting past `limit`. */
+function textDisplayLength(element: Element, limit: number): number {
+  let length = 0;
+  const stack: Element['children'] = [...element.children];
+  while (stack.length > 0 && length <= limit) {
+    const node = stack.pop()!;
+    if (node.type === 'text') length += displayLength(node.value.replace(/\s+/g, ' '), limit);
+    else if (node.type === 'element') stack.push(...node.children);
+  }
+  return length;
+}
+
+export function rehypeDropFormWidgets(options: DropFormWidgetsOptions = {}) {
+  const limit = options.maxWidgetText ?? DEFAULT_MAX_WIDGET_TEXT;
+  return (tree: Root) => {
+    const widgets = new Set<Element>();
+    walkElements(tree, (element, _parent, _index, ancestors) => {
+      if (!isWidgetMark(element) || textDisplayLength(element, limit) > limit) return undefined;
+      // The outermost of the element and its ancestors (the body itself aside) whose text is
+      // short is the widget. `ancestors` runs from the body down to the element's parent.
+      let widget = element;
+      for (let depth = ancestors.length - 1; depth >= 1; depth--) {
+        const ancestor = ancestors[depth] as Element;
+        if (!WIDGET_WRAPPERS.has(ancestor.tagName) || textDisplayLength(ancestor, limit) > limit)
+          break;
+        widget = ancestor;
+      }
+      widgets.add(widget);
+      return SKIP;
+    });
+    if (widgets.size === 0) return;
+    walkElements(tree, (element, parent, index) => {
+      if (!widgets.has(element)) return undefined;
+      parent.children.splice(index, 1);
+      return index;
+    });
+  };
+}
