@@ -2,6 +2,7 @@ import matter from 'gray-matter';
 import yaml, { type YAMLException } from 'js-yaml';
 import { parse as parseToml } from 'smol-toml';
 import { isPlainObject } from '../config/load.ts';
+import { jsonErrorOffset } from './json-error-offset.ts';
 
 export interface FrontMatterResult {
   data: Record<string, unknown>;
@@ -78,7 +79,7 @@ export function splitFrontMatter(text: string): FrontMatterResult {
       engines: {
         yaml: (source: string) => parseYamlFrontMatter(source, leadingLines, problems),
         toml: (source: string) => parseToml(source),
-        json: (source: string) => JSON.parse(source),
+        json: parseJsonFrontMatter,
         javascript: reject,
         coffee: reject,
       },
@@ -86,11 +87,13 @@ export function splitFrontMatter(text: string): FrontMatterResult {
     data = parsed.data;
   } catch (error) {
     if (!(error instanceof FrontMatterSyntaxError)) {
+      // Engines get the text from the end of the opening delimiter's line, so their line 1
+      // is the delimiter's own line.
       const line = (error as { line?: number }).line;
       problems.push({
         severity: 'error',
         message: `invalid ${language.toUpperCase()} front matter: ${firstLine((error as Error).message)}`,
-        line: line ? firstMatterLine - 1 + line : firstMatterLine,
+        line: line ? leadingLines + line : firstMatterLine,
       });
     }
     return { data: {}, body: '', bodyLine: firstMatterLine, problems, failed: true };
@@ -185,6 +188,23 @@ function defineValue(target: Record<string, unknown>, key: string, value: unknow
 }
 
 class FrontMatterSyntaxError extends Error {}
+
+/** JSON.parse, with the 1-based line of the source where it fails as `line` on the error. */
+function parseJsonFrontMatter(source: string): unknown {
+  try {
+    return JSON.parse(source);
+  } catch (error) {
+    const offset = jsonErrorOffset(source) ?? 0;
+    // V8 quotes the whole block or counts characters from its start: neither helps a reader
+    // who is told the line.
+    const message = (error as Error).message;
+    const reason =
+      message.startsWith('Unexpected token') && offset < source.length
+        ? `unexpected ${JSON.stringify(source[offset])}`
+        : message.replace(/ (?:in JSON )?at position \d+$/, '');
+    throw Object.assign(new Error(reason), { line: countLines(source.slice(0, offset)) + 1 });
+  }
+}
 
 function parseYamlFrontMatter(
   source: string,

@@ -171,6 +171,15 @@ layout: post
     expect(diagnostics[0]).toMatchObject({ severity: 'error', file: 'bad.md' });
     expect(diagnostics[0]?.line).toBeGreaterThan(2);
   });
+
+  it.each([
+    ['bad-toml.md', '\r\n+++\r\ntitle = "x"\r\ndate = \r\n+++\r\n<p>x</p>', 4],
+    ['bad-json.md', '---json\n{\n  "title": "x",\n  "date": 2024-01-02\n}\n---\n<p>x</p>', 4],
+  ])('names the file and the line of a bad TOML or JSON token: %s', (name, text, line) => {
+    const { article, diagnostics } = load(name, text);
+    expect(article).toBeUndefined();
+    expect(diagnostics).toEqual([expect.objectContaining({ severity: 'error', file: name, line })]);
+  });
 });
 
 describe('chooseBodyFormat', () => {

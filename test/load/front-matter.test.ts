@@ -51,6 +51,39 @@ describe('splitFrontMatter', () => {
     expect(problem?.line).toBeLessThanOrEqual(6);
   });
 
+  it.each([
+    ['\n+++\ntitle = "T"\nbad = \ndate = 2024-01-02\n+++\nbody', 4],
+    ['+++\ntitle = "T"\n\n[unclosed\n+++\nbody', 4],
+  ])('reports the file line of a TOML error: %j', (text, line) => {
+    const result = splitFrontMatter(text);
+    expect(result.failed).toBe(true);
+    expect(result.problems).toEqual([
+      expect.objectContaining({ severity: 'error', message: expect.stringMatching(/TOML/), line }),
+    ]);
+  });
+
+  it.each([
+    ['---json\n{\n"title": "J",\n"tags": [a],\n"author": "x"\n}\n---\nbody', 4],
+    ['\n\n---json\n{\n"title": "J"\n"author": "x"\n}\n---\nbody', 6],
+    ['---json\n{\n"title": "J",\n"author": "x",\n}\n---\nbody', 5],
+    ['---json\n{\n"title": "J",\n"author": "x"\n---\nbody', 4],
+    ['---json\n{\n"title": "J"\n}\n}\n---\nbody', 5],
+  ])('reports the file line of a JSON error, not the start of the block: %j', (text, line) => {
+    const result = splitFrontMatter(text);
+    expect(result.failed).toBe(true);
+    expect(result.problems).toEqual([
+      expect.objectContaining({ severity: 'error', message: expect.stringMatching(/JSON/), line }),
+    ]);
+  });
+
+  it('names the bad JSON token without quoting the whole block', () => {
+    const text = `---json\n{\n"title": "${'x'.repeat(200)}",\n"draft": tru\n}\n---\nbody`;
+    const [problem] = splitFrontMatter(text).problems;
+    expect(problem).toMatchObject({ line: 4 });
+    expect(problem?.message.length).toBeLessThan(80);
+    expect(problem?.message).not.toMatch(/position/);
+  });
+
   it('keeps the last value of a duplicate key, with a warning', () => {
     const result = splitFrontMatter('---\ntitle: a\ntitle: b\n---\n');
     expect(result.data.title).toBe('b');
