@@ -143,7 +143,10 @@ export class FeedBuilder {
       id: this.identifier(url),
       url,
       title: cleanText(article.title),
-      summary: cleanText(article.excerpt),
+      // An image-only article has no excerpt, and an empty summary shows as a blank item in
+      // readers. Its title stands in: scraped alt text is mostly "img" or "图片", and the site
+      // description would be the same under every such entry.
+      summary: cleanText(article.excerpt.trim() || article.title),
       published: article.date,
       updated: article.updated ?? article.date,
       authors: article.authors.map((author) => ({

@@ -184,6 +184,37 @@ describe('feeds', () => {
     expect(json.items[0].content_html).toBeUndefined();
   });
 
+  it('summarize an image-only article by its title, not with nothing', () => {
+    const { site, config } = sampleSite(
+      [
+        {
+          title: 'Photos: the night market',
+          date: '2022-04-04T15:12:14Z',
+          html: '<p><img src="/images/market.jpg" alt="img"></p>',
+          excerpt: '',
+          cover: '/images/market.jpg',
+        },
+      ],
+      {
+        baseUrl: 'https://example.org/',
+        feeds: { items: 20, content: 'excerpt', termContent: 'excerpt' },
+      },
+    );
+    const context = extensionContext(site, config);
+    feedsExtension().finish!(context);
+    const json = JSON.parse(context.output.text('/feed.json'));
+    expect(json.items[0]).toMatchObject({
+      content_text: 'Photos: the night market',
+      summary: 'Photos: the night market',
+    });
+    expect(context.output.text('/atom.xml')).toContain(
+      '<summary type="text">Photos: the night market</summary>',
+    );
+    expect(context.output.text('/feed.xml')).toContain(
+      '<description>Photos: the night market</description>',
+    );
+  });
+
   it('keeps only the latest N items', () => {
     const { site, config } = sampleSite(
       Array.from({ length: 7 }, (_, i) => ({
