@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { SiteConfig } from '../config/schema.ts';
 import { listFiles } from '../files.ts';
+import { interfaceLanguage } from '../languages.ts';
 
 /** Config keys that say where things are, not what the site is: they do not invalidate. */
 export const LOCATION_KEYS: ReadonlySet<string> = new Set(['contentDir', 'outDir', 'cacheDir']);
@@ -11,7 +12,8 @@ export const LOCATION_KEYS: ReadonlySet<string> = new Set(['contentDir', 'outDir
  * Config keys that change only how pages, feeds, the sitemap and the search index look,
  * never what load and transform make of a file (dates, bodies, excerpts, the URL a
  * permalink asks for): a new title, page size or search setting keeps every cached
- * article. A key not listed here (a new one too) changes the article cache's key.
+ * article. A key not listed here (a new one too) changes the article cache's key; of
+ * `language`, only the language Gazette's words are in does (`articleCacheKey`).
  */
 export const PRESENTATION_KEYS: ReadonlySet<string> = new Set([
   'title',
@@ -41,6 +43,9 @@ export function articleCacheKey(version: string, config: SiteConfig): string {
   // Remote images are mirrored after collecting, from the cached bodies.
   const { mirror: _afterCollect, ...images } = config.images;
   values.images = images;
+  // An article without `lang` gets a missing title and embed links in the site's language:
+  // only a change of that language (zh-CN to en, not zh-CN to zh-SG) makes them again.
+  values.articleWords = interfaceLanguage(config.language);
   return sha1(`gazette articles ${version}\n${stableJson(values)}`);
 }
 

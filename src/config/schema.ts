@@ -40,7 +40,7 @@ export const CONFIG_SCHEMA = {
   language: {
     kind: 'string',
     default: 'zh-CN',
-    doc: 'BCP 47 language of the site (`<html lang>`, and the theme speaks Simplified or Traditional Chinese, Japanese, Korean, else English); an article may override it with `lang`.',
+    doc: 'BCP 47 language of the site (`<html lang>`, and the theme speaks Simplified or Traditional Chinese, Japanese, Korean, else English); an article may override it with `lang`, also for the words Gazette writes into it (a missing title, links to dropped embeds).',
     pattern: /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/,
     hint: 'a BCP 47 tag such as zh-CN or en',
   },

@@ -2,6 +2,7 @@ import { hash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { SiteConfig } from '../config/schema.ts';
+import { articleWords } from '../languages.ts';
 import type { BodyFormat, Diagnostic, LoadedArticle } from '../model.ts';
 import { dateFromPath, parseDate } from './dates.ts';
 import { decodeArticleBytes } from './decode.ts';
@@ -89,6 +90,7 @@ export function loadArticle(file: ContentFile, config: SiteConfig, now = Date.no
   const fileStem = stemOf(file.relativePath);
 
   const body = split.body;
+  const lang = toText(pick(data, FIELD_ALIASES.lang, isNonEmpty));
   let title = toText(pick(data, FIELD_ALIASES.title, isNonEmpty));
   if (!title) {
     title = firstHeading(body) ?? (fileStem.trim() || undefined);
@@ -98,7 +100,7 @@ export function loadArticle(file: ContentFile, config: SiteConfig, now = Date.no
         ? `no title in front matter; using "${title}"`
         : 'no title in front matter, body or file name',
     );
-    title ??= 'Untitled';
+    title ??= articleWords(lang && isLanguageTag(lang) ? lang : config.language).untitled;
   }
 
   const rawDate = pick(
@@ -188,7 +190,7 @@ export function loadArticle(file: ContentFile, config: SiteConfig, now = Date.no
     slug: slugSource.trim() ? slugSource : title,
     ...(permalink ? { permalink } : {}),
     draft,
-    lang: toText(pick(data, FIELD_ALIASES.lang, isNonEmpty)),
+    lang,
     format: chooseBodyFormat(file.relativePath, forcedFormat, config.bodyFormat, body),
     body,
     bodyLine: split.bodyLine,
@@ -280,10 +282,7 @@ function boundFields(
     }
   }
   article.slug = truncateText(article.slug, FIELD_LIMITS.url);
-  if (
-    article.lang !== undefined &&
-    !/^[A-Za-z]{1,8}(?:[-_][A-Za-z0-9]{1,8})*$/.test(article.lang)
-  ) {
+  if (article.lang !== undefined && !isLanguageTag(article.lang)) {
     report(
       `"${truncateText(article.lang, 40)}" is not a language tag; ignored`,
       FIELD_ALIASES.lang,
@@ -316,6 +315,10 @@ function stemOf(relativePath: string): string {
 
 function stripDatePrefix(stem: string): string {
   return stem.replace(/^\d{4}-\d{2}-\d{2}-/, '');
+}
+
+function isLanguageTag(text: string): boolean {
+  return /^[A-Za-z]{1,8}(?:[-_][A-Za-z0-9]{1,8})*$/.test(text);
 }
 
 function firstHeading(body: string): string | undefined {

@@ -1,21 +1,10 @@
+import { type InterfaceLanguage, interfaceLanguage } from '../languages.ts';
+
 /**
  * The few interface words Gazette itself puts in pages (titles of the fixed pages, breadcrumb
  * names in metadata), in the languages the default theme speaks. They match the theme's own
  * words (`templates/partials/strings.njk`), which a theme may override.
  */
-export type InterfaceLanguage = 'zh-Hans' | 'zh-Hant' | 'ja' | 'ko' | 'en';
-
-/** Traditional Chinese for zh-TW, zh-HK, zh-MO and zh-Hant; Simplified for any other zh. */
-export function interfaceLanguage(tag: string): InterfaceLanguage {
-  const lower = tag.toLowerCase();
-  const [base] = lower.split('-');
-  if (base === 'zh') {
-    const traditional = lower.includes('hant') || ['zh-tw', 'zh-hk', 'zh-mo'].includes(lower);
-    return traditional ? 'zh-Hant' : 'zh-Hans';
-  }
-  return base === 'ja' || base === 'ko' ? base : 'en';
-}
-
 export interface InterfaceWords {
   home: string;
   categories: string;

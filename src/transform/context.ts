@@ -8,6 +8,8 @@ import type { ImageUrlContext } from './url.ts';
 export interface ArticleContext {
   /** The article title, to recognise a heading that only repeats it. */
   title: string;
+  /** The article's language (its `lang`, else the site's), for words Gazette adds to it. */
+  language: string;
   /** Scheme-checked URL of the original article. */
   sourceUrl?: string;
   /** Base for relative URLs in the body (source URL or `images.sourceBase`), if any. */
@@ -28,7 +30,11 @@ declare module 'vfile' {
   }
 }
 
-const NO_ARTICLE: ArticleContext = { title: '', images: { upgradeHttp: true, rewrite: [] } };
+const NO_ARTICLE: ArticleContext = {
+  title: '',
+  language: 'en',
+  images: { upgradeHttp: true, rewrite: [] },
+};
 
 export function articleContext(file: VFile): ArticleContext {
   return file.data.article ?? NO_ARTICLE;

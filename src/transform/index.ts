@@ -260,6 +260,7 @@ export function createBodyTransformer(
     };
     const context: ArticleContext = {
       title: article.title ?? '',
+      language: article.lang ?? config.language,
       ...(sourceUrl ? { sourceUrl } : {}),
       ...(images.base ? { base: images.base } : {}),
       images,

@@ -5,6 +5,9 @@
  * embed that sends none).
  */
 import type { Root } from 'hast';
+import type { VFile } from 'vfile';
+import { articleWords } from '../languages.ts';
+import { articleContext } from './context.ts';
 import { isAllowedEmbedHost } from './rehype-embeds.ts';
 import { stringProperty, walkTags } from './walk.ts';
 
@@ -25,7 +28,8 @@ export function rehypeEmbedSandbox(options: EmbedSandboxOptions) {
   const allowHosts = new Set(options.allowHosts.map((host) => host.toLowerCase()));
   const sandbox = [...(options.sandbox ?? DEFAULT_EMBED_SANDBOX)];
   const referrerPolicy = options.referrerPolicy ?? 'strict-origin-when-cross-origin';
-  return (tree: Root) => {
+  return (tree: Root, file: VFile) => {
+    const { embeddedContent } = articleWords(articleContext(file).language);
     walkTags(tree, new Set(['iframe']), (iframe, parent, index) => {
       let url: URL | undefined;
       try {
@@ -41,7 +45,7 @@ export function rehypeEmbedSandbox(options: EmbedSandboxOptions) {
         src: url.href,
         width: iframe.properties.width,
         height: iframe.properties.height,
-        title: iframe.properties.title ?? `embedded content: ${url.hostname}`,
+        title: iframe.properties.title ?? embeddedContent.replace('{host}', url.hostname),
         sandbox: [...sandbox],
         loading: 'lazy',
         referrerPolicy,

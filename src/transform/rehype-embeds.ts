@@ -5,6 +5,7 @@
  */
 import type { Element, ElementContent, Root } from 'hast';
 import type { VFile } from 'vfile';
+import { articleWords } from '../languages.ts';
 import { articleContext } from './context.ts';
 import { cleanUrl, isSafeUrl, MEDIA_SCHEMES, resolveUrl } from './url.ts';
 import { type Parent, stringProperty, walkTags } from './walk.ts';
@@ -12,11 +13,12 @@ import { type Parent, stringProperty, walkTags } from './walk.ts';
 export interface EmbedOptions {
   /** Hosts whose iframes are kept (`config.embeds.allowHosts`). */
   allowHosts: readonly string[];
-  /** Text of the link left for a dropped iframe; `{host}` is replaced. */
+  /**
+   * Text of the link left for a dropped iframe; `{host}` is replaced. By default, "embedded
+   * content: {host}" in the article's language.
+   */
   linkText?: string;
 }
-
-export const DEFAULT_EMBED_LINK_TEXT = 'embedded content: {host}';
 
 /** Parents in which a block `<p>` may stand; elsewhere the link is left bare (phrasing). */
 const FLOW_PARENTS = new Set([
@@ -76,9 +78,9 @@ function replacementLink(url: URL, text: string, ancestors: readonly Parent[]): 
 
 export function rehypeEmbeds(options: EmbedOptions) {
   const allowHosts = new Set(options.allowHosts.map((host) => host.toLowerCase()));
-  const linkText = options.linkText ?? DEFAULT_EMBED_LINK_TEXT;
   return (tree: Root, file: VFile) => {
-    const { base } = articleContext(file);
+    const { base, language } = articleContext(file);
+    const linkText = options.linkText ?? articleWords(language).embeddedContent;
     walkTags(tree, new Set(['iframe', 'frame']), (iframe, parent, index, ancestors) => {
       const url = embeddedUrl(iframe, base);
       let replacement: ElementContent[] = [];

@@ -75,6 +75,29 @@ layout: post
   });
 
   it.each([
+    ['zh-CN', undefined, '无标题'],
+    ['zh-TW', undefined, '無標題'],
+    ['en', undefined, 'Untitled'],
+    ['zh-CN', 'ja', '無題'],
+    ['en', 'ko_KR', '제목 없음'],
+    ['ja', 'not a tag!', '無題'],
+  ])(
+    'names an article with no title anywhere in its language (site %s, lang %s)',
+    (language, lang, title) => {
+      const absolutePath = path.join(folder, '.md');
+      writeFileSync(
+        absolutePath,
+        `---\ndate: 2022-01-01\n${lang ? `lang: ${lang}\n` : ''}---\n<p>x</p>`,
+      );
+      const { article } = loadArticle(
+        { absolutePath, relativePath: '.md' },
+        { ...config, language },
+      );
+      expect(article?.title).toBe(title);
+    },
+  );
+
+  it.each([
     ['published: no', true],
     ['published: "false"', true],
     ['draft: yes', true],

@@ -156,7 +156,7 @@ describe('the build cache', () => {
       { baseUrl: 'https://example.org/news/' },
       { search: { ...config.search, enabled: false } },
       { feeds: { ...config.feeds, items: 3 } },
-      { language: 'en' },
+      { language: 'zh-SG' },
       { dateFormat: 'yyyy' },
       { pageNumbering: 'stable' as const },
       { sitemap: { ...config.sitemap, maxUrls: 10 } },
@@ -172,6 +172,8 @@ describe('the build cache', () => {
       { embeds: { ...config.embeds, allowHosts: ['example.org'] } },
       { drafts: !config.drafts },
       { bodyFormat: 'markdown' as const },
+      // Titles of untitled articles and embed links are written in it.
+      { language: 'en' },
     ])
       expect(articleCacheKey('0.1.0', { ...config, ...transform })).not.toBe(key);
   });

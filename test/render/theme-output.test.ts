@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Element, Root } from 'hast';
 import { describe, expect, it } from 'vitest';
-import { interfaceLanguage } from '../../src/render/interface-words.ts';
+import { interfaceLanguage } from '../../src/languages.ts';
 import {
   buildProject,
   copyIntoContent,

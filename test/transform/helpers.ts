@@ -11,6 +11,7 @@ import { htmlArticle } from './corpus-article.ts';
 export function context(overrides: Partial<ArticleContext> = {}): ArticleContext {
   return {
     title: 'Title',
+    language: 'en',
     images: {
       upgradeHttp: true,
       rewrite: compileRewriteRules(BUILTIN_IMAGE_REWRITES),

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { defaultConfig } from '../../src/config/schema.ts';
+import { createBodyTransformer } from '../../src/transform/index.ts';
+import { htmlArticle } from './corpus-article.ts';
 import { transformHtml } from './helpers.ts';
+
+const ENGLISH = { language: 'en' };
 
 /** Nothing in these may survive in any form that runs code. */
 const ATTACKS: [name: string, html: string][] = [
@@ -195,6 +200,7 @@ describe('embeds', () => {
   it('keeps an allowed iframe, sandboxed, lazy, https', () => {
     const { body } = transformHtml(
       '<iframe src="//player.bilibili.com/player.html?aid=1" width="640" height="360" onload="x()"></iframe>',
+      ENGLISH,
     );
     expect(body.html).toBe(
       '<iframe src="https://player.bilibili.com/player.html?aid=1" width="640" height="360" title="embedded content: player.bilibili.com" sandbox="allow-scripts allow-same-origin allow-presentation" loading="lazy" referrerpolicy="strict-origin-when-cross-origin" allowfullscreen></iframe>',
@@ -202,13 +208,41 @@ describe('embeds', () => {
   });
 
   it('turns any other iframe into a link to what it embedded', () => {
-    expect(transformHtml('<iframe src="https://ads.example/frame?x=1"></iframe>').body.html).toBe(
+    expect(
+      transformHtml('<iframe src="https://ads.example/frame?x=1"></iframe>', ENGLISH).body.html,
+    ).toBe(
       '<p><a href="https://ads.example/frame?x=1" rel="noopener noreferrer nofollow ugc">embedded content: ads.example</a></p>',
     );
     expect(
-      transformHtml('<p>see <iframe src="http://maps.example/m"></iframe></p>').body.html,
+      transformHtml('<p>see <iframe src="http://maps.example/m"></iframe></p>', ENGLISH).body.html,
     ).toBe(
       '<p>see <a href="http://maps.example/m" rel="noopener noreferrer nofollow ugc">embedded content: maps.example</a></p>',
+    );
+  });
+
+  it.each([
+    ['zh-CN', undefined, '嵌入内容：ads.example'],
+    ['zh-HK', undefined, '嵌入內容：ads.example'],
+    ['zh-CN', 'ja', '埋め込みコンテンツ：ads.example'],
+    ['en', 'ko', '삽입된 콘텐츠: ads.example'],
+  ])(
+    'words the link to a dropped embed in the article language (site %s, lang %s)',
+    (language, lang, text) => {
+      const transform = createBodyTransformer({ ...defaultConfig(), language });
+      const body = '<iframe src="https://ads.example/frame"></iframe>';
+      const { body: transformed } = transform(htmlArticle(body, lang ? { lang } : {}));
+      expect(transformed.html).toContain(`>${text}</a>`);
+    },
+  );
+
+  it('titles a kept embed in the article language', () => {
+    const transform = createBodyTransformer({ ...defaultConfig(), language: 'en' });
+    const body = '<iframe src="https://www.youtube.com/embed/x"></iframe>';
+    expect(transform(htmlArticle(body, { lang: 'zh-TW' })).body.html).toContain(
+      'title="嵌入內容：www.youtube.com"',
+    );
+    expect(transform(htmlArticle(body)).body.html).toContain(
+      'title="embedded content: www.youtube.com"',
     );
   });
 

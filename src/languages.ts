@@ -1,0 +1,39 @@
+/**
+ * The languages Gazette's own words are in, and the few words it writes into an article
+ * itself when the source lacks them. Those are part of the article (its title, its body), so
+ * they follow the article's `lang`, else the site's `language`; the theme's words, which
+ * follow the site, are in `render/interface-words.ts` and `templates/partials/strings.njk`.
+ */
+export type InterfaceLanguage = 'zh-Hans' | 'zh-Hant' | 'ja' | 'ko' | 'en';
+
+/** Traditional Chinese for zh-TW, zh-HK, zh-MO and zh-Hant; Simplified for any other zh. */
+export function interfaceLanguage(tag: string): InterfaceLanguage {
+  // Front matter writes `zh_TW` as often as `zh-TW`.
+  const lower = tag.toLowerCase().replaceAll('_', '-');
+  const [base] = lower.split('-');
+  if (base === 'zh') {
+    const traditional = lower.includes('hant') || ['zh-tw', 'zh-hk', 'zh-mo'].includes(lower);
+    return traditional ? 'zh-Hant' : 'zh-Hans';
+  }
+  return base === 'ja' || base === 'ko' ? base : 'en';
+}
+
+export interface ArticleWords {
+  /** Title of an article with none in its front matter, body or file name. */
+  untitled: string;
+  /** Text of the link left for an iframe that is not kept, and title of one that is; `{host}` is its host. */
+  embeddedContent: string;
+}
+
+const ARTICLE_WORDS: Record<InterfaceLanguage, ArticleWords> = {
+  'zh-Hans': { untitled: '无标题', embeddedContent: '嵌入内容：{host}' },
+  'zh-Hant': { untitled: '無標題', embeddedContent: '嵌入內容：{host}' },
+  ja: { untitled: '無題', embeddedContent: '埋め込みコンテンツ：{host}' },
+  ko: { untitled: '제목 없음', embeddedContent: '삽입된 콘텐츠: {host}' },
+  en: { untitled: 'Untitled', embeddedContent: 'embedded content: {host}' },
+};
+
+/** The words for an article in the language `tag` (its `lang`, else the site's). */
+export function articleWords(tag: string): ArticleWords {
+  return ARTICLE_WORDS[interfaceLanguage(tag)];
+}
