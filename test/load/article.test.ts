@@ -74,6 +74,14 @@ layout: post
     expect(diagnostics[0]).toMatchObject({ severity: 'warning', file: 'untitled.md' });
   });
 
+  it('prefers the file name to an h4–h6 heading, which in scraped bodies is a caption or credit', () => {
+    const { article } = load(
+      'museum-nights.md',
+      '---\ndate: 2022-01-01\n---\n<h5>本文图片均来源于网络</h5><p>x</p>',
+    );
+    expect(article?.title).toBe('museum-nights');
+  });
+
   it.each([
     ['zh-CN', undefined, '无标题'],
     ['zh-TW', undefined, '無標題'],
