@@ -12,6 +12,11 @@ const cache = new Map<string, Map<string, FixedOffsetZone | null>>();
  * times a year, so they are looked up once per day, and once per hour on a day the offset
  * changes. An hour in which it changes (most zones change on the hour, Lord Howe Island on
  * the half hour) is looked up exactly each time.
+ *
+ * Local mean time has offsets in fractions of a minute (Asia/Shanghai before 1901 is
+ * +08:05:43), which RFC 3339 cannot write: a time printed with `+08:05` would be 43 s off
+ * the instant. Such offsets are rounded up to a whole minute, so that every printed time
+ * agrees with its printed offset, and a time read in whole minutes keeps its minute.
  */
 function zoneAt(time: number, timezone: string): FixedOffsetZone {
   let zones = cache.get(timezone);
@@ -26,7 +31,7 @@ function zoneAt(time: number, timezone: string): FixedOffsetZone {
     if (zone === undefined) {
       const first = DateTime.fromMillis(start, { zone: timezone }).offset;
       const last = DateTime.fromMillis(start + span - 1, { zone: timezone }).offset;
-      zone = first === last ? FixedOffsetZone.instance(first) : null;
+      zone = first === last ? wholeMinuteZone(first) : null;
       zones.set(key, zone);
     }
     return zone;
@@ -34,8 +39,12 @@ function zoneAt(time: number, timezone: string): FixedOffsetZone {
   return (
     steady(DAY) ??
     steady(HOUR) ??
-    FixedOffsetZone.instance(DateTime.fromMillis(time, { zone: timezone }).offset)
+    wholeMinuteZone(DateTime.fromMillis(time, { zone: timezone }).offset)
   );
+}
+
+function wholeMinuteZone(offset: number): FixedOffsetZone {
+  return FixedOffsetZone.instance(Math.ceil(offset));
 }
 
 /** A date in a named time zone, built in the fixed-offset zone it is in at that moment. */
@@ -85,8 +94,7 @@ export function isoInZone(date: Date, timezone: string): string {
     return inZone(date, timezone).toISO({ suppressMilliseconds: true }) ?? date.toISOString();
   const milliseconds = shifted.getUTCMilliseconds();
   const sign = offset < 0 ? '-' : '+';
-  // Local mean time before 1900 has offsets in fractions of a minute: whole minutes shown.
-  const minutes = Math.trunc(Math.abs(offset));
+  const minutes = Math.abs(offset);
   const zone = offset === 0 ? 'Z' : `${sign}${pad(Math.trunc(minutes / 60))}:${pad(minutes % 60)}`;
   return `${year}-${pad(shifted.getUTCMonth() + 1)}-${pad(shifted.getUTCDate())}T${pad(shifted.getUTCHours())}:${pad(shifted.getUTCMinutes())}:${pad(shifted.getUTCSeconds())}${milliseconds ? `.${pad(milliseconds, 3)}` : ''}${zone}`;
 }

@@ -1,7 +1,18 @@
 import fc from 'fast-check';
-import { DateTime } from 'luxon';
+import { DateTime, FixedOffsetZone } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { compileLocalFormat, inZone, isoInZone, localParts } from '../../src/collect/local-time.ts';
+
+/**
+ * Luxon in a named zone, but with a local-mean-time offset (+08:05:43) rounded up to a whole
+ * minute, as Gazette prints it.
+ */
+function luxonAt(time: number, zone: string): DateTime {
+  const exact = DateTime.fromMillis(time, { zone });
+  return Number.isInteger(exact.offset)
+    ? exact
+    : exact.setZone(FixedOffsetZone.instance(Math.ceil(exact.offset)));
+}
 
 describe('inZone', () => {
   it.each(['Asia/Shanghai', 'America/New_York', 'Europe/London', 'Australia/Lord_Howe', 'UTC'])(
@@ -13,7 +24,7 @@ describe('inZone', () => {
           (time) => {
             const date = new Date(time);
             const fast = inZone(date, zone);
-            const exact = DateTime.fromJSDate(date, { zone });
+            const exact = luxonAt(time, zone);
             // Same instant, offset and wall time (a zero offset may print as Z instead of +00:00).
             expect([fast.toMillis(), fast.offset, fast.toFormat('yyyy-MM-dd HH:mm:ss')]).toEqual([
               exact.toMillis(),
@@ -42,7 +53,7 @@ describe('localParts', () => {
         fc.property(
           fc.integer({ min: Date.UTC(1900, 0, 1), max: Date.UTC(2100, 0, 1) }),
           (time) => {
-            const exact = DateTime.fromMillis(time, { zone });
+            const exact = luxonAt(time, zone);
             const { year, month, day, hour, minute } = exact;
             expect(localParts(new Date(time), zone)).toEqual({ year, month, day, hour, minute });
           },
@@ -78,8 +89,40 @@ describe('isoInZone', () => {
           (time, whole) => {
             const date = new Date(whole ? time - (time % 1000) : time);
             expect(isoInZone(date, zone)).toBe(
-              DateTime.fromJSDate(date, { zone }).toISO({ suppressMilliseconds: true }),
+              luxonAt(date.getTime(), zone).toISO({ suppressMilliseconds: true }),
             );
+          },
+        ),
+        { numRuns: 2000 },
+      );
+    },
+  );
+});
+
+describe('local mean time', () => {
+  it('prints 1900-01-01 12:00 in Shanghai (+08:05:43) with a time that agrees with its offset', () => {
+    const noon = DateTime.fromObject(
+      { year: 1900, month: 1, day: 1, hour: 12 },
+      { zone: 'Asia/Shanghai' },
+    ).toJSDate();
+    expect(noon.toISOString()).toBe('1900-01-01T03:54:17.000Z');
+    expect(isoInZone(noon, 'Asia/Shanghai')).toBe('1900-01-01T12:00:17+08:06');
+    expect(inZone(noon, 'Asia/Shanghai').toFormat('yyyy-MM-dd HH:mm ZZ')).toBe(
+      '1900-01-01 12:00 +08:06',
+    );
+    expect(localParts(noon, 'Asia/Shanghai')).toMatchObject({ day: 1, hour: 12, minute: 0 });
+  });
+
+  it.each(['Asia/Shanghai', 'America/New_York', 'Europe/Amsterdam', 'Africa/Monrovia'])(
+    'prints times that are their instant in %s, before and after its local mean time',
+    (zone) => {
+      fc.assert(
+        fc.property(
+          fc.integer({ min: Date.UTC(1800, 0, 1), max: Date.UTC(2000, 0, 1) }),
+          (time) => {
+            const date = new Date(time);
+            expect(Date.parse(isoInZone(date, zone))).toBe(time);
+            expect(DateTime.fromISO(inZone(date, zone).toISO()!).toMillis()).toBe(time);
           },
         ),
         { numRuns: 2000 },
@@ -100,7 +143,7 @@ describe('compileLocalFormat', () => {
           fc.constantFrom('Asia/Shanghai', 'America/St_Johns', 'Australia/Lord_Howe', 'UTC'),
           (time, zone) => {
             const date = new Date(time);
-            const exact = DateTime.fromJSDate(date, { zone }).toFormat(pattern);
+            const exact = luxonAt(time, zone).toFormat(pattern);
             const fast = format(localParts(date, zone));
             // Years outside 1000–9999 are left to Luxon.
             if (fast !== undefined) expect(fast).toBe(exact);
