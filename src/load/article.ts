@@ -93,7 +93,9 @@ export function loadArticle(file: ContentFile, config: SiteConfig, now = Date.no
   const lang = toText(pick(data, FIELD_ALIASES.lang, isNonEmpty));
   let title = toText(pick(data, FIELD_ALIASES.title, isNonEmpty));
   if (!title) {
-    title = firstHeading(body) ?? (fileStem.trim() || undefined);
+    // The file name as the slug has it: a scraper's `2020-09-29-` prefix is no part of a title.
+    title =
+      firstHeading(body) ?? (stripDatePrefix(fileStem).trim() || fileStem.trim() || undefined);
     report(
       'warning',
       title

@@ -82,6 +82,17 @@ layout: post
     expect(article?.title).toBe('museum-nights');
   });
 
+  it("takes a file name's title without the date a scraper put before it", () => {
+    const { article } = load(
+      '2020-09-29-港口吞吐量创新高.md',
+      '---\ndate: 2022-01-01\n---\n<p>x</p>',
+    );
+    expect(article?.title).toBe('港口吞吐量创新高');
+    expect(load('2020-09-29-.md', '---\ndate: 2022-01-01\n---\n<p>x</p>').article?.title).toBe(
+      '2020-09-29-',
+    );
+  });
+
   it.each([
     ['zh-CN', undefined, '无标题'],
     ['zh-TW', undefined, '無標題'],
