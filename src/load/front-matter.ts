@@ -19,9 +19,9 @@ export interface FrontMatterResult {
 const EXECUTABLE_LANGUAGES = ['javascript', 'js', 'coffee', 'coffeescript', 'cson'];
 
 /**
- * Splits text into front matter and body. YAML (`---`), TOML (`+++`) and JSON (`---json`, or a
- * `{…}` object at the start) are read; the opening delimiter may follow blank lines, as in
- * files written by RSSHub's Hexo action.
+ * Splits text into front matter and body. YAML (`---`), TOML (`+++`) and JSON (`---json`) are
+ * read; a file opening with anything else is all body. The opening delimiter may follow blank
+ * lines, as in files written by RSSHub's Hexo action.
  */
 export function splitFrontMatter(text: string): FrontMatterResult {
   const leading = /^(?:[ \t]*\n)*/.exec(text)?.[0] ?? '';
