@@ -2,13 +2,15 @@
  * News pages put widgets between paragraphs: a newsletter sign-up ("訂閱《早安世界》電子報 …
  * 請輸入電子信箱 … 感謝您的訂閱！"), a search box, a comment form. The sanitizer drops their
  * fields and buttons but keeps their words, which then read as part of the story. A text
- * field (or a form) marks a widget: the largest element around it whose text is short is
- * removed whole. An article that a scraper kept inside a page-wide `<form>` keeps its text,
- * and checkboxes (Markdown task lists) are no widget.
+ * field (or a form) marks a widget: the largest element around it whose text is short and
+ * that holds nothing of the story (paragraphs, headings, lists, tables, pictures, media) is
+ * removed whole. A short item with a form on it, an article that a scraper kept inside a
+ * page-wide `<form>`, and checkboxes (Markdown task lists) keep their content.
  */
 import type { Element, Root } from 'hast';
+import { DEFAULT_PLACEHOLDER_COVERS } from './cover.ts';
 import { displayLength } from './text.ts';
-import { SKIP, walkElements } from './walk.ts';
+import { SKIP, stringProperty, walkElements } from './walk.ts';
 
 export interface DropFormWidgetsOptions {
   /** Display length (CJK characters, Latin counting half) up to which an element's text is a
@@ -28,7 +30,6 @@ const WIDGET_WRAPPERS = new Set([
   'form',
   'fieldset',
   'label',
-  'p',
   'section',
   'aside',
   'nav',
@@ -46,6 +47,48 @@ const TEXT_INPUT_TYPES = new Set([
   'password',
   'number',
 ]);
+
+/** Elements that are the story's, wherever they are: a wrapper holding one is no widget. */
+const STORY_ELEMENTS = new Set([
+  'p',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'ul',
+  'ol',
+  'dl',
+  'blockquote',
+  'pre',
+  'table',
+  'figure',
+  'picture',
+  'video',
+  'audio',
+  'iframe',
+  'object',
+  'embed',
+]);
+
+/** Whether an element holds part of the story (an icon or a loader's stand-in is none). */
+function holdsStory(element: Element): boolean {
+  const stack: Element[] = [element];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    for (const child of node.children) {
+      if (child.type !== 'element') continue;
+      if (STORY_ELEMENTS.has(child.tagName)) return true;
+      if (child.tagName === 'img') {
+        const src = stringProperty(child, 'src') ?? '';
+        if (!DEFAULT_PLACEHOLDER_COVERS.some((pattern) => pattern.test(src))) return true;
+      }
+      stack.push(child);
+    }
+  }
+  return false;
+}
 
 function isWidgetMark(element: Element): boolean {
   switch (element.tagName) {
@@ -80,12 +123,18 @@ export function rehypeDropFormWidgets(options: DropFormWidgetsOptions = {}) {
     const widgets = new Set<Element>();
     walkElements(tree, (element, _parent, _index, ancestors) => {
       if (!isWidgetMark(element) || textDisplayLength(element, limit) > limit) return undefined;
+      // A form around part of the story is no widget; its fields are, one by one.
+      if (element.tagName === 'form' && holdsStory(element)) return undefined;
       // The outermost of the element and its ancestors (the body itself aside) whose text is
       // short is the widget. `ancestors` runs from the body down to the element's parent.
       let widget = element;
       for (let depth = ancestors.length - 1; depth >= 1; depth--) {
         const ancestor = ancestors[depth] as Element;
-        if (!WIDGET_WRAPPERS.has(ancestor.tagName) || textDisplayLength(ancestor, limit) > limit)
+        if (
+          !WIDGET_WRAPPERS.has(ancestor.tagName) ||
+          textDisplayLength(ancestor, limit) > limit ||
+          holdsStory(ancestor)
+        )
           break;
         widget = ancestor;
       }

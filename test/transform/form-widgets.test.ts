@@ -38,6 +38,19 @@ describe('rehypeDropFormWidgets', () => {
     expect(drop(tasks)).toBe(tasks);
   });
 
+  it('keeps a short item or gallery that a form sits in: only the field goes', () => {
+    const gallery =
+      '<div class="gallery"><img src="https://example.com/a.jpg" alt="Flooded street"><img src="https://example.com/b.jpg" alt="Rescue boat"><span>Photos: Reuters</span><input type="search" placeholder="Search photos"></div>';
+    expect(drop(gallery)).toBe(gallery.replace(/<input[^>]*>/, ''));
+    const flash =
+      '<div><p>央行宣布下调存款准备金率0.5个百分点，释放长期资金约1万亿元。</p><form><input type="email" placeholder="订阅"></form></div>';
+    expect(drop(flash)).toBe(
+      '<div><p>央行宣布下调存款准备金率0.5个百分点，释放长期资金约1万亿元。</p></div>',
+    );
+    const formAroundStory = '<form><p>Short story.</p><input type="text"></form>';
+    expect(drop(formAroundStory)).toBe('<form><p>Short story.</p></form>');
+  });
+
   it("removes a table's filter menu but not the heading it sits in", () => {
     expect(
       drop(
