@@ -140,6 +140,8 @@ export class ArticleCache {
   private readonly indexEndsWithNewline: boolean;
   /** True when the cache on disk was unusable or made with another key. */
   readonly invalidated: boolean;
+  /** The index this cache replaces, once read again for `carryOver` (null: none usable). */
+  private replacedIndex: StoredIndex | null | undefined;
 
   constructor(
     private readonly dir: string,
@@ -195,9 +197,35 @@ export class ArticleCache {
    */
   lastEntry(relativePath: string): CachedArticle | undefined {
     const entry = this.entries.get(relativePath);
-    if (!entry || !this.bodies.holds(entry.html)) return undefined;
-    this.used.set(relativePath, entry);
-    return entry;
+    if (entry && this.bodies.holds(entry.html)) {
+      this.used.set(relativePath, entry);
+      return entry;
+    }
+    return this.invalidated ? this.carryOver(relativePath) : undefined;
+  }
+
+  /**
+   * The entry a file had in the index this cache replaces (made with another config or
+   * Gazette), its body copied into the new pack: an unreadable file's page outlives a change
+   * of settings. The old index and pack are still there, until `save`.
+   */
+  private carryOver(relativePath: string): CachedArticle | undefined {
+    // Read once, only when there is a file to carry over: an invalidated index is not kept.
+    this.replacedIndex ??= readIndex(path.join(this.dir, INDEX_FILE)) ?? null;
+    const stored = this.replacedIndex;
+    const entry = stored?.entries.get(relativePath);
+    const packFile = stored && path.join(this.dir, path.basename(String(stored.header.pack)));
+    if (!entry || !packFile || packFile === this.bodies.file || !existsSync(packFile))
+      return undefined;
+    const pack = new BodyStore(packFile);
+    try {
+      if (!pack.holds(entry.html)) return undefined;
+      const carried: CachedArticle = { ...entry, html: this.bodies.put(pack.get(entry.html)) };
+      this.store(relativePath, carried);
+      return carried;
+    } finally {
+      pack.close();
+    }
   }
 
   /** The hash of a file's bytes when this cache was read, before this build's changes. */

@@ -63,6 +63,15 @@ describe('an article that cannot be read on a rebuild', () => {
     );
     // --strict still fails on it.
     expect((await buildProject(root, { strict: true })).ok).toBe(false);
+    // Settings that make every article again keep it too, and so does going back.
+    const configFile = path.join(root, 'gazette.config.yml');
+    const config = realReadFileSync(configFile, 'utf8');
+    writeFileSync(configFile, `${config}timezone: Europe/Berlin\n`);
+    await buildProject(root);
+    expect(realReadFileSync(page, 'utf8')).toContain('Harbour ferry returns');
+    writeFileSync(configFile, config);
+    await buildProject(root);
+    expect(realReadFileSync(page, 'utf8')).toContain('Harbour ferry returns');
     // Readable again: the new version is built.
     unreadable.names.clear();
     await buildProject(root);
