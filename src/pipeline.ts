@@ -98,7 +98,6 @@ function discoverForBuild(contentDir: string, scan?: ContentScan) {
   return { discovered, diagnostics, report };
 }
 
-/** The articles to build, each duplicate (and what it was merged into) recorded in the report. */
 /** An article file's size, which tells the most complete of several copies of a story. */
 export function fileSize(article: LoadedArticle): number {
   try {
@@ -215,6 +214,34 @@ export async function loadAndTransformWithCache(
     } else misses.push({ file, mtimeMs, ...(signature ? { signature } : {}) });
     if (index % 1000 === 0) progress('load', index, discovered.files.length);
   }
+  // A folder that cannot be listed still holds its files, unseen: the articles built from
+  // it last time are kept (as an unreadable file's are) instead of vanishing from the site.
+  const files = [...discovered.files];
+  if (discovered.unreadableFolders.length > 0) {
+    const listed = new Set(files.map((file) => file.relativePath));
+    for (const folder of discovered.unreadableFolders) {
+      let kept = 0;
+      for (const relativePath of cache.pathsUnder(folder)) {
+        const entry = listed.has(relativePath) ? undefined : cache.lastEntry(relativePath);
+        if (!entry) continue;
+        outcomes[files.length] = entry;
+        files.push({
+          absolutePath: path.join(contentDir, ...relativePath.split('/')),
+          relativePath,
+        });
+        kept++;
+      }
+      if (kept > 0) {
+        diagnostics.push({
+          severity: 'warning',
+          file: folder || '.',
+          message: `folder cannot be read: the ${kept} article(s) last built from it are kept`,
+        });
+      }
+      articlesReused += kept;
+    }
+    report.inputFiles = files.length;
+  }
   const loadMs = performance.now() - started;
 
   const indexOf = new Map(discovered.files.map((file, index) => [file.relativePath, index]));
@@ -266,7 +293,7 @@ export async function loadAndTransformWithCache(
   const loaded: LoadedArticle[] = [];
   const bodies = new Map<LoadedArticle, CollectInput['body']>();
   const wishes = new Map<LoadedArticle, PathWish>();
-  for (const [index, file] of discovered.files.entries()) {
+  for (const [index, file] of files.entries()) {
     const outcome = outcomes[index]!;
     diagnostics.push(...outcome.diagnostics);
     if ('html' in outcome) {

@@ -204,6 +204,14 @@ export class ArticleCache {
     return this.invalidated ? this.carryOver(relativePath) : undefined;
   }
 
+  /** The files under a folder (relative, '' for all) that the cache has an entry for. */
+  pathsUnder(folder: string): string[] {
+    if (this.invalidated) this.replacedIndex ??= readIndex(path.join(this.dir, INDEX_FILE)) ?? null;
+    const entries = this.invalidated ? this.replacedIndex?.entries : this.entries;
+    const prefix = folder === '' ? '' : `${folder}/`;
+    return [...(entries?.keys() ?? [])].filter((relativePath) => relativePath.startsWith(prefix));
+  }
+
   /**
    * The entry a file had in the index this cache replaces (made with another config or
    * Gazette), its body copied into the new pack: an unreadable file's page outlives a change
@@ -212,6 +220,7 @@ export class ArticleCache {
   private carryOver(relativePath: string): CachedArticle | undefined {
     // Read once, only when there is a file to carry over: an invalidated index is not kept.
     this.replacedIndex ??= readIndex(path.join(this.dir, INDEX_FILE)) ?? null;
+
     const stored = this.replacedIndex;
     const entry = stored?.entries.get(relativePath);
     const packFile = stored && path.join(this.dir, path.basename(String(stored.header.pack)));

@@ -21,10 +21,16 @@ export interface FileStamp {
 }
 
 /** The content files and, for each, its stamp (undefined when it cannot be statted). */
-export interface ContentScan {
+export interface ContentScan extends DiscoveredContent {
+  stats: (FileStamp | undefined)[];
+}
+
+export interface DiscoveredContent {
   files: ContentFile[];
   diagnostics: Diagnostic[];
-  stats: (FileStamp | undefined)[];
+  /** Folders (relative, forward slashes, '' for the content folder) that could not be listed:
+   * their files are there, unseen, not gone. */
+  unreadableFolders: string[];
 }
 
 /**
@@ -49,12 +55,10 @@ export function scanContent(contentDir: string): ContentScan {
  * Lists article files under `contentDir`, recursively, in a stable order. Symbolic links are
  * followed only when they stay inside the content folder.
  */
-export function discoverContent(contentDir: string): {
-  files: ContentFile[];
-  diagnostics: Diagnostic[];
-} {
+export function discoverContent(contentDir: string): DiscoveredContent {
   const files: ContentFile[] = [];
   const diagnostics: Diagnostic[] = [];
+  const unreadableFolders: string[] = [];
   const root = realpathSync(contentDir);
   const visited = new Set<string>([root]);
   // An explicit stack: archives nest deep and a recursive walk would gain nothing. Each
@@ -70,11 +74,14 @@ export function discoverContent(contentDir: string): {
     try {
       entries = readdirSync(folder, { withFileTypes: true });
     } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
       diagnostics.push({
         severity: 'error',
         file: toRelative(root, folder),
-        message: `cannot read folder: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+        message: `cannot read folder: ${code ?? (error as Error).message}`,
       });
+      if (code !== 'ENOENT' && code !== 'ENOTDIR')
+        unreadableFolders.push(relativeFolder.replace(/\/$/, ''));
       continue;
     }
     for (const entry of entries) {
@@ -135,7 +142,7 @@ export function discoverContent(contentDir: string): {
   files.sort((a, b) =>
     a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0,
   );
-  return { files, diagnostics };
+  return { files, diagnostics, unreadableFolders };
 }
 
 export function isArticleName(name: string): boolean {

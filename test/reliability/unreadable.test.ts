@@ -4,11 +4,21 @@
  * any file whatever its mode, so the read failure is simulated in `node:fs`, with the build
  * on this thread (no workers, which would not see the mock).
  */
-import { existsSync, readFileSync as realReadFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync as realReadFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
-const unreadable = vi.hoisted(() => ({ names: new Set<string>(), code: 'EACCES' }));
+const unreadable = vi.hoisted(() => ({
+  names: new Set<string>(),
+  code: 'EACCES',
+  folders: new Set<string>(),
+}));
 
 vi.mock('node:fs', async (importOriginal) => {
   const fs = await importOriginal<typeof import('node:fs')>();
@@ -20,7 +30,18 @@ vi.mock('node:fs', async (importOriginal) => {
     }
     return (fs.readFileSync as (...args: unknown[]) => unknown)(file, ...rest);
   }) as typeof fs.readFileSync;
-  return { ...fs, default: { ...fs, readFileSync }, readFileSync };
+  const readdirSync = ((folder: Parameters<typeof fs.readdirSync>[0], ...rest: unknown[]) => {
+    if (typeof folder === 'string' && unreadable.folders.has(path.basename(folder))) {
+      throw Object.assign(new Error(`EACCES: cannot list ${folder}`), { code: 'EACCES' });
+    }
+    return (fs.readdirSync as (...args: unknown[]) => unknown)(folder, ...rest);
+  }) as typeof fs.readdirSync;
+  return {
+    ...fs,
+    default: { ...fs, readFileSync, readdirSync },
+    readFileSync,
+    readdirSync,
+  };
 });
 
 const { buildProject, makeProject } = await import('../helpers.ts');
@@ -76,6 +97,24 @@ describe('an article that cannot be read on a rebuild', () => {
     unreadable.names.clear();
     await buildProject(root);
     expect(realReadFileSync(page, 'utf8')).toContain('Harbour ferry returns, updated');
+  });
+
+  it('keeps the pages of the articles in a folder that cannot be listed', async () => {
+    mkdirSync(path.join(root, 'content/locked'));
+    writeFileSync(path.join(root, 'content/locked/inside.md'), article('Dockers vote on pay'));
+    await buildProject(root);
+    const page = path.join(root, 'site/inside/index.html');
+    expect(realReadFileSync(page, 'utf8')).toContain('Dockers vote on pay');
+    unreadable.folders.add('locked');
+    const result = await buildProject(root);
+    expect(result.diagnostics).toContainEqual(
+      expect.objectContaining({ file: 'locked', severity: 'error' }),
+    );
+    expect(result.diagnostics).toContainEqual(
+      expect.objectContaining({ file: 'locked', message: expect.stringMatching(/1 article/) }),
+    );
+    expect(realReadFileSync(page, 'utf8')).toContain('Dockers vote on pay');
+    unreadable.folders.clear();
   });
 
   it('drops the page of a file that is gone', async () => {
