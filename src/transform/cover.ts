@@ -60,35 +60,37 @@ export interface CoverResult {
   problem?: string;
 }
 
-/**
- * The URLs the first body image had before its lazy URL was swapped in, resolved like it: a
- * cover naming one of them (the thumbnail) is that image.
- */
-export function replacedSourcesOf(
-  firstImageSrc: string,
+/** A body picture whose lazy URL replaced the `src` it had (often its thumbnail). */
+export interface SwappedImage {
+  thumbnail: string;
+  picture: string;
+}
+
+/** The lazy-image swaps of a body (`rehype-lazy-images`), both URLs resolved like a body's. */
+export function swappedImages(
   replaced: ReadonlyMap<string, string> | undefined,
   context: ImageUrlContext,
-): string[] {
-  const sources: string[] = [];
+): SwappedImage[] {
+  const swapped: SwappedImage[] = [];
   for (const [src, before] of replaced ?? []) {
-    const resolved = resolveImageUrl(src, context);
-    if (!resolved || !sameImage(resolved, firstImageSrc)) continue;
-    const previous = resolveImageUrl(before, context);
-    if (previous) sources.push(previous);
+    const picture = resolveImageUrl(src, context);
+    const thumbnail = resolveImageUrl(before, context);
+    if (picture && thumbnail) swapped.push({ thumbnail, picture });
   }
-  return sources;
+  return swapped;
 }
 
 /**
- * The cover, from the front matter or else the first body image. `firstImageWas` lists the
- * URLs the first image had before a lazy URL replaced them (`replacedSourcesOf`).
+ * The cover, from the front matter or else the first body image. A front-matter cover that
+ * is the thumbnail a body picture showed until its lazy URL was swapped in (`swapped`) is
+ * that picture.
  */
 export function resolveCover(
   frontMatterCover: string | undefined,
   firstImage: Image | undefined,
   context: ImageUrlContext,
   placeholders: readonly RegExp[] = DEFAULT_PLACEHOLDER_COVERS,
-  firstImageWas: readonly string[] = [],
+  swapped: readonly SwappedImage[] = [],
 ): CoverResult {
   const written = frontMatterCover?.trim();
   if (!written || placeholders.some((pattern) => pattern.test(written))) {
@@ -111,8 +113,11 @@ export function resolveCover(
     return { cover: { ...firstImage, src }, coverInBody: true };
   }
   // The thumbnail the body showed until its lazy loader ran: the body's larger picture is it.
-  if (firstImage && firstImageWas.some((before) => sameImage(src, before))) {
-    return { cover: firstImage, coverInBody: true };
+  const picture = swapped.find(({ thumbnail }) => sameImage(src, thumbnail))?.picture;
+  if (picture) {
+    if (firstImage && sameImage(picture, firstImage.src))
+      return { cover: firstImage, coverInBody: true };
+    return { cover: { src: picture }, coverInBody: false };
   }
   return { cover: { src }, coverInBody: false };
 }

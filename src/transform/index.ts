@@ -26,8 +26,8 @@ import type { ArticleContext } from './context.ts';
 import {
   DEFAULT_PLACEHOLDER_COVERS,
   firstBodyImage,
-  replacedSourcesOf,
   resolveCover,
+  swappedImages,
 } from './cover.ts';
 import {
   DEFAULT_MAX_NESTING_DEPTH,
@@ -306,7 +306,7 @@ export function createBodyTransformer(
       firstImage,
       images,
       DEFAULT_PLACEHOLDER_COVERS,
-      firstImage && replacedSourcesOf(firstImage.src, replacedImageSources, images),
+      swappedImages(replacedImageSources, images),
     );
     if (problem) warn(problem);
 

@@ -358,6 +358,17 @@ describe('cover', () => {
       ),
     );
     expect(other.body.coverInBody).toBe(false);
+    // The thumbnail of a later picture: the hero shows that picture, not its thumbnail.
+    const later = transform(
+      htmlArticle(
+        '<p><img src="https://static.cnbetacdn.com/first.jpg"></p><p><img src="/thumb/b_240.jpg" data-src="https://static.cnbetacdn.com/full/b.jpg"></p>',
+        {
+          sourceUrl: 'https://www.cnbeta.com.tw/articles/tech/1.htm',
+          cover: 'https://www.cnbeta.com.tw/thumb/b_240.jpg',
+        },
+      ),
+    );
+    expect(later.body.cover?.src).toBe('https://static.cnbetacdn.com/full/b.jpg');
   });
 
   it('rejects a javascript: cover with a warning', () => {
