@@ -1,3 +1,4 @@
+import { decodeHTMLStrict } from 'entities';
 import type { Author } from '../model.ts';
 
 /**
@@ -56,11 +57,20 @@ export function extraFields(data: Record<string, unknown>): {
 
 /** A scalar as display text: whitespace collapsed, invisible bidi controls removed. */
 export function toText(value: unknown): string | undefined {
-  if (typeof value === 'string') return cleanText(value);
+  if (typeof value === 'string') return cleanText(decodeCharacterReferences(value));
   if (typeof value === 'number' || typeof value === 'bigint') return String(value);
   if (typeof value === 'boolean') return String(value);
   if (value instanceof Date) return value.toISOString();
   return undefined;
+}
+
+/**
+ * Scrapers copy titles, names and links out of HTML with their character references
+ * (`AT&amp;T&#8217;s`, `O&#39;Brien`, `?a=1&amp;b=2`): decoded, as a browser would show them.
+ * Only complete references (with their `;`): `Q&A` and `&copy2020` stay as written.
+ */
+function decodeCharacterReferences(value: string): string {
+  return value.includes('&') ? decodeHTMLStrict(value) : value;
 }
 
 // Bidi overrides and isolates can make a name display as another; zero-width marks are noise.
@@ -147,7 +157,7 @@ export function toAuthors(value: unknown): Author[] {
 
 export function toUrlString(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
-  const trimmed = value.trim();
+  const trimmed = decodeCharacterReferences(value).trim();
   return trimmed === '' ? undefined : trimmed;
 }
 

@@ -82,6 +82,18 @@ layout: post
     expect(article?.title).toBe('museum-nights');
   });
 
+  it('decodes character references a scraper copied into titles, names, terms and links', () => {
+    const { article } = load(
+      'ent.md',
+      `---\ntitle: 'AT&amp;T&#8217;s &quot;deal&quot;: Q&A &copy2020'\nauthor: "O&#39;Brien&#x202E;"\ntags: [R&amp;D]\ncategories: [Tech &amp; Media]\nsource: https://news.example/a?id=1&amp;p=2\ndate: 2022-01-01\n---\n<p>x</p>`,
+    );
+    expect(article?.title).toBe('AT&T’s "deal": Q&A &copy2020');
+    expect(article?.authors.map((author) => author.name)).toEqual(["O'Brien"]);
+    expect(article?.tags).toEqual(['R&D']);
+    expect(article?.categories).toEqual([['Tech & Media']]);
+    expect(article?.sourceUrl).toBe('https://news.example/a?id=1&p=2');
+  });
+
   it("takes a file name's title without the date a scraper put before it", () => {
     const { article } = load(
       '2020-09-29-港口吞吐量创新高.md',
