@@ -43,6 +43,11 @@ export function checkSite(options: CheckOptions): CheckResult {
   const urls = new UrlBuilder(options.baseUrl);
   const files = listFiles(outDir);
   const fileSet = new Set(files);
+  // A CI job pointed at the wrong folder must not pass: every Gazette site has a home page.
+  if (!fileSet.has('index.html'))
+    throw new OutputError(
+      `no index.html in ${outDir}: not a built site (check --out, or run "gazette build" first)`,
+    );
   const diagnostics: Diagnostic[] = [];
 
   // Internal references, grouped by what they point at: one broken image on 5,000 pages is

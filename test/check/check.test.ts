@@ -63,6 +63,17 @@ function goodFiles(): Record<string, string> {
 }
 
 describe('gazette check', () => {
+  it('refuses a folder that is no built site, empty or not', () => {
+    const empty = mkdtempSync(path.join(os.tmpdir(), 'gazette-check-empty-'));
+    try {
+      expect(() => checkSite({ outDir: empty, baseUrl: '/' })).toThrow(/no index\.html/);
+      writeFileSync(path.join(empty, 'notes.html'), '<p>not a site</p>');
+      expect(() => checkSite({ outDir: empty, baseUrl: '/' })).toThrow(/not a built site/);
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+
   it('passes a sound site', () => {
     const result = checkSite({ outDir: siteWith(goodFiles()), baseUrl: BASE });
     expect(result.diagnostics).toEqual([]);
