@@ -94,8 +94,7 @@ export function loadArticle(file: ContentFile, config: SiteConfig, now = Date.no
   let title = toText(pick(data, FIELD_ALIASES.title, isNonEmpty));
   if (!title) {
     // The file name as the slug has it: a scraper's `2020-09-29-` prefix is no part of a title.
-    title =
-      firstHeading(body) ?? (stripDatePrefix(fileStem).trim() || fileStem.trim() || undefined);
+    title = firstHeading(body) ?? (stripDatePrefix(fileStem).trim() || undefined);
     report(
       'warning',
       title

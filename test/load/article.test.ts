@@ -100,8 +100,9 @@ layout: post
       '---\ndate: 2022-01-01\n---\n<p>x</p>',
     );
     expect(article?.title).toBe('港口吞吐量创新高');
+    // Nothing but the date: no title at all, so the site's word for "Untitled".
     expect(load('2020-09-29-.md', '---\ndate: 2022-01-01\n---\n<p>x</p>').article?.title).toBe(
-      '2020-09-29-',
+      '无标题',
     );
   });
 
