@@ -1,4 +1,5 @@
 import type nunjucks from 'nunjucks';
+import { isoInZone } from '../collect/local-time.ts';
 import type { Site } from '../collect/site.ts';
 import { SITE_PATHS, type UrlBuilder } from '../collect/urls.ts';
 import type { SiteConfig } from '../config/schema.ts';
@@ -80,7 +81,8 @@ export function createPageRenderer(options: {
     generator: `Gazette ${GAZETTE_VERSION}`,
     // The newest article's date; none for a site without articles (not the time of the
     // build, which would change the home page on every build).
-    buildDate: options.buildDate?.toISOString(),
+    // In the site's zone, as every other date on the pages.
+    buildDate: options.buildDate && isoInZone(options.buildDate, config.timezone),
   };
   const undatedSiteView = { ...siteView, buildDate: undefined };
   // Names and links only: a count would change every page whenever an article is added.
