@@ -325,7 +325,9 @@ function isLanguageTag(text: string): boolean {
 function firstHeading(body: string): string | undefined {
   const html = /<h[1-3][^>]*>([\s\S]*?)<\/h[1-3]>/i.exec(body)?.[1];
   const markdown = /^#{1,3}\s+(.+)$/m.exec(body)?.[1];
-  const text = (html ?? markdown)?.replace(/<[^>]*>/g, '');
+  // A whole saved page: its <title>, when it has no heading.
+  const documentTitle = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(body)?.[1];
+  const text = (html ?? markdown ?? documentTitle)?.replace(/<[^>]*>/g, '');
   const cleaned = text ? toText(text) : undefined;
   return cleaned || undefined;
 }

@@ -12,6 +12,8 @@ import { stringProperty, textOf } from './walk.ts';
 
 const HEADINGS = new Set(['h1', 'h2', 'h3']);
 const WRAPPERS = new Set(['div', 'section', 'article', 'header', 'main']);
+/** What a whole saved page keeps of its `<head>` when read as a fragment: never the story. */
+const HEAD_ELEMENTS = new Set(['title', 'meta', 'link', 'style', 'script', 'base', 'noscript']);
 
 function comparableUrl(url: string): string {
   return cleanUrl(url)
@@ -58,7 +60,9 @@ function stripLeadingSourceHeading(
   let parent: Root | Element = tree;
   for (let depth = 0; depth < 8; depth++) {
     const index: number = (parent.children as (RootContent | ElementContent)[]).findIndex(
-      (node) => node.type === 'element' || (node.type === 'text' && node.value.trim() !== ''),
+      (node) =>
+        (node.type === 'element' && !HEAD_ELEMENTS.has(node.tagName)) ||
+        (node.type === 'text' && node.value.trim() !== ''),
     );
     const first: RootContent | ElementContent | undefined = parent.children[index];
     if (first?.type !== 'element') return false;

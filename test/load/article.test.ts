@@ -94,6 +94,14 @@ layout: post
     expect(article?.sourceUrl).toBe('https://news.example/a?id=1&p=2');
   });
 
+  it("takes a saved page's <title> when its body has no heading", () => {
+    const { article } = load(
+      'doc3.html',
+      '<!DOCTYPE html><html><head><title>Port traffic &amp; trade</title></head><body><p>x</p></body></html>',
+    );
+    expect(article?.title).toBe('Port traffic & trade');
+  });
+
   it("takes a file name's title without the date a scraper put before it", () => {
     const { article } = load(
       '2020-09-29-港口吞吐量创新高.md',

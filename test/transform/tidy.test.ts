@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { defaultConfig } from '../../src/config/schema.ts';
+import { createBodyTransformer } from '../../src/transform/index.ts';
 import { rehypeStripSourceHeading } from '../../src/transform/rehype-strip-source-heading.ts';
 import { rehypeTidyBlankLines } from '../../src/transform/rehype-tidy-blank-lines.ts';
+import { htmlArticle } from './corpus-article.ts';
 import { context, runPlugins, transformHtml } from './helpers.ts';
 
 describe('rehypeTidyBlankLines', () => {
@@ -36,6 +39,19 @@ describe('rehypeStripSourceHeading with repeated headlines', () => {
     expect(runPlugins(input, [rehypeStripSourceHeading], context({ title: 'The Title' }))).toBe(
       expected,
     );
+  });
+});
+describe('rehypeStripSourceHeading in a whole saved page', () => {
+  it("finds the headline after what the page's <head> leaves", () => {
+    const transform = createBodyTransformer(defaultConfig());
+    const { body } = transform(
+      htmlArticle(
+        '<!DOCTYPE html><html><head><title>Doc With Head</title><meta charset="utf-8"></head><body><h1>Doc With Head</h1><p>P.</p></body></html>',
+        { title: 'Doc With Head' },
+      ),
+    );
+    expect(body.html).toBe('<p>P.</p>');
+    expect(body.excerpt).toBe('P.');
   });
 });
 
