@@ -23,7 +23,44 @@ const HTTP_URL = /^https?:\/\/[^\s/]+/i;
 export type DocumentKind = 'rss' | 'atom' | 'json-feed' | 'sitemap';
 
 /** Checks a feed or sitemap file, telling the kind from its content. */
-export function checkDocument(content: string): { kind?: DocumentKind; problems: Problem[] } {
+export interface DocumentCheckOptions {
+  /**
+   * The site was built with a path for `baseUrl` (the build warned): its feeds and sitemap
+   * hold paths, which is then a warning, said once per document, not an error per URL.
+   */
+  builtWithPath?: boolean;
+}
+
+export function checkDocument(
+  content: string,
+  options: DocumentCheckOptions = {},
+): { kind?: DocumentKind; problems: Problem[] } {
+  const checked = checkDocumentAs(content, options);
+  return { ...checked, problems: groupRelativeUrls(checked.problems, options) };
+}
+
+const NOT_ABSOLUTE = /^(.*) "(.*)" is not an absolute http\(s\) URL$/;
+
+/** Warnings of links that are not absolute, one per document: a path `baseUrl` makes hundreds. */
+function groupRelativeUrls(problems: Problem[], options: DocumentCheckOptions): Problem[] {
+  const relative = problems.filter(
+    (problem) => problem.severity === 'warning' && NOT_ABSOLUTE.test(problem.message),
+  );
+  if (relative.length < 2) return problems;
+  const first = relative[0]!;
+  const [, , value] = NOT_ABSOLUTE.exec(first.message)!;
+  const grouped: Problem = {
+    severity: 'warning',
+    message: `${relative.length} links are not absolute http(s) URLs, the first "${value}"${options.builtWithPath ? ' (the site was built with a path for baseUrl)' : ''}`,
+    ...(first.line === undefined ? {} : { line: first.line }),
+  };
+  return [grouped, ...problems.filter((problem) => !relative.includes(problem))];
+}
+
+function checkDocumentAs(
+  content: string,
+  options: DocumentCheckOptions,
+): { kind?: DocumentKind; problems: Problem[] } {
   if (/^\s*[{[]/.test(content)) return { kind: 'json-feed', problems: checkJsonFeed(content) };
   let root: XmlTreeElement;
   try {
@@ -40,7 +77,7 @@ export function checkDocument(content: string): { kind?: DocumentKind; problems:
   if (root.local === 'rss') return { kind: 'rss', problems: checkRss(root) };
   if (root.local === 'feed') return { kind: 'atom', problems: checkAtom(root) };
   if (root.local === 'urlset' || root.local === 'sitemapindex')
-    return { kind: 'sitemap', problems: checkSitemap(root) };
+    return { kind: 'sitemap', problems: checkSitemap(root, undefined, options) };
   return { problems: [{ severity: 'error', message: `unknown document <${root.name}>` }] };
 }
 
@@ -257,7 +294,11 @@ export function checkJsonFeed(content: string): Problem[] {
   return problems;
 }
 
-export function checkSitemap(root: XmlTreeElement, bytes?: number): Problem[] {
+export function checkSitemap(
+  root: XmlTreeElement,
+  bytes?: number,
+  options: DocumentCheckOptions = {},
+): Problem[] {
   const problems: Problem[] = [];
   if (root.ns !== SITEMAP_NS)
     return [
@@ -301,7 +342,8 @@ export function checkSitemap(root: XmlTreeElement, bytes?: number): Problem[] {
   if (relative.length > 0) {
     const [first] = relative;
     problems.push({
-      severity: 'error',
+      // Built so on purpose (the build warned): search engines reject it, nothing breaks.
+      severity: options.builtWithPath ? 'warning' : 'error',
       message:
         relative.length === 1
           ? `<loc> "${first!.value}" is not an absolute http(s) URL`

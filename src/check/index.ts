@@ -106,7 +106,7 @@ export function checkSite(options: CheckOptions): CheckResult {
   // Feeds and sitemaps.
   for (const file of [...documents].sort()) {
     const content = readFileSync(path.join(outDir, file), 'utf8');
-    const { kind, problems } = checkDocument(content);
+    const { kind, problems } = checkDocument(content, { builtWithPath: !urls.origin });
     for (const problem of problems) diagnostics.push(toDiagnostic(file, kind, problem));
     if (kind === 'sitemap') diagnostics.push(...checkSitemapTargets(file, content, urls, fileSet));
   }

@@ -10,6 +10,7 @@ import { renderAtom, renderJsonFeed, renderRss } from '../../src/feeds/formats.t
 import { FeedBuilder } from '../../src/feeds/model.ts';
 import { renderSitemaps } from '../../src/feeds/sitemap.ts';
 import { sampleSite } from '../feeds/fixture.ts';
+import { buildProject, makeProject } from '../helpers.ts';
 
 const BASE = 'https://example.org/news/';
 let folders: string[] = [];
@@ -63,6 +64,32 @@ function goodFiles(): Record<string, string> {
 }
 
 describe('gazette check', () => {
+  it('passes a site built with a path for baseUrl, saying once per document that it holds paths', async () => {
+    const article = (title: string, date: string, tag: string) =>
+      `---\ntitle: ${title}\ndate: ${date}\ntags: [${tag}, shared]\nauthor: Ann Lee\n---\n<p>${title}.</p>\n`;
+    const root = makeProject(
+      {
+        'a.md': article('Port reopens', '2024-01-01 10:00', 'ports'),
+        'b.md': article('Rail fares rise', '2024-01-02 10:00', 'rail'),
+        'c.md': article('Ferry resumes', '2024-01-03 10:00', 'ferries'),
+      },
+      'baseUrl: /news/\nsearch:\n  enabled: false\n',
+    );
+    try {
+      const { outDir } = await buildProject(root);
+      const result = checkSite({ outDir, baseUrl: '/news/' });
+      expect(result.ok).toBe(true);
+      const relative = result.diagnostics.filter((diagnostic) =>
+        /not absolute/.test(diagnostic.message),
+      );
+      expect(relative.length).toBeGreaterThan(0);
+      expect(relative.length).toBeLessThanOrEqual(result.documents);
+      expect(new Set(relative.map((diagnostic) => diagnostic.file)).size).toBe(relative.length);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   it('refuses a folder that is no built site, empty or not', () => {
     const empty = mkdtempSync(path.join(os.tmpdir(), 'gazette-check-empty-'));
     try {
