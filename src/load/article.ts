@@ -1,6 +1,8 @@
 import { hash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+// Dates in messages as the site shows them, in its zone.
+import { isoInZone } from '../collect/local-time.ts';
 import type { SiteConfig } from '../config/schema.ts';
 import { articleWords } from '../languages.ts';
 import type { BodyFormat, Diagnostic, LoadedArticle } from '../model.ts';
@@ -124,7 +126,7 @@ export function loadArticle(file: ContentFile, config: SiteConfig, now = Date.no
   } else if (date.getTime() > now + FUTURE_TOLERANCE_MS) {
     report(
       'warning',
-      `date ${date.toISOString()} is in the future`,
+      `date ${isoInZone(date, config.timezone)} is in the future`,
       lineOfKey(decoded.text, FIELD_ALIASES.date),
     );
   }
@@ -140,14 +142,14 @@ export function loadArticle(file: ContentFile, config: SiteConfig, now = Date.no
     // An update before publication would date feeds, the sitemap and the site before it.
     report(
       'warning',
-      `updated date ${updated.toISOString()} is before the date ${date.toISOString()}, ignored`,
+      `updated date ${isoInZone(updated, config.timezone)} is before the date ${isoInZone(date, config.timezone)}, ignored`,
       lineOfKey(decoded.text, FIELD_ALIASES.updated),
     );
     updated = undefined;
   } else if (updated && updated.getTime() > now + FUTURE_TOLERANCE_MS) {
     report(
       'warning',
-      `updated date ${updated.toISOString()} is in the future`,
+      `updated date ${isoInZone(updated, config.timezone)} is in the future`,
       lineOfKey(decoded.text, FIELD_ALIASES.updated),
     );
   }

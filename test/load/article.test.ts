@@ -94,6 +94,16 @@ layout: post
     expect(article?.sourceUrl).toBe('https://news.example/a?id=1&p=2');
   });
 
+  it("dates a future article's warning in the site's zone", () => {
+    const { diagnostics } = load(
+      'future.md',
+      '---\ntitle: F\ndate: 2999-01-01 08:00\n---\n<p>x</p>',
+    );
+    expect(diagnostics.map((diagnostic) => diagnostic.message)).toContain(
+      'date 2999-01-01T08:00:00+08:00 is in the future',
+    );
+  });
+
   it("takes a saved page's <title> when its body has no heading", () => {
     const { article } = load(
       'doc3.html',
