@@ -217,6 +217,8 @@ export async function loadAndTransformWithCache(
   // A folder that cannot be listed still holds its files, unseen: the articles built from
   // it last time are kept (as an unreadable file's are) instead of vanishing from the site.
   const files = [...discovered.files];
+  /** Outcomes that are a file's last built version, kept because it cannot be read now. */
+  const keptUnreadable = new Set<number>();
   if (discovered.unreadableFolders.length > 0) {
     const listed = new Set(files.map((file) => file.relativePath));
     for (const folder of discovered.unreadableFolders) {
@@ -224,6 +226,7 @@ export async function loadAndTransformWithCache(
       for (const relativePath of cache.pathsUnder(folder)) {
         const entry = listed.has(relativePath) ? undefined : cache.lastEntry(relativePath);
         if (!entry) continue;
+        keptUnreadable.add(files.length);
         outcomes[files.length] = entry;
         files.push({
           absolutePath: path.join(contentDir, ...relativePath.split('/')),
@@ -271,6 +274,7 @@ export async function loadAndTransformWithCache(
         // A file that cannot be read (permissions, a disk error) keeps the article it was
         // last built as, and the error is still reported: its page is not lost meanwhile.
         const last = outcome.unreadable ? cache.lastEntry(outcome.file.relativePath) : undefined;
+        if (last) keptUnreadable.add(index);
         outcomes[index] = last
           ? {
               ...last,
@@ -303,7 +307,8 @@ export async function loadAndTransformWithCache(
       let wish = outcome.wish;
       if (!wish) {
         wish = pathWish(article, config);
-        cache.store(file.relativePath, { ...outcome, wish });
+        // A kept version carries this build's read error: the cache keeps the entry as it was.
+        if (!keptUnreadable.has(index)) cache.store(file.relativePath, { ...outcome, wish });
       }
       wishes.set(article, wish);
     } else if (!outcome.loaded) {
