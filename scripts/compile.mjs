@@ -22,8 +22,8 @@ writeFileSync(path.join(lib, '.compiled'), `${newestSource(path.join(root, 'src'
 
 /**
  * A worker thread starts by loading its modules: the transform worker's 150 files (unified,
- * parse5, the sanitizer, gray-matter…) took 0.16 s, which a rebuild of one changed article
- * waits for; bundled into one file, 0.05 s. The bundle sits beside the worker, at the same
+ * parse5, the sanitizer, gray-matter…) made it ready in about 0.2 s, which a rebuild of one
+ * changed article waits for; bundled into one file, about 0.07 s. The bundle sits beside the worker, at the same
  * folder depth as every module (paths relative to a module stay right), and is used when
  * present (`start-worker.ts`); without esbuild (a dev dependency) the modules are loaded as
  * they are.

@@ -140,7 +140,7 @@ export class ArticleCache {
   private readonly indexEndsWithNewline: boolean;
   /** True when the cache on disk was unusable or made with another key. */
   readonly invalidated: boolean;
-  /** The index this cache replaces, once read again for `carryOver` (null: none usable). */
+  /** The index this cache replaces, once read again (`replaced`; null: none usable). */
   private replacedIndex: StoredIndex | null | undefined;
 
   constructor(
@@ -206,8 +206,7 @@ export class ArticleCache {
 
   /** The files under a folder (relative, '' for all) that the cache has an entry for. */
   pathsUnder(folder: string): string[] {
-    if (this.invalidated) this.replacedIndex ??= readIndex(path.join(this.dir, INDEX_FILE)) ?? null;
-    const entries = this.invalidated ? this.replacedIndex?.entries : this.entries;
+    const entries = this.invalidated ? this.replaced()?.entries : this.entries;
     const prefix = folder === '' ? '' : `${folder}/`;
     return [...(entries?.keys() ?? [])].filter((relativePath) => relativePath.startsWith(prefix));
   }
@@ -218,10 +217,7 @@ export class ArticleCache {
    * of settings. The old index and pack are still there, until `save`.
    */
   private carryOver(relativePath: string): CachedArticle | undefined {
-    // Read once, only when there is a file to carry over: an invalidated index is not kept.
-    this.replacedIndex ??= readIndex(path.join(this.dir, INDEX_FILE)) ?? null;
-
-    const stored = this.replacedIndex;
+    const stored = this.replaced();
     const entry = stored?.entries.get(relativePath);
     const packFile = stored && path.join(this.dir, path.basename(String(stored.header.pack)));
     if (!entry || !packFile || packFile === this.bodies.file || !existsSync(packFile))
@@ -235,6 +231,12 @@ export class ArticleCache {
     } finally {
       pack.close();
     }
+  }
+
+  /** The index an invalidated cache replaces: read again only when a file is to be kept. */
+  private replaced(): StoredIndex | null {
+    this.replacedIndex ??= readIndex(path.join(this.dir, INDEX_FILE)) ?? null;
+    return this.replacedIndex;
   }
 
   /** The hash of a file's bytes when this cache was read, before this build's changes. */
