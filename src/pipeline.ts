@@ -250,7 +250,7 @@ export async function loadAndTransformWithCache(
   const indexOf = new Map(discovered.files.map((file, index) => [file.relativePath, index]));
   const jobOf = new Map(misses.map((job) => [job.file.relativePath, job]));
   let done = 0;
-  await loadAndTransformInParallel(
+  const { workerFailures } = await loadAndTransformInParallel(
     misses,
     config,
     project.siteFiles,
@@ -293,6 +293,8 @@ export async function loadAndTransformWithCache(
     },
     early,
   );
+  if (workerFailures.length > 0)
+    diagnostics.push(workerFailureWarning('transform', workerFailures));
 
   const loaded: LoadedArticle[] = [];
   const bodies = new Map<LoadedArticle, CollectInput['body']>();
@@ -330,6 +332,19 @@ export async function loadAndTransformWithCache(
     transformedFiles: new Set(misses.map((job) => job.file.relativePath)),
     loadMs,
     transformMs: performance.now() - started - loadMs,
+  };
+}
+
+/**
+ * Worker threads that failed: their work was done on the main thread, so the site is whole,
+ * but slower, and a failing worker usually means a broken install worth knowing about.
+ */
+function workerFailureWarning(work: 'transform' | 'render', reasons: string[]): Diagnostic {
+  const distinct = [...new Set(reasons)];
+  return {
+    severity: 'warning',
+    file: `${work} worker`,
+    message: `${reasons.length} ${work} worker thread(s) failed (${distinct.join('; ')}); their work was done on the main thread instead`,
   };
 }
 
@@ -784,6 +799,7 @@ async function renderAndWrite(
     }
     await finishReadyPages(true);
     await helper?.close();
+    if (helper?.failure) diagnostics.push(workerFailureWarning('render', [helper.failure]));
     helper = undefined;
 
     phaseStart = performance.now();

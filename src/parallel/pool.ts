@@ -92,10 +92,12 @@ export async function loadAndTransformInParallel(
   siteFiles: ReadonlySet<string>,
   onOutcome: (outcome: FileOutcome) => void,
   early?: EarlyTransformWorker,
-): Promise<void> {
+): Promise<{ workerFailures: string[] }> {
+  /** Why each failed worker failed: the build goes on, but a broken install should show. */
+  const workerFailures: string[] = [];
   if (jobs.length === 0) {
     await early?.worker.terminate();
-    return;
+    return { workerFailures };
   }
   const now = early?.now ?? Date.now();
   const batches: Job[][] = [];
@@ -121,8 +123,9 @@ export async function loadAndTransformInParallel(
         };
         // A worker that fails (to start, or on the way) gives its batches back to be done by
         // the others or by the main thread: the build goes on without it.
-        const fail = () => {
+        const fail = (reason: unknown) => {
           if (settled) return;
+          workerFailures.push(reason instanceof Error ? reason.message : String(reason));
           batches.unshift(...inHand.splice(0));
           finish();
         };
@@ -135,7 +138,7 @@ export async function loadAndTransformInParallel(
         });
         worker.on('error', fail);
         worker.on('exit', (code) => {
-          if (code !== 0) fail();
+          if (code !== 0) fail(`exited with code ${code}`);
         });
         ready.then(() => {
           // Two batches ahead: the main thread hands out the next one only between its own
@@ -167,4 +170,5 @@ export async function loadAndTransformInParallel(
   } finally {
     await Promise.all(started.map(({ worker }) => worker.terminate()));
   }
+  return { workerFailures };
 }

@@ -40,6 +40,7 @@ export class RenderHelper {
     this.markStarted = resolve;
   });
   private stopped = false;
+  private failureReason: string | undefined;
   private nextId = 0;
   /** Answers awaited, by request id; undefined means "render it yourself". */
   private readonly waiting = new Map<number, (answer: RenderAnswer | undefined) => void>();
@@ -62,9 +63,14 @@ export class RenderHelper {
     });
     // A worker that cannot start, dies or cannot read a request leaves its pages to the
     // main thread.
-    this.worker.on('error', () => this.stop());
-    this.worker.on('exit', () => this.stop());
-    this.worker.on('messageerror', () => this.stop());
+    this.worker.on('error', (error) => this.stop(error.message));
+    this.worker.on('exit', (code) => this.stop(`exited with code ${code}`));
+    this.worker.on('messageerror', (error) => this.stop(error.message));
+  }
+
+  /** Why the worker stopped before it was closed, if it did. */
+  get failure(): string | undefined {
+    return this.failureReason;
   }
 
   /**
@@ -94,7 +100,8 @@ export class RenderHelper {
     await this.worker.terminate();
   }
 
-  private stop(): void {
+  private stop(failure?: string): void {
+    if (failure && !this.stopped) this.failureReason = failure;
     this.stopped = true;
     this.markStarted();
     for (const answer of this.waiting.values()) answer(undefined);

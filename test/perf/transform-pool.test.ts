@@ -2,7 +2,7 @@
  * The transform pool when a worker thread fails: its files are transformed anyway (by the
  * other threads, or by the main thread), each once, and the build goes on.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -29,6 +29,7 @@ vi.mock('../../src/parallel/start-worker.ts', () => ({
 const { loadAndTransformInParallel, startEarlyTransformWorker } = await import(
   '../../src/parallel/pool.ts'
 );
+const { build } = await import('../../src/build.ts');
 
 let folder: string;
 const files: ContentFile[] = [];
@@ -51,7 +52,7 @@ afterAll(() => rmSync(folder, { recursive: true, force: true }));
 async function transformAll(count: number, early: boolean): Promise<string[]> {
   const config = defaultConfig();
   const seen: string[] = [];
-  await loadAndTransformInParallel(
+  const { workerFailures } = await loadAndTransformInParallel(
     files.slice(0, count).map((file) => ({ file, mtimeMs: 0 })),
     config,
     new Set(),
@@ -61,6 +62,9 @@ async function transformAll(count: number, early: boolean): Promise<string[]> {
     },
     early ? startEarlyTransformWorker(config, new Set()) : undefined,
   );
+  // Every worker started here fails, and says so.
+  expect(workerFailures.length).toBeGreaterThan(0);
+  expect(workerFailures.every((reason) => /exited with code [34]/.test(reason))).toBe(true);
   return seen.sort();
 }
 
@@ -80,5 +84,33 @@ describe('the transform pool when a worker fails', () => {
     failure.mode = 'after-ready';
     expect(await transformAll(5, true)).toEqual(names(5));
     expect(await transformAll(450, false)).toEqual(names(450));
+  });
+
+  it('builds the whole site and warns when its transform and render workers fail', async () => {
+    failure.mode = 'after-ready';
+    const root = mkdtempSync(path.join(os.tmpdir(), 'gazette-pool-site-'));
+    vi.stubEnv('GAZETTE_WORKERS', '1');
+    try {
+      const result = await build({
+        root,
+        overrides: { contentDir: folder, outDir: 'site', cacheDir: 'cache' },
+        renderHelper: 'always',
+        extensions: [],
+      });
+      expect(result.ok).toBe(true);
+      expect(result.report.built).toBe(450);
+      expect(result.cache.pagesRenderedByHelper).toBe(0);
+      const warnings = result.diagnostics.filter((diagnostic) =>
+        diagnostic.message.includes('worker thread(s) failed'),
+      );
+      expect(warnings.map((warning) => warning.file).sort()).toEqual([
+        'render worker',
+        'transform worker',
+      ]);
+      expect(existsSync(path.join(root, 'site', 'index.html'))).toBe(true);
+    } finally {
+      vi.unstubAllEnvs();
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
