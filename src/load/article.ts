@@ -6,7 +6,7 @@ import { isoInZone } from '../collect/local-time.ts';
 import type { SiteConfig } from '../config/schema.ts';
 import { articleWords } from '../languages.ts';
 import type { BodyFormat, Diagnostic, LoadedArticle } from '../model.ts';
-import { dateFromPath, parseDate } from './dates.ts';
+import { dateFromPath, dateFromUrl, parseDate } from './dates.ts';
 import { decodeArticleBytes } from './decode.ts';
 import type { ContentFile } from './discover.ts';
 import {
@@ -112,10 +112,17 @@ export function loadArticle(file: ContentFile, config: SiteConfig, now = Date.no
     (value) => isNonEmpty(value) && typeof value !== 'boolean',
   );
   let date = parseDate(rawDate, config.timezone);
+  const sourceUrl = toUrlString(pick(data, FIELD_ALIASES.sourceUrl, isNonEmpty));
   if (!date) {
-    const fallback = dateFromPath(file.relativePath, config.timezone);
-    date = fallback ?? modified;
-    const source = fallback ? 'the date in its path' : 'the file modification time';
+    // The file's time last: it differs on every clone or CI checkout of the archive.
+    const fromPath = dateFromPath(file.relativePath, config.timezone);
+    const fromUrl = fromPath ? undefined : dateFromUrl(sourceUrl, config.timezone);
+    date = fromPath ?? fromUrl ?? modified;
+    const source = fromPath
+      ? 'the date in its path'
+      : fromUrl
+        ? 'the date in its source URL'
+        : 'the file modification time (which changes with every clone: add a date)';
     report(
       'warning',
       rawDate === undefined
@@ -188,7 +195,7 @@ export function loadArticle(file: ContentFile, config: SiteConfig, now = Date.no
     tags: toTags(pick(data, FIELD_ALIASES.tags, isNonEmpty)),
     authors: toAuthors(pick(data, FIELD_ALIASES.authors, isNonEmpty)),
     cover: toUrlString(pick(data, FIELD_ALIASES.cover, isNonEmpty)),
-    sourceUrl: toUrlString(pick(data, FIELD_ALIASES.sourceUrl, isNonEmpty)),
+    sourceUrl,
     description: toText(pick(data, FIELD_ALIASES.description, isNonEmpty)),
     slug: slugSource.trim() ? slugSource : title,
     ...(permalink ? { permalink } : {}),

@@ -86,13 +86,47 @@ function fromEpoch(value: number): Date | undefined {
   return Number.isNaN(date.getTime()) ? undefined : date;
 }
 
-/** A date in a file or folder name, as Jekyll (`2020-08-10-title.md`) and archives use. */
+/**
+ * A calendar date written in a path: `2020-08-10`, `2020_08_10`, `2020/08/10`, `2020-08/10`
+ * (gov.cn) or `20200810`, not part of a longer number (an id such as `1202008101` is no date).
+ */
+const DATE_IN_PATH = /(?<!\d)((?:19|20)\d\d)(?:[-_/](\d\d)[-_/](\d\d)|(\d\d)(\d\d))(?!\d)/g;
+
+function firstDateIn(text: string, timezone: string): Date | undefined {
+  for (const match of text.matchAll(DATE_IN_PATH)) {
+    const parsed = DateTime.fromObject(
+      {
+        year: Number(match[1]),
+        month: Number(match[2] ?? match[4]),
+        day: Number(match[3] ?? match[5]),
+      },
+      { zone: timezone },
+    );
+    if (parsed.isValid) return parsed.toJSDate();
+  }
+  return undefined;
+}
+
+/**
+ * A date in a file or folder name, as Jekyll (`2020-08-10-title.md`) and archives
+ * (`2020/08/10/title.md`) write it: midnight of that day in the site's zone.
+ */
 export function dateFromPath(relativePath: string, timezone: string): Date | undefined {
-  const match = /(?:^|[/_-])((?:19|20)\d\d)-(\d\d)-(\d\d)(?=[-_/. ]|$)/.exec(relativePath);
-  if (!match) return undefined;
-  const parsed = DateTime.fromObject(
-    { year: Number(match[1]), month: Number(match[2]), day: Number(match[3]) },
-    { zone: timezone },
-  );
-  return parsed.isValid ? parsed.toJSDate() : undefined;
+  return firstDateIn(relativePath, timezone);
+}
+
+/**
+ * A date in the path of an article's source URL, where most news sites put it
+ * (`/2022/04/04/…`, `/2022_04_04_633331.shtml`, `/t20220404_123.html`): unlike the file's
+ * time, it is the same on every clone of the archive.
+ */
+export function dateFromUrl(url: string | undefined, timezone: string): Date | undefined {
+  if (!url) return undefined;
+  let pathname: string;
+  try {
+    pathname = new URL(url).pathname;
+  } catch {
+    return undefined;
+  }
+  return firstDateIn(pathname, timezone);
 }

@@ -15,6 +15,21 @@ function load(name: string, content: string | Buffer) {
 }
 
 describe('loadArticle', () => {
+  it('dates an article without a readable date by its path, then its source URL, then its file', () => {
+    const noDate = (url: string) =>
+      `---\ntitle: T\ndate: Invalid Date\nlink: ${url}\n---\n<p>B</p>`;
+    const fromPath = load('2021-05-06-story.md', noDate('https://a.example/2022/04/04/x'));
+    expect(fromPath.article?.date.toISOString()).toBe('2021-05-05T16:00:00.000Z');
+    const fromUrl = load('story.md', noDate('https://a.example/2022/04/04/x'));
+    expect(fromUrl.article?.date.toISOString()).toBe('2022-04-03T16:00:00.000Z');
+    expect(fromUrl.diagnostics.map((d) => d.message)).toContain(
+      'unreadable date "Invalid Date"; using the date in its source URL',
+    );
+    const fromFile = load('undated.md', noDate('https://a.example/story'));
+    expect(Math.abs(fromFile.article!.date.getTime() - Date.now())).toBeLessThan(60_000);
+    expect(fromFile.diagnostics[0]?.message).toMatch(/file modification time .*add a date/);
+  });
+
   it('maps every documented alias', () => {
     const { article, diagnostics } = load(
       'aliases.md',

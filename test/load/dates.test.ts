@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dateFromPath, parseDate } from '../../src/load/dates.ts';
+import { dateFromPath, dateFromUrl, parseDate } from '../../src/load/dates.ts';
 
 const zone = 'Asia/Shanghai';
 
@@ -48,6 +48,47 @@ describe('dateFromPath', () => {
       '2020-08-09T16:00:00.000Z',
     );
     expect(dateFromPath('news/title.md', zone)).toBeUndefined();
+  });
+
+  it('finds dates written as folders, with underscores or as eight digits', () => {
+    const day = (text: string) => dateFromPath(text, zone)?.toISOString();
+    expect(day('2022/04/04/guancha.md')).toBe('2022-04-03T16:00:00.000Z');
+    expect(day('news/2022_04_04_633331.md')).toBe('2022-04-03T16:00:00.000Z');
+    expect(day('20220404-guancha.md')).toBe('2022-04-03T16:00:00.000Z');
+  });
+
+  it('takes no month folder, id or impossible day for a date', () => {
+    const day = (text: string) => dateFromPath(text, zone);
+    expect(day('2022/06/001281-title.md')).toBeUndefined();
+    expect(day('2022/06/title.md')).toBeUndefined();
+    expect(day('id-1202204041.md')).toBeUndefined();
+    expect(day('2022-02-30-title.md')).toBeUndefined();
+    expect(day('20万外债.md')).toBeUndefined();
+    // The first possible reading that is a real day wins.
+    expect(day('20221399/2022-05-06.md')?.toISOString()).toBe('2022-05-05T16:00:00.000Z');
+  });
+});
+
+describe('dateFromUrl', () => {
+  const day = (url: string | undefined) => dateFromUrl(url, zone)?.toISOString();
+  it('finds the date news sites put in their article paths', () => {
+    expect(day('https://www.guancha.cn/politics/2022_04_04_633331.shtml')).toBe(
+      '2022-04-03T16:00:00.000Z',
+    );
+    expect(day('https://www.reuters.com/world/2022/04/04/some-story/')).toBe(
+      '2022-04-03T16:00:00.000Z',
+    );
+    expect(day('http://www.gov.cn/xinwen/2022-04/04/content_1.htm')).toBe(
+      '2022-04-03T16:00:00.000Z',
+    );
+    expect(day('http://www.gov.cn/zhengce/t20220404_5683.html')).toBe('2022-04-03T16:00:00.000Z');
+  });
+
+  it('looks at the path only, and at real URLs only', () => {
+    expect(day('https://example.com/story?date=2022-04-04')).toBeUndefined();
+    expect(day('https://20220404.example.com/story')).toBeUndefined();
+    expect(day('/2022/04/04/relative')).toBeUndefined();
+    expect(day(undefined)).toBeUndefined();
   });
 });
 
