@@ -241,8 +241,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     const scan = existsSync(project.contentDir) ? scanContent(project.contentDir) : undefined;
     const fingerprint = replayable && scan ? buildInputsFingerprint(project, scan) : undefined;
     if (fingerprint) {
-      const last = readLastBuild<BuildResult>(project.cacheDir);
-      if (last?.fingerprint === fingerprint && outputUnchangedSince(project.outDir, last)) {
+      const last = readLastBuild<BuildResult>(project.cacheDir, fingerprint);
+      if (last && outputUnchangedSince(project.outDir, last)) {
         return replayLastBuild(last.result, options, performance.now() - started);
       }
     }
