@@ -186,8 +186,9 @@ export async function loadAndTransformWithCache(
       const stats = scan ? scan.stats[index] : statSync(file.absolutePath);
       if (!stats) throw new Error('cannot be statted');
       mtimeMs = stats.mtimeMs;
-      cached = cache.lookupUnchanged(file.relativePath, fileSignature(stats));
-      signature = stats.mtimeMs < racyAfter ? fileSignature(stats) : undefined;
+      const stamp = 'signature' in stats ? stats.signature : fileSignature(stats);
+      cached = cache.lookupUnchanged(file.relativePath, stamp);
+      signature = stats.mtimeMs < racyAfter ? stamp : undefined;
       // A file the cache has no entry for is read once, by the thread that loads it (on a
       // cold build of 100,000 files, hashing them here first took two seconds).
       if (!cached && cache.hasEntry(file.relativePath)) {

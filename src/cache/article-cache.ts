@@ -319,10 +319,7 @@ export class ArticleCache {
   }
 }
 
-/** What tells that a file is unchanged without reading it. */
-export function fileSignature(stats: { size: number; mtimeMs: number; ino: number }): string {
-  return `${stats.size}:${stats.mtimeMs}:${stats.ino}`;
-}
+export { fileSignature } from '../load/discover.ts';
 
 /**
  * A loaded article back from the cache; its body text is not kept (it is already

@@ -10,7 +10,7 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import type { SiteConfig } from '../config/schema.ts';
-import type { ContentFile, FileStamp } from '../load/discover.ts';
+import { type ContentFile, type FileStamp, fileSignature } from '../load/discover.ts';
 import { OUTPUT_MARKER } from '../write/output.ts';
 import { stableJson } from './fingerprint.ts';
 
@@ -37,26 +37,33 @@ export function inputsFingerprint(options: {
 }): string {
   const hash = createHash('sha1');
   hash.update(`gazette ${options.version}\0${stableJson(options.config)}\0`);
+  // Hashed in chunks of many files: one update per file was a tenth of the check's time.
+  let chunk = '';
   options.contentFiles.forEach((file, index) => {
     const signature = options.contentStats
       ? signatureOf(options.contentStats[index])
       : statSignature(file.absolutePath);
-    hash.update(`${file.relativePath}\0${signature}\0`);
+    chunk += `${file.relativePath}\0${signature}\0`;
+    if (chunk.length >= 1 << 16) {
+      hash.update(chunk);
+      chunk = '';
+    }
   });
+  hash.update(chunk);
   for (const input of options.otherInputs) hashTree(hash, input);
   return hash.digest('hex');
 }
 
 function statSignature(file: string): string {
   try {
-    return signatureOf(statSync(file));
+    return fileSignature(statSync(file));
   } catch {
     return 'missing';
   }
 }
 
 function signatureOf(stats: FileStamp | undefined): string {
-  return stats ? `${stats.size}:${stats.mtimeMs}:${stats.ino}` : 'missing';
+  return stats ? stats.signature : 'missing';
 }
 
 function hashTree(hash: ReturnType<typeof createHash>, root: string): void {
