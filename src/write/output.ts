@@ -404,11 +404,10 @@ export class StagedOutput {
   private claim(relative: string): boolean {
     if (this.folders.has(relative)) return false;
     const parents: string[] = [];
-    for (
-      let folder = path.posix.dirname(relative);
-      folder !== '.' && !this.folders.has(folder);
-      folder = path.posix.dirname(folder)
-    ) {
+    // Parent folders by slicing at each '/' from the right (`relative` is normalized).
+    for (let end = relative.lastIndexOf('/'); end > 0; end = relative.lastIndexOf('/', end - 1)) {
+      const folder = relative.slice(0, end);
+      if (this.folders.has(folder)) break;
       if (this.keys.has(folder)) return false;
       parents.push(folder);
     }
@@ -416,8 +415,16 @@ export class StagedOutput {
     return true;
   }
 
+  /** The last site path resolved, and its file: a page is looked up, then kept or written. */
+  private lastSitePath: string | undefined;
+  private lastRelative: string | undefined;
+
   private relativeFor(sitePath: string): string | undefined {
-    return outputRelativeFile(sitePath);
+    if (sitePath !== this.lastSitePath) {
+      this.lastSitePath = sitePath;
+      this.lastRelative = outputRelativeFile(sitePath);
+    }
+    return this.lastRelative;
   }
 
   /** Same bytes as the previous file (asked only for keyed pages whose key changed). */
