@@ -195,9 +195,9 @@ function checkCrossFieldRules(config: SiteConfig, source: string): void {
       throw new ConfigError(`${source}: "baseUrl" must use http or https, got "${base}"`);
     }
   }
-  if (!/:slug|:id/.test(config.permalink)) {
+  if (!/:slug|:title|:id/.test(config.permalink)) {
     throw new ConfigError(
-      `${source}: "permalink" must contain :slug or :id so that articles get distinct URLs`,
+      `${source}: "permalink" must contain :slug (or :title) or :id so that articles get distinct URLs`,
     );
   }
   // Any other word after a colon would be written into every URL as it is.

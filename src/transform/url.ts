@@ -204,8 +204,14 @@ export function resolveImageUrl(
   if (context.siteFiles && isLocalPath(cleaned) && context.siteFiles.has(localFilePath(cleaned))) {
     return cleaned;
   }
-  let url = resolveUrl(cleaned, context.base);
-  if (url === undefined) return undefined;
+  const upgraded = (value: string) =>
+    context.upgradeHttp && /^http:/i.test(value) ? `https:${value.slice(5)}` : value;
+  const resolved = resolveUrl(cleaned, context.base);
+  if (resolved === undefined) return undefined;
+  // Upgraded before the rules, so that a rule written for `https://host/` (as the README's
+  // are) also takes the `http://host/` copies scrapers keep, and after them, for what a
+  // rule unwraps (a proxy's `?http://…` target).
+  let url = upgraded(resolved);
   for (const rule of context.rewrite) {
     rule.match.lastIndex = 0;
     if (rule.match.test(url)) {
@@ -215,7 +221,7 @@ export function resolveImageUrl(
       url = rewritten;
     }
   }
-  if (context.upgradeHttp && /^http:/i.test(url)) url = `https:${url.slice(5)}`;
+  url = upgraded(url);
   if (url.startsWith('#') || url.startsWith('?')) return undefined;
   if (!isSafeUrl(url, MEDIA_SCHEMES)) return undefined;
   if (isUnresolvedLocalImage(url, context)) {

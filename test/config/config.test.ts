@@ -39,7 +39,7 @@ describe('loadConfig', () => {
     ['slugStyle: ascii\n', /"slugStyle" must be one of/],
     ['timezone: Mars/Base\n', /"timezone" must be an IANA time zone/],
     ['baseUrl: ftp://x/\n', /"baseUrl" must use http or https/],
-    ['permalink: ":year/"\n', /"permalink" must contain :slug or :id/],
+    ['permalink: ":year/"\n', /"permalink" must contain :slug \(or :title\) or :id/],
     ['permalink: ":slug/:Year/"\n', /"permalink" has unknown token\(s\) :Year; known: :year/],
     ['dateFormat: ""\n', /"dateFormat" is empty/],
     [
@@ -50,6 +50,10 @@ describe('loadConfig', () => {
   ])('names the key in %j', (text, message) => {
     expect(withConfig(text)).toThrow(ConfigError);
     expect(withConfig(text)).toThrow(message);
+  });
+
+  it("takes Hexo's :title for :slug in a permalink", () => {
+    expect(withConfig('permalink: ":year/:month/:day/:title/"\n')).not.toThrow();
   });
 
   it('validates command-line overrides the same way', () => {

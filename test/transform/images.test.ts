@@ -168,6 +168,18 @@ describe('rehypeResolveImageUrls', () => {
       '<img src="https://img-proxy.example/?url=https://mmbiz.qpic.cn/a/640?wx_fmt=jpeg">',
     ],
     [
+      'configured rewrite rule, for an http: copy too (upgraded first)',
+      '<img src="http://mmbiz.qpic.cn/a/640">',
+      proxy,
+      '<img src="https://img-proxy.example/?url=https://mmbiz.qpic.cn/a/640">',
+    ],
+    [
+      'an http: URL a proxy held, upgraded once unwrapped',
+      '<img src="http://cors.zfour.workers.dev/?http://lain.bgm.tv/pic/a.jpg">',
+      context(),
+      '<img src="https://lain.bgm.tv/pic/a.jpg">',
+    ],
+    [
       'no source: site-local, root-relative',
       '<img src="images/x.jpg">',
       context(),
