@@ -3,7 +3,7 @@
  * module stays light: when nothing changed since the last build, its outcome is replayed
  * without loading the parser, the sanitizer or the template engine (`pipeline.ts`).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { codeStamp, GAZETTE_CODE_DIR } from './cache/code-stamp.ts';
 import {
@@ -174,7 +174,26 @@ export function resolveProject(
     cacheDir: resolve(loaded.config.cacheDir),
   };
   checkCacheFolder(project);
+  checkContentFolder(project.contentDir);
   return project;
+}
+
+/**
+ * A content path naming a file (one article given as `--content`) would build a site with
+ * no articles and drop every page of the previous one: it is refused like a wrong setting.
+ */
+function checkContentFolder(contentDir: string): void {
+  let isFolder: boolean;
+  try {
+    isFolder = statSync(contentDir).isDirectory();
+  } catch {
+    return; // Missing: the build says so (the dev server waits for it to appear).
+  }
+  if (!isFolder) {
+    throw new ConfigError(
+      `content folder ${contentDir} is a file: give the folder the articles are in (contentDir or --content)`,
+    );
+  }
 }
 
 /**

@@ -134,6 +134,11 @@ describe('the gazette command', () => {
     const root = makeProject({ 'a.md': '---\ntitle: A\ndate: 2024-01-01\n---\n<p>a</p>' });
     const cases: [string[], number, RegExp][] = [
       [['build', '--root', root, '--content', 'nope'], 2, /^gazette: content folder not found: /],
+      [
+        ['build', '--root', root, '--content', path.join(root, 'content', 'a.md')],
+        2,
+        /^gazette: content folder .*a\.md is a file: give the folder/,
+      ],
       [['check', '--out', path.join(root, 'nope')], 2, /^gazette: no built site at /],
       [
         [

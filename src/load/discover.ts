@@ -85,7 +85,7 @@ export function discoverContent(contentDir: string): DiscoveredContent {
       const code = (error as NodeJS.ErrnoException).code;
       diagnostics.push({
         severity: 'error',
-        file: toRelative(root, folder),
+        file: toRelative(root, folder) || '.',
         message: `cannot read folder: ${code ?? (error as Error).message}`,
       });
       if (code !== 'ENOENT' && code !== 'ENOTDIR')
