@@ -221,12 +221,16 @@ export async function startHttpServer(options: ServerOptions): Promise<DevHttpSe
   keepAlive.unref();
 
   const port = await listen(server, options.port, options.host, options.portAttempts ?? 20);
+  // Not "localhost" for an IPv4 address: a browser may take it for ::1, where another
+  // server can be listening on the same port.
   const shownHost =
-    options.host === '0.0.0.0' || options.host === '::' || options.host === '127.0.0.1'
-      ? 'localhost'
-      : options.host.includes(':')
-        ? `[${options.host}]`
-        : options.host;
+    options.host === '0.0.0.0'
+      ? '127.0.0.1'
+      : options.host === '::'
+        ? 'localhost'
+        : options.host.includes(':')
+          ? `[${options.host}]`
+          : options.host;
   return {
     url: `http://${shownHost}:${port}${options.urls().href('/')}`,
     port,

@@ -34,7 +34,8 @@ describe('the dev server under a base path', () => {
     fetch(new URL(pathname, dev.url), { redirect: 'manual', ...init });
 
   it('serves the site under its base path, pages uncached and with the reload client', async () => {
-    expect(dev.url).toMatch(/\/news\/$/);
+    // The address it listens on, not "localhost" (which may be another server's ::1).
+    expect(dev.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/news\/$/);
     const home = await get('/news/');
     expect(home.status).toBe(200);
     expect(home.headers.get('content-type')).toBe('text/html; charset=utf-8');
