@@ -129,7 +129,8 @@ export class FeedBuilder {
   private entryWithContent(article: Article): FeedEntry {
     let entry = this.entriesWithContent.get(article);
     if (!entry) {
-      entry = { ...this.entry(article), contentHtml: cleanText(this.absoluteHtml(article.html)) };
+      const base = this.entry(article);
+      entry = { ...base, contentHtml: cleanText(this.absoluteHtml(article.html, base.url)) };
       this.entriesWithContent.set(article, entry);
     }
     return entry;
@@ -171,9 +172,12 @@ export class FeedBuilder {
     return entry;
   }
 
-  /** Root-relative URLs in sanitized bodies point into this site; feed readers need them whole. */
-  absoluteHtml(html: string): string {
-    return localUrlsWithBasePath(html, (this.urls.origin ?? '') + this.urls.basePath);
+  /**
+   * Root-relative URLs in sanitized bodies point into this site, and `#heading` links into
+   * the article at `pageUrl`: feed readers need them whole.
+   */
+  absoluteHtml(html: string, pageUrl?: string): string {
+    return localUrlsWithBasePath(html, (this.urls.origin ?? '') + this.urls.basePath, pageUrl);
   }
 
   absoluteUrl(url: string): string {

@@ -252,19 +252,24 @@ export interface PaginationView {
 
 /**
  * Sanitized bodies keep site-local URLs root-relative (`/images/a.png`); on a site deployed
- * under `/news/` they must point inside it.
+ * under `/news/` they must point inside it. With `pageUrl`, links to the page's own headings
+ * (`#part-2`) are made links to that page.
  */
-export function localUrlsWithBasePath(html: string, basePath: string): string {
-  if (basePath === '/') return html;
+export function localUrlsWithBasePath(html: string, basePath: string, pageUrl?: string): string {
+  if (basePath === '/' && pageUrl === undefined) return html;
   // Only inside tags: text (a code sample showing `src="/x"`) stays as written. In the
   // serialized body a `<` in text is escaped, so every `<` opens a tag, whose attribute
   // values are double-quoted and may hold a `>`.
-  return html.replace(/<[a-zA-Z][^>"]*(?:"[^"]*"[^>"]*)*>/g, (tag) =>
-    tag
+  return html.replace(/<[a-zA-Z][^>"]*(?:"[^"]*"[^>"]*)*>/g, (tag) => {
+    let rewritten = tag
       .replace(/(\s(?:src|href|poster)=")\/(?!\/)/g, `$1${basePath}`)
       .replace(/(\ssrcset=")([^"]*)"/g, (_, prefix: string, list: string) => {
-        const rewritten = list.replace(/(^|,\s*)\/(?!\/)/g, `$1${basePath}`);
-        return `${prefix}${rewritten}"`;
-      }),
-  );
+        const candidates = list.replace(/(^|,\s*)\/(?!\/)/g, `$1${basePath}`);
+        return `${prefix}${candidates}"`;
+      });
+    // Outside its page (in a feed reader), a link to a heading must name the page.
+    if (pageUrl !== undefined)
+      rewritten = rewritten.replace(/(\shref=")#/g, (_, prefix: string) => `${prefix}${pageUrl}#`);
+    return rewritten;
+  });
 }

@@ -23,7 +23,7 @@ function build(
         title: NASTY_TITLE,
         date: '2022-04-04T15:12:14Z',
         updated: '2022-04-05T01:00:00Z',
-        html: '<p>Body &amp; <a href="/2021/old/">old</a> <img src="/images/a.png" srcset="/images/a.png 1x, /images/b.png 2x" alt="a > b"></p><pre><code>&lt;img src="/logo.png"&gt;</code></pre>',
+        html: '<p>Body &amp; <a href="#user-content-part-2">part 2</a> <a href="/2021/old/">old</a> <img src="/images/a.png" srcset="/images/a.png 1x, /images/b.png 2x" alt="a > b"></p><pre><code>&lt;img src="/logo.png"&gt;</code></pre>',
         excerpt: 'Excerpt & <more>',
         categories: [['新闻', '国际']],
         tags: ['A&B'],
@@ -143,6 +143,10 @@ describe('feeds', () => {
     const rss = output.text('/feed.xml');
     expect(rss).toContain('<link>https://example.org/news/2022/04/04/article-0/</link>');
     expect(rss).toContain('href="https://example.org/news/2021/old/"');
+    // A link to a heading of the article leads to that heading of the article's page.
+    expect(rss).toContain(
+      'href="https://example.org/news/2022/04/04/article-0/#user-content-part-2"',
+    );
     expect(rss).toContain(
       'srcset="https://example.org/news/images/a.png 1x, https://example.org/news/images/b.png 2x"',
     );
