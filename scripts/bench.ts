@@ -17,18 +17,42 @@ import { RACY_SECONDS } from '../src/cache/last-build.ts';
 import { generateCorpus } from './generate-corpus.ts';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const { values } = parseArgs({
-  options: {
-    sizes: { type: 'string', default: '1000,10000' },
-    dir: {
-      type: 'string',
-      default: existsSync('/dev/shm') ? '/dev/shm/gazette-bench' : '.tmp/bench',
+const USAGE = `npm run bench -- [options]
+  --sizes N,N,…           archive sizes to generate and build (default 1000,10000)
+  --dir DIR               where corpora and sites go (default /dev/shm/gazette-bench: tmpfs)
+  --no-search             leave out the search index
+  --skip-dev              leave out the dev server's start and one-edit timings
+  --page-numbering MODE   newest-first (default) or stable
+  --help                  this text`;
+
+let parsed: ReturnType<typeof parseOptions>;
+try {
+  parsed = parseOptions();
+} catch (error) {
+  console.error(`${(error as Error).message}\n\n${USAGE}`);
+  process.exit(2);
+}
+if (parsed.values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+const { values } = parsed;
+
+function parseOptions() {
+  return parseArgs({
+    options: {
+      help: { type: 'boolean', default: false },
+      sizes: { type: 'string', default: '1000,10000' },
+      dir: {
+        type: 'string',
+        default: existsSync('/dev/shm') ? '/dev/shm/gazette-bench' : '.tmp/bench',
+      },
+      'no-search': { type: 'boolean', default: false },
+      'skip-dev': { type: 'boolean', default: false },
+      'page-numbering': { type: 'string', default: 'newest-first' },
     },
-    'no-search': { type: 'boolean', default: false },
-    'skip-dev': { type: 'boolean', default: false },
-    'page-numbering': { type: 'string', default: 'newest-first' },
-  },
-});
+  });
+}
 if (!['newest-first', 'stable'].includes(values['page-numbering'])) {
   console.error(`--page-numbering must be newest-first or stable, not ${values['page-numbering']}`);
   process.exit(2);
