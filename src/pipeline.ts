@@ -149,6 +149,11 @@ export interface CachedStages {
   articlesTransformed: number;
   /** Files loaded and transformed by this build (not taken from the cache). */
   transformedFiles: ReadonlySet<string>;
+  /**
+   * A file or folder could not be read: this build's outcome must not be replayed, since
+   * making it readable again changes neither its size, time nor inode (`chmod`).
+   */
+  hadUnreadableInputs: boolean;
   /** Milliseconds reading and hashing files (load) and loading and transforming new ones. */
   loadMs: number;
   transformMs: number;
@@ -247,6 +252,7 @@ export async function loadAndTransformWithCache(
     report.inputFiles = files.length;
   }
   const loadMs = performance.now() - started;
+  let hadUnreadableInputs = discovered.unreadableFolders.length > 0;
 
   const indexOf = new Map(discovered.files.map((file, index) => [file.relativePath, index]));
   const jobOf = new Map(misses.map((job) => [job.file.relativePath, job]));
@@ -274,6 +280,7 @@ export async function loadAndTransformWithCache(
       } else {
         // A file that cannot be read (permissions, a disk error) keeps the article it was
         // last built as, and the error is still reported: its page is not lost meanwhile.
+        if (outcome.unreadable) hadUnreadableInputs = true;
         const last = outcome.unreadable ? cache.lastEntry(outcome.file.relativePath) : undefined;
         if (last) keptUnreadable.add(index);
         outcomes[index] = last
@@ -330,6 +337,7 @@ export async function loadAndTransformWithCache(
     })),
     articlesReused,
     articlesTransformed: misses.length,
+    hadUnreadableInputs,
     transformedFiles: new Set(misses.map((job) => job.file.relativePath)),
     loadMs,
     transformMs: performance.now() - started - loadMs,
@@ -436,7 +444,7 @@ export async function buildSite(
     const stages = await loadAndTransformWithCache(project, cache, progress, run.scan, early);
     // Not `stages` itself in the closure below: the loaded articles and inputs it holds can
     // go once collected (30 MB at 100,000 articles).
-    const { content, inputs, transformedFiles } = stages;
+    const { content, inputs, transformedFiles, hadUnreadableInputs } = stages;
     const { report } = content;
     const diagnostics = [...content.diagnostics];
     timings.load = stages.loadMs;
@@ -485,7 +493,7 @@ export async function buildSite(
     cache.save();
     cacheSaved = true;
     timings.total = performance.now() - started;
-    if (fingerprint && result.ok)
+    if (fingerprint && result.ok && !hadUnreadableInputs)
       writeLastBuild(project.cacheDir, fingerprint, project.outDir, result);
     return result;
   } finally {

@@ -9,6 +9,7 @@ import {
   mkdirSync,
   readFileSync as realReadFileSync,
   rmSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
@@ -97,6 +98,37 @@ describe('an article that cannot be read on a rebuild', () => {
     unreadable.names.clear();
     await buildProject(root);
     expect(realReadFileSync(page, 'utf8')).toContain('Harbour ferry returns, updated');
+  });
+
+  it('builds the new version once readable again, though nothing else changed', async () => {
+    const project = makeProject(
+      { 'chmod.md': article('Chmod first') },
+      'title: Chmod test\nsearch:\n  enabled: false\npermalink: ":slug/"\n',
+    );
+    const file = path.join(project, 'content/chmod.md');
+    const page = path.join(project, 'site/chmod/index.html');
+    // Old enough to be trusted by its size and time (see RACY_SECONDS).
+    const age = (seconds: number) => {
+      const time = Date.now() / 1000 - seconds;
+      utimesSync(file, time, time);
+    };
+    try {
+      age(60);
+      await buildProject(project);
+      writeFileSync(file, article('Chmod second'));
+      age(30);
+      unreadable.names.add('chmod.md');
+      await buildProject(project);
+      expect(realReadFileSync(page, 'utf8')).toContain('Chmod first');
+      // `chmod` changes neither size, time nor inode: the build with the error is not replayed.
+      unreadable.names.delete('chmod.md');
+      const result = await buildProject(project);
+      expect(result.diagnostics.filter((diagnostic) => diagnostic.file === 'chmod.md')).toEqual([]);
+      expect(realReadFileSync(page, 'utf8')).toContain('Chmod second');
+    } finally {
+      unreadable.names.delete('chmod.md');
+      rmSync(project, { recursive: true, force: true });
+    }
   });
 
   it('keeps the pages of the articles in a folder that cannot be listed', async () => {
