@@ -24,6 +24,7 @@ import type { FeedLink } from './render/render.ts';
 import { DEFAULT_TEMPLATES_DIR, staticFilePaths } from './render/theme-assets.ts';
 import type { ViewFactory } from './render/views.ts';
 import { GAZETTE_VERSION } from './version.ts';
+import { lockOutputFolder } from './write/lock.ts';
 import { checkOutputFolder, type StagedOutput } from './write/output.ts';
 
 export { codeStamp };
@@ -239,13 +240,26 @@ export interface LoadedContent {
 export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const started = performance.now();
   const project = resolveProject(options);
-  const { config } = project;
   checkOutputFolder(
     project.outDir,
     [project.root, project.contentDir, project.templatesDir, project.publicDir],
     { content: project.contentDir, public: project.publicDir },
   );
 
+  const unlock = lockOutputFolder(project.outDir);
+  try {
+    return await buildLocked(project, options, started);
+  } finally {
+    unlock();
+  }
+}
+
+async function buildLocked(
+  project: Project,
+  options: BuildOptions,
+  started: number,
+): Promise<BuildResult> {
+  const { config } = project;
   // Started before anything is read: a rebuild of a few changed files waits for nothing but
   // this worker loading the parser and sanitizer, so it loads them while the content is
   // statted and the cache read. A replayed build stops it unused.

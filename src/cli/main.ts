@@ -4,6 +4,7 @@ import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { type BuildResult, build, resolveProject } from '../build.ts';
 import { ConfigError } from '../config/load.ts';
 import { GAZETTE_VERSION } from '../version.ts';
+import { lockOutputFolder } from '../write/lock.ts';
 import { OUTPUT_MARKER, OutputError } from '../write/output.ts';
 import { formatDiagnostic, formatSummary, formatTimings, ProgressLine } from './report.ts';
 
@@ -421,7 +422,13 @@ function runClean(args: string[]): number {
     if (entries.length > 0 && !entries.includes(OUTPUT_MARKER)) {
       throw new OutputError(`${outDir} was not made by Gazette; not deleting it`);
     }
-    rmSync(outDir, { recursive: true, force: true });
+    // Not under a build or dev server writing it.
+    const unlock = lockOutputFolder(outDir);
+    try {
+      rmSync(outDir, { recursive: true, force: true });
+    } finally {
+      unlock();
+    }
     console.log(`Deleted ${outDir}`);
   }
   if (existsSync(cacheDir) && statSync(cacheDir).isDirectory()) {

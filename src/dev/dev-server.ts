@@ -23,6 +23,7 @@ import type { Diagnostic } from '../model.ts';
 import { BUILT_IN_EXTENSIONS, transformArticles } from '../pipeline.ts';
 import { DEFAULT_TEMPLATES_DIR } from '../render/environment.ts';
 import { themeAssets } from '../render/theme-assets.ts';
+import { lockOutputFolder } from '../write/lock.ts';
 import type { StagedOutput } from '../write/output.ts';
 import { LiveOutput } from './live-output.ts';
 import { PageScheduler, type RenderPass } from './page-scheduler.ts';
@@ -115,6 +116,9 @@ export async function startDev(options: DevOptions = {}): Promise<DevServer> {
   const firstBuildStarted = Date.now();
   const first = await fullBuild();
   let project = first.stages.project;
+  // Held while the server runs: a `gazette build` into the same folder meanwhile would clear
+  // the pages this server writes, and the reverse.
+  let unlockOutput = lockOutputFolder(project.outDir);
   let state: SiteState = stateFromBuild(first.stages, first.result.diagnostics);
   let output = new LiveOutput(project.outDir);
   let scheduler = new PageScheduler(project, output, extensions, first.output);
@@ -352,6 +356,11 @@ export async function startDev(options: DevOptions = {}): Promise<DevServer> {
     }
     configError = undefined;
     const previous = project;
+    if (next.stages.project.outDir !== previous.outDir) {
+      const unlockNew = lockOutputFolder(next.stages.project.outDir);
+      unlockOutput();
+      unlockOutput = unlockNew;
+    }
     const basePathBefore = scheduler.urls.basePath;
     project = next.stages.project;
     state = stateFromBuild(next.stages, next.result.diagnostics);
@@ -461,6 +470,7 @@ export async function startDev(options: DevOptions = {}): Promise<DevServer> {
       await working;
       output.flushManifest();
       await server.close();
+      unlockOutput();
     },
   };
 }

@@ -1,0 +1,73 @@
+/**
+ * One Gazette at a time writes an output folder: a second one is refused with a message
+ * naming the first, and a lock left by a process that is gone is taken over.
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { lockOutputFolder } from '../../src/write/lock.ts';
+import { buildProject, makeProject, repoRoot } from '../helpers.ts';
+
+const article = '---\ntitle: A\ndate: 2021-05-01\n---\n<p>a</p>\n';
+const lockOf = (root: string) => path.join(root, '.site.gazette-lock');
+
+let sleeper: ChildProcess | undefined;
+let root: string | undefined;
+afterEach(() => {
+  sleeper?.kill();
+  sleeper = undefined;
+  if (root) rmSync(root, { recursive: true, force: true });
+  root = undefined;
+});
+
+/** A process that runs until killed, standing for another Gazette holding the lock. */
+function otherProcess(): number {
+  sleeper = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+  return sleeper.pid!;
+}
+
+describe('the output folder lock', () => {
+  it('refuses a build while another process holds it, and takes over a dead one', async () => {
+    root = makeProject({ 'a.md': article }, 'search:\n  enabled: false\n');
+    const pid = otherProcess();
+    writeFileSync(lockOf(root), JSON.stringify({ pid }));
+    await expect(buildProject(root)).rejects.toThrow(
+      new RegExp(`being written by another Gazette \\(process ${pid}\\)`),
+    );
+    expect(existsSync(path.join(root, 'site')), 'nothing written').toBe(false);
+
+    // The holder is gone (killed, crashed): its lock is taken over.
+    sleeper!.kill();
+    await new Promise((resolve) => sleeper!.once('exit', resolve));
+    expect((await buildProject(root)).report.built).toBe(1);
+    expect(existsSync(lockOf(root)), 'released after the build').toBe(false);
+  });
+
+  it('is counted within a process, and released when the last holder lets go', () => {
+    root = makeProject({});
+    const outDir = path.join(root, 'site');
+    const first = lockOutputFolder(outDir);
+    const second = lockOutputFolder(outDir);
+    expect(JSON.parse(readFileSync(lockOf(root), 'utf8')).pid).toBe(process.pid);
+    first();
+    first();
+    expect(existsSync(lockOf(root))).toBe(true);
+    second();
+    expect(existsSync(lockOf(root))).toBe(false);
+  });
+
+  it('makes a second command-line build exit 2 with one line naming the first', () => {
+    root = makeProject({ 'a.md': article });
+    const pid = otherProcess();
+    writeFileSync(lockOf(root), JSON.stringify({ pid }));
+    const result = spawnSync(
+      process.execPath,
+      [path.join(repoRoot, 'bin/gazette.js'), 'build', '--root', root, '--no-search'],
+      { encoding: 'utf8' },
+    );
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/^gazette: .* is being written by another Gazette/m);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+});
