@@ -3,7 +3,7 @@
  * module stays light: when nothing changed since the last build, its outcome is replayed
  * without loading the parser, the sanitizer or the template engine (`pipeline.ts`).
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { codeStamp, GAZETTE_CODE_DIR } from './cache/code-stamp.ts';
 import {
@@ -25,7 +25,7 @@ import { DEFAULT_TEMPLATES_DIR, staticFilePaths } from './render/theme-assets.ts
 import type { ViewFactory } from './render/views.ts';
 import { GAZETTE_VERSION } from './version.ts';
 import { lockOutputFolder } from './write/lock.ts';
-import { checkOutputFolder, type StagedOutput } from './write/output.ts';
+import { checkOutputFolder, linkFreePath, type StagedOutput } from './write/output.ts';
 
 export { codeStamp };
 
@@ -168,7 +168,7 @@ export function resolveProject(
     root: loaded.root,
     ...(loaded.file ? { configFile: loaded.file } : {}),
     contentDir: resolve(loaded.config.contentDir),
-    outDir: resolve(loaded.config.outDir),
+    outDir: outputFolder(resolve(loaded.config.outDir)),
     templatesDir: resolve(loaded.config.templatesDir),
     publicDir: resolve(loaded.config.publicDir),
     siteFiles: staticFilePaths(resolve(loaded.config.publicDir)),
@@ -177,6 +177,18 @@ export function resolveProject(
   checkCacheFolder(project);
   checkContentFolder(project.contentDir);
   return project;
+}
+
+/**
+ * The output folder, or where it leads if it is a symbolic link (`site -> /srv/www`): a
+ * build replaces the folder, and would otherwise replace the link with a folder of its own.
+ */
+function outputFolder(outDir: string): string {
+  try {
+    return lstatSync(outDir).isSymbolicLink() ? linkFreePath(outDir) : outDir;
+  } catch {
+    return outDir;
+  }
 }
 
 /**

@@ -6,6 +6,7 @@ import {
   mkdirSync,
   readdirSync,
   readFileSync,
+  realpathSync,
   renameSync,
   rmSync,
   statSync,
@@ -38,11 +39,20 @@ export function checkOutputFolder(
   inputFolders: Record<string, string> = {},
 ): void {
   const out = path.resolve(outDir);
-  if (out === path.parse(out).root)
+  if (out === path.parse(out).root || linkFreePath(out) === path.parse(out).root)
     throw new OutputError(`refusing to use the file-system root as the output folder`);
+  // Compared as written and with symbolic links resolved: a content folder that is a link
+  // to the folder holding the output is walked where it leads.
+  const within = (inner: string, outer: string) =>
+    [
+      [inner, outer],
+      [linkFreePath(inner), linkFreePath(outer)],
+    ].some(([a, b]) => {
+      const relative = path.relative(b!, a!);
+      return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+    });
   for (const [name, folder] of Object.entries(inputFolders)) {
-    const relative = path.relative(path.resolve(folder), out);
-    if (!relative.startsWith('..') && !path.isAbsolute(relative)) {
+    if (within(out, path.resolve(folder))) {
       throw new OutputError(
         `output folder ${out} is inside the ${name} folder ${path.resolve(folder)}, which every build reads; choose an --out outside it`,
       );
@@ -50,8 +60,7 @@ export function checkOutputFolder(
   }
   for (const folder of protectedFolders) {
     const protectedPath = path.resolve(folder);
-    const relative = path.relative(out, protectedPath);
-    if (relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative))) {
+    if (within(protectedPath, out)) {
       throw new OutputError(
         `output folder ${out} would contain or replace ${protectedPath}; choose another --out`,
       );
@@ -66,6 +75,20 @@ export function checkOutputFolder(
     throw new OutputError(
       `output folder ${out} is not empty and was not made by Gazette; refusing to replace it (delete it or choose another --out)`,
     );
+  }
+}
+
+/** A path with its symbolic links resolved, as far as it exists (the output may not yet). */
+export function linkFreePath(target: string): string {
+  const absolute = path.resolve(target);
+  const missing: string[] = [];
+  for (let current = absolute; ; current = path.dirname(current)) {
+    try {
+      return path.join(realpathSync(current), ...missing.reverse());
+    } catch {
+      if (path.dirname(current) === current) return absolute;
+      missing.push(path.basename(current));
+    }
   }
 }
 
@@ -356,11 +379,7 @@ export class StagedOutput {
     const manifestText = JSON.stringify(manifest);
     const removed = [...this.previousKeys.keys()].filter((relative) => !this.keys.has(relative));
     const limit = Math.max(this.inPlaceLimit, Math.floor(this.keys.size / 10));
-    if (
-      this.previousKeys.size > 0 &&
-      existsSync(this.outDir) &&
-      this.changed.size + removed.length <= limit
-    ) {
+    const update = () => {
       const journal: UpdateJournal = { changed: [...this.changed], removed, manifest };
       writeFileSync(
         path.join(this.stagingDir, UPDATE_JOURNAL),
@@ -370,6 +389,13 @@ export class StagedOutput {
       this.applying = true;
       applyUpdate(this.stagingDir, this.outDir, journal, manifestText);
       this.committedAs = 'update';
+    };
+    if (
+      this.previousKeys.size > 0 &&
+      existsSync(this.outDir) &&
+      this.changed.size + removed.length <= limit
+    ) {
+      update();
       return;
     }
     for (const relative of this.kept) this.linkPrevious(relative);
@@ -377,7 +403,17 @@ export class StagedOutput {
     const previous = sidePath(this.outDir, 'previous');
     rmSync(previous, { recursive: true, force: true });
     const hadOutput = existsSync(this.outDir);
-    if (hadOutput) renameSync(this.outDir, previous);
+    if (hadOutput) {
+      try {
+        renameSync(this.outDir, previous);
+      } catch (error) {
+        // A mount point (a Docker volume, a bind mount) cannot be moved: its files are
+        // updated in place instead, as a small update's are.
+        if (!UNMOVABLE_FOLDER_CODES.has((error as NodeJS.ErrnoException).code ?? '')) throw error;
+        update();
+        return;
+      }
+    }
     try {
       renameSync(this.stagingDir, this.outDir);
     } catch (error) {
@@ -473,6 +509,9 @@ export class StagedOutput {
  * Moves staged files into the output folder (one rename each), deletes files the site no
  * longer has, then writes the manifest. Running it again after an interruption is safe.
  */
+/** Errors renaming the output folder itself that mean it cannot be moved, not a failure. */
+const UNMOVABLE_FOLDER_CODES = new Set(['EBUSY', 'EXDEV', 'EPERM']);
+
 function applyUpdate(
   stagingDir: string,
   outDir: string,
@@ -499,7 +538,13 @@ function applyUpdate(
       mkdirSync(folder, { recursive: true });
       folders.add(folder);
     }
-    renameSync(source, target);
+    try {
+      renameSync(source, target);
+    } catch (error) {
+      // Staged on another file system than the output folder (a mount point): copied.
+      if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+      copyFileSync(source, target);
+    }
   }
   writeFileSync(path.join(outDir, MANIFEST), manifestText);
   rmSync(stagingDir, { recursive: true, force: true });
