@@ -1,0 +1,42 @@
+/**
+ * The files of a folder as `public/` and the theme list them: symbolic links are followed,
+ * without looping, and dangling ones left out.
+ */
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { listFiles } from '../src/files.ts';
+import { buildProject, makeProject } from './helpers.ts';
+
+const scratch = mkdtempSync(path.join(os.tmpdir(), 'gazette-files-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+describe('listFiles', () => {
+  it('follows links to files and folders, once per folder, and skips dangling ones', () => {
+    const elsewhere = path.join(scratch, 'elsewhere');
+    mkdirSync(path.join(elsewhere, 'deep'), { recursive: true });
+    writeFileSync(path.join(elsewhere, 'deep', 'shared.css'), 'a{}');
+    writeFileSync(path.join(scratch, 'real.txt'), 'real');
+    const folder = path.join(scratch, 'public');
+    mkdirSync(folder);
+    writeFileSync(path.join(folder, 'own.txt'), 'own');
+    symlinkSync(path.join(scratch, 'real.txt'), path.join(folder, 'alias.txt'));
+    symlinkSync(elsewhere, path.join(folder, 'shared'));
+    symlinkSync(folder, path.join(folder, 'loop'));
+    symlinkSync(path.join(scratch, 'missing.txt'), path.join(folder, 'dangling.txt'));
+    expect(listFiles(folder)).toEqual(['alias.txt', 'own.txt', 'shared/deep/shared.css']);
+  });
+
+  it('lets a build publish linked public files', async () => {
+    const root = makeProject({ 'a.md': '---\ntitle: A\ndate: 2021-05-01\n---\n<p>a</p>\n' });
+    try {
+      mkdirSync(path.join(root, 'public'));
+      symlinkSync(path.join(scratch, 'real.txt'), path.join(root, 'public', 'alias.txt'));
+      await buildProject(root, { overrides: { search: { enabled: false } } });
+      expect(listFiles(path.join(root, 'site'))).toContain('alias.txt');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
