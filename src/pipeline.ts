@@ -494,7 +494,13 @@ export async function buildSite(
     cacheSaved = true;
     timings.total = performance.now() - started;
     if (fingerprint && result.ok && !hadUnreadableInputs)
-      writeLastBuild(project.cacheDir, fingerprint, project.outDir, result);
+      writeLastBuild(
+        project.cacheDir,
+        fingerprint,
+        // The site's files and the manifest.
+        { outDir: project.outDir, outputFiles: result.filesWritten + result.filesUnchanged + 1 },
+        result,
+      );
     return result;
   } finally {
     await early?.worker.terminate();

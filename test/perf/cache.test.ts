@@ -203,6 +203,14 @@ describe('the build cache', () => {
     expect(replayed.cache.articlesTransformed).toBe(0);
     expect(replayed.report).toEqual(first.report);
     expect(replayed.diagnostics).toEqual(first.diagnostics);
+    expect(replayed.timings.collect, 'replayed, not collected').toBe(0);
+    // A page deleted by hand is noticed, and made again.
+    const page = path.join(root, 'site', 'index.html');
+    rmSync(page);
+    const restored = await buildProject(root);
+    expect(restored.timings.collect).toBeGreaterThan(0);
+    expect(existsSync(page)).toBe(true);
+    expect((await buildProject(root)).timings.collect, 'replayed again').toBe(0);
     const file = path.join(root, 'content', files[0]!);
     writeFileSync(file, `${readFileSync(file, 'utf8')}\n<p>An added paragraph.</p>\n`);
     const rebuilt = await buildProject(root);
