@@ -8,9 +8,11 @@ import path from 'node:path';
 import { codeStamp, GAZETTE_CODE_DIR } from './cache/code-stamp.ts';
 import {
   inputsFingerprint,
+  LAST_BUILD_FILE,
   outputUnchangedSince,
   RACY_SECONDS,
   readLastBuild,
+  startCountingFiles,
 } from './cache/last-build.ts';
 import type { CollectInput, Site } from './collect/site.ts';
 import type { UrlBuilder } from './collect/urls.ts';
@@ -279,18 +281,24 @@ async function buildLocked(
     ? startEarlyTransformWorker(config, project.siteFiles)
     : undefined;
   let handedOver = false;
+  // Nothing changed since the last build (same files, sizes and times, config, templates,
+  // Gazette, and output): its outcome is replayed without reading a single article.
+  const replayable = !options.onCollected && !options.extensions && !config.images.mirror;
+  // The output's files are counted on another thread while this one scans the content.
+  const outputCount =
+    replayable && existsSync(path.join(project.cacheDir, LAST_BUILD_FILE))
+      ? startCountingFiles(project.outDir, !helperThreadAllowed())
+      : undefined;
   try {
-    // Nothing changed since the last build (same files, sizes and times, config, templates,
-    // Gazette): its outcome is replayed without reading a single article.
-    const replayable = !options.onCollected && !options.extensions && !config.images.mirror;
     const scan = existsSync(project.contentDir) ? scanContent(project.contentDir) : undefined;
     const fingerprint = replayable && scan ? buildInputsFingerprint(project, scan) : undefined;
-    if (fingerprint) {
+    if (fingerprint && outputCount) {
       const last = readLastBuild<BuildResult>(project.cacheDir, fingerprint);
-      if (last && outputUnchangedSince(project.outDir, last)) {
+      if (last && (await outputUnchangedSince(project.outDir, last, outputCount.count))) {
         return replayLastBuild(last.result, options, performance.now() - started);
       }
     }
+    outputCount?.stop();
 
     // A file changed in the last seconds may change again within its timestamp's tick,
     // unseen by the fingerprint: such a build is not recorded for replay.
@@ -305,6 +313,7 @@ async function buildLocked(
       ...(early ? { early } : {}),
     });
   } finally {
+    outputCount?.stop();
     if (!handedOver) await early?.worker.terminate();
   }
 }

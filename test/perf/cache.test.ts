@@ -10,6 +10,7 @@ import {
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { articleCacheKey, LOCATION_KEYS, PRESENTATION_KEYS } from '../../src/cache/fingerprint.ts';
+import { countFiles, startCountingFiles } from '../../src/cache/last-build.ts';
 import { defaultConfig } from '../../src/config/schema.ts';
 import { DEFAULT_TEMPLATES_DIR } from '../../src/render/environment.ts';
 import { buildProject, generatedProject, listFiles, makeProject } from '../helpers.ts';
@@ -216,6 +217,20 @@ describe('the build cache', () => {
     const rebuilt = await buildProject(root);
     expect(rebuilt.cache.articlesTransformed).toBe(1);
     expect(rebuilt.filesWritten).toBeGreaterThan(0);
+  });
+
+  it('counts the output files on another thread or on this one alike', async () => {
+    const { root } = corpusProject(5);
+    await buildProject(root);
+    const site = path.join(root, 'site');
+    const expected = countFiles(site);
+    expect(expected).toBeGreaterThan(5);
+    expect(await startCountingFiles(site, false).count()).toBe(expected);
+    expect(await startCountingFiles(site, true).count()).toBe(expected);
+    const stopped = startCountingFiles(site, false);
+    stopped.stop();
+    expect(await stopped.count(), 'stopped before it answered').toBe(-1);
+    expect(countFiles(path.join(root, 'nowhere'))).toBe(-1);
   });
 
   it('reads a file again only when its size, time or inode changed', async () => {
