@@ -20,7 +20,11 @@ import { ConfigError, loadConfig } from './config/load.ts';
 import type { SiteConfig } from './config/schema.ts';
 import { type ContentScan, scanContent } from './load/discover.ts';
 import type { Diagnostic, LoadedArticle } from './model.ts';
-import { helperThreadAllowed, startEarlyTransformWorker } from './parallel/pool.ts';
+import {
+  type EarlyTransformWorker,
+  helperThreadAllowed,
+  startEarlyTransformWorker,
+} from './parallel/pool.ts';
 import type { PageKind, PageSpec } from './render/pages.ts';
 import type { FeedLink } from './render/render.ts';
 import { DEFAULT_TEMPLATES_DIR, staticFilePaths } from './render/theme-assets.ts';
@@ -274,12 +278,7 @@ async function buildLocked(
   started: number,
 ): Promise<BuildResult> {
   const { config } = project;
-  // Started before anything is read: a rebuild of a few changed files waits for nothing but
-  // this worker loading the parser and sanitizer, so it loads them while the content is
-  // statted and the cache read. A replayed build stops it unused.
-  const early = helperThreadAllowed()
-    ? startEarlyTransformWorker(config, project.siteFiles)
-    : undefined;
+  let early: EarlyTransformWorker | undefined;
   let handedOver = false;
   // Nothing changed since the last build (same files, sizes and times, config, templates,
   // Gazette, and output): its outcome is replayed without reading a single article.
@@ -299,6 +298,11 @@ async function buildLocked(
       }
     }
     outputCount?.stop();
+    // Started before the cache is read: a rebuild of a few changed files waits for nothing
+    // but this worker loading the parser and sanitizer (70 ms), which it does while the
+    // cache index is read (longer). Not before the replay check: the output count has the
+    // other core then, and a replayed build would start it for nothing.
+    if (helperThreadAllowed()) early = startEarlyTransformWorker(config, project.siteFiles);
 
     // A file changed in the last seconds may change again within its timestamp's tick,
     // unseen by the fingerprint: such a build is not recorded for replay.
