@@ -146,8 +146,8 @@ export function writeLastBuild<Result>(
 
 /**
  * Whether the output folder is still the one the last build wrote: not rebuilt or replaced
- * since (its manifest's time), and holding as many files (a page or folder deleted by hand is
- * made again). Counting takes a readdir per folder, an article being one (about 0.1 s at
+ * since (its manifest's time), and holding at least as many files (a page or folder deleted
+ * by hand is made again). Counting takes a readdir per folder, an article being one (about 0.1 s at
  * 10,000 articles, 1 s at 100,000), so it is started on another thread before the content is
  * scanned (`startCountingFiles`), and awaited here only when everything else says "replay".
  */
@@ -156,8 +156,10 @@ export async function outputUnchangedSince<Result>(
   last: LastBuild<Result>,
   fileCount: () => Promise<number>,
 ): Promise<boolean> {
+  // More files than written is no reason to build: a file put there by hand (a `CNAME`) would
+  // otherwise stop every later build from being replayed.
   return (
-    outputManifestMtime(outDir) === last.manifestMtimeMs && (await fileCount()) === last.outputFiles
+    outputManifestMtime(outDir) === last.manifestMtimeMs && (await fileCount()) >= last.outputFiles
   );
 }
 

@@ -212,6 +212,9 @@ describe('the build cache', () => {
     expect(restored.timings.collect).toBeGreaterThan(0);
     expect(existsSync(page)).toBe(true);
     expect((await buildProject(root)).timings.collect, 'replayed again').toBe(0);
+    // A file put there by hand is no reason to build again.
+    writeFileSync(path.join(root, 'site', 'CNAME'), 'news.example.org\n');
+    expect((await buildProject(root)).timings.collect, 'replayed with a stray file').toBe(0);
     const file = path.join(root, 'content', files[0]!);
     writeFileSync(file, `${readFileSync(file, 'utf8')}\n<p>An added paragraph.</p>\n`);
     const rebuilt = await buildProject(root);
