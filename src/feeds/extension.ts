@@ -1,7 +1,7 @@
 import type { BuildExtension, ExtensionContext } from '../build.ts';
 import { sha1, siteConfigKey } from '../cache/fingerprint.ts';
 import { SITE_PATHS } from '../collect/urls.ts';
-import type { Diagnostic } from '../model.ts';
+import type { Article, Diagnostic } from '../model.ts';
 import type { PageSpec } from '../render/pages.ts';
 import { listPages } from '../render/pagination.ts';
 import type { FeedLink } from '../render/render.ts';
@@ -80,15 +80,15 @@ export function feedsExtension(): BuildExtension {
         { sitePath: SITE_PATHS.home, articles: site.articles },
         ...new Set(stateOf(context).byPage.values()),
       ];
-      // A feed is made from the config and its newest articles' files, and from what their
-      // bodies were made with (Gazette's code, the public/ files a body image may name,
-      // mirrored images): the pages' key holds all that. When none of it changed since the
-      // last build, the previous file is kept without rendering it.
+      // A feed is made from the config and its newest articles' files and dates, and from
+      // what their bodies were made with (Gazette's code, the public/ files a body image may
+      // name, mirrored images): the pages' key holds all that. When none of it changed since
+      // the last build, the previous file is kept without rendering it.
       const configKey = context.pagesKey ?? siteConfigKey(GAZETTE_VERSION, config);
       for (const scope of scopes) {
         const listed = scope.articles.slice(0, config.feeds.items);
         const scopeKey = sha1(
-          `${configKey}\0${scope.sitePath}\0${scope.name ?? ''}\0${listed.map((article) => `${article.path}\0${article.contentHash}`).join('\0')}`,
+          `${configKey}\0${scope.sitePath}\0${scope.name ?? ''}\0${listed.map(feedLine).join('\0')}`,
         );
         let document: ReturnType<FeedBuilder['document']> | undefined;
         for (const format of FEED_FORMATS) {
@@ -110,4 +110,12 @@ export function feedsExtension(): BuildExtension {
       return diagnostics;
     },
   };
+}
+
+/**
+ * What a feed says of one article besides the config: its file and URL, and its dates, which
+ * the file need not hold (an undated article takes its file's time, which a checkout changes).
+ */
+function feedLine(article: Article): string {
+  return `${article.path}\0${article.contentHash}\0${article.date.getTime()}\0${article.updated?.getTime() ?? ''}`;
 }

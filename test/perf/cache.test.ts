@@ -222,6 +222,24 @@ describe('the build cache', () => {
     expect(rebuilt.filesWritten).toBeGreaterThan(0);
   });
 
+  it("remakes the feeds when an undated article's file time moves, its bytes unchanged", async () => {
+    const root = makeProject({
+      'undated.md': '---\ntitle: Undated\ncategories: [World]\n---\n<p>Body.</p>\n',
+    });
+    const file = path.join(root, 'content', 'undated.md');
+    const publishedWith = async (time: Date) => {
+      utimesSync(file, time, time);
+      await buildProject(root, { overrides: { search: { enabled: false } } });
+      const feed = JSON.parse(readFileSync(path.join(root, 'site', 'feed.json'), 'utf8'));
+      return new Date(feed.items[0].date_published).getTime();
+    };
+    const first = new Date('2024-03-01T08:00:00Z');
+    const second = new Date('2024-03-01T09:30:00Z');
+    expect(await publishedWith(first)).toBe(first.getTime());
+    // Same day, so the same URL: only the date tells the feed apart.
+    expect(await publishedWith(second)).toBe(second.getTime());
+  });
+
   it('counts the output files on another thread or on this one alike', async () => {
     const { root } = corpusProject(5);
     await buildProject(root);
