@@ -87,18 +87,20 @@ function fromEpoch(value: number): Date | undefined {
 }
 
 /**
- * A calendar date written in a path: `2020-08-10`, `2020_08_10`, `2020/08/10`, `2020-08/10`
- * (gov.cn) or `20200810`, not part of a longer number (an id such as `1202008101` is no date).
+ * A calendar date written in a path with separators: `2020-08-10`, `2020_08_10`,
+ * `2020/08/10` or gov.cn's `2020-08/10`, not part of a longer number. Eight digits alone
+ * (`20200810`) are not taken: as often an id (zhihu's `/p/20191123`, BBC's
+ * `world-asia-20120612`, a phone number) as a date.
  */
-const DATE_IN_PATH = /(?<!\d)((?:19|20)\d\d)(?:[-_/](\d\d)[-_/](\d\d)|(\d\d)(\d\d))(?!\d)/g;
+const DATE_IN_PATH = /(?<!\d)((?:19|20)\d\d)[-_/](\d\d)[-_/](\d\d)(?!\d)/g;
 
 function firstDateIn(text: string, timezone: string): Date | undefined {
   for (const match of text.matchAll(DATE_IN_PATH)) {
     const parsed = DateTime.fromObject(
       {
         year: Number(match[1]),
-        month: Number(match[2] ?? match[4]),
-        day: Number(match[3] ?? match[5]),
+        month: Number(match[2]),
+        day: Number(match[3]),
       },
       { zone: timezone },
     );
@@ -117,8 +119,8 @@ export function dateFromPath(relativePath: string, timezone: string): Date | und
 
 /**
  * A date in the path of an article's source URL, where most news sites put it
- * (`/2022/04/04/…`, `/2022_04_04_633331.shtml`, `/t20220404_123.html`): unlike the file's
- * time, it is the same on every clone of the archive.
+ * (`/2022/04/04/…`, `/2022_04_04_633331.shtml`): unlike the file's time, it is the same on
+ * every clone of the archive.
  */
 export function dateFromUrl(url: string | undefined, timezone: string): Date | undefined {
   if (!url) return undefined;

@@ -208,20 +208,15 @@ export function resolveImageUrl(
     context.upgradeHttp && /^http:/i.test(value) ? `https:${value.slice(5)}` : value;
   const resolved = resolveUrl(cleaned, context.base);
   if (resolved === undefined) return undefined;
-  // Upgraded before the rules, so that a rule written for `https://host/` (as the README's
-  // are) also takes the `http://host/` copies scrapers keep, and after them, for what a
-  // rule unwraps (a proxy's `?http://…` target).
-  let url = upgraded(resolved);
-  for (const rule of context.rewrite) {
-    rule.match.lastIndex = 0;
-    if (rule.match.test(url)) {
-      rule.match.lastIndex = 0;
-      const rewritten = resolveUrl(cleanUrl(url.replace(rule.match, rule.replace)), context.base);
-      if (rewritten === undefined) return undefined;
-      url = rewritten;
-    }
-  }
-  url = upgraded(url);
+  // The rules see the URL as written first (a rule for an http-only host), then, if none
+  // matched, as upgraded (a rule written for `https://host/`, as the README's are, also
+  // takes the `http://host/` copies scrapers keep). What they give is upgraded too (a
+  // proxy's unwrapped `?http://…` target).
+  let rewritten = applyRewriteRules(resolved, context);
+  if (rewritten === false && upgraded(resolved) !== resolved)
+    rewritten = applyRewriteRules(upgraded(resolved), context);
+  if (rewritten === undefined) return undefined;
+  const url = upgraded(rewritten === false ? resolved : rewritten);
   if (url.startsWith('#') || url.startsWith('?')) return undefined;
   if (!isSafeUrl(url, MEDIA_SCHEMES)) return undefined;
   if (isUnresolvedLocalImage(url, context)) {
@@ -229,6 +224,25 @@ export function resolveImageUrl(
     return undefined;
   }
   return url;
+}
+
+/**
+ * The URL after every `images.rewrite` rule that matches it, in order; false when none
+ * matched, undefined when a rule made it unusable.
+ */
+function applyRewriteRules(url: string, context: ImageUrlContext): string | false | undefined {
+  let current = url;
+  let matched = false;
+  for (const rule of context.rewrite) {
+    rule.match.lastIndex = 0;
+    if (!rule.match.test(current)) continue;
+    rule.match.lastIndex = 0;
+    const next = resolveUrl(cleanUrl(current.replace(rule.match, rule.replace)), context.base);
+    if (next === undefined) return undefined;
+    current = next;
+    matched = true;
+  }
+  return matched ? current : false;
 }
 
 /**

@@ -50,11 +50,10 @@ describe('dateFromPath', () => {
     expect(dateFromPath('news/title.md', zone)).toBeUndefined();
   });
 
-  it('finds dates written as folders, with underscores or as eight digits', () => {
+  it('finds dates written as folders or with underscores', () => {
     const day = (text: string) => dateFromPath(text, zone)?.toISOString();
     expect(day('2022/04/04/guancha.md')).toBe('2022-04-03T16:00:00.000Z');
     expect(day('news/2022_04_04_633331.md')).toBe('2022-04-03T16:00:00.000Z');
-    expect(day('20220404-guancha.md')).toBe('2022-04-03T16:00:00.000Z');
   });
 
   it('takes no month folder, id or impossible day for a date', () => {
@@ -64,8 +63,11 @@ describe('dateFromPath', () => {
     expect(day('id-1202204041.md')).toBeUndefined();
     expect(day('2022-02-30-title.md')).toBeUndefined();
     expect(day('20万外债.md')).toBeUndefined();
+    // Eight digits alone are as often an id or a phone number.
+    expect(day('20220404-guancha.md')).toBeUndefined();
+    expect(day('phone/shanghai-021-20251130.md')).toBeUndefined();
     // The first possible reading that is a real day wins.
-    expect(day('20221399/2022-05-06.md')?.toISOString()).toBe('2022-05-05T16:00:00.000Z');
+    expect(day('2022-13-99/2022-05-06.md')?.toISOString()).toBe('2022-05-05T16:00:00.000Z');
   });
 });
 
@@ -81,7 +83,10 @@ describe('dateFromUrl', () => {
     expect(day('http://www.gov.cn/xinwen/2022-04/04/content_1.htm')).toBe(
       '2022-04-03T16:00:00.000Z',
     );
-    expect(day('http://www.gov.cn/zhengce/t20220404_5683.html')).toBe('2022-04-03T16:00:00.000Z');
+    // Ids that look like days are not taken.
+    expect(day('https://zhuanlan.zhihu.com/p/20191123')).toBeUndefined();
+    expect(day('https://stackoverflow.com/questions/20151231/x')).toBeUndefined();
+    expect(day('https://www.bbc.com/news/world-asia-20120612')).toBeUndefined();
   });
 
   it('looks at the path only, and at real URLs only', () => {

@@ -124,7 +124,24 @@ describe('rehypeResolveImageUrls', () => {
       ]),
     },
   });
+  const httpOnlyHost = context({
+    images: {
+      upgradeHttp: true,
+      rewrite: compileRewriteRules([
+        {
+          match: '^http://oldcdn\\.example\\.com/(.*)$',
+          replace: 'https://images.weserv.nl/?url=oldcdn.example.com/$1',
+        },
+      ]),
+    },
+  });
   const cases: [string, string, typeof withBase, string][] = [
+    [
+      'a rule written for an http-only host still sees the URL as written',
+      '<img src="http://oldcdn.example.com/pic.jpg">',
+      httpOnlyHost,
+      '<img src="https://images.weserv.nl/?url=oldcdn.example.com/pic.jpg">',
+    ],
     [
       'root-relative against the source',
       '<img src="/++plone++rfa-resources/img/icon-zoom.png">',
