@@ -3,7 +3,7 @@
  * module stays light: when nothing changed since the last build, its outcome is replayed
  * without loading the parser, the sanitizer or the template engine (`pipeline.ts`).
  */
-import { existsSync, lstatSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readlinkSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { codeStamp, GAZETTE_CODE_DIR } from './cache/code-stamp.ts';
 import {
@@ -31,7 +31,7 @@ import { DEFAULT_TEMPLATES_DIR, staticFilePaths } from './render/theme-assets.ts
 import type { ViewFactory } from './render/views.ts';
 import { GAZETTE_VERSION } from './version.ts';
 import { lockOutputFolder } from './write/lock.ts';
-import { checkOutputFolder, linkFreePath, type StagedOutput } from './write/output.ts';
+import { checkOutputFolder, linkFreePath, OutputError, type StagedOutput } from './write/output.ts';
 
 export { codeStamp };
 
@@ -186,15 +186,23 @@ export function resolveProject(
 }
 
 /**
- * The output folder, or where it leads if it is a symbolic link (`site -> /srv/www`): a
- * build replaces the folder, and would otherwise replace the link with a folder of its own.
+ * The output folder, or where it leads if it is a symbolic link (`site -> /srv/www`), even
+ * to a folder not made yet: a build replaces the folder, and would otherwise replace the
+ * link with a folder of its own (or fail to, on a dangling link).
  */
 function outputFolder(outDir: string): string {
-  try {
-    return lstatSync(outDir).isSymbolicLink() ? linkFreePath(outDir) : outDir;
-  } catch {
-    return outDir;
+  let current = outDir;
+  for (let hops = 0; hops < 40; hops++) {
+    let isLink: boolean;
+    try {
+      isLink = lstatSync(current).isSymbolicLink();
+    } catch {
+      return current; // Not there yet: the build makes it.
+    }
+    if (!isLink) return hops === 0 ? outDir : linkFreePath(current);
+    current = path.resolve(linkFreePath(path.dirname(current)), readlinkSync(current));
   }
+  throw new OutputError(`output folder ${outDir} is a loop of symbolic links`);
 }
 
 /**

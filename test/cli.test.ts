@@ -1,5 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeProject, repoRoot } from './helpers.ts';
@@ -39,6 +48,31 @@ describe('the gazette command', () => {
     expect(refused.status).toBe(2);
     expect(refused.stderr).toMatch(/was not made by Gazette/);
     expect(existsSync(path.join(root, 'mine', 'notes.txt'))).toBe(true);
+  });
+
+  it('builds and cleans an output folder that is a symbolic link, keeping the link usable', () => {
+    const root = makeProject({ 'a.md': '---\ntitle: A\ndate: 2024-01-01\n---\n<p>a</p>' });
+    // A relative link to a folder not made yet.
+    symlinkSync(path.join('www', 'news'), path.join(root, 'site'));
+    const www = path.join(root, 'www', 'news');
+    const build = () => gazette('build', '--root', root, '--quiet', '--no-search');
+    expect(build().status).toBe(0);
+    expect(existsSync(path.join(www, 'index.html'))).toBe(true);
+    const cleaned = gazette('clean', '--root', root);
+    expect(cleaned.status).toBe(0);
+    expect(cleaned.stdout).toMatch(/Emptied .*news/);
+    expect(readdirSync(www)).toEqual([]);
+    expect(lstatSync(path.join(root, 'site')).isSymbolicLink()).toBe(true);
+    expect(build().status, 'built again through the link').toBe(0);
+    expect(existsSync(path.join(www, 'index.html'))).toBe(true);
+
+    // A loop of links is refused in one line.
+    rmSync(path.join(root, 'site'));
+    symlinkSync('loop-b', path.join(root, 'site'));
+    symlinkSync('site', path.join(root, 'loop-b'));
+    const loop = build();
+    expect(loop.status).toBe(2);
+    expect(loop.stderr).toMatch(/^gazette: output folder .* is a loop of symbolic links$/m);
   });
 
   it('deletes only its own files from a cache folder, and refuses one that overlaps the project', () => {

@@ -1,7 +1,15 @@
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  rmdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { type BuildResult, build, resolveProject } from '../build.ts';
+import { type BuildResult, build, type Project, resolveProject } from '../build.ts';
 import { ConfigError } from '../config/load.ts';
 import { GAZETTE_VERSION } from '../version.ts';
 import { lockOutputFolder } from '../write/lock.ts';
@@ -410,11 +418,23 @@ function runClean(args: string[]): number {
     console.log(HELP.clean);
     return 0;
   }
-  const { outDir, cacheDir } = resolveProject({
+  const project = resolveProject({
     root: values.root,
     configFile: values.config,
     overrides: overridesFrom(values),
   });
+  const { outDir } = project;
+  // Not under a build or dev server writing the site (or filling the cache).
+  const unlock = lockOutputFolder(outDir);
+  try {
+    cleanOutputAndCache(project);
+  } finally {
+    unlock();
+  }
+  return 0;
+}
+
+function cleanOutputAndCache({ outDir, cacheDir, root, config }: Project): void {
   if (existsSync(outDir)) {
     if (!statSync(outDir).isDirectory())
       throw new OutputError(`${outDir} is a file, not a site Gazette made; not deleting it`);
@@ -422,14 +442,20 @@ function runClean(args: string[]): number {
     if (entries.length > 0 && !entries.includes(OUTPUT_MARKER)) {
       throw new OutputError(`${outDir} was not made by Gazette; not deleting it`);
     }
-    // Not under a build or dev server writing it.
-    const unlock = lockOutputFolder(outDir);
-    try {
-      rmSync(outDir, { recursive: true, force: true });
-    } finally {
-      unlock();
+    // Emptied, then removed: unless a symbolic link leads to it (the link stays usable) or it
+    // cannot be removed (a mount point).
+    for (const entry of entries) rmSync(path.join(outDir, entry), { recursive: true, force: true });
+    const linkedTo = path.resolve(root, config.outDir) !== outDir;
+    let removed = false;
+    if (!linkedTo) {
+      try {
+        rmdirSync(outDir);
+        removed = true;
+      } catch {
+        // A mount point: left empty.
+      }
     }
-    console.log(`Deleted ${outDir}`);
+    console.log(removed ? `Deleted ${outDir}` : `Emptied ${outDir}`);
   }
   if (existsSync(cacheDir) && statSync(cacheDir).isDirectory()) {
     // Only what Gazette puts there: the folder may be shared with other tools.
@@ -445,7 +471,6 @@ function runClean(args: string[]): number {
       );
     }
   }
-  return 0;
 }
 
 /** What a build writes in the cache folder (`src/cache/`, compiled templates, mirrored images). */
