@@ -1,17 +1,23 @@
 import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 
+/** The file every Gazette output folder holds (see write/output.ts, which cannot be imported here). */
+const SITE_MARKER = '.gazette-output';
+
 /**
  * Every file under `folder`, as sorted paths relative to it with forward slashes; none when
  * the folder does not exist. Symbolic links are followed (a `public/` file linked from
- * elsewhere is published like any other), each real folder walked once, so a link to a
- * parent makes no loop; a dangling link is left out. An explicit stack: archives nest deep,
- * recursion gains nothing.
+ * elsewhere is published like any other), each real folder walked once. A linked folder that
+ * holds `folder` itself (a link to the project or to `/`) and any folder that is a built site
+ * (a link to the output folder) are left out: the site would copy itself, growing on every
+ * build. So is a dangling link. An explicit stack: archives nest deep, recursion gains
+ * nothing.
  */
 export function listFiles(folder: string): string[] {
   if (!existsSync(folder)) return [];
+  const root = realpathSync(folder);
   const files: string[] = [];
-  const walked = new Set<string>([realpathSync(folder)]);
+  const walked = new Set<string>([root]);
   const pending = [''];
   while (pending.length > 0) {
     const relative = pending.pop()!;
@@ -22,20 +28,27 @@ export function listFiles(folder: string): string[] {
       if (entry.isSymbolicLink()) {
         const target = path.join(folder, child);
         try {
-          isFile = statSync(target).isFile();
-          isFolder = !isFile && statSync(target).isDirectory();
+          const stats = statSync(target);
+          isFile = stats.isFile();
+          isFolder = stats.isDirectory();
           if (isFolder) {
             const real = realpathSync(target);
-            if (walked.has(real)) continue;
+            if (walked.has(real) || isInside(root, real)) continue;
             walked.add(real);
           }
         } catch {
           continue;
         }
       }
-      if (isFolder) pending.push(child);
+      if (isFolder && !existsSync(path.join(folder, child, SITE_MARKER))) pending.push(child);
       else if (isFile) files.push(child);
     }
   }
   return files.sort();
+}
+
+/** Whether `inner` is the folder `outer` or inside it. */
+function isInside(inner: string, outer: string): boolean {
+  const relative = path.relative(outer, inner);
+  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
 }
