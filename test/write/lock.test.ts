@@ -3,7 +3,7 @@
  * naming the first, and a lock left by a process that is gone is taken over.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { lockOutputFolder } from '../../src/write/lock.ts';
@@ -55,6 +55,63 @@ describe('the output folder lock', () => {
     expect(existsSync(lockOf(root))).toBe(true);
     second();
     expect(existsSync(lockOf(root))).toBe(false);
+  });
+
+  it('is taken over by one process only when several start together after a crash', async () => {
+    root = makeProject({});
+    const outDir = path.join(root, 'site');
+    const lockModule = path.join(repoRoot, 'src/write/lock.ts');
+    const contender = `
+      const { lockOutputFolder } = await import(${JSON.stringify(lockModule)});
+      while (Date.now() < Number(process.env.START_AT)) {}
+      try {
+        const release = lockOutputFolder(${JSON.stringify(outDir)});
+        console.log('held');
+        await new Promise((resolve) => setTimeout(resolve, 800));
+        release();
+      } catch (error) {
+        console.log(error.name === 'OutputError' ? 'refused' : String(error));
+      }`;
+    for (let round = 0; round < 3; round++) {
+      // Left by a process that is gone.
+      writeFileSync(lockOf(root), JSON.stringify({ pid: 2 ** 22 + 12345 }));
+      const startAt = String(Date.now() + 1500);
+      const answers = await Promise.all(
+        Array.from(
+          { length: 6 },
+          () =>
+            new Promise<string>((resolve) => {
+              const child = spawn(
+                process.execPath,
+                ['--import', 'tsx', '--input-type=module', '-e', contender],
+                { cwd: repoRoot, env: { ...process.env, START_AT: startAt } },
+              );
+              let output = '';
+              child.stdout.on('data', (chunk) => {
+                output += chunk;
+              });
+              child.on('close', () => resolve(output.trim()));
+            }),
+        ),
+      );
+      expect(
+        answers.filter((answer) => answer === 'held'),
+        answers.join(', '),
+      ).toHaveLength(1);
+      expect(answers.filter((answer) => answer !== 'held').every((a) => a === 'refused')).toBe(
+        true,
+      );
+      expect(existsSync(lockOf(root)), 'released by its holder').toBe(false);
+    }
+  }, 60_000);
+
+  it('makes the folders the output goes in, and names what is in the lock file’s way', () => {
+    root = makeProject({});
+    const release = lockOutputFolder(path.join(root, 'new', 'deep', 'site'));
+    expect(existsSync(path.join(root, 'new', 'deep', '.site.gazette-lock'))).toBe(true);
+    release();
+    mkdirSync(lockOf(root));
+    expect(() => lockOutputFolder(path.join(root!, 'site'))).toThrow(/is in the way/);
   });
 
   it('makes a second command-line build exit 2 with one line naming the first', () => {
