@@ -335,7 +335,8 @@ export function searchExtension(
       state.aborted = true;
       await stop(context, state);
     },
-    async pageRendered(spec, html, context) {
+    // Not async: most pages are not indexed again, and a promise for each would cost.
+    pageRendered(spec, html, context) {
       if (!context.config.search.enabled || spec.kind !== 'article' || !spec.article) return;
       const state = stateOf(context);
       const shard = state.byBundle.get(state.shards.bundleOf(spec.article))!;
@@ -343,7 +344,7 @@ export function searchExtension(
       // A page kept from the previous build is read from disk here, for a bundle made again.
       add(state, shard, context, spec.sitePath, html());
       if (shard.pages === shard.expected) void writeBundle(state, shard, context);
-      if (state.inFlight.length >= pagesInFlight) await flushOldest(state);
+      if (state.inFlight.length >= pagesInFlight) return flushOldest(state);
     },
     async finish(context): Promise<Diagnostic[]> {
       if (!context.config.search.enabled) return [];
