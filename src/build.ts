@@ -297,7 +297,7 @@ async function buildLocked(
       ? startCountingFiles(project.outDir, !helperThreadAllowed())
       : undefined;
   try {
-    const scan = existsSync(project.contentDir) ? scanContent(project.contentDir) : undefined;
+    let scan = existsSync(project.contentDir) ? scanContent(project.contentDir) : undefined;
     const fingerprint = replayable && scan ? buildInputsFingerprint(project, scan) : undefined;
     if (fingerprint && outputCount) {
       const last = readLastBuild<BuildResult>(project.cacheDir, fingerprint);
@@ -318,12 +318,15 @@ async function buildLocked(
     const recordable = !scan?.stats.some((stats) => stats && stats.mtimeMs >= racyAfter);
     const { buildSite } = await import('./pipeline.ts');
     handedOver = true;
-    return await buildSite(project, options, {
+    const run = {
       started,
       ...(fingerprint && recordable ? { fingerprint } : {}),
       ...(scan ? { scan } : {}),
       ...(early ? { early } : {}),
-    });
+    };
+    // Handed over: the build lets the scan go once the articles are loaded (20 MB at 100,000).
+    scan = undefined;
+    return await buildSite(project, options, run);
   } finally {
     outputCount?.stop();
     if (!handedOver) await early?.worker.terminate();

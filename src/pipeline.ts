@@ -442,6 +442,9 @@ export async function buildSite(
   let cacheSaved = false;
   try {
     const stages = await loadAndTransformWithCache(project, cache, progress, run.scan, early);
+    // Not needed any more: a stat per file, held for the rest of the build otherwise.
+    delete run.scan;
+    cache.writeAhead();
     // Not `stages` itself in the closure below: the loaded articles and inputs it holds can
     // go once collected (30 MB at 100,000 articles).
     const { content, inputs, transformedFiles, hadUnreadableInputs } = stages;
@@ -791,6 +794,10 @@ async function renderAndWrite(
       }
     };
     let renderedHere = 0;
+    // A first build renders every page: its cards, kept for the whole build, are made in one
+    // run, so that they sit together in the heap rather than among pages' short-lived garbage
+    // (at 100,000 articles the peak was 30–50 MB lower).
+    if (!output.previousPages) renderer.views.prepareCards(site.articles);
     let sinceYield = 0;
     for (const spec of renderer.pages()) {
       const planStart = performance.now();

@@ -41,14 +41,19 @@ export class BodyStore {
     return offset + length <= this.size;
   }
 
+  /** Whether `compactInto` would rewrite the pack for these live bodies. */
+  wouldCompact(live: BodyRef[]): boolean {
+    const liveBytes = live.reduce((sum, [, length]) => sum + length, 0);
+    return this.size >= 1 << 20 && liveBytes * 2 < this.size;
+  }
+
   /**
    * When most of the pack is dead, writes the live bodies to a new pack file `target` and
    * returns their refs there; undefined when rewriting is not worth it. The current pack is
    * left as it is: the index that points into it stays valid until the caller replaces it.
    */
   compactInto(live: BodyRef[], target: string): BodyRef[] | undefined {
-    const liveBytes = live.reduce((sum, [, length]) => sum + length, 0);
-    if (this.size < 1 << 20 || liveBytes * 2 >= this.size) return undefined;
+    if (!this.wouldCompact(live)) return undefined;
     const out = openSync(target, 'w');
     let size = 0;
     const moved = live.map((ref): BodyRef => {

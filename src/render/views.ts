@@ -52,6 +52,9 @@ export interface ArticleView {
   extra: Record<string, unknown>;
 }
 
+/** An empty list shared by every card without authors, categories or tags. */
+const NONE: never[] = Object.freeze([]) as unknown as never[];
+
 /**
  * Builds template views once per article and term, so an article listed on fifty index pages
  * is formatted once, not fifty times.
@@ -62,6 +65,9 @@ export class ViewFactory {
   private readonly categoryByTrail = new Map<string, CategoryNode>();
   private readonly authorByName = new Map<string, TaxonomyTerm>();
   private readonly tagByName = new Map<string, TaxonomyTerm>();
+  private readonly authorLinks = new Map<string, LinkView>();
+  private readonly tagLinks = new Map<string, LinkView>();
+  private readonly trailLinks = new Map<string, LinkView[]>();
   private readonly displayFormat: (parts: LocalParts) => string | undefined;
 
   constructor(
@@ -128,6 +134,14 @@ export class ViewFactory {
     return key;
   }
 
+  /** Makes the cards and card digests of these articles now (see `card`, `cardKey`). */
+  prepareCards(articles: readonly Article[]): void {
+    for (const article of articles) {
+      this.card(article);
+      this.cardKey(article);
+    }
+  }
+
   /** The article with its body, for its own page. */
   full(article: Article): ArticleView {
     return { ...this.card(article), html: localUrlsWithBasePath(article.html, this.urls.basePath) };
@@ -139,26 +153,25 @@ export class ViewFactory {
       url: this.urls.href(article.path),
       absoluteUrl: this.urls.absolute(article.path),
       date: this.date(article.date),
-      authors: article.authors.map((author) => {
-        const term = this.authorByName.get(author.name);
-        return {
-          name: author.name,
-          url: term ? this.urls.href(term.path) : '',
-          ...(author.url && /^https?:\/\//i.test(author.url) ? { href: author.url } : {}),
-        };
-      }),
-      categories: article.categories.map((trail) => {
-        let trailKey = '';
-        return trail.map((name, depth) => {
-          trailKey = depth === 0 ? name : `${trailKey}\u0000${name}`;
-          const node = this.categoryByTrail.get(trailKey);
-          return { name, url: node ? this.urls.href(node.path) : '' };
-        });
-      }),
-      tags: article.tags.map((name) => {
-        const term = this.tagByName.get(name);
-        return { name, url: term ? this.urls.href(term.path) : '' };
-      }),
+      authors:
+        article.authors.length === 0
+          ? NONE
+          : article.authors.map((author) =>
+              author.url && /^https?:\/\//i.test(author.url)
+                ? {
+                    ...this.termLink(this.authorLinks, this.authorByName, author.name),
+                    href: author.url,
+                  }
+                : this.termLink(this.authorLinks, this.authorByName, author.name),
+            ),
+      categories:
+        article.categories.length === 0
+          ? NONE
+          : article.categories.map((trail) => this.categoryTrailLinks(trail)),
+      tags:
+        article.tags.length === 0
+          ? NONE
+          : article.tags.map((name) => this.termLink(this.tagLinks, this.tagByName, name)),
       showCover: Boolean(article.cover) && !article.coverInBody,
       excerpt: article.excerpt,
       readingMinutes: article.readingMinutes,
@@ -184,6 +197,40 @@ export class ViewFactory {
       }
     }
     return view;
+  }
+
+  /**
+   * Term links are shared by every card that shows the term: a card per article is kept for
+   * the whole build, and its own copies of them were most of its size (1.2 KB a card).
+   */
+  private termLink(
+    links: Map<string, LinkView>,
+    terms: ReadonlyMap<string, TaxonomyTerm>,
+    name: string,
+  ): LinkView {
+    let link = links.get(name);
+    if (!link) {
+      const term = terms.get(name);
+      link = { name, url: term ? this.urls.href(term.path) : '' };
+      links.set(name, link);
+    }
+    return link;
+  }
+
+  /** A category trail's links, from the top category down. */
+  private categoryTrailLinks(trail: string[]): LinkView[] {
+    const trailKey = trail.join('\u0000');
+    let links = this.trailLinks.get(trailKey);
+    if (!links) {
+      let stepKey = '';
+      links = trail.map((name, depth) => {
+        stepKey = depth === 0 ? name : `${stepKey}\u0000${name}`;
+        const node = this.categoryByTrail.get(stepKey);
+        return { name, url: node ? this.urls.href(node.path) : '' };
+      });
+      this.trailLinks.set(trailKey, links);
+    }
+    return links;
   }
 
   /** Root-relative URLs in content point into this site, so they carry the base path. */

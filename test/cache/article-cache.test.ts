@@ -137,3 +137,53 @@ describe('the article cache index', () => {
     last.close();
   });
 });
+
+describe('an index written ahead', () => {
+  it('is put in place by save, and a build stopped before it leaves the old index', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'gazette-cache-'));
+    const first = new ArticleCache(dir, 'config A');
+    first.store('a.md', entry(first, '<p>a, as config A made it</p>'));
+    first.save();
+
+    // Another config: the new index is written before the site renders, then the build stops.
+    const stopped = new ArticleCache(dir, 'config B');
+    stopped.store('a.md', entry(stopped, '<p>a, as config B made it</p>'));
+    stopped.writeAhead();
+    expect(() => stopped.store('b.md', entry(stopped, '<p>b</p>'))).toThrow(/after its index/);
+    stopped.close();
+    expect(readdirSync(dir).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+    const old = new ArticleCache(dir, 'config A');
+    expect(old.invalidated).toBe(false);
+    expect(old.bodies.get(old.lookup('a.md', '<p>a, as config A made it</p>', 0)!.html)).toBe(
+      '<p>a, as config A made it</p>',
+    );
+    old.close();
+
+    const finished = new ArticleCache(dir, 'config B');
+    finished.store('a.md', entry(finished, '<p>a, as config B made it</p>'));
+    finished.store('b.md', entry(finished, '<p>b, as config B made it</p>'));
+    finished.writeAhead();
+    finished.save();
+    const again = new ArticleCache(dir, 'config B');
+    expect(again.invalidated).toBe(false);
+    for (const name of ['a', 'b']) {
+      const html = `<p>${name}, as config B made it</p>`;
+      expect(again.bodies.get(again.lookup(`${name}.md`, html, 0)!.html)).toBe(html);
+    }
+    again.close();
+    expect(readdirSync(dir).filter((name) => name.endsWith('.pack'))).toHaveLength(1);
+  });
+
+  it('is not written for a cache read from disk, whose index a build appends to', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'gazette-cache-'));
+    const first = new ArticleCache(dir, 'k');
+    first.store('a.md', entry(first, '<p>a</p>'));
+    first.save();
+    const second = new ArticleCache(dir, 'k');
+    second.lookup('a.md', '<p>a</p>', 0);
+    second.writeAhead();
+    second.store('b.md', entry(second, '<p>b</p>'));
+    second.save();
+    expect(new ArticleCache(dir, 'k').lookup('b.md', '<p>b</p>', 0)).toBeDefined();
+  });
+});
