@@ -87,10 +87,15 @@ export function startEarlyTransformWorker(
  * The body's HTML goes to the pack at once and is not copied.
  */
 function detached(outcome: FileOutcome): FileOutcome {
-  if (!outcome.body) return structuredClone(outcome);
-  const { html, ...body } = outcome.body;
-  const copy = structuredClone({ ...outcome, body });
-  return { ...copy, body: { ...copy.body, html } };
+  try {
+    if (!outcome.body) return structuredClone(outcome);
+    const { html, ...body } = outcome.body;
+    const copy = structuredClone({ ...outcome, body });
+    return { ...copy, body: { ...copy.body, html } };
+  } catch {
+    // Something a worker could not have sent either: used as it is, only larger.
+    return outcome;
+  }
 }
 
 /**
