@@ -13,6 +13,7 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import type { Diagnostic, LoadedArticle, PathWish, TransformedBody } from '../model.ts';
+import { isRunning } from '../processes.ts';
 import { type BodyRef, BodyStore } from './body-store.ts';
 
 /** What the load and transform stages made of one file, minus the body texts. */
@@ -142,6 +143,12 @@ export class ArticleCache {
   readonly invalidated: boolean;
   /** The new index is written, for `save` to put in place (see `writeAhead`). */
   private writtenAhead = false;
+  /**
+   * Where this cache writes a new index before putting it in place: named by the process, so
+   * that two builds sharing the cache folder (`gazette dev` beside a build) do not write one
+   * file, and a file left by a killed build can be told and removed.
+   */
+  private readonly tempIndex = `${INDEX_FILE}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
   /** The index this cache replaces, once read again (`replaced`; null: none usable). */
   private replacedIndex: StoredIndex | null | undefined;
 
@@ -261,7 +268,7 @@ export class ArticleCache {
   save(): void {
     const file = path.join(this.dir, INDEX_FILE);
     if (this.writtenAhead) {
-      renameSync(`${file}.tmp`, file);
+      renameSync(path.join(this.dir, this.tempIndex), file);
       this.bodies.close();
       this.removePacksOtherThan(this.bodies.file);
       return;
@@ -287,8 +294,9 @@ export class ArticleCache {
       return;
     }
     const pack = moved ? compactedPack : this.bodies.file;
-    this.writeIndex(`${file}.tmp`, pack, moved);
-    renameSync(`${file}.tmp`, file);
+    const temp = path.join(this.dir, this.tempIndex);
+    this.writeIndex(temp, pack, moved);
+    renameSync(temp, file);
     this.bodies.close();
     this.removePacksOtherThan(pack);
   }
@@ -328,21 +336,24 @@ export class ArticleCache {
     if (!this.invalidated || this.writtenAhead) return;
     const live = [...this.used.values()].map((entry) => entry.html);
     if (this.bodies.wouldCompact(live)) return;
-    this.writeIndex(path.join(this.dir, `${INDEX_FILE}.tmp`), this.bodies.file);
+    this.writeIndex(path.join(this.dir, this.tempIndex), this.bodies.file);
     this.used.clear();
     this.changed.clear();
     this.writtenAhead = true;
   }
 
   /**
-   * Once the index names `pack`, other packs (of an interrupted build, of another config) and
-   * an index of an earlier version can go.
+   * Once the index names `pack`, other packs (of an interrupted build, of another config), an
+   * index of an earlier version and new indexes a killed build left unfinished can go.
    */
   private removePacksOtherThan(pack: string): void {
     for (const name of readdirSync(this.dir)) {
+      const writer = /^articles\.jsonl\.(\d+)-\w+\.tmp$/.exec(name)?.[1];
       if (
         (/^bodies.*\.pack$/.test(name) && name !== path.basename(pack)) ||
-        name === 'articles.json'
+        name === 'articles.json' ||
+        name === `${INDEX_FILE}.tmp` ||
+        (writer !== undefined && !isRunning(Number(writer)))
       ) {
         rmSync(path.join(this.dir, name), { force: true });
       }
@@ -351,7 +362,7 @@ export class ArticleCache {
 
   close(): void {
     this.bodies.close();
-    if (this.writtenAhead) rmSync(path.join(this.dir, `${INDEX_FILE}.tmp`), { force: true });
+    if (this.writtenAhead) rmSync(path.join(this.dir, this.tempIndex), { force: true });
   }
 }
 

@@ -52,9 +52,6 @@ export interface ArticleView {
   extra: Record<string, unknown>;
 }
 
-/** An empty list shared by every card without authors, categories or tags. */
-const NONE: never[] = Object.freeze([]) as unknown as never[];
-
 /**
  * Builds template views once per article and term, so an article listed on fifty index pages
  * is formatted once, not fifty times.
@@ -153,25 +150,15 @@ export class ViewFactory {
       url: this.urls.href(article.path),
       absoluteUrl: this.urls.absolute(article.path),
       date: this.date(article.date),
-      authors:
-        article.authors.length === 0
-          ? NONE
-          : article.authors.map((author) =>
-              author.url && /^https?:\/\//i.test(author.url)
-                ? {
-                    ...this.termLink(this.authorLinks, this.authorByName, author.name),
-                    href: author.url,
-                  }
-                : this.termLink(this.authorLinks, this.authorByName, author.name),
-            ),
-      categories:
-        article.categories.length === 0
-          ? NONE
-          : article.categories.map((trail) => this.categoryTrailLinks(trail)),
-      tags:
-        article.tags.length === 0
-          ? NONE
-          : article.tags.map((name) => this.termLink(this.tagLinks, this.tagByName, name)),
+      // Each card has lists of its own (a template may change a list, as in `tags.push(…)`),
+      // of link objects shared with every card showing the term (which no template can change).
+      authors: article.authors.map((author) =>
+        author.url && /^https?:\/\//i.test(author.url)
+          ? { ...this.termLink(this.authorLinks, this.authorByName, author.name), href: author.url }
+          : this.termLink(this.authorLinks, this.authorByName, author.name),
+      ),
+      categories: article.categories.map((trail) => [...this.categoryTrailLinks(trail)]),
+      tags: article.tags.map((name) => this.termLink(this.tagLinks, this.tagByName, name)),
       showCover: Boolean(article.cover) && !article.coverInBody,
       excerpt: article.excerpt,
       readingMinutes: article.readingMinutes,
@@ -202,6 +189,7 @@ export class ViewFactory {
   /**
    * Term links are shared by every card that shows the term: a card per article is kept for
    * the whole build, and its own copies of them were most of its size (1.2 KB a card).
+   * Shared lists are only ever copied: see `buildCard`.
    */
   private termLink(
     links: Map<string, LinkView>,

@@ -9,6 +9,7 @@ import {
   writeSync,
 } from 'node:fs';
 import path from 'node:path';
+import { isRunning } from '../processes.ts';
 import { OutputError } from './output.ts';
 
 /**
@@ -130,15 +131,5 @@ function writtenLately(file: string): boolean {
     return Date.now() - statSync(file).mtimeMs < 5000;
   } catch {
     return false;
-  }
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it runs, as another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

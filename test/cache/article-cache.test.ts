@@ -174,6 +174,23 @@ describe('an index written ahead', () => {
     expect(readdirSync(dir).filter((name) => name.endsWith('.pack'))).toHaveLength(1);
   });
 
+  it('left by a killed build is removed when a later build saves, one being written is not', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'gazette-cache-'));
+    const first = new ArticleCache(dir, 'k');
+    first.store('a.md', entry(first, '<p>a</p>'));
+    first.save();
+    // No process has this number (Linux allows at most 2^22); this process is running.
+    const killed = 'articles.jsonl.999999999-0a1b2c3d.tmp';
+    const running = `articles.jsonl.${process.pid}-0a1b2c3d.tmp`;
+    for (const name of [killed, running, 'articles.jsonl.tmp'])
+      writeFileSync(path.join(dir, name), '');
+    const second = new ArticleCache(dir, 'other key');
+    second.store('a.md', entry(second, '<p>a, again</p>'));
+    second.writeAhead();
+    second.save();
+    expect(readdirSync(dir).filter((name) => name.endsWith('.tmp'))).toEqual([running]);
+  });
+
   it('is not written for a cache read from disk, whose index a build appends to', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'gazette-cache-'));
     const first = new ArticleCache(dir, 'k');
