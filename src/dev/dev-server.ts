@@ -93,7 +93,8 @@ export function contentChangedSince(project: Project, state: SiteState, since: n
   if (!existsSync(project.contentDir)) return [];
   const changed: string[] = [];
   const present = new Set<string>();
-  for (const file of discoverContent(project.contentDir).files) {
+  const discovered = discoverContent(project.contentDir);
+  for (const file of discovered.files) {
     present.add(file.relativePath);
     let modified = 0;
     try {
@@ -104,8 +105,13 @@ export function contentChangedSince(project: Project, state: SiteState, since: n
     const known = state.loaded.has(file.relativePath) || state.contentErrors.has(file.relativePath);
     if (!known || modified >= since) changed.push(file.absolutePath);
   }
+  // A folder that cannot be listed still holds its files, unseen: their articles stay, as a
+  // build keeps them, instead of being taken for deleted.
+  const unseen = discovered.unreadableFolders.map((folder) => (folder === '' ? '' : `${folder}/`));
   for (const relativePath of state.loaded.keys()) {
-    if (!present.has(relativePath)) changed.push(path.join(project.contentDir, relativePath));
+    if (present.has(relativePath) || unseen.some((folder) => relativePath.startsWith(folder)))
+      continue;
+    changed.push(path.join(project.contentDir, relativePath));
   }
   return changed;
 }
