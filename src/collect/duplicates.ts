@@ -20,18 +20,24 @@ export function separateDuplicates(
   unique: LoadedArticle[];
   duplicates: Duplicate[];
 } {
+  // Each source URL is normalized once (a URL parse: a tenth of a second at 100,000 articles).
+  const sourceKeys = new Map<LoadedArticle, string | undefined>();
+  for (const article of articles)
+    sourceKeys.set(article, article.sourceUrl ? normalizeSourceUrl(article.sourceUrl) : undefined);
+  const sourceKeyOf = (article: LoadedArticle) => sourceKeys.get(article);
   const ordered = mostCompleteFirst(
     [...articles].sort((a, b) =>
       a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0,
     ),
     sizeOf,
+    sourceKeyOf,
   );
   const bySource = new Map<string, LoadedArticle>();
   const byTitleAndDate = new Map<string, LoadedArticle>();
   const unique: LoadedArticle[] = [];
   const duplicates: Duplicate[] = [];
   for (const article of ordered) {
-    const sourceKey = article.sourceUrl ? normalizeSourceUrl(article.sourceUrl) : undefined;
+    const sourceKey = sourceKeyOf(article);
     const titleKey = `${article.title}\u0000${article.date.getTime()}`;
     const sameSource = sourceKey ? bySource.get(sourceKey) : undefined;
     const sameTitle = byTitleAndDate.get(titleKey);
@@ -42,9 +48,7 @@ export function separateDuplicates(
     // Two different pages of two sites can share a title and a day ("每日简报"): the title
     // rule applies only when the source URLs do not tell the articles apart.
     const otherSource =
-      sameTitle && sourceKey && sameTitle.sourceUrl
-        ? normalizeSourceUrl(sameTitle.sourceUrl) !== sourceKey
-        : false;
+      sameTitle && sourceKey && sameTitle.sourceUrl ? sourceKeyOf(sameTitle) !== sourceKey : false;
     if (sameTitle && !otherSource) {
       duplicates.push({ article, keptAs: sameTitle, reason: 'same title and date' });
       continue;
@@ -63,10 +67,11 @@ export function separateDuplicates(
 function mostCompleteFirst(
   ordered: LoadedArticle[],
   sizeOf: (article: LoadedArticle) => number,
+  sourceKeyOf: (article: LoadedArticle) => string | undefined,
 ): LoadedArticle[] {
   const copies = new Map<string, LoadedArticle[]>();
   for (const article of ordered) {
-    const key = article.sourceUrl ? normalizeSourceUrl(article.sourceUrl) : undefined;
+    const key = sourceKeyOf(article);
     if (!key) continue;
     const group = copies.get(key);
     if (group) group.push(article);
@@ -105,8 +110,11 @@ export function normalizeSourceUrl(url: string): string | undefined {
     return undefined;
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return undefined;
-  for (const key of [...parsed.searchParams.keys()]) {
-    if (/^(utm_|spm$|from$|ref$)/i.test(key)) parsed.searchParams.delete(key);
+  // Most URLs have no query: its parameters are not made for nothing.
+  if (parsed.search) {
+    for (const key of [...parsed.searchParams.keys()]) {
+      if (/^(utm_|spm$|from$|ref$)/i.test(key)) parsed.searchParams.delete(key);
+    }
   }
   // Percent-escapes in either case name the same URL (`%e4%b8%ad` and `%E4%B8%AD`).
   const pathname = parsed.pathname
