@@ -132,7 +132,7 @@ function entryLine(relativePath: string, entry: CachedArticle | null): string {
  */
 export class ArticleCache {
   readonly bodies: BodyStore;
-  private entries: Map<string, CachedArticle>;
+  private readonly entries: Map<string, CachedArticle>;
   private readonly used = new Map<string, CachedArticle>();
   /** Files whose entry this build made or changed: the lines an append adds. */
   private readonly changed = new Set<string>();
@@ -141,12 +141,8 @@ export class ArticleCache {
   private readonly indexEndsWithNewline: boolean;
   /** True when the cache on disk was unusable or made with another key. */
   readonly invalidated: boolean;
-  /** The new index is written, for `save` to put in place (see `settle`). */
+  /** The new index is written, for `save` to put in place (see `writeAhead`). */
   private writtenAhead = false;
-  /** The lines `save` appends, worked out by `settle`. */
-  private pendingAppend: string | undefined;
-  /** Once settled: each file's hash in the cache this build started from. */
-  private hashesBefore: Map<string, string> | undefined;
   /**
    * Where this cache writes a new index before putting it in place: named by the process, so
    * that two builds sharing the cache folder (`gazette dev` beside a build) do not write one
@@ -254,14 +250,12 @@ export class ArticleCache {
 
   /** The hash of a file's bytes when this cache was read, before this build's changes. */
   contentHashBefore(relativePath: string): string | undefined {
-    return this.hashesBefore
-      ? this.hashesBefore.get(relativePath)
-      : this.entries.get(relativePath)?.contentHash;
+    return this.entries.get(relativePath)?.contentHash;
   }
 
   store(relativePath: string, entry: CachedArticle): void {
-    if (this.writtenAhead || this.pendingAppend !== undefined)
-      throw new Error('build cache: an entry was stored after the cache was settled');
+    if (this.writtenAhead)
+      throw new Error('build cache: an entry was stored after its index was written');
     this.used.set(relativePath, entry);
     if (this.entries.get(relativePath) !== entry) this.changed.add(relativePath);
   }
@@ -273,9 +267,8 @@ export class ArticleCache {
    */
   save(): void {
     const file = path.join(this.dir, INDEX_FILE);
-    if (this.writtenAhead || this.pendingAppend !== undefined) {
-      if (this.writtenAhead) renameSync(path.join(this.dir, this.tempIndex), file);
-      else if (this.pendingAppend) appendFileSync(file, this.pendingAppend);
+    if (this.writtenAhead) {
+      renameSync(path.join(this.dir, this.tempIndex), file);
       this.bodies.close();
       this.removePacksOtherThan(this.bodies.file);
       return;
@@ -333,41 +326,20 @@ export class ArticleCache {
   }
 
   /**
-   * Once every entry is stored (the articles are loaded), works out what `save` will write, so
-   * that the entries need not be held while the site renders (at 100,000 articles, 45–75 MB of
-   * a build's peak): a cache started afresh (a cold build, another config) writes its new
-   * index now, to a file `save` puts in place; a cache read from disk keeps the lines it will
-   * append. A build that stops before `save` leaves the old index, as it would have. Not done
-   * when `save` would compact the pack (it moves the bodies the index points to) or rewrite a
-   * read index (too many dead lines): then the entries are kept.
+   * For a cache started afresh (a cold build, another config), writes the new index now, once
+   * every entry is stored, so that the entries need not be held while the site renders (at
+   * 100,000 articles, 75 MB of a cold build's peak). It is put in place by `save`; a build
+   * that stops first leaves the old index (or none), as it would have. Not done when `save`
+   * would compact the pack, which moves the bodies the index points to.
    */
-  settle(): void {
-    if (this.writtenAhead || this.pendingAppend !== undefined) return;
+  writeAhead(): void {
+    if (!this.invalidated || this.writtenAhead) return;
     const live = [...this.used.values()].map((entry) => entry.html);
     if (this.bodies.wouldCompact(live)) return;
-    if (this.invalidated) {
-      this.writeIndex(path.join(this.dir, this.tempIndex), this.bodies.file);
-      this.writtenAhead = true;
-    } else {
-      const removed = [...this.entries.keys()].filter(
-        (relativePath) => !this.used.has(relativePath),
-      );
-      if (this.lines + this.changed.size + removed.length > 2 * this.used.size + 1000) return;
-      const appended = [
-        ...[...this.changed].map((relativePath) =>
-          entryLine(relativePath, this.used.get(relativePath)!),
-        ),
-        ...removed.map((relativePath) => entryLine(relativePath, null)),
-      ];
-      this.pendingAppend =
-        appended.length > 0 ? `${this.indexEndsWithNewline ? '' : '\n'}${appended.join('')}` : '';
-      this.hashesBefore = new Map(
-        [...this.entries].map(([relativePath, entry]) => [relativePath, entry.contentHash]),
-      );
-    }
-    this.entries = new Map();
+    this.writeIndex(path.join(this.dir, this.tempIndex), this.bodies.file);
     this.used.clear();
     this.changed.clear();
+    this.writtenAhead = true;
   }
 
   /**
