@@ -54,6 +54,8 @@ export interface BuildOptions {
    * starts it before the first page and waits for it (tests); `never`.
    */
   renderHelper?: 'auto' | 'always' | 'never';
+  /** Called when the build must wait (for another build using the cache folder), saying why. */
+  onWaiting?: (message: string) => void;
   /** Called once the site is collected, with what the stages made (the dev server keeps it). */
   onCollected?: (stages: CollectedStages) => void;
 }

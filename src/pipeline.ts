@@ -23,6 +23,7 @@ import {
   fileSignature,
   loadedFromCache,
 } from './cache/article-cache.ts';
+import { lockCacheFolder } from './cache/cache-lock.ts';
 import { codeStamp } from './cache/code-stamp.ts';
 import {
   articleCacheKey,
@@ -433,9 +434,16 @@ export async function buildSite(
   const previousSite = readPreviousSite(project.outDir, OUTPUT_MARKER);
   const { early } = run;
   let cache: ArticleCache;
+  let unlockCache: (() => void) | undefined;
   try {
+    unlockCache = await lockCacheFolder(project.cacheDir, (holder) =>
+      options.onWaiting?.(
+        `waiting for another build (process ${holder ?? 'starting'}) using the build cache ${project.cacheDir}`,
+      ),
+    );
     cache = new ArticleCache(project.cacheDir, articleKey);
   } catch (error) {
+    unlockCache?.();
     await early?.worker.terminate();
     throw error;
   }
@@ -508,6 +516,7 @@ export async function buildSite(
   } finally {
     await early?.worker.terminate();
     if (!cacheSaved) cache.close();
+    unlockCache?.();
   }
 }
 

@@ -10,6 +10,7 @@ import {
 import path from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { type BuildResult, build, type Project, resolveProject } from '../build.ts';
+import { CACHE_LOCK_FILE, tryLockCacheFolder } from '../cache/cache-lock.ts';
 import { ConfigError } from '../config/load.ts';
 import { GAZETTE_VERSION } from '../version.ts';
 import { lockOutputFolder } from '../write/lock.ts';
@@ -247,6 +248,10 @@ async function runBuild(args: string[]): Promise<number> {
       overrides: overridesFrom(values),
       strict: values.strict,
       onProgress: (phase, done, total) => progress.update(phase, done, total),
+      onWaiting: (message) => {
+        progress.clear();
+        console.error(`gazette: ${message}`);
+      },
     });
   } finally {
     progress.clear();
@@ -427,7 +432,21 @@ function runClean(args: string[]): number {
   // Not under a build or dev server writing the site (or filling the cache).
   const unlock = lockOutputFolder(outDir);
   try {
-    cleanOutputAndCache(project);
+    // Nor under a build of another output folder filling the cache: checked before anything
+    // is deleted.
+    const unlockCache = existsSync(project.cacheDir)
+      ? tryLockCacheFolder(project.cacheDir)
+      : () => {};
+    if (typeof unlockCache !== 'function') {
+      throw new OutputError(
+        `the build cache ${project.cacheDir} is in use by another build (process ${unlockCache.holder ?? 'starting'}); run clean again when it is done`,
+      );
+    }
+    try {
+      cleanOutputAndCache(project);
+    } finally {
+      unlockCache();
+    }
   } finally {
     unlock();
   }
@@ -461,7 +480,8 @@ function cleanOutputAndCache({ outDir, cacheDir, root, config }: Project): void 
     // Only what Gazette puts there: the folder may be shared with other tools.
     const ours = readdirSync(cacheDir).filter((name) => CACHE_ENTRY.test(name));
     for (const name of ours) rmSync(path.join(cacheDir, name), { recursive: true, force: true });
-    const left = readdirSync(cacheDir);
+    // The lock file, held by this clean, is not counted.
+    const left = readdirSync(cacheDir).filter((name) => name !== CACHE_LOCK_FILE);
     if (left.length === 0) rmSync(cacheDir, { recursive: true, force: true });
     if (ours.length > 0 || left.length === 0) {
       console.log(
@@ -475,7 +495,7 @@ function cleanOutputAndCache({ outDir, cacheDir, root, config }: Project): void 
 
 /** What a build writes in the cache folder (`src/cache/`, compiled templates, mirrored images). */
 const CACHE_ENTRY =
-  /^(?:articles\.jsonl(?:\.tmp)?|bodies-[\w-]+\.pack|last-build\.json(?:\.\d+)?|templates|images|mirrored-site)$/;
+  /^(?:articles\.jsonl(?:\.(?:\d+-\w+\.)?tmp)?|bodies-[\w-]+\.pack|last-build\.json(?:\.\d+)?|templates|images|mirrored-site)$/;
 
 async function runCheck(args: string[]): Promise<number> {
   const { values } = parse(args, { ...COMMON_FLAGS, quiet: { type: 'boolean', short: 'q' } });

@@ -1,0 +1,112 @@
+import {
+  closeSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
+import path from 'node:path';
+import { isRunning } from './processes.ts';
+
+/**
+ * A lock file names the process holding it. A lock whose process is gone (killed, crashed)
+ * is taken over, by one process at a time.
+ */
+export type LockAttempt =
+  | { taken: true }
+  | { taken: false /** undefined: a lock being written this moment. */; holder?: number };
+
+/**
+ * Creates `file` naming this process, or says which process holds it. Throws the error
+ * `inTheWay` makes when something that is not a lock file is at its path.
+ */
+export function tryLockFile(file: string, inTheWay: () => Error): LockAttempt {
+  try {
+    // The folder the lock goes in may not exist yet (a first build into `a/b/site`).
+    mkdirSync(path.dirname(file), { recursive: true });
+  } catch {
+    // Reported by the caller, which cannot write in that folder either.
+    return { taken: true };
+  }
+  const created = createExclusively(file);
+  if (created !== 'exists') return { taken: true }; // 'failed': see above.
+  const held = heldBy(file, inTheWay);
+  if (held) return held;
+  // Left by a process that is gone: taken over by one process at a time, under a second lock,
+  // so that two processes starting together after a crash cannot both take it.
+  const takeover = `${file}.takeover`;
+  if (createExclusively(takeover) === 'exists') {
+    if (writtenLately(takeover)) return { taken: false };
+    rmSync(takeover, { force: true });
+    if (createExclusively(takeover) === 'exists') return { taken: false };
+  }
+  try {
+    // Again under the takeover lock: another process may have taken it over just before.
+    const heldNow = heldBy(file, inTheWay);
+    if (heldNow) return heldNow;
+    rmSync(file, { force: true });
+    if (createExclusively(file) === 'exists') return { taken: false };
+    return { taken: true };
+  } finally {
+    rmSync(takeover, { force: true });
+  }
+}
+
+/** Removes the lock file if this process still holds it (not if it was taken over). */
+export function releaseLockFile(file: string): void {
+  if (holderOf(file) === process.pid) rmSync(file, { force: true });
+}
+
+/** Creates a lock file naming this process, unless the path is taken. */
+function createExclusively(file: string): 'created' | 'exists' | 'failed' {
+  let fd: number;
+  try {
+    fd = openSync(file, 'wx');
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EEXIST' ? 'exists' : 'failed';
+  }
+  try {
+    writeSync(fd, `${JSON.stringify({ pid: process.pid, since: new Date().toISOString() })}\n`);
+  } finally {
+    closeSync(fd);
+  }
+  return 'created';
+}
+
+/** The holder when the lock file's process runs (or the file is too new to judge). */
+function heldBy(file: string, inTheWay: () => Error): LockAttempt | undefined {
+  let isFile: boolean;
+  try {
+    isFile = lstatSync(file).isFile();
+  } catch {
+    return undefined; // Gone meanwhile: free.
+  }
+  if (!isFile) throw inTheWay();
+  const holder = holderOf(file);
+  const held =
+    holder === undefined ? writtenLately(file) : holder !== process.pid && isRunning(holder);
+  if (!held) return undefined;
+  return holder === undefined ? { taken: false } : { taken: false, holder };
+}
+
+function holderOf(file: string): number | undefined {
+  try {
+    const { pid } = JSON.parse(readFileSync(file, 'utf8')) as { pid?: unknown };
+    return typeof pid === 'number' && Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    // Being written this very moment, or cut short by a crash: judged by its age.
+    return undefined;
+  }
+}
+
+/** A lock file without a readable holder is trusted for a few seconds: it may be new. */
+function writtenLately(file: string): boolean {
+  try {
+    return Date.now() - statSync(file).mtimeMs < 5000;
+  } catch {
+    return false;
+  }
+}
