@@ -9,7 +9,7 @@ import {
   writeSync,
 } from 'node:fs';
 import path from 'node:path';
-import { isRunning } from './processes.ts';
+import { isRunning, processStartTime } from './processes.ts';
 
 /**
  * A lock file names the process holding it. A lock whose process is gone (killed, crashed)
@@ -57,7 +57,7 @@ export function tryLockFile(file: string, inTheWay: () => Error): LockAttempt {
 
 /** Removes the lock file if this process still holds it (not if it was taken over). */
 export function releaseLockFile(file: string): void {
-  if (holderOf(file) === process.pid) rmSync(file, { force: true });
+  if (lockHolder(file)?.pid === process.pid) rmSync(file, { force: true });
 }
 
 /** Creates a lock file naming this process, unless the path is taken. */
@@ -85,17 +85,33 @@ function heldBy(file: string, inTheWay: () => Error): LockAttempt | undefined {
     return undefined; // Gone meanwhile: free.
   }
   if (!isFile) throw inTheWay();
-  const holder = holderOf(file);
+  const holder = lockHolder(file);
+  if (holder === undefined) return writtenLately(file) ? { taken: false } : undefined;
   const held =
-    holder === undefined ? writtenLately(file) : holder !== process.pid && isRunning(holder);
-  if (!held) return undefined;
-  return holder === undefined ? { taken: false } : { taken: false, holder };
+    holder.pid !== process.pid && isRunning(holder.pid) && !startedAfter(holder.pid, holder.since);
+  return held ? { taken: false, holder: holder.pid } : undefined;
 }
 
-function holderOf(file: string): number | undefined {
+/**
+ * Whether the process with this pid started after the lock was written: then it is not the
+ * process that wrote it, but another one given the number of one that is gone (pids are
+ * reused, soon in a container). The margin allows for clock adjustments.
+ */
+function startedAfter(pid: number, since: number | undefined): boolean {
+  const started = processStartTime(pid);
+  return since !== undefined && started !== undefined && started > since + CLOCK_MARGIN_MS;
+}
+const CLOCK_MARGIN_MS = 60_000;
+
+function lockHolder(file: string): { pid: number; since?: number } | undefined {
   try {
-    const { pid } = JSON.parse(readFileSync(file, 'utf8')) as { pid?: unknown };
-    return typeof pid === 'number' && Number.isInteger(pid) && pid > 0 ? pid : undefined;
+    const { pid, since } = JSON.parse(readFileSync(file, 'utf8')) as {
+      pid?: unknown;
+      since?: unknown;
+    };
+    if (typeof pid !== 'number' || !Number.isInteger(pid) || pid <= 0) return undefined;
+    const sinceMs = typeof since === 'string' ? Date.parse(since) : Number.NaN;
+    return Number.isNaN(sinceMs) ? { pid } : { pid, since: sinceMs };
   } catch {
     // Being written this very moment, or cut short by a crash: judged by its age.
     return undefined;

@@ -23,7 +23,7 @@ import {
   fileSignature,
   loadedFromCache,
 } from './cache/article-cache.ts';
-import { lockCacheFolder } from './cache/cache-lock.ts';
+import { CACHE_LOCK_FILE, lockCacheFolder } from './cache/cache-lock.ts';
 import { codeStamp } from './cache/code-stamp.ts';
 import {
   articleCacheKey,
@@ -438,7 +438,7 @@ export async function buildSite(
   try {
     unlockCache = await lockCacheFolder(project.cacheDir, (holder) =>
       options.onWaiting?.(
-        `waiting for another build (process ${holder ?? 'starting'}) using the build cache ${project.cacheDir}`,
+        `waiting for another build (process ${holder ?? 'starting'}) using the build cache ${project.cacheDir} (if no Gazette is running, delete ${path.join(project.cacheDir, CACHE_LOCK_FILE)})`,
       ),
     );
     cache = new ArticleCache(project.cacheDir, articleKey);

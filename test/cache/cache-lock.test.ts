@@ -68,6 +68,39 @@ describe('the cache folder lock', () => {
     expect(existsSync(path.join(cacheDir, CACHE_LOCK_FILE)), 'released').toBe(false);
   });
 
+  it.skipIf(!existsSync('/proc/self/stat'))(
+    'takes over a lock whose process number now belongs to a process started after it',
+    async () => {
+      const root = makeProject({});
+      roots.push(root);
+      const cacheDir = path.join(root, '.gazette-cache');
+      await lockCacheFolder(cacheDir).then((release) => release());
+      // The sleeper started now; the lock was written by a build an hour ago.
+      const since = new Date(Date.now() - 3_600_000).toISOString();
+      const stale = otherProcess();
+      writeFileSync(
+        path.join(cacheDir, CACHE_LOCK_FILE),
+        JSON.stringify({ pid: stale.pid, since }),
+      );
+      const told: (number | undefined)[] = [];
+      const locking = lockCacheFolder(cacheDir, (pid) => told.push(pid));
+      expect(await settlesWithin(locking, 300), 'taken over at once').toBe(true);
+      expect(told).toEqual([]);
+      (await locking)();
+      // Written after the process started: its own, and held.
+      writeFileSync(
+        path.join(cacheDir, CACHE_LOCK_FILE),
+        JSON.stringify({ pid: stale.pid, since: new Date().toISOString() }),
+      );
+      const waiting = lockCacheFolder(cacheDir, (pid) => told.push(pid));
+      expect(await settlesWithin(waiting, 300)).toBe(false);
+      expect(told).toEqual([stale.pid]);
+      stale.kill();
+      await new Promise((resolve) => stale.once('exit', resolve));
+      (await waiting)();
+    },
+  );
+
   it('has builds of one process take turns', async () => {
     const root = makeProject({});
     roots.push(root);

@@ -44,6 +44,17 @@ describe('the output folder lock', () => {
     expect(existsSync(lockOf(root)), 'released after the build').toBe(false);
   });
 
+  it.skipIf(!existsSync('/proc/self/stat'))(
+    'takes over a lock naming a process that started after it was written (a reused pid)',
+    async () => {
+      root = makeProject({ 'a.md': article }, 'search:\n  enabled: false\n');
+      const since = new Date(Date.now() - 3_600_000).toISOString();
+      writeFileSync(lockOf(root), JSON.stringify({ pid: otherProcess(), since }));
+      expect((await buildProject(root)).report.built).toBe(1);
+      expect(existsSync(lockOf(root)), 'released after the build').toBe(false);
+    },
+  );
+
   it('is counted within a process, and released when the last holder lets go', () => {
     root = makeProject({});
     const outDir = path.join(root, 'site');
