@@ -9,7 +9,7 @@ import {
   writeSync,
 } from 'node:fs';
 import path from 'node:path';
-import { isRunning, processStartTime } from './processes.ts';
+import { isRunning, processStamp } from './processes.ts';
 
 /**
  * A lock file names the process holding it. A lock whose process is gone (killed, crashed)
@@ -69,7 +69,11 @@ function createExclusively(file: string): 'created' | 'exists' | 'failed' {
     return (error as NodeJS.ErrnoException).code === 'EEXIST' ? 'exists' : 'failed';
   }
   try {
-    writeSync(fd, `${JSON.stringify({ pid: process.pid, since: new Date().toISOString() })}\n`);
+    const stamp = processStamp(process.pid);
+    writeSync(
+      fd,
+      `${JSON.stringify({ pid: process.pid, since: new Date().toISOString(), ...(stamp ? { stamp } : {}) })}\n`,
+    );
   } finally {
     closeSync(fd);
   }
@@ -87,31 +91,29 @@ function heldBy(file: string, inTheWay: () => Error): LockAttempt | undefined {
   if (!isFile) throw inTheWay();
   const holder = lockHolder(file);
   if (holder === undefined) return writtenLately(file) ? { taken: false } : undefined;
-  const held =
-    holder.pid !== process.pid && isRunning(holder.pid) && !startedAfter(holder.pid, holder.since);
+  const held = holder.pid !== process.pid && isRunning(holder.pid) && !reusedPid(holder);
   return held ? { taken: false, holder: holder.pid } : undefined;
 }
 
 /**
- * Whether the process with this pid started after the lock was written: then it is not the
- * process that wrote it, but another one given the number of one that is gone (pids are
- * reused, soon in a container). The margin allows for clock adjustments.
+ * Whether the process now running under the holder's number is another one than the
+ * holder (pids are reused, soon in a container): it started in another boot or at another
+ * time than the lock says of its writer.
  */
-function startedAfter(pid: number, since: number | undefined): boolean {
-  const started = processStartTime(pid);
-  return since !== undefined && started !== undefined && started > since + CLOCK_MARGIN_MS;
+function reusedPid(holder: { pid: number; stamp?: string }): boolean {
+  if (holder.stamp === undefined) return false;
+  const now = processStamp(holder.pid);
+  return now !== undefined && now !== holder.stamp;
 }
-const CLOCK_MARGIN_MS = 60_000;
 
-function lockHolder(file: string): { pid: number; since?: number } | undefined {
+function lockHolder(file: string): { pid: number; stamp?: string } | undefined {
   try {
-    const { pid, since } = JSON.parse(readFileSync(file, 'utf8')) as {
+    const { pid, stamp } = JSON.parse(readFileSync(file, 'utf8')) as {
       pid?: unknown;
-      since?: unknown;
+      stamp?: unknown;
     };
     if (typeof pid !== 'number' || !Number.isInteger(pid) || pid <= 0) return undefined;
-    const sinceMs = typeof since === 'string' ? Date.parse(since) : Number.NaN;
-    return Number.isNaN(sinceMs) ? { pid } : { pid, since: sinceMs };
+    return typeof stamp === 'string' ? { pid, stamp } : { pid };
   } catch {
     // Being written this very moment, or cut short by a crash: judged by its age.
     return undefined;

@@ -434,16 +434,18 @@ export async function buildSite(
   const previousSite = readPreviousSite(project.outDir, OUTPUT_MARKER);
   const { early } = run;
   let cache: ArticleCache;
-  let unlockCache: (() => void) | undefined;
+  let unlockCache = () => {};
   try {
     unlockCache = await lockCacheFolder(project.cacheDir, (holder) =>
       options.onWaiting?.(
-        `waiting for another build (process ${holder ?? 'starting'}) using the build cache ${project.cacheDir} (if no Gazette is running, delete ${path.join(project.cacheDir, CACHE_LOCK_FILE)})`,
+        holder === process.pid
+          ? `waiting for another build of this process using the build cache ${project.cacheDir}`
+          : `waiting for another build (process ${holder ?? 'starting'}) using the build cache ${project.cacheDir} (if no Gazette is running, delete ${path.join(project.cacheDir, CACHE_LOCK_FILE)})`,
       ),
     );
     cache = new ArticleCache(project.cacheDir, articleKey);
   } catch (error) {
-    unlockCache?.();
+    unlockCache();
     await early?.worker.terminate();
     throw error;
   }
@@ -514,9 +516,17 @@ export async function buildSite(
       );
     return result;
   } finally {
-    await early?.worker.terminate();
-    if (!cacheSaved) cache.close();
-    unlockCache?.();
+    // Each step whatever the one before did: a lock left held would have every later build
+    // of this process (a dev server's) wait for ever.
+    try {
+      await early?.worker.terminate();
+    } finally {
+      try {
+        if (!cacheSaved) cache.close();
+      } finally {
+        unlockCache();
+      }
+    }
   }
 }
 

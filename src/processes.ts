@@ -11,22 +11,19 @@ export function isRunning(pid: number): boolean {
   }
 }
 
-/** Clock ticks per second of /proc's times: 100 on every Linux userland. */
-const CLOCK_TICKS = 100;
-
 /**
- * When a process of this machine started, in ms since the epoch, as Linux's /proc tells it;
- * undefined elsewhere, or when the process is gone.
+ * What tells a process from a later one given the same number, as Linux's /proc says: the
+ * boot it runs in and its start time in clock ticks since that boot. Wall-clock times will
+ * not do: a clock set forward (a first NTP sync, a VM resumed) would make a running process
+ * look younger than a lock it wrote. Undefined elsewhere, or when the process is gone.
  */
-export function processStartTime(pid: number): number | undefined {
+export function processStamp(pid: number): string | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name (in parentheses) may hold spaces: fields are counted after it.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticksAfterBoot = Number(fields[19]);
-    const bootLine = /^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'));
-    if (!bootLine || !Number.isFinite(ticksAfterBoot)) return undefined;
-    return Number(bootLine[1]) * 1000 + (ticksAfterBoot * 1000) / CLOCK_TICKS;
+    const startTicks = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+    const boot = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+    return startTicks && /^\d+$/.test(startTicks) && boot ? `${boot}:${startTicks}` : undefined;
   } catch {
     return undefined;
   }

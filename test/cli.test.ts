@@ -48,6 +48,12 @@ describe('the gazette command', () => {
     expect(refused.status).toBe(2);
     expect(refused.stderr).toMatch(/was not made by Gazette/);
     expect(existsSync(path.join(root, 'mine', 'notes.txt'))).toBe(true);
+    // Its lock taken for a cache that was not there: none is left behind, none reported.
+    expect(existsSync(path.join(root, '.gazette-cache'))).toBe(false);
+    const again = gazette('clean', '--root', root);
+    expect(again.status).toBe(0);
+    expect(again.stdout).not.toMatch(/gazette-cache/);
+    expect(existsSync(path.join(root, '.gazette-cache'))).toBe(false);
   });
 
   it('builds and cleans an output folder that is a symbolic link, keeping the link usable', () => {

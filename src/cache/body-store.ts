@@ -67,7 +67,11 @@ export class BodyStore {
     return moved;
   }
 
+  /** Closes the pack; again is nothing (a failed save closed it before throwing). */
   close(): void {
-    closeSync(this.fd);
+    if (this.fd < 0) return;
+    const fd = this.fd;
+    this.fd = -1;
+    closeSync(fd);
   }
 }

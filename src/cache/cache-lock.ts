@@ -1,3 +1,4 @@
+import { mkdirSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { releaseLockFile, tryLockFile } from '../lock-file.ts';
@@ -17,8 +18,19 @@ const POLL_MS = 200;
 /** Builds of this process waiting for a cache folder, by lock file: they take turns too. */
 const turns = new Map<string, Promise<void>>();
 
+/**
+ * The lock file of a cache folder, made if need be, by its real path: one folder reached by
+ * two paths (a symbolic link) must be one turn for builds of this process.
+ */
 function lockFileOf(cacheDir: string): string {
-  return path.join(path.resolve(cacheDir), CACHE_LOCK_FILE);
+  let folder = path.resolve(cacheDir);
+  try {
+    mkdirSync(folder, { recursive: true });
+    folder = realpathSync(folder);
+  } catch {
+    // Not writable, or a file: the build says so when it opens the cache.
+  }
+  return path.join(folder, CACHE_LOCK_FILE);
 }
 
 function inTheWay(file: string): () => OutputError {

@@ -432,20 +432,29 @@ function runClean(args: string[]): number {
   // Not under a build or dev server writing the site (or filling the cache).
   const unlock = lockOutputFolder(outDir);
   try {
-    // Nor under a build of another output folder filling the cache: checked before anything
-    // is deleted.
-    const unlockCache = existsSync(project.cacheDir)
-      ? tryLockCacheFolder(project.cacheDir)
-      : () => {};
+    // Nor under a build of another output folder filling the cache, checked before anything
+    // is deleted: the lock is taken even for a cache not there yet (a build starting while
+    // the output is deleted would make it) and held until the cache is gone.
+    const { cacheDir } = project;
+    const cacheExisted = existsSync(cacheDir);
+    const unlockCache = tryLockCacheFolder(cacheDir);
     if (typeof unlockCache !== 'function') {
       throw new OutputError(
-        `the build cache ${project.cacheDir} is in use by another build (process ${unlockCache.holder ?? 'starting'}); run clean again when it is done`,
+        `the build cache ${cacheDir} is in use by another build (process ${unlockCache.holder ?? 'starting'}); run clean again when it is done`,
       );
     }
     try {
-      cleanOutputAndCache(project);
+      cleanOutputAndCache(project, cacheExisted);
     } finally {
       unlockCache();
+      // Made for the lock alone: not left behind (if still empty).
+      if (!cacheExisted) {
+        try {
+          rmdirSync(cacheDir);
+        } catch {
+          // Gone already, or a build has filled it since.
+        }
+      }
     }
   } finally {
     unlock();
@@ -453,7 +462,10 @@ function runClean(args: string[]): number {
   return 0;
 }
 
-function cleanOutputAndCache({ outDir, cacheDir, root, config }: Project): void {
+function cleanOutputAndCache(
+  { outDir, cacheDir, root, config }: Project,
+  cacheExisted: boolean,
+): void {
   if (existsSync(outDir)) {
     if (!statSync(outDir).isDirectory())
       throw new OutputError(`${outDir} is a file, not a site Gazette made; not deleting it`);
@@ -483,7 +495,7 @@ function cleanOutputAndCache({ outDir, cacheDir, root, config }: Project): void 
     // The lock file, held by this clean, is not counted.
     const left = readdirSync(cacheDir).filter((name) => name !== CACHE_LOCK_FILE);
     if (left.length === 0) rmSync(cacheDir, { recursive: true, force: true });
-    if (ours.length > 0 || left.length === 0) {
+    if (ours.length > 0 || (left.length === 0 && cacheExisted)) {
       console.log(
         left.length === 0
           ? `Deleted ${cacheDir}`

@@ -4,10 +4,20 @@
  * other's bytes) and deleting each other's packs.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { cpSync, existsSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CACHE_LOCK_FILE, lockCacheFolder } from '../../src/cache/cache-lock.ts';
+import { processStamp } from '../../src/processes.ts';
 import { buildProject, generatedProject, listFiles, makeProject, repoRoot } from '../helpers.ts';
 
 const CONFIG = 'title: Cache lock\nsearch:\n  enabled: false\n';
@@ -32,15 +42,18 @@ function snapshot(outDir: string): Map<string, string> {
   );
 }
 
-/** Resolves to whether the promise settled within `ms`. */
-async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let settled = false;
-  void promise.then(
-    () => (settled = true),
-    () => (settled = true),
-  );
-  await new Promise((resolve) => setTimeout(resolve, ms));
-  return settled;
+/** Resolves to whether the promise settled within `ms` (as soon as it does). */
+function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise.then(
+      () => true,
+      () => true,
+    ),
+    new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
 }
 
 describe('the cache folder lock', () => {
@@ -69,37 +82,77 @@ describe('the cache folder lock', () => {
   });
 
   it.skipIf(!existsSync('/proc/self/stat'))(
-    'takes over a lock whose process number now belongs to a process started after it',
+    'takes over a lock whose process number now belongs to another process',
     async () => {
       const root = makeProject({});
       roots.push(root);
       const cacheDir = path.join(root, '.gazette-cache');
-      await lockCacheFolder(cacheDir).then((release) => release());
-      // The sleeper started now; the lock was written by a build an hour ago.
-      const since = new Date(Date.now() - 3_600_000).toISOString();
-      const stale = otherProcess();
+      const release = await lockCacheFolder(cacheDir);
+      const ours = JSON.parse(readFileSync(path.join(cacheDir, CACHE_LOCK_FILE), 'utf8'));
+      expect(ours.stamp, 'the lock says which process wrote it').toBe(processStamp(process.pid));
+      release();
+      // Written by a process that is gone, whose number the sleeper now has: another stamp.
+      const other = otherProcess();
+      await new Promise((resolve) => other.once('spawn', resolve));
+      const stamp = processStamp(other.pid!)!;
+      const gone = `${stamp.split(':')[0]}:1`;
       writeFileSync(
         path.join(cacheDir, CACHE_LOCK_FILE),
-        JSON.stringify({ pid: stale.pid, since }),
+        JSON.stringify({ pid: other.pid, stamp: gone }),
       );
       const told: (number | undefined)[] = [];
       const locking = lockCacheFolder(cacheDir, (pid) => told.push(pid));
       expect(await settlesWithin(locking, 300), 'taken over at once').toBe(true);
       expect(told).toEqual([]);
       (await locking)();
-      // Written after the process started: its own, and held.
+      // Written by the sleeper itself: held, whatever the clocks say.
       writeFileSync(
         path.join(cacheDir, CACHE_LOCK_FILE),
-        JSON.stringify({ pid: stale.pid, since: new Date().toISOString() }),
+        JSON.stringify({ pid: other.pid, since: '2000-01-01T00:00:00Z', stamp }),
       );
       const waiting = lockCacheFolder(cacheDir, (pid) => told.push(pid));
       expect(await settlesWithin(waiting, 300)).toBe(false);
-      expect(told).toEqual([stale.pid]);
-      stale.kill();
-      await new Promise((resolve) => stale.once('exit', resolve));
+      expect(told).toEqual([other.pid]);
+      other.kill();
+      await new Promise((resolve) => other.once('exit', resolve));
       (await waiting)();
     },
   );
+
+  it('is one lock for one folder reached by two paths', async () => {
+    const root = makeProject({});
+    roots.push(root);
+    const cacheDir = path.join(root, '.gazette-cache');
+    mkdirSync(cacheDir);
+    symlinkSync(cacheDir, path.join(root, 'cache-link'));
+    const first = await lockCacheFolder(cacheDir);
+    const second = lockCacheFolder(path.join(root, 'cache-link'));
+    expect(await settlesWithin(second, 300)).toBe(false);
+    first();
+    (await second)();
+  });
+
+  it('is let go by a build whose cache could not be saved, so that the next one goes on', async () => {
+    const root = makeProject(
+      { 'a.md': '---\ntitle: A\ndate: 2021-05-01\n---\n<p>a</p>\n' },
+      CONFIG,
+    );
+    roots.push(root);
+    expect((await buildProject(root)).ok).toBe(true);
+    // In the way of the save's clean-up of old packs.
+    const inTheWay = path.join(root, '.gazette-cache', 'bodies-in-the-way.pack');
+    mkdirSync(inTheWay);
+    writeFileSync(path.join(inTheWay, 'x'), '');
+    writeFileSync(
+      path.join(root, 'content', 'b.md'),
+      '---\ntitle: B\ndate: 2021-05-02\n---\n<p>b</p>\n',
+    );
+    await expect(buildProject(root)).rejects.toThrow(/bodies-in-the-way/);
+    rmSync(inTheWay, { recursive: true });
+    const next = buildProject(root);
+    expect(await settlesWithin(next, 20_000), 'not waiting for itself').toBe(true);
+    expect((await next).report.built).toBe(2);
+  }, 60_000);
 
   it('has builds of one process take turns', async () => {
     const root = makeProject({});

@@ -6,6 +6,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { processStamp } from '../../src/processes.ts';
 import { lockOutputFolder } from '../../src/write/lock.ts';
 import { buildProject, makeProject, repoRoot } from '../helpers.ts';
 
@@ -45,11 +46,14 @@ describe('the output folder lock', () => {
   });
 
   it.skipIf(!existsSync('/proc/self/stat'))(
-    'takes over a lock naming a process that started after it was written (a reused pid)',
+    'takes over a lock naming a process that is not its writer (a reused pid)',
     async () => {
       root = makeProject({ 'a.md': article }, 'search:\n  enabled: false\n');
-      const since = new Date(Date.now() - 3_600_000).toISOString();
-      writeFileSync(lockOf(root), JSON.stringify({ pid: otherProcess(), since }));
+      const pid = otherProcess();
+      await new Promise((resolve) => sleeper!.once('spawn', resolve));
+      // The stamp of a process that started in this boot's first tick: not the sleeper.
+      const stamp = `${processStamp(pid)!.split(':')[0]}:1`;
+      writeFileSync(lockOf(root), JSON.stringify({ pid, stamp }));
       expect((await buildProject(root)).report.built).toBe(1);
       expect(existsSync(lockOf(root)), 'released after the build').toBe(false);
     },
