@@ -3,12 +3,6 @@
 // src/ is being edited, tsx compiles the TypeScript on the fly.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import module from 'node:module';
-import { setFlagsFromString } from 'node:v8';
-
-// A build makes much short-lived garbage; V8's default doubling of the heap after each full
-// collection let a 10,000-article build peak at 600 MB for a live set of about 120 MB.
-// Growing it by 35 % at a time keeps the peak near 350 MB at the same speed (measured).
-setFlagsFromString('--heap-growing-percent=35');
 
 // Node 22.1+ can keep compiled modules between runs (a fifth of a small rebuild is loading
 // Gazette and its libraries); Node 20 has no such cache and skips this.

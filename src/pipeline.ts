@@ -41,6 +41,7 @@ import { ConfigError } from './config/load.ts';
 import type { SiteConfig } from './config/schema.ts';
 import { feedsExtension } from './feeds/extension.ts';
 import { sitemapExtension } from './feeds/sitemap.ts';
+import { withHeapGrowingFreely } from './heap-growth.ts';
 import { ARTICLE_EXTENSIONS, type ContentScan, discoverContent } from './load/discover.ts';
 import type { Article, Diagnostic, LoadedArticle, PathWish } from './model.ts';
 import {
@@ -443,7 +444,7 @@ export async function buildSite(
           : `waiting for another build (process ${holder ?? 'starting'}) using the build cache ${project.cacheDir} (if no Gazette is running, delete ${path.join(project.cacheDir, CACHE_LOCK_FILE)})`,
       ),
     );
-    cache = new ArticleCache(project.cacheDir, articleKey);
+    cache = withHeapGrowingFreely(() => new ArticleCache(project.cacheDir, articleKey));
   } catch (error) {
     unlockCache();
     await early?.worker.terminate();

@@ -12,6 +12,7 @@ import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { type BuildResult, build, type Project, resolveProject } from '../build.ts';
 import { CACHE_LOCK_FILE, tryLockCacheFolder } from '../cache/cache-lock.ts';
 import { ConfigError } from '../config/load.ts';
+import { growHeapSlowly } from '../heap-growth.ts';
 import { GAZETTE_VERSION } from '../version.ts';
 import { lockOutputFolder } from '../write/lock.ts';
 import { OUTPUT_MARKER, OutputError } from '../write/output.ts';
@@ -131,6 +132,7 @@ Options:
 
 /** Runs the command line; resolves to the process exit code. */
 export async function main(argv: string[]): Promise<number> {
+  growHeapSlowly();
   const [command, ...rest] = argv;
   try {
     switch (command) {

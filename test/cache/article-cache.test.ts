@@ -75,6 +75,22 @@ describe('the article cache index', () => {
     third.close();
   });
 
+  it('drops a deleted file when another one was added in its place (as many entries as before)', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'gazette-cache-'));
+    const first = new ArticleCache(dir, 'k');
+    for (const name of ['a.md', 'b.md']) first.store(name, entry(first, `<p>${name}</p>`));
+    first.save();
+    const second = new ArticleCache(dir, 'k');
+    second.lookup('a.md', '<p>a.md</p>', 0);
+    second.store('c.md', entry(second, '<p>c.md</p>'));
+    second.save();
+    expect(JSON.parse(indexLines(dir).at(-1)!)).toEqual(['b.md', null]);
+    const third = new ArticleCache(dir, 'k');
+    expect(third.hasEntry('b.md')).toBe(false);
+    expect(third.hasEntry('c.md')).toBe(true);
+    third.close();
+  });
+
   it('skips a line cut short by a crash, keeping the other entries', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'gazette-cache-'));
     const first = new ArticleCache(dir, 'k');
