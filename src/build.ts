@@ -12,7 +12,7 @@ import {
   outputUnchangedSince,
   RACY_SECONDS,
   readLastBuild,
-  startCountingFiles,
+  startCheckingOutput,
 } from './cache/last-build.ts';
 import type { CollectInput, Site } from './collect/site.ts';
 import type { UrlBuilder } from './collect/urls.ts';
@@ -293,24 +293,27 @@ async function buildLocked(
   // Nothing changed since the last build (same files, sizes and times, config, templates,
   // Gazette, and output): its outcome is replayed without reading a single article.
   const replayable = !options.onCollected && !options.extensions && !config.images.mirror;
-  // The output's files are counted on another thread while this one scans the content.
-  const outputCount =
+  // The output's files are looked for on another thread while this one scans the content.
+  const outputCheck =
     replayable && existsSync(path.join(project.cacheDir, LAST_BUILD_FILE))
-      ? startCountingFiles(project.outDir, !helperThreadAllowed())
+      ? startCheckingOutput(project.outDir, !helperThreadAllowed())
       : undefined;
   try {
     let scan = existsSync(project.contentDir) ? scanContent(project.contentDir) : undefined;
     const fingerprint = replayable && scan ? buildInputsFingerprint(project, scan) : undefined;
-    if (fingerprint && outputCount) {
+    if (fingerprint && outputCheck) {
       const last = readLastBuild<BuildResult>(project.cacheDir, fingerprint);
-      if (last && (await outputUnchangedSince(project.outDir, last, outputCount.count))) {
+      if (
+        last &&
+        (await outputUnchangedSince(project.outDir, last, outputCheck.listedFilesPresent))
+      ) {
         return replayLastBuild(last.result, options, performance.now() - started);
       }
     }
-    outputCount?.stop();
+    outputCheck?.stop();
     // Started before the cache is read: a rebuild of a few changed files waits for nothing
     // but this worker loading the parser and sanitizer (70 ms), which it does while the
-    // cache index is read (longer). Not before the replay check: the output count has the
+    // cache index is read (longer). Not before the replay check: the output check has the
     // other core then, and a replayed build would start it for nothing.
     if (helperThreadAllowed()) early = startEarlyTransformWorker(config, project.siteFiles);
 
@@ -330,7 +333,7 @@ async function buildLocked(
     scan = undefined;
     return await buildSite(project, options, run);
   } finally {
-    outputCount?.stop();
+    outputCheck?.stop();
     if (!handedOver) await early?.worker.terminate();
   }
 }

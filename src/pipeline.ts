@@ -508,13 +508,7 @@ export async function buildSite(
     cacheSaved = true;
     timings.total = performance.now() - started;
     if (fingerprint && result.ok && !hadUnreadableInputs)
-      writeLastBuild(
-        project.cacheDir,
-        fingerprint,
-        // The site's files and the manifest.
-        { outDir: project.outDir, outputFiles: result.filesWritten + result.filesUnchanged + 1 },
-        result,
-      );
+      writeLastBuild(project.cacheDir, fingerprint, project.outDir, result);
     return result;
   } finally {
     // Each step whatever the one before did: a lock left held would have every later build

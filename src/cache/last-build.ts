@@ -95,8 +95,6 @@ export interface LastBuild<Result> {
   fingerprint: string;
   /** Modification time of the output folder's manifest the build wrote. */
   manifestMtimeMs: number;
-  /** Files in the output folder after the build, its manifest included. */
-  outputFiles: number;
   result: Result;
 }
 
@@ -127,18 +125,17 @@ export function readLastBuild<Result>(
   }
 }
 
-/** `outputFiles`: how many files the output folder holds, its manifest included. */
 export function writeLastBuild<Result>(
   cacheDir: string,
   fingerprint: string,
-  output: { outDir: string; outputFiles: number },
+  outDir: string,
   result: Result,
 ): void {
-  const manifestMtimeMs = outputManifestMtime(output.outDir);
+  const manifestMtimeMs = outputManifestMtime(outDir);
   if (manifestMtimeMs === undefined) return;
   mkdirSync(cacheDir, { recursive: true });
   const temporary = path.join(cacheDir, `${LAST_BUILD_FILE}.${process.pid}`);
-  const header = { fingerprint, manifestMtimeMs, outputFiles: output.outputFiles };
+  const header = { fingerprint, manifestMtimeMs };
   // JSON.stringify escapes newlines inside strings: the header ends at the first one.
   writeFileSync(temporary, `${JSON.stringify(header)}\n${JSON.stringify(result)}`);
   renameSync(temporary, path.join(cacheDir, LAST_BUILD_FILE));
@@ -146,92 +143,87 @@ export function writeLastBuild<Result>(
 
 /**
  * Whether the output folder is still the one the last build wrote: not rebuilt or replaced
- * since (its manifest's time), and holding at least as many files (a page or folder deleted
- * by hand is made again). Counting takes a readdir per folder, an article being one (about 0.1 s at
- * 10,000 articles, 1 s at 100,000), so it is started on another thread before the content is
- * scanned (`startCountingFiles`), and awaited here only when everything else says "replay".
+ * since (its manifest's time), and holding every file its manifest lists (a page or folder
+ * deleted by hand is made again; a file put there by hand, a `CNAME`, is no reason to
+ * build). Looking for each file takes a system call per file (about 0.2 s at 100,000
+ * articles), so it is started on another thread before the content is scanned
+ * (`startCheckingOutput`), and awaited here only when everything else says "replay".
  */
 export async function outputUnchangedSince<Result>(
   outDir: string,
   last: LastBuild<Result>,
-  fileCount: () => Promise<number>,
+  listedFilesPresent: () => Promise<boolean>,
 ): Promise<boolean> {
-  // More files than written is no reason to build: a file put there by hand (a `CNAME`) would
-  // otherwise stop every later build from being replayed.
-  return (
-    outputManifestMtime(outDir) === last.manifestMtimeMs && (await fileCount()) >= last.outputFiles
-  );
+  return outputManifestMtime(outDir) === last.manifestMtimeMs && (await listedFilesPresent());
 }
 
-/** Files under a folder (-1 when it cannot be walked). */
-export function countFiles(folder: string): number {
-  let count = 0;
-  const pending = [folder];
+/** Whether every file the output folder's manifest lists is there (false without one). */
+export function listedFilesPresent(outDir: string): boolean {
   try {
-    for (let current = pending.pop(); current !== undefined; current = pending.pop()) {
-      for (const entry of readdirSync(current, { withFileTypes: true })) {
-        if (entry.isDirectory()) pending.push(`${current}${path.sep}${entry.name}`);
-        else count++;
-      }
-    }
+    const { files } = JSON.parse(readFileSync(path.join(outDir, OUTPUT_MARKER), 'utf8')) as {
+      files?: Record<string, unknown>;
+    };
+    if (!files) return false;
+    for (const file in files) if (!existsSync(path.join(outDir, file))) return false;
+    return true;
   } catch {
-    return -1;
+    return false;
   }
-  return count;
 }
 
-/** The same walk as `countFiles`, for a worker thread that knows nothing of Gazette. */
-const COUNT_FILES_WORKER = `
+/** The same check as `listedFilesPresent`, for a worker thread that knows nothing of Gazette. */
+const LISTED_FILES_WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
-const { readdirSync } = require('node:fs');
-const { sep } = require('node:path');
-let count = 0;
-const pending = [workerData];
+const { existsSync, readFileSync } = require('node:fs');
+const path = require('node:path');
+const { outDir, manifest } = workerData;
+let present = false;
 try {
-  for (let current = pending.pop(); current !== undefined; current = pending.pop()) {
-    for (const entry of readdirSync(current, { withFileTypes: true })) {
-      if (entry.isDirectory()) pending.push(current + sep + entry.name);
-      else count++;
-    }
-  }
+  const { files } = JSON.parse(readFileSync(path.join(outDir, manifest), 'utf8'));
+  present = Boolean(files);
+  if (files) for (const file in files) if (!existsSync(path.join(outDir, file))) { present = false; break; }
 } catch {
-  count = -1;
+  present = false;
 }
-parentPort.postMessage(count);
+parentPort.postMessage(present);
 `;
 
 /**
- * Counts the files under a folder on a thread of its own (on this one with `onThisThread`,
- * or if the thread fails). `stop` ends a count no longer wanted.
+ * Checks that the files the output's manifest lists are there, on a thread of its own (on
+ * this one with `onThisThread`, or if the thread fails). `stop` ends a check no longer wanted.
  */
-export function startCountingFiles(
-  folder: string,
+export function startCheckingOutput(
+  outDir: string,
   onThisThread: boolean,
-): { count: () => Promise<number>; stop: () => void } {
-  // Counted only if asked for.
-  if (onThisThread) return { count: async () => countFiles(folder), stop: () => {} };
-  const worker = new Worker(COUNT_FILES_WORKER, { eval: true, workerData: folder });
+): { listedFilesPresent: () => Promise<boolean>; stop: () => void } {
+  // Checked only if asked for.
+  if (onThisThread)
+    return { listedFilesPresent: async () => listedFilesPresent(outDir), stop: () => {} };
+  const worker = new Worker(LISTED_FILES_WORKER, {
+    eval: true,
+    workerData: { outDir, manifest: OUTPUT_MARKER },
+  });
   worker.unref();
-  let settle: (count: number) => void = () => {};
+  let settle: (present: boolean) => void = () => {};
   let settled = false;
-  const count = new Promise<number>((resolve) => {
-    settle = (counted) => {
+  const present = new Promise<boolean>((resolve) => {
+    settle = (answer) => {
       if (settled) return;
       settled = true;
-      resolve(counted);
+      resolve(answer);
     };
   });
-  worker.once('message', (counted: number) => settle(counted));
-  // A thread that cannot start or dies: counted here, unless no longer wanted.
-  const countHere = () => {
-    if (!settled) settle(countFiles(folder));
+  worker.once('message', (answer: boolean) => settle(answer));
+  // A thread that cannot start or dies: checked here, unless no longer wanted.
+  const checkHere = () => {
+    if (!settled) settle(listedFilesPresent(outDir));
   };
-  worker.once('error', countHere);
-  worker.once('exit', countHere);
+  worker.once('error', checkHere);
+  worker.once('exit', checkHere);
   return {
-    count: () => count,
+    listedFilesPresent: () => present,
     stop: () => {
-      settle(-1);
+      settle(false);
       void worker.terminate();
     },
   };
