@@ -92,7 +92,9 @@ Options:
   --root DIR        project folder (default: the current folder)
   --drafts          build drafts too
   --no-search       skip the search index
-  --strict          fail the first build, keeping the previous site, on any file error
+  --mirror-images   download remote images into the site (cached across builds)
+  --strict          count any file error as a failed first build (the server still serves,
+                    and writes into the output folder, the pages that could be made)
   --timings         show where the first build's time went, phase by phase
   --report FILE     write the first build's full report as JSON
   --quiet, -q       print errors only

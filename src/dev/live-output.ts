@@ -65,11 +65,23 @@ export class LiveOutput {
     return true;
   }
 
-  /** Drops the manifest entries of the files touched since the last call. */
+  /**
+   * Drops the manifest entries of the files touched since the last call. A folder without a
+   * manifest (the server's first build failed, so no build wrote one) is given an empty one:
+   * the pages written are Gazette's, and `build` and `clean` must know it.
+   */
   flushManifest(): void {
     if (this.touched.size === 0) return;
     const file = path.join(this.outDir, OUTPUT_MARKER);
-    if (!existsSync(file)) return;
+    if (!existsSync(file)) {
+      try {
+        writeFileSync(file, JSON.stringify({ generator: 'gazette', files: {} }), { flag: 'wx' });
+      } catch {
+        // Written meanwhile, or the folder is gone: nothing to mark.
+      }
+      this.touched.clear();
+      return;
+    }
     try {
       const manifest = JSON.parse(readFileSync(file, 'utf8')) as { files?: Record<string, string> };
       if (manifest.files) {

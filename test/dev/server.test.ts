@@ -1,7 +1,8 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { build } from '../../src/build.ts';
 import { type DevServer, startDev } from '../../src/dev/dev-server.ts';
 import { injectReloadClient, RELOAD_CLIENT_TAG } from '../../src/dev/server.ts';
 import { articleText, makeDevProject } from './helpers.ts';
@@ -154,6 +155,34 @@ describe('the dev server after a public/ file appears', () => {
       expect(await page()).toContain('<img src="/images/new-pic.png"');
     } finally {
       await dev.close();
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the dev server after a failed first build', () => {
+  it('leaves an output folder that build and clean know as Gazette’s', async () => {
+    const root = makeDevProject(
+      { 'rail.md': articleText('Rail strike ends') },
+      'search:\n  enabled: false\n',
+    );
+    // A broken template and no previous site: the server writes what it could make.
+    mkdirSync(path.join(root, 'templates'), { recursive: true });
+    writeFileSync(path.join(root, 'templates', 'article.njk'), '{{ article.title }');
+    const dev = await startDev({ root, port: 0, extensions: [], debounceMs: 10 });
+    try {
+      expect((await fetch(dev.url)).status).toBe(200);
+    } finally {
+      await dev.close();
+    }
+    const outDir = path.join(root, 'site');
+    expect(existsSync(path.join(outDir, 'index.html'))).toBe(true);
+    rmSync(path.join(root, 'templates'), { recursive: true });
+    try {
+      const built = await build({ root });
+      expect(built.ok).toBe(true);
+      expect(readFileSync(path.join(outDir, 'index.html'), 'utf8')).toContain('Rail strike ends');
+    } finally {
       rmSync(root, { recursive: true, force: true });
     }
   });
