@@ -9,7 +9,12 @@ export function parseDate(value: unknown, timezone: string): Date | undefined {
   // TOML local date-times (no offset) arrive as Dates in UTC; they are wall-clock times.
   if (isLocalTomlDate(value)) return parseDate(value.toISOString(), timezone);
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value;
-  if (typeof value === 'number') return fromEpoch(value);
+  // An unquoted `date: 20220404` or `date: 2022` is a number to YAML: read as its text is
+  // (ISO 8601's basic date, a year), not as seconds into 1970.
+  if (typeof value === 'number')
+    return Number.isInteger(value) && value >= 0 && value < EPOCH_MIN
+      ? parseDate(String(value), timezone)
+      : fromEpoch(value);
   if (typeof value !== 'string') return undefined;
   const text = value.trim();
   if (text === '') return undefined;
@@ -79,9 +84,12 @@ function isLocalTomlDate(value: unknown): value is Date {
   );
 }
 
+/** Numbers from nine digits on are timestamps (seconds from March 1973); shorter ones are dates' text. */
+const EPOCH_MIN = 1e8;
+
+/** Epoch milliseconds, or seconds below 10^11 (a 10-digit number can only be seconds). */
 function fromEpoch(value: number): Date | undefined {
-  if (!Number.isFinite(value) || value <= 0) return undefined;
-  // Scrapers write epoch milliseconds; a 10-digit number can only be seconds.
+  if (!Number.isFinite(value) || value < EPOCH_MIN) return undefined;
   const date = new Date(value < 1e11 ? value * 1000 : value);
   return Number.isNaN(date.getTime()) ? undefined : date;
 }

@@ -25,6 +25,23 @@ describe('parseDate', () => {
     expect(parseDate(input, zone)).toBeUndefined();
   });
 
+  // Unquoted in YAML these are numbers: read as their text is, never as seconds into 1970.
+  it.each([
+    [20220404, '2022-04-03T16:00:00.000Z'],
+    ['20220404', '2022-04-03T16:00:00.000Z'],
+    [2022, '2021-12-31T16:00:00.000Z'],
+    ['2022', '2021-12-31T16:00:00.000Z'],
+  ])('reads the number %j as its text', (input, expected) => {
+    expect(parseDate(input, zone)?.toISOString()).toBe(expected);
+  });
+
+  it.each([[20221399], [12345678], [99999999], [0], [2022.5], [-5]])(
+    'rejects the number %j, which is neither a date nor a timestamp',
+    (input) => {
+      expect(parseDate(input, zone)).toBeUndefined();
+    },
+  );
+
   it.each([
     ['Sun, 04 Apr 2022 15:12:14 GMT', '2022-04-04T15:12:14.000Z'],
     ['Tue, 04 Apr 2022 23:12:14 +0800', '2022-04-04T15:12:14.000Z'],
