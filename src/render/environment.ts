@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DateTime } from 'luxon';
 import nunjucks from 'nunjucks';
@@ -139,20 +139,70 @@ export function describeTemplateError(
   // Errors thrown while rendering ("Error: Unable to call …") count lines from 0, syntax
   // errors from 1.
   const thrown = /^Error: /.test(message);
-  const line = lineMatch ? Number(lineMatch[1]) + (thrown ? 1 : 0) : undefined;
-  let file = innermost?.[1] ?? 'templates';
-  for (const root of searchPaths) {
-    if (!file.startsWith(root + path.sep)) continue;
-    const relative = path.relative(root, file);
-    file =
-      root === DEFAULT_TEMPLATES_DIR
-        ? `default theme: ${relative}`
-        : path.join(path.basename(root), relative);
-    break;
-  }
+  let line = lineMatch ? Number(lineMatch[1]) + (thrown ? 1 : 0) : undefined;
+  let file = innermost?.[1];
+  // Nunjucks runs the rest of a template inside the callback of each template it included,
+  // so a later error is wrapped as if in the last included one, often at a wrong line. An
+  // unknown filter can be found where it is written instead.
+  const written = faultPattern(message);
+  const found =
+    written &&
+    firstLineWritten(
+      written,
+      files.map((match) => match[1]!),
+    );
+  if (found) ({ file, line } = found);
   return {
-    file,
+    file: file === undefined ? 'templates' : templateName(file, searchPaths),
     ...(line ? { line } : {}),
     message: thrown ? message.slice('Error: '.length) : message,
   };
+}
+
+/** A template file as messages name it: in the user's folder, or the default theme's. */
+function templateName(file: string, searchPaths: string[]): string {
+  const absolute = path.resolve(file);
+  for (const searchPath of searchPaths) {
+    const root = path.resolve(searchPath);
+    if (!absolute.startsWith(root + path.sep)) continue;
+    const relative = path.relative(root, absolute);
+    return root === path.resolve(DEFAULT_TEMPLATES_DIR)
+      ? `default theme: ${relative}`
+      : path.join(path.basename(root), relative);
+  }
+  return file;
+}
+
+/**
+ * What an error's cause looks like in a template's text, when the message tells: an unknown
+ * filter (`| name`, `{% filter name %}`), or a call of something undefined
+ * (`Unable to call \`article["title"]["foo"]\``: `article.title.foo(`).
+ */
+function faultPattern(message: string): RegExp | undefined {
+  const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const filter = /^Error: filter not found: (\S+)$/.exec(message)?.[1];
+  if (filter) return new RegExp(`(?:\\|\\s*|\\{%-?\\s*filter\\s+)${literal(filter)}(?![\\w$])`);
+  const callee = /^Error: Unable to call `([\w$]+)((?:\["[^"\]]*"\])*)`/.exec(message);
+  if (!callee) return undefined;
+  const steps = [...callee[2]!.matchAll(/\["([^"\]]*)"\]/g)].map((step) => literal(step[1]!));
+  const member = (name: string) => `\\s*(?:\\.\\s*${name}|\\[\\s*["']${name}["']\\s*\\])`;
+  return new RegExp(`(?<![\\w$.])${literal(callee[1]!)}${steps.map(member).join('')}\\s*\\(`);
+}
+
+/** The first line (from 1) written so in these template files, innermost first. */
+function firstLineWritten(
+  pattern: RegExp,
+  files: string[],
+): { file: string; line: number } | undefined {
+  for (const file of [...new Set(files)].reverse()) {
+    let lines: string[];
+    try {
+      lines = readFileSync(file, 'utf8').split('\n');
+    } catch {
+      continue;
+    }
+    const index = lines.findIndex((text) => pattern.test(text));
+    if (index >= 0) return { file, line: index + 1 };
+  }
+  return undefined;
 }

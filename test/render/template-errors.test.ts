@@ -1,6 +1,7 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_TEMPLATES_DIR, describeTemplateError } from '../../src/render/environment.ts';
 import { buildProject, generatedProject } from '../helpers.ts';
 
@@ -32,6 +33,49 @@ describe('describeTemplateError', () => {
       line: 3,
       message: 'Unable to call `article["title"]`, which is not a function',
     });
+  });
+});
+
+describe('an error Nunjucks wraps as if in the last template included before it', () => {
+  const project = mkdtempSync(path.join(os.tmpdir(), 'gazette-templates-'));
+  const page = path.join(project, 'templates', 'page.njk');
+  const partial = path.join(project, 'templates', 'partials', 'crumbs.njk');
+  mkdirSync(path.dirname(partial), { recursive: true });
+  writeFileSync(partial, '<nav>{{ trail | join(", ") }}</nav>\n');
+  writeFileSync(
+    page,
+    '{% extends "base.njk" %}\n{% block main %}\n{% include "partials/crumbs.njk" %}\n<h1>{{ article.title | nosuchfilter }}</h1>\n<p>{{ article["title"].foo() }}</p>\n{% endblock %}\n',
+  );
+  const searchPaths = [path.join(project, 'templates'), DEFAULT_TEMPLATES_DIR];
+  afterAll(() => rmSync(project, { recursive: true, force: true }));
+  // As Nunjucks words it: the finished include innermost, a line of the block's start.
+  const chain = (error: string) =>
+    `(${page})\n  Template render error: (${page}) [Line 1, Column 3]\n  Template render error: (${page})\n  Template render error: (${partial})\n  Error: ${error}`;
+
+  it('names the line that applies an unknown filter', () => {
+    expect(
+      describeTemplateError(new Error(chain('filter not found: nosuchfilter')), searchPaths),
+    ).toEqual({
+      file: path.join('templates', 'page.njk'),
+      line: 4,
+      message: 'filter not found: nosuchfilter',
+    });
+  });
+
+  it('names the line that calls what is not a function', () => {
+    const message = 'Unable to call `article["title"]["foo"]`, which is undefined or falsey';
+    expect(describeTemplateError(new Error(chain(message)), searchPaths)).toEqual({
+      file: path.join('templates', 'page.njk'),
+      line: 5,
+      message,
+    });
+  });
+
+  it('names a theme file by its place in the theme, whatever the folder path is spelled like', () => {
+    const raw = `(${path.resolve(DEFAULT_TEMPLATES_DIR, 'partials', 'footer.njk')}) [Line 1, Column 15] unexpected token: %}`;
+    expect(describeTemplateError(new Error(raw), searchPaths).file).toBe(
+      `default theme: ${path.join('partials', 'footer.njk')}`,
+    );
   });
 });
 
