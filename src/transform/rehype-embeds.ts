@@ -57,8 +57,12 @@ export function embeddedUrl(iframe: Element, base: string | undefined): URL | un
   }
 }
 
+/**
+ * An allowed host on its default port: the pages' Content-Security-Policy allows the host's
+ * frames at `https://host` only, so one on another port would show readers an empty frame.
+ */
 export function isAllowedEmbedHost(url: URL, allowHosts: ReadonlySet<string>): boolean {
-  return allowHosts.has(url.hostname.toLowerCase());
+  return url.port === '' && allowHosts.has(url.hostname.toLowerCase());
 }
 
 function replacementLink(url: URL, text: string, ancestors: readonly Parent[]): ElementContent[] {

@@ -252,6 +252,14 @@ describe('embeds', () => {
     );
   });
 
+  it('keeps an allowed host only on its default port, which the pages’ policy allows', () => {
+    const kept = transformHtml('<iframe src="https://www.youtube.com:443/embed/x"></iframe>');
+    expect(kept.body.html).toContain('<iframe src="https://www.youtube.com/embed/x"');
+    const moved = transformHtml('<iframe src="https://www.youtube.com:8443/embed/x"></iframe>');
+    expect(moved.body.html).not.toContain('<iframe');
+    expect(moved.body.html).toContain('href="https://www.youtube.com:8443/embed/x"');
+  });
+
   it('follows the allowlist in the config', () => {
     const config = { embeds: { allowHosts: ['video.example'] } };
     expect(
