@@ -45,11 +45,36 @@ export function loadConfig(options: {
   let config = defaultConfig();
   if (file) {
     if (!existsSync(file)) throw new ConfigError(`Config file not found: ${file}`);
-    const raw = parseConfigText(readFileSync(file, 'utf8'), file);
-    config = validateConfig(raw, path.basename(file), config);
+    const text = readFileSync(file, 'utf8');
+    const raw = parseConfigText(text, file);
+    try {
+      config = validateConfig(raw, path.basename(file), config);
+    } catch (error) {
+      throw error instanceof ConfigError ? withKeyLine(error, path.basename(file), text) : error;
+    }
   }
   if (options.overrides) config = validateConfig(options.overrides, 'command line', config);
   return { config, file, root: file ? path.dirname(file) : options.root };
+}
+
+/**
+ * A value error (`g.yml: "pageSize" must be …`) with the line of the key it names
+ * (`g.yml:3: …`): nested keys are looked for each below its parent's line.
+ */
+function withKeyLine(error: ConfigError, source: string, text: string): ConfigError {
+  const named = new RegExp(
+    `^${source.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: (?:unknown key )?"([^"]+)"`,
+  ).exec(error.message);
+  if (!named) return error;
+  const lines = text.split(/\r?\n/);
+  let line = -1;
+  for (const key of named[1]!.split('.')) {
+    const keyLine = new RegExp(`^\\s*["']?${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}["']?\\s*:`);
+    const found = lines.findIndex((text, index) => index > line && keyLine.test(text));
+    if (found < 0) return error;
+    line = found;
+  }
+  return new ConfigError(`${source}:${line + 1}${error.message.slice(source.length)}`);
 }
 
 function parseConfigText(text: string, file: string): unknown {

@@ -116,6 +116,23 @@ export function contentChangedSince(project: Project, state: SiteState, since: n
   return changed;
 }
 
+/**
+ * A config error as a diagnostic: a message that starts with the file (and line) it names,
+ * as the config loader words them (`gazette.config.yml:3: "pageSize" must be …`), is split.
+ */
+export function configDiagnostic(file: string, message: string): Diagnostic {
+  const located = message.startsWith(`${file}:`)
+    ? /^:(?:(\d+):)? (.*)$/s.exec(message.slice(file.length))
+    : null;
+  if (!located) return { severity: 'error', file, message };
+  return {
+    severity: 'error',
+    file,
+    ...(located[1] ? { line: Number(located[1]) } : {}),
+    message: located[2]!,
+  };
+}
+
 export async function startDev(options: DevOptions = {}): Promise<DevServer> {
   const extensions = options.extensions ?? BUILT_IN_EXTENSIONS;
   const buildId = `${process.pid}-${Date.now()}`;
@@ -352,11 +369,10 @@ export async function startDev(options: DevOptions = {}): Promise<DevServer> {
     try {
       next = await fullBuild();
     } catch (error) {
-      configError = {
-        severity: 'error',
-        file: path.basename(project.configFile ?? 'gazette.config.yml'),
-        message: (error as Error).message,
-      };
+      configError = configDiagnostic(
+        path.basename(project.configFile ?? 'gazette.config.yml'),
+        (error as Error).message,
+      );
       announceErrors();
       return 0;
     }

@@ -52,6 +52,14 @@ describe('loadConfig', () => {
     expect(withConfig(text)).toThrow(message);
   });
 
+  it.each([
+    ['title: x\n\npageSize: many\n', 'gazette.config.yml:3: "pageSize" must be'],
+    ['title: x\nimages:\n  mirror: true\n  upgradehttp: 1\n', 'gazette.config.yml:4: unknown key'],
+    ['feeds:\n  items: 5\nsearch:\n  enabled: 2\n', 'gazette.config.yml:4: "search.enabled"'],
+  ])('gives the line of the key a value error names in %j', (text, message) => {
+    expect(withConfig(text)).toThrow(message);
+  });
+
   it("takes Hexo's :title for :slug in a permalink", () => {
     expect(withConfig('permalink: ":year/:month/:day/:title/"\n')).not.toThrow();
   });

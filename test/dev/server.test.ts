@@ -3,7 +3,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from '../../src/build.ts';
-import { type DevServer, startDev } from '../../src/dev/dev-server.ts';
+import { configDiagnostic, type DevServer, startDev } from '../../src/dev/dev-server.ts';
 import { injectReloadClient, RELOAD_CLIENT_TAG } from '../../src/dev/server.ts';
 import { articleText, makeDevProject } from './helpers.ts';
 
@@ -185,5 +185,26 @@ describe('the dev server after a failed first build', () => {
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
+  });
+});
+
+describe('a config error in the dev server', () => {
+  it('names the file once, with the line the loader gave', () => {
+    expect(
+      configDiagnostic('gazette.config.yml', 'gazette.config.yml:3: "pageSize" must be a number'),
+    ).toEqual({
+      severity: 'error',
+      file: 'gazette.config.yml',
+      line: 3,
+      message: '"pageSize" must be a number',
+    });
+    expect(configDiagnostic('g.yml', 'g.yml: the config must be a map')).toEqual({
+      severity: 'error',
+      file: 'g.yml',
+      message: 'the config must be a map',
+    });
+    expect(configDiagnostic('g.yml', 'Config file not found: /x/g.yml').message).toBe(
+      'Config file not found: /x/g.yml',
+    );
   });
 });
