@@ -112,7 +112,11 @@ export function splitFrontMatter(text: string): FrontMatterResult {
     return { data: {}, body, bodyLine, problems, failed: true };
   }
   return {
-    data: boundedCopy(data, firstMatterLine, problems),
+    data: boundedCopy(
+      data,
+      (key) => keyLine(rest.slice(0, blockEnd), key, leadingLines + 1),
+      problems,
+    ),
     body,
     bodyLine,
     problems,
@@ -133,7 +137,7 @@ export const MAX_FRONT_MATTER_DEPTH = 32;
  */
 function boundedCopy(
   data: Record<string, unknown>,
-  firstMatterLine: number,
+  lineOf: (key: string) => number,
   problems: FrontMatterResult['problems'],
 ): Record<string, unknown> {
   const result: Record<string, unknown> = {};
@@ -144,13 +148,24 @@ function boundedCopy(
       problems.push({
         severity: 'error',
         message: `front-matter key "${key.slice(0, 80)}" holds more than ${MAX_FRONT_MATTER_ITEMS} items or nests deeper than ${MAX_FRONT_MATTER_DEPTH} levels (YAML aliases?); ignored`,
-        line: firstMatterLine,
+        line: lineOf(key),
       });
       continue;
     }
     defineValue(result, key, copy);
   }
   return result;
+}
+
+/**
+ * The file line of a top-level key in the front-matter block (`block` starts with the
+ * opening delimiter, on line `firstLine`): a YAML, TOML or JSON key written plain or quoted
+ * at the start of a line. The block's first line when it cannot be found.
+ */
+function keyLine(block: string, key: string, firstLine: number): number {
+  const name = key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const index = block.search(new RegExp(`^\\s*(?:${name}|"${name}"|'${name}')\\s*[:=]`, 'm'));
+  return index < 0 ? firstLine + 1 : firstLine + countLines(block.slice(0, index));
 }
 
 const TOO_BIG = Symbol('too big');
