@@ -160,7 +160,18 @@ function checkSitemapTargets(
   }
   for (const entry of childElements(root)) {
     for (const loc of childElements(entry, 'loc')) {
-      const target = resolveInternal(textOf(loc).trim(), urls.href('/'), urls);
+      const value = textOf(loc).trim();
+      // The sitemaps protocol takes only URLs of the sitemap's own host.
+      if (urls.origin && /^https?:\/\//i.test(value) && originOf(value) !== urls.origin) {
+        diagnostics.push({
+          severity: 'error',
+          file,
+          line: loc.line,
+          message: `sitemap: ${value} is not on the site's host (${urls.origin}); search engines ignore it`,
+        });
+        continue;
+      }
+      const target = resolveInternal(value, urls.href('/'), urls);
       if (!target || (target.sitePath !== undefined && fileFor(target.sitePath, fileSet))) continue;
       diagnostics.push({
         severity: 'error',
@@ -171,6 +182,14 @@ function checkSitemapTargets(
     }
   }
   return diagnostics;
+}
+
+function originOf(url: string): string | undefined {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
+  }
 }
 
 function describe(tag: string, attribute: string): string {

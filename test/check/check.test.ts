@@ -129,7 +129,9 @@ describe('gazette check', () => {
     files['sitemap.xml'] = files['sitemap.xml']!.replace(
       'https://example.org/news/</loc>',
       '/news/</loc>',
-    ).replace('%E4%B9%8C%E6%96%B9', 'nowhere');
+    )
+      .replace('%E4%B9%8C%E6%96%B9', 'nowhere')
+      .replace('</urlset>', '<url><loc>https://elsewhere.example/page/</loc></url></urlset>');
     const result = checkSite({ outDir: siteWith(files), baseUrl: BASE });
     const messages = result.diagnostics.map((d) => `${d.severity} ${d.file}: ${d.message}`);
     expect(result.ok).toBe(false);
@@ -160,6 +162,11 @@ describe('gazette check', () => {
     expect(messages).toContainEqual(
       expect.stringMatching(
         /sitemap: https:\/\/example\.org\/news\/2022\/04\/04\/nowhere\/ is not a page/,
+      ),
+    );
+    expect(messages).toContainEqual(
+      expect.stringMatching(
+        /sitemap: https:\/\/elsewhere\.example\/page\/ is not on the site's host \(https:\/\/example\.org\)/,
       ),
     );
   });
