@@ -93,6 +93,8 @@ function readIndex(file: string, expectedKey?: string): StoredIndex | undefined 
   } catch {
     return undefined;
   }
+  // Anything but an object (`null`, a number) is no index this version wrote.
+  if (typeof header !== 'object' || header === null) return undefined;
   const entries = new Map<string, CachedArticle>();
   // Entries made with another config or Gazette are not used: not parsed either (at 100,000
   // articles, a second and 190 MB of a build after a config change).

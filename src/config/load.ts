@@ -50,7 +50,9 @@ export function loadConfig(options: {
     try {
       config = validateConfig(raw, path.basename(file), config);
     } catch (error) {
-      throw error instanceof ConfigError ? withKeyLine(error, path.basename(file), text) : error;
+      throw error instanceof ConfigError
+        ? withKeyLine(error, path.basename(file), text, file.endsWith('.json'))
+        : error;
     }
   }
   if (options.overrides) config = validateConfig(options.overrides, 'command line', config);
@@ -59,20 +61,47 @@ export function loadConfig(options: {
 
 /**
  * A value error (`g.yml: "pageSize" must be …`) with the line of the key it names
- * (`g.yml:3: …`): nested keys are looked for each below its parent's line.
+ * (`g.yml:3: …`). In YAML a top-level key starts its line and a nested one is indented
+ * deeper than its parent, within the parent's section (so neither an indented look-alike
+ * nor text in a block scalar is taken for it); in JSON each key is looked for after its
+ * parent's.
  */
-function withKeyLine(error: ConfigError, source: string, text: string): ConfigError {
-  const named = new RegExp(
-    `^${source.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: (?:unknown key )?"([^"]+)"`,
-  ).exec(error.message);
+function withKeyLine(error: ConfigError, source: string, text: string, json: boolean): ConfigError {
+  const literal = (name: string) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const named = new RegExp(`^${literal(source)}: (?:unknown key )?"([^"]+)"`).exec(error.message);
   if (!named) return error;
   const lines = text.split(/\r?\n/);
+  const indentOf = (line: string) => /^[ \t]*/.exec(line)![0].length;
   let line = -1;
+  let parentIndent = -1;
+  let sectionEnd = lines.length;
   for (const key of named[1]!.split('.')) {
-    const keyLine = new RegExp(`^\\s*["']?${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}["']?\\s*:`);
-    const found = lines.findIndex((text, index) => index > line && keyLine.test(text));
+    const keyPattern = new RegExp(
+      `^[ \\t]*(?:${literal(key)}|"${literal(key)}"|'${literal(key)}')[ \\t]*:`,
+    );
+    let found = -1;
+    for (let index = line + 1; index < sectionEnd; index++) {
+      const candidate = lines[index]!;
+      if (!keyPattern.test(candidate)) continue;
+      const indent = indentOf(candidate);
+      if (!json && (line < 0 ? indent !== 0 : indent <= parentIndent)) continue;
+      found = index;
+      parentIndent = indent;
+      break;
+    }
     if (found < 0) return error;
     line = found;
+    if (json) continue;
+    // The key's section: up to the next line (not blank, not a comment) indented no deeper.
+    sectionEnd = lines.length;
+    for (let index = found + 1; index < lines.length; index++) {
+      const next = lines[index]!;
+      if (/^[ \t]*(?:#|$)/.test(next)) continue;
+      if (indentOf(next) <= parentIndent) {
+        sectionEnd = index;
+        break;
+      }
+    }
   }
   return new ConfigError(`${source}:${line + 1}${error.message.slice(source.length)}`);
 }

@@ -117,13 +117,15 @@ export function contentChangedSince(project: Project, state: SiteState, since: n
 }
 
 /**
- * A config error as a diagnostic: a message that starts with the file (and line) it names,
- * as the config loader words them (`gazette.config.yml:3: "pageSize" must be …`), is split.
+ * A config error as a diagnostic, named by the file's name: a message that starts with the
+ * file's path or name (and line), as the config loader words them
+ * (`gazette.config.yml:3: "pageSize" must be …`, `/site/gazette.config.yml:5: unexpected
+ * end of the stream`), is split.
  */
-export function configDiagnostic(file: string, message: string): Diagnostic {
-  const located = message.startsWith(`${file}:`)
-    ? /^:(?:(\d+):)? (.*)$/s.exec(message.slice(file.length))
-    : null;
+export function configDiagnostic(configFile: string, message: string): Diagnostic {
+  const file = path.basename(configFile);
+  const prefix = [configFile, file].find((name) => message.startsWith(`${name}:`));
+  const located = prefix ? /^:(?:(\d+):)? (.*)$/s.exec(message.slice(prefix.length)) : null;
   if (!located) return { severity: 'error', file, message };
   return {
     severity: 'error',
@@ -370,7 +372,7 @@ export async function startDev(options: DevOptions = {}): Promise<DevServer> {
       next = await fullBuild();
     } catch (error) {
       configError = configDiagnostic(
-        path.basename(project.configFile ?? 'gazette.config.yml'),
+        project.configFile ?? 'gazette.config.yml',
         (error as Error).message,
       );
       announceErrors();

@@ -114,7 +114,7 @@ export function splitFrontMatter(text: string): FrontMatterResult {
   return {
     data: boundedCopy(
       data,
-      (key) => keyLine(rest.slice(0, blockEnd), key, leadingLines + 1),
+      (key) => keyLine(rest.slice(0, blockEnd), key, leadingLines + 1, language),
       problems,
     ),
     body,
@@ -159,12 +159,16 @@ function boundedCopy(
 
 /**
  * The file line of a top-level key in the front-matter block (`block` starts with the
- * opening delimiter, on line `firstLine`): a YAML, TOML or JSON key written plain or quoted
- * at the start of a line. The block's first line when it cannot be found.
+ * opening delimiter, on line `firstLine`), written plain or quoted: at the start of a line
+ * in YAML (an indented one is nested, or text in a block), indented or not in JSON and
+ * TOML. The block's first line when it cannot be found.
  */
-function keyLine(block: string, key: string, firstLine: number): number {
+function keyLine(block: string, key: string, firstLine: number, language: string): number {
   const name = key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const index = block.search(new RegExp(`^\\s*(?:${name}|"${name}"|'${name}')\\s*[:=]`, 'm'));
+  const indent = language === 'yaml' ? '' : '[ \\t]*';
+  const index = block.search(
+    new RegExp(`^${indent}(?:${name}|"${name}"|'${name}')[ \\t]*[:=]`, 'm'),
+  );
   return index < 0 ? firstLine + 1 : firstLine + countLines(block.slice(0, index));
 }
 

@@ -186,7 +186,11 @@ function faultPattern(message: string): RegExp | undefined {
   if (!callee) return undefined;
   const steps = [...callee[2]!.matchAll(/\["([^"\]]*)"\]/g)].map((step) => literal(step[1]!));
   const member = (name: string) => `\\s*(?:\\.\\s*${name}|\\[\\s*["']${name}["']\\s*\\])`;
-  return new RegExp(`(?<![\\w$.])${literal(callee[1]!)}${steps.map(member).join('')}\\s*\\(`);
+  // A call, not a macro's definition (`{% macro badge(a) %}` in a file included instead of
+  // imported leaves `badge` undefined where it is called).
+  return new RegExp(
+    `(?<![\\w$.])(?<!macro\\s+)${literal(callee[1]!)}${steps.map(member).join('')}\\s*\\(`,
+  );
 }
 
 /** The first line (from 1) written so in these template files, innermost first. */
@@ -197,7 +201,10 @@ function firstLineWritten(
   for (const file of [...new Set(files)].reverse()) {
     let lines: string[];
     try {
-      lines = readFileSync(file, 'utf8').split('\n');
+      // Comments (`{# … | shout #}`) blanked, their line breaks kept.
+      lines = readFileSync(file, 'utf8')
+        .replace(/\{#[\s\S]*?#\}/g, (comment) => comment.replace(/[^\n]/g, ' '))
+        .split('\n');
     } catch {
       continue;
     }

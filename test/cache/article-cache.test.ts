@@ -91,6 +91,18 @@ describe('the article cache index', () => {
     third.close();
   });
 
+  it.each([['null'], ['42'], ['"text"'], ['[1]']])(
+    'starts afresh from an index whose first line is %s',
+    (header) => {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'gazette-cache-'));
+      writeFileSync(path.join(dir, 'articles.jsonl'), `${header}\n["a.md",{}]\n`);
+      const cache = new ArticleCache(dir, 'k');
+      expect(cache.invalidated).toBe(true);
+      expect(cache.hasEntry('a.md')).toBe(false);
+      cache.close();
+    },
+  );
+
   it('skips a line cut short by a crash, keeping the other entries', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'gazette-cache-'));
     const first = new ArticleCache(dir, 'k');

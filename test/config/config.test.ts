@@ -56,6 +56,12 @@ describe('loadConfig', () => {
     ['title: x\n\npageSize: many\n', 'gazette.config.yml:3: "pageSize" must be'],
     ['title: x\nimages:\n  mirror: true\n  upgradehttp: 1\n', 'gazette.config.yml:4: unknown key'],
     ['feeds:\n  items: 5\nsearch:\n  enabled: 2\n', 'gazette.config.yml:4: "search.enabled"'],
+    // Not the look-alike in a block scalar, nor a nested key of the same name.
+    ['description: |\n  pageSize: twenty\npageSize: 0\n', 'gazette.config.yml:3: "pageSize"'],
+    [
+      'images:\n  mirror: true\nlanguage: en\nsearch:\n  language: 1\n',
+      'gazette.config.yml:5: unknown key "search.language"',
+    ],
   ])('gives the line of the key a value error names in %j', (text, message) => {
     expect(withConfig(text)).toThrow(message);
   });

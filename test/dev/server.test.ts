@@ -206,5 +206,12 @@ describe('a config error in the dev server', () => {
     expect(configDiagnostic('g.yml', 'Config file not found: /x/g.yml').message).toBe(
       'Config file not found: /x/g.yml',
     );
+    // A YAML syntax error names the file by its path.
+    expect(configDiagnostic('/site/g.yml', '/site/g.yml:5: unexpected end of the stream')).toEqual({
+      severity: 'error',
+      file: 'g.yml',
+      line: 5,
+      message: 'unexpected end of the stream',
+    });
   });
 });

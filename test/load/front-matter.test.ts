@@ -19,6 +19,16 @@ describe('splitFrontMatter', () => {
     });
   });
 
+  it('reports a key dropped for its size at its own line, past blank lines and nested look-alikes', () => {
+    const huge = `[${Array.from({ length: 20_001 }, () => '1').join(', ')}]`;
+    const yaml = splitFrontMatter(
+      `---\ntitle: x\nextra:\n  tags: a\ndescription: |\n  tags: in a block\n\n\ntags: ${huge}\n---\nbody`,
+    );
+    expect(yaml.problems).toEqual([expect.objectContaining({ severity: 'error', line: 9 })]);
+    const json = splitFrontMatter(`---json\n{\n  "title": "x",\n\n  "tags": ${huge}\n}\n---\nbody`);
+    expect(json.problems).toEqual([expect.objectContaining({ severity: 'error', line: 5 })]);
+  });
+
   it('reads TOML and JSON front matter', () => {
     expect(splitFrontMatter('+++\ntitle = "T"\n+++\nbody').data).toEqual({ title: 'T' });
     expect(splitFrontMatter('---json\n{"title": "J"}\n---\nbody').data).toEqual({ title: 'J' });

@@ -71,6 +71,29 @@ describe('an error Nunjucks wraps as if in the last template included before it'
     });
   });
 
+  it('passes over comments and macro definitions', () => {
+    const macros = path.join(project, 'templates', 'partials', 'macros.njk');
+    writeFileSync(macros, '{% macro badge(a) %}<b>{{ a }}</b>{% endmacro %}\n');
+    const other = path.join(project, 'templates', 'other.njk');
+    writeFileSync(
+      other,
+      '{# a note: | shout,\n   badge(x) #}\n{% include "partials/macros.njk" %}\n<p>{{ badge(article) }}</p>\n<p>{{ article.title | shout }}</p>\n',
+    );
+    const raw = (error: string) =>
+      `(${other})\n  Template render error: (${other})\n  Template render error: (${macros})\n  Error: ${error}`;
+    expect(describeTemplateError(new Error(raw('filter not found: shout')), searchPaths)).toEqual({
+      file: path.join('templates', 'other.njk'),
+      line: 5,
+      message: 'filter not found: shout',
+    });
+    const call = 'Unable to call `badge`, which is undefined or falsey';
+    expect(describeTemplateError(new Error(raw(call)), searchPaths)).toEqual({
+      file: path.join('templates', 'other.njk'),
+      line: 4,
+      message: call,
+    });
+  });
+
   it('names a theme file by its place in the theme, whatever the folder path is spelled like', () => {
     const raw = `(${path.resolve(DEFAULT_TEMPLATES_DIR, 'partials', 'footer.njk')}) [Line 1, Column 15] unexpected token: %}`;
     expect(describeTemplateError(new Error(raw), searchPaths).file).toBe(
