@@ -188,7 +188,10 @@ export function searchExtension(
       const key = `search:${sha1(
         `${GAZETTE_VERSION}\0${engine}\0${language}\0${context.pagesKey ?? ''}\0${bundlePath}\0${articlesOf.get(bundlePath)!.join('\0')}`,
       )}`;
-      const kept = context.output.keep(`${bundlePath}${BUNDLE_KEY_FILE}`, key);
+      // Kept whole, or made again (one of its files deleted by hand).
+      const kept =
+        context.output.previousFolderComplete(bundlePath) &&
+        context.output.keep(`${bundlePath}${BUNDLE_KEY_FILE}`, key);
       state.byBundle.set(bundlePath, {
         bundlePath,
         key,

@@ -328,6 +328,21 @@ export class StagedOutput {
     return true;
   }
 
+  /**
+   * Whether every file the previous build had under a site folder is still there: a folder
+   * kept whole (`keepFolder`) with a file deleted by hand would stay broken.
+   */
+  previousFolderComplete(sitePath: string): boolean {
+    const prefix = sitePath.replace(/^\/+/, '');
+    if (this.missingPrevious) {
+      for (const relative of this.missingPrevious) if (relative.startsWith(prefix)) return false;
+      return true;
+    }
+    for (const relative of this.previousKeys.keys())
+      if (relative.startsWith(prefix) && !this.previousFileExists(relative)) return false;
+    return true;
+  }
+
   /** Keeps every previous file under a site folder (`/pagefind/`); returns how many. */
   keepFolder(sitePath: string): number {
     const prefix = sitePath.replace(/^\/+/, '');

@@ -294,6 +294,15 @@ describe('search shards', () => {
       expect(bundleFiles(RECENT_BUNDLE_PATH)).toEqual(recent);
     });
 
+    it('makes a bundle again when one of its files was deleted by hand', async () => {
+      const folder = path.join(root, 'site', RECENT_BUNDLE_PATH);
+      const deleted = listFiles(folder).find((file) => file.startsWith('fragment/'))!;
+      rmSync(path.join(folder, deleted));
+      const statistics = await rebuild();
+      expect(statistics.rebuilt).toEqual([RECENT_BUNDLE_PATH]);
+      expect(existsSync(path.join(folder, deleted))).toBe(true);
+    });
+
     it('moves last month into the archive when a new month begins', async () => {
       writeFileSync(
         path.join(root, 'content', 'june.md'),
