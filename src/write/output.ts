@@ -3,6 +3,7 @@ import {
   copyFileSync,
   existsSync,
   linkSync,
+  lstatSync,
   mkdirSync,
   readdirSync,
   readFileSync,
@@ -550,7 +551,7 @@ function applyUpdate(
     const target = path.join(outDir, relative);
     const folder = path.dirname(target);
     if (!folders.has(folder)) {
-      mkdirSync(folder, { recursive: true });
+      makeFolderIn(outDir, folder);
       folders.add(folder);
     }
     try {
@@ -563,6 +564,38 @@ function applyUpdate(
   }
   writeFileSync(path.join(outDir, MANIFEST), manifestText);
   rmSync(stagingDir, { recursive: true, force: true });
+}
+
+/**
+ * Makes a folder of the site, replacing a file in its way (`site/2023/01` made a file by
+ * hand, or left by an older site): the output folder is Gazette's, and the file would
+ * otherwise fail this update, and the journal every build after it.
+ */
+function makeFolderIn(outDir: string, folder: string): void {
+  try {
+    mkdirSync(folder, { recursive: true });
+    return;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ENOTDIR' && code !== 'EEXIST') throw error;
+  }
+  for (
+    let current = folder;
+    current.startsWith(outDir + path.sep);
+    current = path.dirname(current)
+  ) {
+    let stats: ReturnType<typeof lstatSync> | undefined;
+    try {
+      stats = lstatSync(current);
+    } catch {
+      continue; // Not there yet: a parent is in the way.
+    }
+    if (!stats.isDirectory()) {
+      unlinkSync(current);
+      break;
+    }
+  }
+  mkdirSync(folder, { recursive: true });
 }
 
 /** Folders left empty by removed files (an article's old URL) are removed too. */

@@ -320,6 +320,22 @@ describe('the build cache', () => {
     expect(existsSync(path.join(second.outDir, page))).toBe(true);
   });
 
+  it('makes a folder of pages again where a file was put in its place', async () => {
+    const { root } = corpusProject(20);
+    const first = await buildProject(root);
+    const page = listFiles(first.outDir).find((name) =>
+      /^\d{4}\/\d\d\/\d\d\/.*index\.html$/.test(name),
+    )!;
+    const month = page.split('/').slice(0, 2).join('/');
+    rmSync(path.join(first.outDir, month), { recursive: true });
+    writeFileSync(path.join(first.outDir, month), 'in the way\n');
+    const second = await buildProject(root);
+    expect(second.ok).toBe(true);
+    expect(existsSync(path.join(second.outDir, page))).toBe(true);
+    // And no journal is left for the next build to trip over.
+    expect((await buildProject(root)).ok).toBe(true);
+  });
+
   it('updates every index an edited article appears on', async () => {
     const { root, files } = corpusProject(60);
     const first = await buildProject(root);
