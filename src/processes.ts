@@ -1,13 +1,27 @@
 import { readFileSync } from 'node:fs';
 
-/** Whether a process of this machine is running (to tell a stale lock or temporary file). */
+/**
+ * Whether a process of this machine is running (to tell a stale lock or temporary file). A
+ * zombie (exited, not yet reaped: for ever in a container whose first process reaps none)
+ * is not.
+ */
 export function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     // EPERM: it runs, as another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  return processState(pid) !== 'Z';
+}
+
+/** The state letter Linux's /proc gives a process (`R`, `S`, `Z`…); undefined elsewhere. */
+function processState(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
+  } catch {
+    return undefined;
   }
 }
 

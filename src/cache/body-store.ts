@@ -19,7 +19,13 @@ export class BodyStore {
 
   put(html: string): BodyRef {
     const bytes = Buffer.from(html);
-    writeSync(this.fd, bytes, 0, bytes.length, this.size);
+    // A short write is a full disk: said as such, not found later as a truncated pack.
+    const written = writeSync(this.fd, bytes, 0, bytes.length, this.size);
+    if (written !== bytes.length)
+      throw Object.assign(new Error(`no space left writing ${this.file}`), {
+        code: 'ENOSPC',
+        path: this.file,
+      });
     const ref: BodyRef = [this.size, bytes.length];
     this.size += bytes.length;
     return ref;

@@ -59,6 +59,30 @@ describe('the output folder lock', () => {
     },
   );
 
+  it.skipIf(!existsSync('/proc/self/stat'))(
+    'takes over a lock whose process exited but was not reaped (a zombie)',
+    async () => {
+      root = makeProject({ 'a.md': article }, 'search:\n  enabled: false\n');
+      // The shell's child exits; the shell, become `sleep`, never reaps it.
+      sleeper = spawn('sh', ['-c', 'sleep 0.05 & echo $!; exec sleep 30'], {
+        stdio: ['ignore', 'pipe', 'ignore'],
+      });
+      const zombie = Number(
+        await new Promise<string>((resolve) =>
+          sleeper!.stdout!.once('data', (d) => resolve(String(d))),
+        ),
+      );
+      const state = () =>
+        readFileSync(`/proc/${zombie}/stat`, 'utf8').split(') ')[1]!.split(' ')[0];
+      const deadline = Date.now() + 5000;
+      while (state() !== 'Z' && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(state()).toBe('Z');
+      writeFileSync(lockOf(root), JSON.stringify({ pid: zombie }));
+      expect((await buildProject(root)).report.built).toBe(1);
+    },
+  );
+
   it('is counted within a process, and released when the last holder lets go', () => {
     root = makeProject({});
     const outDir = path.join(root, 'site');
