@@ -899,6 +899,14 @@ async function renderAndWrite(
     phaseStart = performance.now();
     if (ok) output.commit();
     else output.abort();
+    if (output.leftBehind) {
+      diagnostics.push({
+        severity: 'warning',
+        file: output.leftBehind,
+        message:
+          'the previous site was replaced, but this copy of it could not be deleted (permissions?); delete it by hand',
+      });
+    }
     timings.write += performance.now() - phaseStart;
     return {
       ok,

@@ -1,5 +1,6 @@
 import { hash } from 'node:crypto';
 import {
+  chmodSync,
   copyFileSync,
   existsSync,
   linkSync,
@@ -104,12 +105,38 @@ function sidePath(out: string, role: 'staging' | 'previous'): string {
 function recoverInterruptedSwap(out: string): void {
   const previous = sidePath(out, 'previous');
   if (existsSync(previous)) {
-    if (existsSync(out)) rmSync(previous, { recursive: true, force: true });
+    if (existsSync(out)) removeSiteCopy(previous);
     else renameSync(previous, out);
   }
   const staging = sidePath(out, 'staging');
   const journal = readJournal(staging);
   if (journal && existsSync(out)) applyUpdate(staging, out, journal);
+}
+
+/**
+ * Deletes a copy of a site Gazette made (the previous site after a swap), making its folders
+ * writable first if need be: a site the user made read-only (`chmod -R a-w`) is still
+ * Gazette's to replace. False when it cannot.
+ */
+function removeSiteCopy(folder: string): boolean {
+  try {
+    rmSync(folder, { recursive: true, force: true });
+    return true;
+  } catch {
+    // Made writable below, then tried again.
+  }
+  try {
+    const pending = [folder];
+    for (let current = pending.pop(); current !== undefined; current = pending.pop()) {
+      chmodSync(current, statSync(current).mode | 0o700);
+      for (const entry of readdirSync(current, { withFileTypes: true }))
+        if (entry.isDirectory()) pending.push(path.join(current, entry.name));
+    }
+    rmSync(folder, { recursive: true, force: true });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The output manifest: for each file, the key of what it was made from. */
@@ -417,7 +444,14 @@ export class StagedOutput {
     for (const relative of this.kept) this.linkPrevious(relative);
     writeFileSync(path.join(this.stagingDir, MANIFEST), manifestText);
     const previous = sidePath(this.outDir, 'previous');
-    rmSync(previous, { recursive: true, force: true });
+    if (!removeSiteCopy(previous)) {
+      throw Object.assign(
+        new OutputError(
+          `cannot remove ${previous}, an earlier site's copy left by a build that could not delete it; delete it by hand (nothing was replaced, the previous site is intact)`,
+        ),
+        { code: 'EACCES', path: previous },
+      );
+    }
     const hadOutput = existsSync(this.outDir);
     if (hadOutput) {
       try {
@@ -436,9 +470,14 @@ export class StagedOutput {
       if (hadOutput) renameSync(previous, this.outDir);
       throw error;
     }
-    rmSync(previous, { recursive: true, force: true });
+    // The new site is in place: an old copy that cannot go (a site made read-only) is left,
+    // said so, not a failed build. The next build tries again.
+    if (!removeSiteCopy(previous)) this.leftBehind = previous;
     this.committedAs = 'swap';
   }
+
+  /** The previous site's copy a swap could not delete, if any (see `commit`). */
+  leftBehind: string | undefined;
 
   /**
    * Drops the staged site, leaving the output folder untouched; an update already being
@@ -538,7 +577,7 @@ function applyUpdate(
   // must be free before the new file moves in.
   for (const relative of journal.removed) {
     try {
-      unlinkSync(path.join(outDir, relative));
+      withWritableFolder(outDir, relative, () => unlinkSync(path.join(outDir, relative)));
     } catch {
       // Already gone.
     }
@@ -555,14 +594,24 @@ function applyUpdate(
       folders.add(folder);
     }
     try {
-      renameSync(source, target);
+      withWritableFolder(outDir, relative, () => renameSync(source, target));
     } catch (error) {
       // Staged on another file system than the output folder (a mount point): copied.
       if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
       copyFileSync(source, target);
     }
   }
-  writeFileSync(path.join(outDir, MANIFEST), manifestText);
+  // Staged and renamed over, as the pages are: the old manifest may be read-only (a site
+  // made so with `chmod -R a-w`), and a kill leaves no stray file in the site.
+  const manifestFile = path.join(outDir, MANIFEST);
+  const staged = path.join(stagingDir, `${MANIFEST}.next`);
+  writeFileSync(staged, manifestText);
+  try {
+    withWritableFolder(outDir, MANIFEST, () => renameSync(staged, manifestFile));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+    writeFileSync(manifestFile, manifestText);
+  }
   rmSync(stagingDir, { recursive: true, force: true });
 }
 
@@ -577,6 +626,16 @@ function makeFolderIn(outDir: string, folder: string): void {
     return;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EACCES' || code === 'EPERM') {
+      // A read-only site: its nearest folder is made writable (see `withWritableFolder`).
+      let existing = path.dirname(folder);
+      while (!existsSync(existing) && existing.startsWith(outDir + path.sep))
+        existing = path.dirname(existing);
+      withWritableFolder(outDir, path.relative(outDir, path.join(existing, 'x')), () =>
+        mkdirSync(folder, { recursive: true }),
+      );
+      return;
+    }
     if (code !== 'ENOTDIR' && code !== 'EEXIST') throw error;
   }
   for (
@@ -596,6 +655,27 @@ function makeFolderIn(outDir: string, folder: string): void {
     }
   }
   mkdirSync(folder, { recursive: true });
+}
+
+/**
+ * Runs a change to a file of the site; refused for the folder's permissions (a site the
+ * user made read-only, `chmod -R a-w site`), it is made writable for its owner and tried
+ * again: the site is Gazette's to update, as a swap would replace it whole.
+ */
+function withWritableFolder(outDir: string, relative: string, change: () => void): void {
+  try {
+    change();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EACCES' && code !== 'EPERM') throw error;
+    const folder = path.dirname(path.join(outDir, relative));
+    try {
+      chmodSync(folder, statSync(folder).mode | 0o700);
+    } catch {
+      throw error;
+    }
+    change();
+  }
 }
 
 /** Folders left empty by removed files (an article's old URL) are removed too. */
