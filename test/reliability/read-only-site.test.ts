@@ -10,8 +10,17 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generatedProject, makeProject, repoRoot } from '../helpers.ts';
 
+/** Root, with setpriv, and a checkout `nobody` can run Gazette from (not under /root). */
 const canDropToNobody =
-  process.getuid?.() === 0 && spawnSync('setpriv', ['--version']).status === 0;
+  process.getuid?.() === 0 &&
+  spawnSync('setpriv', [
+    '--reuid=65534',
+    '--regid=65534',
+    '--clear-groups',
+    process.execPath,
+    path.join(repoRoot, 'bin/gazette.js'),
+    '--version',
+  ]).status === 0;
 
 function buildAsNobody(root: string) {
   return spawnSync(
