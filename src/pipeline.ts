@@ -725,7 +725,7 @@ async function renderAndWrite(
       const writeStart = performance.now();
       let written: boolean;
       if (answer?.written) {
-        output.writtenElsewhere(spec.sitePath);
+        output.writtenElsewhere(spec.sitePath, answer.size);
         written = true;
       } else if (answer?.writeError) {
         const { code, message, path: file } = answer.writeError;

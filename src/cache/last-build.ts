@@ -12,7 +12,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { SiteConfig } from '../config/schema.ts';
 import { type ContentFile, type FileStamp, fileSignature } from '../load/discover.ts';
-import { OUTPUT_MARKER } from '../write/output.ts';
+import { isFileAsListed, listedSizes, OUTPUT_MARKER } from '../write/output.ts';
 import { stableJson } from './fingerprint.ts';
 
 /**
@@ -143,9 +143,9 @@ export function writeLastBuild<Result>(
 
 /**
  * Whether the output folder is still the one the last build wrote: not rebuilt or replaced
- * since (its manifest's time), and holding every file its manifest lists (a page or folder
- * deleted by hand is made again; a file put there by hand, a `CNAME`, is no reason to
- * build). Looking for each file takes a system call per file (about 0.2 s at 100,000
+ * since (its manifest's time), and holding every file its manifest lists as it was written (a
+ * page or folder deleted, or a page truncated, by hand is made again; a file put there by
+ * hand, a `CNAME`, is no reason to build). Looking for each file takes a system call per file (about 0.2 s at 100,000
  * articles), so it is started on another thread before the content is scanned
  * (`startCheckingOutput`), and awaited here only when everything else says "replay".
  */
@@ -157,15 +157,20 @@ export async function outputUnchangedSince<Result>(
   return outputManifestMtime(outDir) === last.manifestMtimeMs && (await listedFilesPresent());
 }
 
-/** Whether every file the output folder's manifest lists is there (false without one). */
+/**
+ * Whether every file the output folder's manifest lists is there as it was written (see
+ * `isFileAsListed`); false without a manifest.
+ */
 export function listedFilesPresent(outDir: string): boolean {
   try {
-    const { files } = JSON.parse(readFileSync(path.join(outDir, OUTPUT_MARKER), 'utf8')) as {
+    const { files, sizes } = JSON.parse(readFileSync(path.join(outDir, OUTPUT_MARKER), 'utf8')) as {
       files?: Record<string, unknown>;
+      sizes?: unknown;
     };
     if (!files) return false;
-    for (const file in files) if (!existsSync(path.join(outDir, file))) return false;
-    return true;
+    const paths = Object.keys(files);
+    const sizeOf = listedSizes(paths, sizes);
+    return paths.every((file) => isFileAsListed(path.join(outDir, file), sizeOf?.get(file)));
   } catch {
     return false;
   }
@@ -174,15 +179,25 @@ export function listedFilesPresent(outDir: string): boolean {
 /** The same check as `listedFilesPresent`, for a worker thread that knows nothing of Gazette. */
 const LISTED_FILES_WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
-const { existsSync, readFileSync } = require('node:fs');
+const { lstatSync, readFileSync } = require('node:fs');
 const path = require('node:path');
 const { outDir, manifest } = workerData;
 let present = false;
 try {
-  const { files } = JSON.parse(readFileSync(path.join(outDir, manifest), 'utf8'));
+  const { files, sizes } = JSON.parse(readFileSync(path.join(outDir, manifest), 'utf8'));
   present = Boolean(files);
-  if (files) for (const file in files) if (!existsSync(path.join(outDir, file))) { present = false; break; }
+  const paths = files ? Object.keys(files) : [];
+  const sized = Array.isArray(sizes) && sizes.length === paths.length;
+  for (let i = 0; i < paths.length; i++) {
+    const stats = lstatSync(path.join(outDir, paths[i]));
+    const size = sized ? sizes[i] : undefined;
+    if (!stats.isFile() || (typeof size === 'number' && size >= 0 && stats.size !== size)) {
+      present = false;
+      break;
+    }
+  }
 } catch {
+  // Gone, or a file where one of its folders was (ENOTDIR).
   present = false;
 }
 parentPort.postMessage(present);

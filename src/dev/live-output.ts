@@ -83,9 +83,14 @@ export class LiveOutput {
       return;
     }
     try {
-      const manifest = JSON.parse(readFileSync(file, 'utf8')) as { files?: Record<string, string> };
+      const manifest = JSON.parse(readFileSync(file, 'utf8')) as {
+        files?: Record<string, string>;
+        sizes?: number[];
+      };
       if (manifest.files) {
         for (const relative of this.touched) delete manifest.files[relative];
+        // Listed in the order of `files`: the files left are only looked for until a build.
+        delete manifest.sizes;
         const temporary = `${file}.${process.pid}.gazette-tmp`;
         writeFileSync(temporary, JSON.stringify(manifest));
         renameSync(temporary, file);

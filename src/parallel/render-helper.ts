@@ -16,6 +16,8 @@ export interface RenderAnswer {
   result: RenderResult;
   /** The page is on disk at the request's target. */
   written?: boolean;
+  /** Its size in bytes, when written. */
+  size?: number;
   /** Writing it failed (an error code such as `EISDIR` when a folder is in the way). */
   writeError?: { code?: string; message: string; path: string };
 }

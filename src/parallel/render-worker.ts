@@ -21,15 +21,17 @@ const { env, searchPaths } = createTemplateEnvironment({
 });
 const createdFolders = new Set<string>();
 
-function writePage(target: string, html: string): RenderAnswer['writeError'] {
+/** Writes a page: its size in bytes, or what went wrong. */
+function writePage(target: string, html: string): number | NonNullable<RenderAnswer['writeError']> {
   try {
     const folder = path.dirname(target);
     if (!createdFolders.has(folder)) {
       mkdirSync(folder, { recursive: true });
       createdFolders.add(folder);
     }
-    writeFileSync(target, html);
-    return undefined;
+    const bytes = Buffer.from(html);
+    writeFileSync(target, bytes);
+    return bytes.byteLength;
   } catch (error) {
     const { code, message } = error as NodeJS.ErrnoException;
     return { ...(code ? { code } : {}), message, path: target };
@@ -40,8 +42,11 @@ parentPort!.on('message', ({ id, template, context, target }: RenderRequest) => 
   const result = renderTemplate(env, searchPaths, template, context);
   let answer: RenderAnswer = { id, result };
   if (result.ok && target) {
-    const writeError = writePage(target, result.html);
-    answer = writeError ? { ...answer, writeError } : { ...answer, written: true };
+    const written = writePage(target, result.html);
+    answer =
+      typeof written === 'number'
+        ? { ...answer, written: true, size: written }
+        : { ...answer, writeError: written };
   }
   parentPort!.postMessage(answer);
 });

@@ -143,6 +143,14 @@ function removeSiteCopy(folder: string): boolean {
 export interface OutputManifest {
   generator: 'gazette';
   files: Record<string, string>;
+  /**
+   * Each file's size in bytes, in the order of `files`' keys (as `Object.keys` lists them,
+   * which is also the order JSON.parse gives them back in): a file truncated, appended to or
+   * rewritten by hand is made again, not kept. An array, not a second object of paths, which
+   * would add half to the manifest. Missing (an older manifest, or one the dev server
+   * edited) or of another length: files are only looked for.
+   */
+  sizes?: number[];
   /** What the build that made the files recorded about them (see `PagesRecord`). */
   pages?: PagesRecord;
 }
@@ -192,7 +200,10 @@ export class StagedOutput {
   readonly outDir: string;
   readonly stagingDir: string;
   private readonly previousKeys: Map<string, string>;
+  private readonly previousSizes: ReadonlyMap<string, number>;
   private readonly keys = new Map<string, string>();
+  /** Sizes of this build's files where known before committing (see `OutputManifest.sizes`). */
+  private readonly sizes = new Map<string, number>();
   /** Files written to the staging folder, and files kept from the previous build. A path is
    * in one of them: the last write of a path (a `public/` file over a theme asset) wins. */
   private readonly changed = new Set<string>();
@@ -234,8 +245,10 @@ export class StagedOutput {
     mkdirSync(this.stagingDir, { recursive: true });
     this.createdFolders.add(this.stagingDir);
     this.missingPrevious = previous?.missing;
-    ({ keys: this.previousKeys, pages: this.previousPages } =
-      previous?.manifest ?? readManifest(this.outDir));
+    const manifest = previous?.manifest ?? readManifest(this.outDir);
+    this.previousKeys = manifest.keys;
+    this.previousSizes = manifest.sizes ?? new Map();
+    this.previousPages = manifest.pages;
   }
 
   private readonly missingPrevious: ReadonlySet<string> | undefined;
@@ -280,11 +293,14 @@ export class StagedOutput {
     return path.join(this.stagingDir, relative);
   }
 
-  writtenElsewhere(sitePath: string): void {
+  /** `size`: the bytes written, if the writer counted them (else the file is looked at). */
+  writtenElsewhere(sitePath: string, size?: number): void {
     const relative = this.relativeFor(sitePath);
     if (relative === undefined) return;
     this.kept.delete(relative);
     this.changed.add(relative);
+    if (size === undefined) this.sizes.delete(relative);
+    else this.sizes.set(relative, size);
   }
 
   /** Gives up a reserved path whose page could not be made. */
@@ -325,6 +341,10 @@ export class StagedOutput {
     try {
       this.ensureFolder(path.dirname(target));
       writeFileSync(target, bytes);
+      this.sizes.set(
+        relative,
+        typeof bytes === 'string' ? Buffer.byteLength(bytes) : bytes.byteLength,
+      );
     } catch (error) {
       // Two outputs wanting one path as a file and as a folder (a category named "index.html"):
       // that file is refused, like a path outside the folder; disk failures still throw.
@@ -413,9 +433,11 @@ export class StagedOutput {
 
   /** Replaces the output folder's site with the staged one. */
   commit(): void {
+    const files = Object.fromEntries(this.keys);
     const manifest: OutputManifest = {
       generator: 'gazette',
-      files: Object.fromEntries(this.keys),
+      files,
+      sizes: Object.keys(files).map((relative) => this.sizeOf(relative)),
       ...(this.pages ? { pages: this.pages } : {}),
     };
     // Serialized once: at 100,000 articles it is 15 MB, and an update writes it twice.
@@ -522,24 +544,44 @@ export class StagedOutput {
   private sameAsPrevious(relative: string, bytes: Uint8Array): boolean {
     try {
       const file = path.join(this.outDir, relative);
-      // A page whose size changed (every page, after a new title) is not read to be compared.
-      if (statSync(file).size !== bytes.byteLength) return false;
+      // A page whose size changed (every page, after a new title) is not read to be compared;
+      // a link put in a page's place is not the page, whatever it points to.
+      const stats = lstatSync(file);
+      if (!stats.isFile() || stats.size !== bytes.byteLength) return false;
       return readFileSync(file).equals(bytes);
     } catch {
       return false;
     }
   }
 
-  /** The manifest may name a file someone deleted by hand since; it is made again. */
+  /**
+   * The manifest may name a file someone deleted, truncated or replaced by hand since; it is
+   * made again.
+   */
   private previousFileExists(relative: string): boolean {
     if (this.missingPrevious) return !this.missingPrevious.has(relative);
-    return existsSync(path.join(this.outDir, relative));
+    return isFileAsListed(path.join(this.outDir, relative), this.previousSizes.get(relative));
   }
 
   private keepPrevious(relative: string): void {
     if (this.changed.delete(relative)) unlinkSync(path.join(this.stagingDir, relative));
     // An update leaves unchanged files where they are; a swap links them in when committing.
     this.kept.add(relative);
+    const size = this.previousSizes.get(relative);
+    if (size === undefined) this.sizes.delete(relative);
+    else this.sizes.set(relative, size);
+  }
+
+  /** A file's size for the manifest: known when written or kept, else looked up (-1: gone). */
+  private sizeOf(relative: string): number {
+    const known = this.sizes.get(relative);
+    if (known !== undefined) return known;
+    const folder = this.kept.has(relative) ? this.outDir : this.stagingDir;
+    try {
+      return lstatSync(path.join(folder, relative)).size;
+    } catch {
+      return -1;
+    }
   }
 
   private ensureFolder(folder: string): void {
@@ -594,7 +636,7 @@ function applyUpdate(
       folders.add(folder);
     }
     try {
-      withWritableFolder(outDir, relative, () => renameSync(source, target));
+      withWritableFolder(outDir, relative, () => moveOver(source, target));
     } catch (error) {
       // Staged on another file system than the output folder (a mount point): copied.
       if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
@@ -613,6 +655,25 @@ function applyUpdate(
     writeFileSync(manifestFile, manifestText);
   }
   rmSync(stagingDir, { recursive: true, force: true });
+}
+
+/** Errors of renaming a file over a folder. */
+const FOLDER_IN_THE_WAY_CODES = new Set(['EISDIR', 'ENOTEMPTY', 'EEXIST']);
+
+/**
+ * Renames a staged file over its page, replacing a folder made in its place by hand: the
+ * output folder is Gazette's, and the folder would otherwise fail this update, and the
+ * journal every build after it (as a file where a folder belongs would, see `makeFolderIn`).
+ */
+function moveOver(source: string, target: string): void {
+  try {
+    renameSync(source, target);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    if (!FOLDER_IN_THE_WAY_CODES.has(code) || !lstatSync(target).isDirectory()) throw error;
+    rmSync(target, { recursive: true, force: true });
+    renameSync(source, target);
+  }
 }
 
 /**
@@ -707,9 +768,13 @@ function readJournal(stagingDir: string): UpdateJournal | undefined {
   }
 }
 
-/** What the previous build's manifest says: each file's key, and its pages' record. */
+/**
+ * What the previous build's manifest says: each file's key and (if recorded) size, and its
+ * pages' record.
+ */
 export interface PreviousManifest {
   keys: Map<string, string>;
+  sizes?: Map<string, number>;
   pages?: PagesRecord;
 }
 
@@ -718,20 +783,54 @@ function readManifest(outDir: string): PreviousManifest {
     const data = JSON.parse(
       readFileSync(path.join(outDir, MANIFEST), 'utf8'),
     ) as Partial<OutputManifest>;
-    return previousManifest(new Map(Object.entries(data.files ?? {})), data.pages);
+    const keys = new Map(Object.entries(data.files ?? {}));
+    return previousManifest(keys, data.pages, listedSizes([...keys.keys()], data.sizes));
   } catch {
     return { keys: new Map() };
   }
 }
 
-/** The keys and, if well formed, the pages' record of a manifest read elsewhere. */
-export function previousManifest(keys: Map<string, string>, pages: unknown): PreviousManifest {
+/** A manifest's sizes by file, if it has one for every file (see `OutputManifest.sizes`). */
+export function listedSizes(files: string[], sizes: unknown): Map<string, number> | undefined {
+  if (!Array.isArray(sizes) || sizes.length !== files.length) return undefined;
+  const bySize = new Map<string, number>();
+  for (let i = 0; i < files.length; i++) {
+    const size: unknown = sizes[i];
+    if (typeof size === 'number' && size >= 0) bySize.set(files[i]!, size);
+  }
+  return bySize;
+}
+
+/**
+ * Whether a file the manifest lists is there as Gazette left it: a file (not a folder, nor
+ * a link put in its place) of the listed size, when that is known. Content changed in place
+ * at the same size goes unseen; comparing bytes would mean reading the whole site.
+ */
+export function isFileAsListed(file: string, size: number | undefined): boolean {
+  try {
+    const stats = lstatSync(file);
+    return stats.isFile() && (size === undefined || stats.size === size);
+  } catch {
+    return false; // Gone, or a file put where one of its folders was (ENOTDIR).
+  }
+}
+
+/** The keys, sizes and, if well formed, the pages' record of a manifest read elsewhere. */
+export function previousManifest(
+  keys: Map<string, string>,
+  pages: unknown,
+  sizes?: Map<string, number>,
+): PreviousManifest {
   const record = pages as Partial<PagesRecord> | undefined;
-  return typeof record?.base === 'string' &&
+  const wellFormed =
+    typeof record?.base === 'string' &&
     typeof record.terms === 'string' &&
     typeof record.structure === 'string' &&
     typeof record.content === 'string' &&
-    Number.isInteger(record.articles)
-    ? { keys, pages: record as PagesRecord }
-    : { keys };
+    Number.isInteger(record.articles);
+  return {
+    keys,
+    ...(sizes ? { sizes } : {}),
+    ...(wellFormed ? { pages: record as PagesRecord } : {}),
+  };
 }

@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { type PreviousManifest, previousManifest } from './output.ts';
+import { listedSizes, type PreviousManifest, previousManifest } from './output.ts';
 
 /** Below this manifest size (about 2,000 files) the checks cost less than starting a thread. */
 const MIN_MANIFEST_BYTES = 200_000;
@@ -9,33 +9,44 @@ const MIN_MANIFEST_BYTES = 200_000;
 // Plain JavaScript, so that it runs the same from lib/ and from src/ under tsx. The manifest's
 // paths and keys go back as two strings (a file name holds no NUL): copying two strings to
 // the main thread and splitting them costs a fifth of parsing the manifest there again.
+// A file counts as there when `isFileAsListed` (output.ts) would say so.
 const READ_PREVIOUS_SITE = `
-const { existsSync, readFileSync } = require('node:fs');
+const { lstatSync, readFileSync } = require('node:fs');
 const path = require('node:path');
 const { parentPort, workerData } = require('node:worker_threads');
 const { outDir, manifest } = workerData;
 const data = JSON.parse(readFileSync(path.join(outDir, manifest), 'utf8'));
 const files = data.files ?? {};
 const paths = Object.keys(files);
+const sizes = Array.isArray(data.sizes) && data.sizes.length === paths.length ? data.sizes : undefined;
+const asListed = (file, size) => {
+  try {
+    const stats = lstatSync(path.join(outDir, file));
+    return stats.isFile() && (typeof size !== 'number' || size < 0 || stats.size === size);
+  } catch {
+    return false;
+  }
+};
 parentPort.postMessage({
-  missing: paths.filter((file) => !existsSync(path.join(outDir, file))),
+  missing: paths.filter((file, i) => !asListed(file, sizes?.[i])),
   paths: paths.join('\\0'),
   keys: paths.map((file) => String(files[file])).join('\\0'),
+  sizes,
   pages: data.pages,
 });
 `;
 
-/** The previous site's manifest, and the files it lists that are gone from the output folder. */
+/** The previous site's manifest, and the files it lists that are not there as it left them. */
 export interface PreviousSite {
   manifest: PreviousManifest;
   missing: ReadonlySet<string>;
 }
 
 /**
- * Reads the output folder's manifest and finds the files it lists that are gone (deleted by
- * hand), for the build to make again, in a worker thread while the main thread loads and
- * collects the articles: a check is a system call per file, a second at 140,000 pages, and
- * parsing the manifest a quarter of a second more. Undefined (the build reads the manifest
+ * Reads the output folder's manifest and finds the files it lists that are gone or changed
+ * (deleted, truncated or replaced by hand), for the build to make again, in a worker thread
+ * while the main thread loads and collects the articles: a check is a system call per file,
+ * a second at 140,000 pages, and parsing the manifest a quarter of a second more. Undefined (the build reads the manifest
  * and checks each file when needed) for a small site, or if the worker failed.
  */
 export function readPreviousSite(
@@ -55,14 +66,21 @@ export function readPreviousSite(
     worker.unref();
     worker.once(
       'message',
-      (read: { missing: string[]; paths: string; keys: string; pages: unknown }) => {
+      (read: {
+        missing: string[];
+        paths: string;
+        keys: string;
+        sizes: unknown;
+        pages: unknown;
+      }) => {
         const keys = new Map<string, string>();
-        if (read.paths !== '') {
-          const paths = read.paths.split('\0');
-          const values = read.keys.split('\0');
-          for (let i = 0; i < paths.length; i++) keys.set(paths[i]!, values[i]!);
-        }
-        resolve({ manifest: previousManifest(keys, read.pages), missing: new Set(read.missing) });
+        const paths = read.paths === '' ? [] : read.paths.split('\0');
+        const values = read.keys.split('\0');
+        for (let i = 0; i < paths.length; i++) keys.set(paths[i]!, values[i]!);
+        resolve({
+          manifest: previousManifest(keys, read.pages, listedSizes(paths, read.sizes)),
+          missing: new Set(read.missing),
+        });
       },
     );
     worker.once('error', () => resolve(undefined));

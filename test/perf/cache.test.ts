@@ -1,9 +1,12 @@
 import {
   existsSync,
+  lstatSync,
   mkdirSync,
   readFileSync,
   rmSync,
   statSync,
+  symlinkSync,
+  truncateSync,
   utimesSync,
   writeFileSync,
 } from 'node:fs';
@@ -318,6 +321,31 @@ describe('the build cache', () => {
     writeFileSync(file, `${readFileSync(file, 'utf8')}\n<p>More.</p>\n`);
     const second = await buildProject(root);
     expect(existsSync(path.join(second.outDir, page))).toBe(true);
+  });
+
+  it('makes pages again that were truncated or replaced by a link in the output', async () => {
+    const { root } = corpusProject(20);
+    const first = await buildProject(root);
+    const pages = listFiles(first.outDir).filter((name) => name.endsWith('index.html'));
+    const [truncated, linked] = [pages[3]!, pages[7]!];
+    const original = (page: string) => readFileSync(path.join(first.outDir, page), 'utf8');
+    const [truncatedText, linkedText] = [original(truncated), original(linked)];
+    expect((await buildProject(root)).timings.collect, 'replayed').toBe(0);
+
+    truncateSync(path.join(first.outDir, truncated), 100);
+    const restored = await buildProject(root);
+    expect(restored.timings.collect, 'not replayed').toBeGreaterThan(0);
+    expect(original(truncated)).toBe(truncatedText);
+    expect((await buildProject(root)).timings.collect, 'replayed again').toBe(0);
+
+    // A link in a page's place, even to a copy of the page, is not the page Gazette wrote.
+    const copy = path.join(root, 'copy.html');
+    writeFileSync(copy, linkedText);
+    rmSync(path.join(first.outDir, linked));
+    symlinkSync(copy, path.join(first.outDir, linked));
+    expect((await buildProject(root)).timings.collect, 'not replayed').toBeGreaterThan(0);
+    expect(lstatSync(path.join(first.outDir, linked)).isFile()).toBe(true);
+    expect(original(linked)).toBe(linkedText);
   });
 
   it('makes a folder of pages again where a file was put in its place', async () => {

@@ -1,5 +1,16 @@
 import * as fs from 'node:fs';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+  appendFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  truncateSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -9,7 +20,7 @@ import {
   OUTPUT_MARKER,
   StagedOutput,
 } from '../../src/write/output.ts';
-import { readPreviousSite } from '../../src/write/previous-files.ts';
+import { type PreviousSite, readPreviousSite } from '../../src/write/previous-files.ts';
 
 // Lets a test make a rename fail part-way through a commit, as a kill would stop it.
 vi.mock('node:fs', async (importOriginal) => {
@@ -213,6 +224,10 @@ describe('files of the previous site deleted by hand', () => {
         ['a\nb/index.html', 'key\n1'],
         ['p/index.html', 'key 2'],
       ]),
+      sizes: new Map([
+        ['a\nb/index.html', 36],
+        ['p/index.html', 4],
+      ]),
       pages,
     });
   });
@@ -222,5 +237,84 @@ describe('files of the previous site deleted by hand', () => {
     expect(await readPreviousSite(outDir, OUTPUT_MARKER, 0)).toBeUndefined();
     firstSite(outDir, 3);
     expect(await readPreviousSite(outDir, OUTPUT_MARKER)).toBeUndefined();
+  });
+});
+
+describe('files of the previous site changed by hand', () => {
+  /** Truncates, appends to, replaces by a link and by a folder four of the first site's pages. */
+  function spoil(outDir: string): string[] {
+    truncateSync(path.join(outDir, 'p1/index.html'), 2);
+    appendFileSync(path.join(outDir, 'p2/index.html'), '<script>added</script>');
+    unlinkSync(path.join(outDir, 'p3/index.html'));
+    writeFileSync(path.join(outDir, 'elsewhere.html'), 'page 3');
+    symlinkSync(path.join(outDir, 'elsewhere.html'), path.join(outDir, 'p3/index.html'));
+    unlinkSync(path.join(outDir, 'p4/index.html'));
+    mkdirSync(path.join(outDir, 'p4/index.html'));
+    return ['p1/index.html', 'p2/index.html', 'p3/index.html', 'p4/index.html'];
+  }
+
+  /** A build keeping what it can of the first site and making the rest again. */
+  function rebuild(outDir: string, previous?: PreviousSite): boolean[] {
+    const output = new StagedOutput(outDir, IN_PLACE_UPDATE_LIMIT, previous);
+    const kept: boolean[] = [];
+    for (let i = 0; i < 6; i++) {
+      kept.push(output.keep(`/p${i}/`, `key ${i}`));
+      if (!kept[i]) output.write(`/p${i}/`, `page ${i}`, `key ${i}`);
+    }
+    output.write('/assets/site.css', 'body{}');
+    output.commit();
+    return kept;
+  }
+
+  it('are found by a worker thread and made again', async () => {
+    const outDir = outFolder();
+    firstSite(outDir, 6);
+    const spoiled = spoil(outDir);
+    const previous = await readPreviousSite(outDir, OUTPUT_MARKER, 0);
+    expect(previous?.missing).toEqual(new Set(spoiled));
+    expect(rebuild(outDir, previous)).toEqual([true, false, false, false, false, true]);
+    for (let i = 0; i < 6; i++) expect(read(outDir, `p${i}/index.html`)).toBe(`page ${i}`);
+    expect(fs.lstatSync(path.join(outDir, 'p3/index.html')).isSymbolicLink()).toBe(false);
+  });
+
+  it('are found one by one on a small site, and once kept are still checked', () => {
+    const outDir = outFolder();
+    firstSite(outDir, 6);
+    // A build that keeps every page records their sizes again, for the build after it.
+    expect(rebuild(outDir)).toEqual([true, true, true, true, true, true]);
+    spoil(outDir);
+    expect(rebuild(outDir)).toEqual([true, false, false, false, false, true]);
+    for (let i = 0; i < 6; i++) expect(read(outDir, `p${i}/index.html`)).toBe(`page ${i}`);
+  });
+
+  it('are only looked for when the manifest has no sizes, which the next build records', async () => {
+    const outDir = outFolder();
+    firstSite(outDir, 6);
+    const manifestFile = path.join(outDir, OUTPUT_MARKER);
+    const { sizes, ...older } = JSON.parse(readFileSync(manifestFile, 'utf8'));
+    expect(sizes).toHaveLength(7);
+    writeFileSync(manifestFile, JSON.stringify(older));
+    truncateSync(path.join(outDir, 'p1/index.html'), 2);
+    expect((await readPreviousSite(outDir, OUTPUT_MARKER, 0))?.missing).toEqual(new Set());
+    expect(rebuild(outDir)).toEqual([true, true, true, true, true, true]);
+    // The truncated page was kept, as it is: its size now is what the manifest records.
+    expect(JSON.parse(readFileSync(manifestFile, 'utf8')).sizes).toHaveLength(7);
+    truncateSync(path.join(outDir, 'p2/index.html'), 1);
+    expect((await readPreviousSite(outDir, OUTPUT_MARKER, 0))?.missing).toEqual(
+      new Set(['p2/index.html']),
+    );
+  });
+
+  it('records the size of a page another thread wrote', () => {
+    const outDir = outFolder();
+    const output = new StagedOutput(outDir);
+    expect(output.reserve('/p/', 'key')).toBe(true);
+    const target = output.freshTarget('/p/')!;
+    mkdirSync(path.dirname(target), { recursive: true });
+    writeFileSync(target, 'written on another thread');
+    output.writtenElsewhere('/p/');
+    output.commit();
+    const manifest = JSON.parse(read(outDir, OUTPUT_MARKER));
+    expect(manifest.sizes).toEqual(['written on another thread'.length]);
   });
 });
