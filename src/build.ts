@@ -321,7 +321,7 @@ async function buildLocked(
     // unseen by the fingerprint: such a build is not recorded for replay.
     const racyAfter = Date.now() - RACY_SECONDS * 1000;
     const recordable = !scan?.stats.some((stats) => stats && stats.mtimeMs >= racyAfter);
-    const { buildSite } = await import('./pipeline.ts');
+    const { buildSite, DamagedBodyError } = await import('./pipeline.ts');
     handedOver = true;
     const run = {
       started,
@@ -331,7 +331,22 @@ async function buildLocked(
     };
     // Handed over: the build lets the scan go once the articles are loaded (20 MB at 100,000).
     scan = undefined;
-    return await buildSite(project, options, run);
+    try {
+      return await buildSite(project, options, run);
+    } catch (error) {
+      if (!(error instanceof DamagedBodyError)) throw error;
+      // Nothing was committed and the cache is deleted: built again from the content files.
+      const result = await buildSite(project, options, {
+        started,
+        ...(run.fingerprint ? { fingerprint: run.fingerprint } : {}),
+      });
+      result.diagnostics.unshift({
+        severity: 'warning',
+        file: error.pack,
+        message: `${error.message}; the cache was deleted and every article transformed again`,
+      });
+      return result;
+    }
   } finally {
     outputCheck?.stop();
     if (!handedOver) await early?.worker.terminate();

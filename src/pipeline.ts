@@ -23,6 +23,7 @@ import {
   fileSignature,
   loadedFromCache,
 } from './cache/article-cache.ts';
+import { DamagedBodyError } from './cache/body-store.ts';
 import { CACHE_LOCK_FILE, lockCacheFolder } from './cache/cache-lock.ts';
 import { codeStamp } from './cache/code-stamp.ts';
 import {
@@ -412,6 +413,9 @@ export function createSiteRenderer(
 }
 
 /** Everything after the replay check of `build()`: the stages, the cache and the output. */
+/** For `build`, which starts a build again without a damaged cache. */
+export { DamagedBodyError };
+
 export async function buildSite(
   project: Project,
   options: BuildOptions,
@@ -498,6 +502,7 @@ export async function buildSite(
           transformedFiles.has(article.relativePath)
             ? cache.contentHashBefore(article.relativePath)
             : article.contentHash,
+        assertBodiesUndamaged: () => cache.bodies.assertUndamaged(),
         ...(mirrored ? { mirroredImages: mirrored.files } : {}),
       },
       progress,
@@ -510,6 +515,13 @@ export async function buildSite(
     if (fingerprint && result.ok && !hadUnreadableInputs)
       writeLastBuild(project.cacheDir, fingerprint, project.outDir, result);
     return result;
+  } catch (error) {
+    // Deleted while this build still holds the cache's lock: the next build starts afresh.
+    if (error instanceof DamagedBodyError) {
+      cache.discard();
+      cacheSaved = true;
+    }
+    throw error;
   } finally {
     // Each step whatever the one before did: a lock left held would have every later build
     // of this process (a dev server's) wait for ever.
@@ -613,6 +625,8 @@ async function renderAndWrite(
     previousSite: PreviousSite | undefined;
     /** The hash of an article's file in the cache this build started from, if it had one. */
     contentHashBefore: (article: Article) => string | undefined;
+    /** Throws if a body read from the cache was damaged (see `BodyStore.assertUndamaged`). */
+    assertBodiesUndamaged: () => void;
   },
   progress: NonNullable<BuildOptions['onProgress']>,
 ): Promise<BuildResult> {
@@ -894,6 +908,9 @@ async function renderAndWrite(
       (failure) =>
         failure.reason.startsWith('template error') || failure.reason.startsWith('path clash'),
     ).length;
+    // A damaged body read inside a template failed that page as a template error: the site
+    // is not committed, and the build starts again without the cache.
+    state.assertBodiesUndamaged();
     const hasErrors = diagnostics.some((diagnostic) => diagnostic.severity === 'error');
     const ok = !(options.strict && hasErrors) && templateErrors.size === 0;
     phaseStart = performance.now();

@@ -377,6 +377,18 @@ export class ArticleCache {
     this.bodies.close();
     if (this.writtenAhead) rmSync(path.join(this.dir, this.tempIndex), { force: true });
   }
+
+  /**
+   * Closes the cache and deletes its index and packs (a body was found damaged): the next
+   * build transforms every file again. Called while holding the cache folder's lock.
+   */
+  discard(): void {
+    this.bodies.close();
+    for (const name of readdirSync(this.dir)) {
+      if (name.startsWith(INDEX_FILE) || /^bodies.*\.pack$/.test(name))
+        rmSync(path.join(this.dir, name), { force: true });
+    }
+  }
 }
 
 export { fileSignature } from '../load/discover.ts';

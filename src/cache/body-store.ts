@@ -1,7 +1,23 @@
 import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
+import { crc32 } from 'node:zlib';
 
-/** Where a body lives in the pack: byte offset and length. */
-export type BodyRef = [offset: number, length: number];
+/**
+ * Where a body lives in the pack: byte offset, length and the CRC-32 of its bytes (missing in
+ * an index written before checksums were kept).
+ */
+export type BodyRef = [offset: number, length: number, checksum?: number];
+
+/**
+ * A body whose bytes are not those written (a disk error, a pack edited or cut by hand): it
+ * is not put on a page, where it would go unsanitized. The build is started again without
+ * the cache (see `build`).
+ */
+export class DamagedBodyError extends Error {
+  override name = 'DamagedBodyError';
+  constructor(readonly pack: string) {
+    super(`the build cache is damaged: a body in ${pack} does not match its checksum`);
+  }
+}
 
 /**
  * Sanitized article bodies in one append-only file, so a build holds only offsets in memory
@@ -11,6 +27,8 @@ export type BodyRef = [offset: number, length: number];
 export class BodyStore {
   private fd: number;
   private size: number;
+  /** Bodies found damaged by `get` so far. */
+  damaged = 0;
 
   constructor(readonly file: string) {
     this.fd = openSync(file, 'a+');
@@ -26,12 +44,31 @@ export class BodyStore {
         code: 'ENOSPC',
         path: this.file,
       });
-    const ref: BodyRef = [this.size, bytes.length];
+    const ref: BodyRef = [this.size, bytes.length, crc32(bytes)];
     this.size += bytes.length;
     return ref;
   }
 
-  get([offset, length]: BodyRef): string {
+  /** A body's text; throws `DamagedBodyError` if its bytes are not those written. */
+  get(ref: BodyRef): string {
+    const bytes = this.bytesOf(ref);
+    const checksum = ref[2];
+    if (checksum !== undefined && crc32(bytes) !== checksum) {
+      this.damaged++;
+      throw new DamagedBodyError(this.file);
+    }
+    return bytes.toString('utf8');
+  }
+
+  /**
+   * Throws `DamagedBodyError` if `get` found a damaged body, wherever its error went (inside
+   * a template, it fails the page as a template error).
+   */
+  assertUndamaged(): void {
+    if (this.damaged > 0) throw new DamagedBodyError(this.file);
+  }
+
+  private bytesOf([offset, length]: BodyRef): Buffer {
     const bytes = Buffer.allocUnsafe(length);
     let read = 0;
     while (read < length) {
@@ -39,7 +76,7 @@ export class BodyStore {
       if (count === 0) throw new Error(`build cache body pack is truncated: ${this.file}`);
       read += count;
     }
-    return bytes.toString('utf8');
+    return bytes;
   }
 
   /** True when a ref points inside the pack (a crash may have cut it short). */
@@ -62,10 +99,11 @@ export class BodyStore {
     if (!this.wouldCompact(live)) return undefined;
     const out = openSync(target, 'w');
     let size = 0;
+    // Copied as they are, checksums and all: a damaged body stays found out when it is read.
     const moved = live.map((ref): BodyRef => {
-      const bytes = Buffer.from(this.get(ref));
+      const bytes = this.bytesOf(ref);
       writeSync(out, bytes, 0, bytes.length, size);
-      const placed: BodyRef = [size, bytes.length];
+      const placed: BodyRef = ref[2] === undefined ? [size, ref[1]] : [size, ref[1], ref[2]];
       size += bytes.length;
       return placed;
     });

@@ -2,6 +2,7 @@ import {
   existsSync,
   lstatSync,
   mkdirSync,
+  readdirSync,
   readFileSync,
   rmSync,
   statSync,
@@ -113,6 +114,40 @@ describe('the build cache', () => {
       'custom article template',
     );
     expect(files.length).toBeGreaterThan(0);
+  });
+
+  it('builds again without the cache when a body in it was damaged', async () => {
+    const { root, files } = corpusProject();
+    await buildProject(root);
+    const cacheDir = path.join(root, '.gazette-cache');
+    const pack = readdirSync(cacheDir).find((name) => name.endsWith('.pack'))!;
+    // One byte in the middle of the pack changed, as a disk error would (a body's text).
+    const packFile = path.join(cacheDir, pack);
+    const bytes = readFileSync(packFile);
+    let offset = bytes.length >> 1;
+    while (bytes[offset]! < 0x61 || bytes[offset]! > 0x7a) offset++;
+    bytes[offset] = bytes[offset]! ^ 0x20;
+    writeFileSync(packFile, bytes);
+    // A template change has every page, so every body, rendered again.
+    const templates = path.join(root, 'templates');
+    mkdirSync(templates, { recursive: true });
+    const article = readFileSync(path.join(DEFAULT_TEMPLATES_DIR, 'article.njk'), 'utf8');
+    writeFileSync(
+      path.join(templates, 'article.njk'),
+      article.replace('{% block main %}', '{% block main %}<!-- custom article template -->'),
+    );
+
+    const recovered = await buildProject(root);
+    expect(recovered.ok).toBe(true);
+    expect(recovered.cache.articlesTransformed).toBe(files.length);
+    expect(
+      recovered.diagnostics.filter((diagnostic) => diagnostic.message.includes('checksum')),
+    ).toEqual([expect.objectContaining({ severity: 'warning', file: packFile })]);
+    const site = snapshot(recovered.outDir);
+    rmSync(recovered.outDir, { recursive: true });
+    rmSync(cacheDir, { recursive: true });
+    const cold = await buildProject(root);
+    expect(snapshot(cold.outDir)).toEqual(site);
   });
 
   it('re-transforms every article after a config value changes', async () => {
