@@ -47,7 +47,8 @@ interface IndexHeader {
  * The index is JSON lines: the header, then `[relativePath, entry]` per line, a later line
  * replacing an earlier one for the same file and `[relativePath, null]` dropping it. A build
  * appends the lines of the files it changed instead of rewriting the whole index (100 MB for
- * 100,000 articles); the index is rewritten when dead lines outnumber live ones.
+ * 100,000 articles); the index is rewritten when dead lines outnumber live ones, or when a
+ * build changes more than a quarter of the entries.
  */
 const INDEX_FILE = 'articles.jsonl';
 /** Characters of lines written at once when the index is rewritten. */
@@ -293,7 +294,10 @@ export class ArticleCache {
       compactedPack,
     );
     const lines = this.lines + this.changed.size + removed.length;
-    if (!this.invalidated && !moved && lines <= 2 * this.used.size + 1000) {
+    // Many lines at once (every file of a cold build was racy, and is now remembered with its
+    // signature) are better rewritten than appended: each later build would read them twice.
+    const fewLines = this.changed.size + removed.length <= this.used.size / 4 + 1000;
+    if (!this.invalidated && !moved && fewLines && lines <= 2 * this.used.size + 1000) {
       const appended = [
         ...[...this.changed].map((relativePath) =>
           entryLine(relativePath, this.used.get(relativePath)!),

@@ -75,6 +75,38 @@ describe('the article cache index', () => {
     third.close();
   });
 
+  it('rewrites the index when a build changes most entries, instead of appending them', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'gazette-cache-'));
+    const names = Array.from({ length: 2400 }, (_, i) => `${i}.md`);
+    const first = new ArticleCache(dir, 'k');
+    for (const name of names) first.store(name, entry(first, `<p>${name}</p>`));
+    first.save();
+    expect(indexLines(dir)).toHaveLength(2401);
+
+    // A few changed: appended.
+    const second = new ArticleCache(dir, 'k');
+    for (const name of names.slice(10)) second.lookup(name, `<p>${name}</p>`, 0);
+    for (const name of names.slice(0, 10)) second.store(name, entry(second, `<p>${name}!</p>`));
+    second.save();
+    expect(indexLines(dir)).toHaveLength(2411);
+
+    // Every entry stored again (files of a cold build that were racy, now with signatures):
+    // rewritten, so that later builds do not read each entry twice.
+    const third = new ArticleCache(dir, 'k');
+    for (const name of names) {
+      const known = third.lookup(name, third.contentHashBefore(name)!, 0)!;
+      third.store(name, { ...known, signature: `1:2:${name}` });
+    }
+    third.save();
+    expect(indexLines(dir)).toHaveLength(2401);
+    const fourth = new ArticleCache(dir, 'k');
+    expect(fourth.lookupUnchanged('5.md', '1:2:5.md')).toBeDefined();
+    expect(fourth.bodies.get(fourth.lookupUnchanged('5.md', '1:2:5.md')!.html)).toBe(
+      '<p>5.md!</p>',
+    );
+    fourth.close();
+  });
+
   it('drops a deleted file when another one was added in its place (as many entries as before)', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'gazette-cache-'));
     const first = new ArticleCache(dir, 'k');
