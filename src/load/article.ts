@@ -71,7 +71,7 @@ export function loadArticle(file: ContentFile, config: SiteConfig, now = Date.no
     return gone ? { diagnostics } : { diagnostics, unreadable: true };
   }
 
-  const decoded = decodeArticleBytes(bytes);
+  const decoded = decodeArticleBytes(bytes, config.language);
   if (!decoded.ok) {
     report('error', decoded.reason);
     return { diagnostics };

@@ -37,11 +37,61 @@ const LEGACY_ENCODINGS = new Set([
 const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
 
 /**
- * Turns a file's bytes into text with LF line ends: UTF-8 (with or without BOM), UTF-16 (with
- * BOM, or opening with front matter), or a detected legacy encoding such as GB18030 or Big5.
- * Binary files are refused.
+ * The legacy encodings a site's language is written in, most used first. A guess among them
+ * is preferred to chardet's own first guess, which short texts mislead: a line of GBK news
+ * reads as EUC-KR to it, a title and a sentence as ISO-8859-1.
  */
-export function decodeArticleBytes(bytes: Uint8Array): DecodeResult {
+function encodingsOfLanguage(language: string): string[] {
+  const tag = language.toLowerCase();
+  if (tag.startsWith('zh'))
+    return /hant|-tw|-hk|-mo/.test(tag) ? ['Big5', 'GB18030'] : ['GB18030', 'Big5'];
+  if (tag.startsWith('ja')) return ['Shift_JIS', 'EUC-JP', 'ISO-2022-JP'];
+  if (tag.startsWith('ko')) return ['EUC-KR'];
+  return [];
+}
+
+/** GBK and GB2312 are subsets of GB18030: decoding with the superset loses nothing. */
+function canonicalEncoding(name: string): string {
+  return name === 'GBK' || name === 'GB2312' ? 'GB18030' : name;
+}
+
+/** Whether the bytes are valid in an encoding (not merely decodable with replacements). */
+function decodesCleanly(bytes: Uint8Array, encoding: string): boolean {
+  try {
+    new TextDecoder(encoding, { fatal: true }).decode(bytes);
+    return true;
+  } catch {
+    return false; // Invalid, or an encoding this Node's ICU does not have.
+  }
+}
+
+/**
+ * The encoding of bytes that are not UTF-8: of the site language's encodings that chardet
+ * thinks possible and in which the bytes are valid, the likeliest (ties go to the language's
+ * order); else chardet's first guess.
+ */
+function detectLegacyEncoding(bytes: Uint8Array, language: string): string | undefined {
+  const { chardet } = codecs();
+  const analysis = chardet.analyse(bytes);
+  const preferred = encodingsOfLanguage(language);
+  let best: { encoding: string; confidence: number; rank: number } | undefined;
+  for (const { name, confidence } of analysis) {
+    const encoding = canonicalEncoding(name);
+    const rank = preferred.indexOf(encoding);
+    if (rank < 0 || confidence <= 0) continue;
+    const better =
+      !best || confidence > best.confidence || (confidence === best.confidence && rank < best.rank);
+    if (better && decodesCleanly(bytes, encoding)) best = { encoding, confidence, rank };
+  }
+  return best?.encoding ?? analysis[0]?.name;
+}
+
+/**
+ * Turns a file's bytes into text with LF line ends: UTF-8 (with or without BOM), UTF-16 (with
+ * BOM, or opening with front matter), or a detected legacy encoding such as GB18030 or Big5
+ * (the site's `language` telling which are likeliest). Binary files are refused.
+ */
+export function decodeArticleBytes(bytes: Uint8Array, language = ''): DecodeResult {
   let text: string | undefined;
   let encoding = 'UTF-8';
   const utf16 = utf16Of(bytes);
@@ -55,16 +105,15 @@ export function decodeArticleBytes(bytes: Uint8Array): DecodeResult {
     if (isUtf8(bytes)) {
       text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
     } else {
-      const { iconv, chardet } = codecs();
-      const detected = chardet.detect(bytes);
+      const { iconv } = codecs();
+      const detected = detectLegacyEncoding(bytes, language);
       if (!detected || !LEGACY_ENCODINGS.has(detected) || !iconv.encodingExists(detected)) {
         return {
           ok: false,
           reason: `not valid UTF-8 and the encoding could not be recognised${detected ? ` (looks like ${detected})` : ''}`,
         };
       }
-      // GBK and GB2312 are subsets of GB18030: decoding with the superset loses nothing.
-      encoding = detected === 'GBK' || detected === 'GB2312' ? 'GB18030' : detected;
+      encoding = canonicalEncoding(detected);
       text = iconv.decode(Buffer.from(bytes), encoding);
     }
   }

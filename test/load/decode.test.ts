@@ -23,4 +23,42 @@ describe('decoding an article file', () => {
     const result = decodeArticleBytes(Buffer.from('PK\u0003\u0004 zipped', 'utf16le'));
     expect(result).toMatchObject({ ok: false, reason: expect.stringMatching(/binary/) });
   });
+
+  describe('in a legacy encoding', () => {
+    const decoded = (text: string, encoding: string, language: string) =>
+      decodeArticleBytes(iconv.encode(text, encoding), language);
+
+    it('reads short GBK news as GB18030 on a Chinese site, where chardet guesses EUC-KR or Latin-1', () => {
+      for (const text of [
+        '---\ntitle: 快讯\ndate: 2022-01-11\n---\n<p>36氪获悉，巴西出口投资促进局与阿里巴巴集团签订框架协议。</p>\n',
+        '---\ntitle: 新闻\n---\n<p>你好</p>\n',
+        '---\ntitle: News from Beijing\n---\n<p>The mayor of 北京 said.</p>\n',
+      ]) {
+        expect(decoded(text, 'gbk', 'zh-CN')).toMatchObject({
+          ok: true,
+          text,
+          encoding: 'GB18030',
+        });
+      }
+    });
+
+    it('prefers Big5 on a Traditional Chinese site, and reads longer Big5 text anywhere', () => {
+      const short = '---\ntitle: 臺灣\n---\n<p>臺灣新聞</p>\n';
+      expect(decoded(short, 'big5', 'zh-TW')).toMatchObject({ text: short, encoding: 'Big5' });
+      const longer = `---\ntitle: 臺灣新聞\n---\n${'<p>行政院今日舉行記者會，說明颱風災後重建與交通運輸的最新進度。</p>\n'.repeat(3)}`;
+      expect(decoded(longer, 'big5', 'zh-CN')).toMatchObject({ text: longer, encoding: 'Big5' });
+    });
+
+    it("keeps chardet's guess for other sites' languages and encodings", () => {
+      const korean =
+        '---\ntitle: 뉴스\n---\n<p>서울시는 오늘 새로운 교통 정책을 발표했습니다.</p>\n';
+      expect(decoded(korean, 'euc-kr', 'ko')).toMatchObject({ text: korean, encoding: 'EUC-KR' });
+      const japanese =
+        '---\ntitle: ニュース\n---\n<p>東京都は本日、新しい交通政策を発表しました。</p>\n';
+      expect(decoded(japanese, 'shift_jis', 'ja')).toMatchObject({
+        text: japanese,
+        encoding: 'Shift_JIS',
+      });
+    });
+  });
 });
