@@ -23,6 +23,8 @@ export function parseDate(value: unknown, timezone: string): Date | undefined {
   const zone = { zone: timezone };
   const chinaTime = chinaStandardTime(text, timezone);
   if (chinaTime) return chinaTime;
+  const rfc2822 = withNumericZone(text);
+  if (rfc2822 !== text) return parseDate(rfc2822, timezone);
   const candidates = [
     () => DateTime.fromISO(text, { ...zone, setZone: true }),
     () => DateTime.fromSQL(text, { ...zone, setZone: true }),
@@ -34,7 +36,7 @@ export function parseDate(value: unknown, timezone: string): Date | undefined {
     // RFC 2822 whose day of the week disagrees with its date: feeds often get the weekday
     // wrong (worked out in another zone), seldom the date, so the date is kept.
     () => DateTime.fromRFC2822(withoutWeekday(text), { ...zone, setZone: true }),
-    // RFC 2822 with a zone name Luxon does not know ("HKT") or none at all: site time.
+    // RFC 2822 with a zone name of no single offset ("IST") or none at all: site time.
     () => DateTime.fromFormat(stripZoneName(withoutWeekday(text)), 'd MMM yyyy HH:mm:ss', zone),
     () => DateTime.fromFormat(text, 'MMMM d, yyyy H:mm', { ...zone, locale: 'en' }),
     () => DateTime.fromFormat(text, 'MMM d, yyyy H:mm', { ...zone, locale: 'en' }),
@@ -54,6 +56,47 @@ export function parseDate(value: unknown, timezone: string): Date | undefined {
 /** `Sun, 04 Apr 2022 …` → `04 Apr 2022 …` (RFC 2822 makes the day of the week optional). */
 function withoutWeekday(text: string): string {
   return text.replace(/^[A-Za-z]{3,9},\s*/, '');
+}
+
+/**
+ * Zone names of RFC 2822 dates that Luxon does not read (`UT`, a bug; `UTC`, not in the RFC)
+ * or does not know, where each means one offset. Without it such a date was read as site
+ * time: "15:12:14 UTC" eight hours early on a Beijing site. Ambiguous names (IST, BST) are
+ * not here, nor CST (see `chinaStandardTime`).
+ */
+const ZONE_OFFSETS: Record<string, string> = {
+  UT: '+0000',
+  UTC: '+0000',
+  WET: '+0000',
+  WEST: '+0100',
+  CET: '+0100',
+  CEST: '+0200',
+  EET: '+0200',
+  EEST: '+0300',
+  MSK: '+0300',
+  ICT: '+0700',
+  WIB: '+0700',
+  HKT: '+0800',
+  SGT: '+0800',
+  MYT: '+0800',
+  PHT: '+0800',
+  AWST: '+0800',
+  JST: '+0900',
+  KST: '+0900',
+  AEST: '+1000',
+  AEDT: '+1100',
+  NZST: '+1200',
+  NZDT: '+1300',
+};
+
+const RFC_2822_WITH_ZONE_NAME =
+  /^((?:[A-Za-z]{3,9},\s*)?\d{1,2}\s+[A-Za-z]{3,9}\s+\d{2,4}\s+\d{1,2}:\d{2}(?::\d{2})?)\s+([A-Z]{2,4})$/;
+
+/** An RFC 2822 date with a zone name of `ZONE_OFFSETS` given that offset instead. */
+function withNumericZone(text: string): string {
+  const match = RFC_2822_WITH_ZONE_NAME.exec(text);
+  const offset = match && ZONE_OFFSETS[match[2]!];
+  return offset ? `${match[1]} ${offset}` : text;
 }
 
 function stripZoneName(text: string): string {

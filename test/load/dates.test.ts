@@ -51,6 +51,23 @@ describe('parseDate', () => {
     expect(parseDate(input, zone)?.toISOString()).toBe(expected);
   });
 
+  it.each([
+    ['Mon, 04 Apr 2022 15:12:14 UT', '2022-04-04T15:12:14.000Z'],
+    ['Mon, 04 Apr 2022 15:12:14 UTC', '2022-04-04T15:12:14.000Z'],
+    ['Tue, 04 Apr 2022 15:12:14 UTC', '2022-04-04T15:12:14.000Z'],
+    ['04 Apr 2022 15:12:14 JST', '2022-04-04T06:12:14.000Z'],
+    ['Mon, 04 Apr 2022 15:12 CEST', '2022-04-04T13:12:00.000Z'],
+  ])('reads the zone name of %j as its offset', (input, expected) => {
+    expect(parseDate(input, zone)?.toISOString()).toBe(expected);
+    expect(parseDate(input, 'America/New_York')?.toISOString()).toBe(expected);
+  });
+
+  it('reads an RFC 2822 date with an ambiguous zone name in the given zone', () => {
+    expect(parseDate('Mon, 04 Apr 2022 15:12:14 IST', 'UTC')?.toISOString()).toBe(
+      '2022-04-04T15:12:14.000Z',
+    );
+  });
+
   it('reads dates without a zone in the given zone', () => {
     expect(parseDate('2021-07-31 10:07:29', 'UTC')?.toISOString()).toBe('2021-07-31T10:07:29.000Z');
   });
