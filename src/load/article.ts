@@ -14,6 +14,7 @@ import {
   FIELD_ALIASES,
   FIELD_LIMITS,
   isNonEmpty,
+  misshapenFields,
   pick,
   toAuthors,
   toCategoryTrails,
@@ -92,16 +93,23 @@ export function loadArticle(file: ContentFile, config: SiteConfig, now = Date.no
   const fileStem = stemOf(file.relativePath);
 
   const body = split.body;
+  const misshapen = misshapenFields(data);
+  for (const { key, found } of misshapen) {
+    if (key === 'title') continue; // Said below, with what stands in for it.
+    const wanted = key === 'tags' || key === 'categories' ? 'a list or text' : 'text';
+    report('warning', `${key} is ${found}, not ${wanted}; ignored`, lineOfKey(decoded.text, [key]));
+  }
   const lang = toText(pick(data, FIELD_ALIASES.lang, isNonEmpty));
   let title = toText(pick(data, FIELD_ALIASES.title, isNonEmpty));
   if (!title) {
     // The file name as the slug has it: a scraper's `2020-09-29-` prefix is no part of a title.
     title = firstHeading(body) ?? (stripDatePrefix(fileStem).trim() || undefined);
+    const shape = misshapen.find(({ key }) => key === 'title')?.found;
+    const problem = shape ? `title is ${shape}, not text` : 'no title in front matter';
     report(
       'warning',
-      title
-        ? `no title in front matter; using "${title}"`
-        : 'no title in front matter, body or file name',
+      title ? `${problem}; using "${title}"` : `${problem}, body or file name`,
+      shape ? lineOfKey(decoded.text, ['title']) : undefined,
     );
     title ??= articleWords(lang && isLanguageTag(lang) ? lang : config.language).untitled;
   }

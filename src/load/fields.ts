@@ -55,6 +55,53 @@ export function extraFields(data: Record<string, unknown>): {
   return { extra, unsafeKeys };
 }
 
+/** Fields read as one piece of text (or a URL), whatever key of theirs is used. */
+const TEXT_FIELDS = [
+  'title',
+  'description',
+  'slug',
+  'permalink',
+  'lang',
+  'format',
+  'cover',
+  'sourceUrl',
+] as const;
+/** Fields read as a list, or as text split into one. */
+const LIST_FIELDS = ['categories', 'tags'] as const;
+
+/** A front-matter key whose value has a shape its field cannot take (and is ignored). */
+export interface MisshapenField {
+  key: string;
+  found: 'a list' | 'a mapping';
+}
+
+/**
+ * Keys whose value is a list or mapping where text is wanted (`title: [a, b]`), or a mapping
+ * where a list is (`tags: {x: y}`): said, not silently dropped. Author maps are valid.
+ */
+export function misshapenFields(data: Record<string, unknown>): MisshapenField[] {
+  const found: MisshapenField[] = [];
+  const shapeOf = (value: unknown) =>
+    Array.isArray(value)
+      ? 'a list'
+      : value !== null && typeof value === 'object' && !(value instanceof Date)
+        ? 'a mapping'
+        : undefined;
+  for (const field of TEXT_FIELDS) {
+    for (const key of FIELD_ALIASES[field]) {
+      const shape = Object.hasOwn(data, key) ? shapeOf(data[key]) : undefined;
+      if (shape) found.push({ key, found: shape });
+    }
+  }
+  for (const field of LIST_FIELDS) {
+    for (const key of FIELD_ALIASES[field]) {
+      if (Object.hasOwn(data, key) && shapeOf(data[key]) === 'a mapping')
+        found.push({ key, found: 'a mapping' });
+    }
+  }
+  return found;
+}
+
 /** A scalar as display text: whitespace collapsed, invisible bidi controls removed. */
 export function toText(value: unknown): string | undefined {
   if (typeof value === 'string') return cleanText(decodeCharacterReferences(value));

@@ -199,6 +199,27 @@ layout: post
     expect(diagnostics[0]!.message).toMatch(/draft: "maybe" is neither true nor false/);
   });
 
+  it('says which fields have a list or mapping where text is wanted, with their lines', () => {
+    const { article, diagnostics } = load(
+      'misshapen.md',
+      '---\ntitle: [a, list]\ntags: {x: y}\nslug: [x]\ncover: [1, 2]\nlink: {u: 1}\ndescription: [d]\ndate: 2022-01-01\nauthor: {name: A, url: "https://a.example/"}\ncategories: [[World, Asia], Sport]\n---\n<p>Body.</p>\n',
+    );
+    const said = diagnostics.map(({ line, message }) => `${line}: ${message}`);
+    expect(said).toEqual(
+      expect.arrayContaining([
+        '2: title is a list, not text; using "misshapen"',
+        '3: tags is a mapping, not a list or text; ignored',
+        '4: slug is a list, not text; ignored',
+        '5: cover is a list, not text; ignored',
+        '6: link is a mapping, not text; ignored',
+        '7: description is a list, not text; ignored',
+      ]),
+    );
+    expect(said).toHaveLength(6);
+    expect(article).toMatchObject({ title: 'misshapen', tags: [], authors: [{ name: 'A' }] });
+    expect(article?.categories).toEqual([['Sport'], ['World', 'Asia']]);
+  });
+
   it('ignores an updated date before the date, with a warning', () => {
     const { article, diagnostics } = load(
       'updated.md',
