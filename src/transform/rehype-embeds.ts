@@ -42,7 +42,10 @@ const FLOW_PARENTS = new Set([
   'th',
 ]);
 
-/** The http(s) URL an iframe embeds, if any. */
+/**
+ * The http(s) URL an iframe embeds, if any, without a user name or password: browsers refuse
+ * to load a frame whose URL has them, and the scraped page's credentials are not ours to publish.
+ */
 export function embeddedUrl(iframe: Element, base: string | undefined): URL | undefined {
   const raw = stringProperty(iframe, 'dataSrc') ?? stringProperty(iframe, 'src');
   if (!raw) return undefined;
@@ -51,7 +54,10 @@ export function embeddedUrl(iframe: Element, base: string | undefined): URL | un
   const resolved = resolveUrl(cleaned, base);
   if (!resolved || !/^https?:\/\//i.test(resolved)) return undefined;
   try {
-    return new URL(resolved);
+    const url = new URL(resolved);
+    url.username = '';
+    url.password = '';
+    return url;
   } catch {
     return undefined;
   }

@@ -260,6 +260,14 @@ describe('embeds', () => {
     expect(moved.body.html).toContain('href="https://www.youtube.com:8443/embed/x"');
   });
 
+  it('drops a user name and password from an embedded URL', () => {
+    const kept = transformHtml('<iframe src="https://user:pass@www.youtube.com/embed/f"></iframe>');
+    expect(kept.body.html).toContain('<iframe src="https://www.youtube.com/embed/f"');
+    const linked = transformHtml('<iframe src="https://user:pass@video.example/v"></iframe>');
+    expect(linked.body.html).toContain('href="https://video.example/v"');
+    expect(`${kept.body.html}${linked.body.html}`).not.toMatch(/user|pass/);
+  });
+
   it('follows the allowlist in the config', () => {
     const config = { embeds: { allowHosts: ['video.example'] } };
     expect(
