@@ -23,14 +23,43 @@ export interface ArticleWords {
   untitled: string;
   /** Text of the link left for an iframe that is not kept, and title of one that is; `{host}` is its host. */
   embeddedContent: string;
+  /** Heading (for screen readers) of a Markdown body's footnotes. */
+  footnotes: string;
+  /** Label of a footnote's link back to where it is cited; `{n}` is the citation's number. */
+  backToReference: string;
 }
 
 const ARTICLE_WORDS: Record<InterfaceLanguage, ArticleWords> = {
-  'zh-Hans': { untitled: '无标题', embeddedContent: '嵌入内容：{host}' },
-  'zh-Hant': { untitled: '無標題', embeddedContent: '嵌入內容：{host}' },
-  ja: { untitled: '無題', embeddedContent: '埋め込みコンテンツ：{host}' },
-  ko: { untitled: '제목 없음', embeddedContent: '삽입된 콘텐츠: {host}' },
-  en: { untitled: 'Untitled', embeddedContent: 'embedded content: {host}' },
+  'zh-Hans': {
+    untitled: '无标题',
+    embeddedContent: '嵌入内容：{host}',
+    footnotes: '脚注',
+    backToReference: '返回引用 {n}',
+  },
+  'zh-Hant': {
+    untitled: '無標題',
+    embeddedContent: '嵌入內容：{host}',
+    footnotes: '註腳',
+    backToReference: '返回引用 {n}',
+  },
+  ja: {
+    untitled: '無題',
+    embeddedContent: '埋め込みコンテンツ：{host}',
+    footnotes: '脚注',
+    backToReference: '参照 {n} に戻る',
+  },
+  ko: {
+    untitled: '제목 없음',
+    embeddedContent: '삽입된 콘텐츠: {host}',
+    footnotes: '각주',
+    backToReference: '참조 {n}(으)로 돌아가기',
+  },
+  en: {
+    untitled: 'Untitled',
+    embeddedContent: 'embedded content: {host}',
+    footnotes: 'Footnotes',
+    backToReference: 'Back to reference {n}',
+  },
 };
 
 /** The words for an article in the language `tag` (its `lang`, else the site's). */

@@ -21,6 +21,7 @@ import rehypeStringify from 'rehype-stringify';
 import { unified } from 'unified';
 import { VFile } from 'vfile';
 import type { SiteConfig } from '../config/schema.ts';
+import { type ArticleWords, articleWords } from '../languages.ts';
 import type { Diagnostic, LoadedArticle, TransformedBody } from '../model.ts';
 import type { ArticleContext } from './context.ts';
 import {
@@ -150,7 +151,8 @@ const requireModule = createRequire(import.meta.url);
  * need not pay: it is loaded, synchronously (`require` of ES modules, Node 20.19+), when
  * the first Markdown body arrives.
  */
-function createMarkdownParser() {
+/** A Markdown parser whose footnotes are labelled in `words`' language. */
+function createMarkdownParser(words: ArticleWords) {
   const { default: remarkParse } = requireModule('remark-parse') as typeof import('remark-parse');
   const { default: remarkGfm } = requireModule('remark-gfm') as typeof import('remark-gfm');
   const { default: remarkRehype } = requireModule(
@@ -163,7 +165,16 @@ function createMarkdownParser() {
       .use(remarkParse)
       .use(remarkGfm)
       // Ids are prefixed by the sanitizer; remark-rehype must not prefix them a second time.
-      .use(remarkRehype, { allowDangerousHtml: true, clobberPrefix: '' })
+      .use(remarkRehype, {
+        allowDangerousHtml: true,
+        clobberPrefix: '',
+        footnoteLabel: words.footnotes,
+        footnoteBackLabel: (referenceIndex, rereferenceIndex) =>
+          words.backToReference.replace(
+            '{n}',
+            `${referenceIndex + 1}${rereferenceIndex > 1 ? `-${rereferenceIndex}` : ''}`,
+          ),
+      })
       .use(rehypeRaw)
       // Headings get ids as kramdown and GitHub give them, which the pages' `#fragment`
       // links were written against.
@@ -195,10 +206,16 @@ export function createBodyTransformer(
   const rewrite = compileRewriteRules([...BUILTIN_IMAGE_REWRITES, ...config.images.rewrite]);
 
   const htmlParser = unified().use(rehypeParseFragment).freeze();
-  let markdownParser: MarkdownParser | undefined;
-  const markdown = () => {
-    markdownParser ??= createMarkdownParser();
-    return markdownParser;
+  // One per language the articles are in (made when first needed: most archives are HTML).
+  const markdownParsers = new Map<ArticleWords, MarkdownParser>();
+  const markdownFor = (language: string) => {
+    const words = articleWords(language);
+    let parser = markdownParsers.get(words);
+    if (!parser) {
+      parser = createMarkdownParser(words);
+      markdownParsers.set(words, parser);
+    }
+    return parser;
   };
   const bodyPipeline = unified()
     // resolve
@@ -224,13 +241,14 @@ export function createBodyTransformer(
     .use(rehypeStringify)
     .freeze();
 
-  const parseMarkdown = (body: string, file: VFile): Root => {
+  const parseMarkdown = (body: string, file: VFile, language: string): Root => {
+    const markdown = markdownFor(language);
     const split = splitHtmlTail(body);
-    if (!split) return markdown().runSync(markdown().parse(file), file) as Root;
+    if (!split) return markdown.runSync(markdown.parse(file), file) as Root;
     // Scrapers put a short Markdown preamble before the page's HTML: only the preamble is
     // Markdown, and parsing the HTML once (not through remark and again) halves the cost.
     const preamble = new VFile({ path: file.path, value: split.markdown });
-    const head = markdown().runSync(markdown().parse(preamble), preamble) as Root;
+    const head = markdown.runSync(markdown.parse(preamble), preamble) as Root;
     const tail = htmlParser.parse(split.html);
     return { type: 'root', children: [...head.children, ...tail.children] };
   };
@@ -283,7 +301,9 @@ export function createBodyTransformer(
       const file = new VFile({ path: article.relativePath, value: body });
       file.data.article = context;
       const parsed =
-        article.format === 'markdown' ? parseMarkdown(body, file) : htmlParser.parse(file);
+        article.format === 'markdown'
+          ? parseMarkdown(body, file, context.language)
+          : htmlParser.parse(file);
       tree = bodyPipeline.runSync(parsed, file);
       html = bodyPipeline.stringify(tree, file);
       replacedImageSources = file.data.replacedImageSources;

@@ -27,6 +27,19 @@ describe('Markdown bodies', () => {
     expect(html).not.toContain('<input');
   });
 
+  it("label footnotes in the article's language", () => {
+    const body = 'A claim.[^1] Another.[^1]\n\n[^1]: The source.\n';
+    const chinese = markdown(body);
+    expect(chinese).toContain('>脚注</h2>');
+    expect(chinese).toContain('aria-label="返回引用 1"');
+    expect(chinese).toContain('aria-label="返回引用 1-2"');
+    expect(chinese).not.toMatch(/Footnotes|Back to reference/);
+    const english = transform({ ...htmlArticle(''), format: 'markdown', body, lang: 'en' }).body
+      .html;
+    expect(english).toContain('>Footnotes</h2>');
+    expect(english).toContain('aria-label="Back to reference 1"');
+  });
+
   it('leave HTML bodies’ headings as they are', () => {
     expect(transformHtml('<h2>Details</h2><p>x</p>').body.html).toBe('<h2>Details</h2><p>x</p>');
   });
