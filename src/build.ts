@@ -246,6 +246,12 @@ function checkCacheFolder(project: Project): void {
     within(project.root, cache) || cache === path.parse(cache).root
       ? 'the project folder'
       : folders.find(([, folder]) => within(folder, cache) || within(cache, folder))?.[0];
+  // An output folder holding the whole project (`--out ..`, `--out /`) is the output's fault.
+  if (clash === 'outDir' && within(project.root, project.outDir)) {
+    throw new ConfigError(
+      `output folder ${project.outDir} would contain or replace the project ${project.root}; choose another --out`,
+    );
+  }
   if (clash) {
     throw new ConfigError(
       `"cacheDir" ${cache} overlaps ${clash}; choose a folder of its own (the default is .gazette-cache)`,

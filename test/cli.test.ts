@@ -104,6 +104,13 @@ describe('the gazette command', () => {
       }
     }
     expect(existsSync(path.join(root, 'content', 'a.md'))).toBe(true);
+    // An output folder around the project is the output's fault, not the cache's.
+    writeFileSync(path.join(root, 'gazette.config.yml'), '');
+    for (const command of ['build', 'clean', 'dev']) {
+      const refused = gazette(command, '--root', root, '--out', path.dirname(root));
+      expect(refused.status, command).toBe(2);
+      expect(refused.stderr).toMatch(/output folder .* would contain or replace the project/);
+    }
 
     writeFileSync(path.join(root, 'gazette.config.yml'), '');
     writeFileSync(path.join(root, 'site'), 'not a site');
