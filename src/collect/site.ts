@@ -247,7 +247,9 @@ function permalinkFromFrontMatter(permalink: string, config: SiteConfig): string
         keepCase: true,
       }),
     );
-  return normalizeSitePath(segments.join('/') || shortHash(permalink));
+  // Nothing left (`/`, `../..`): the home page's URL, which `assignPaths` refuses aloud.
+  const path = segments.filter(Boolean).join('/');
+  return path === '' ? '/' : normalizeSitePath(path);
 }
 
 function normalizeSitePath(expanded: string): string {

@@ -45,6 +45,27 @@ describe('collectSite', () => {
     expect(site.diagnostics).toHaveLength(4);
   });
 
+  it("refuses aloud a permalink that leaves nothing but the home page's URL", () => {
+    const site = collectSite(
+      [
+        input('a.md', { permalink: '/' }),
+        input('b.md', { permalink: '../..' }),
+        input('c.md', { permalink: '/index.html' }),
+      ],
+      defaultConfig(),
+    );
+    expect(site.articles.map((article) => article.path).sort()).toEqual([
+      '/article-2/',
+      '/article-3/',
+      '/article/',
+    ]);
+    expect(site.diagnostics.map((diagnostic) => diagnostic.message)).toEqual([
+      expect.stringMatching(/^URL \/ is reserved; using \/article(-\d)?\/$/),
+      expect.stringMatching(/^URL \/ is reserved; using \/article(-\d)?\/$/),
+      expect.stringMatching(/^URL \/ is reserved; using \/article(-\d)?\/$/),
+    ]);
+  });
+
   it('puts :category in URLs as the category pages name it', () => {
     const site = collectSite(
       [
