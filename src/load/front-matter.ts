@@ -310,9 +310,8 @@ function salvageYaml(
       .slice(key.length + 1)
       .replace(/\s+/g, ' ')
       .trim();
-    const unquoted = raw.replace(/^(["']+)(.*?)\1?["']*$/s, '$2').replace(/^["']+|["']+$/g, '');
     Object.defineProperty(result, key, {
-      value: unquoted,
+      value: salvagedText(raw),
       enumerable: true,
       writable: true,
       configurable: true,
@@ -322,6 +321,25 @@ function salvageYaml(
   return found
     ? { data: result, ...(firstBadLine === undefined ? {} : { firstBadLine }) }
     : undefined;
+}
+
+/**
+ * The text of a value YAML refused, as its writer meant it: quotes around the whole value go
+ * (as many as open and close it, of either kind: `"""'转发'"""`, `"She said "yes""`), an
+ * opening quote never closed goes, but quotes that end before the text does stay (`"Hello"
+ * world`). An unclosed flow list (`[a, b`) gives its items as text, which list fields split
+ * at commas.
+ */
+function salvagedText(raw: string): string {
+  if (raw.startsWith('[')) return raw.replace(/^\[\s*/, '').replace(/\s*\]$/, '');
+  const opening = /^["']+/.exec(raw)?.[0];
+  if (!opening) return raw;
+  const closing = /["']+$/.exec(raw)?.[0];
+  if (closing && closing.length < raw.length) {
+    const wrap = Math.min(opening.length, closing.length);
+    return raw.slice(wrap, raw.length - wrap);
+  }
+  return /["']/.test(raw.slice(opening.length)) ? raw : raw.slice(opening.length);
 }
 
 function countLines(text: string): number {

@@ -107,6 +107,16 @@ describe('splitFrontMatter', () => {
     expect(result.problems[0]).toMatchObject({ severity: 'error', line: 2 });
   });
 
+  it.each([
+    ['title: "Hello" world', { title: '"Hello" world' }],
+    ['title: "never closed', { title: 'never closed' }],
+    ['title: "She said "yes""', { title: 'She said "yes"' }],
+    ['tags: [a, b', { tags: 'a, b' }],
+  ])('salvages %j as its writer meant it', (line, expected) => {
+    const result = splitFrontMatter(`---\n${line}\nauthor: x\n---\nbody`);
+    expect(result.data).toEqual({ ...expected, author: 'x' });
+  });
+
   it('puts an unclosed quote on the line that opens it, not where the block ends', () => {
     const result = splitFrontMatter(
       '\n---\nauthor: x\ntitle: "broken\ndate: 2024-01-02\ntags:\n  - a\n---\n<p>b</p>',
