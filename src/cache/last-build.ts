@@ -12,7 +12,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { SiteConfig } from '../config/schema.ts';
 import { type ContentFile, type FileStamp, fileSignature } from '../load/discover.ts';
-import { isFileAsListed, listedSizes, OUTPUT_MARKER } from '../write/output.ts';
+import { isFileAsListed, LISTED_FILE_CHECK, listedSizes, OUTPUT_MARKER } from '../write/output.ts';
 import { stableJson } from './fingerprint.ts';
 
 /**
@@ -170,7 +170,8 @@ export function listedFilesPresent(outDir: string): boolean {
     if (!files) return false;
     const paths = Object.keys(files);
     const sizeOf = listedSizes(paths, sizes);
-    return paths.every((file) => isFileAsListed(path.join(outDir, file), sizeOf?.get(file)));
+    const realFolders = new Map<string, boolean>();
+    return paths.every((file) => isFileAsListed(outDir, file, sizeOf?.get(file), realFolders));
   } catch {
     return false;
   }
@@ -179,25 +180,18 @@ export function listedFilesPresent(outDir: string): boolean {
 /** The same check as `listedFilesPresent`, for a worker thread that knows nothing of Gazette. */
 const LISTED_FILES_WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
-const { lstatSync, readFileSync } = require('node:fs');
+const { readFileSync } = require('node:fs');
 const path = require('node:path');
+${LISTED_FILE_CHECK}
 const { outDir, manifest } = workerData;
 let present = false;
 try {
   const { files, sizes } = JSON.parse(readFileSync(path.join(outDir, manifest), 'utf8'));
-  present = Boolean(files);
   const paths = files ? Object.keys(files) : [];
   const sized = Array.isArray(sizes) && sizes.length === paths.length;
-  for (let i = 0; i < paths.length; i++) {
-    const stats = lstatSync(path.join(outDir, paths[i]));
-    const size = sized ? sizes[i] : undefined;
-    if (!stats.isFile() || (typeof size === 'number' && size >= 0 && stats.size !== size)) {
-      present = false;
-      break;
-    }
-  }
+  const realFolders = new Map();
+  present = Boolean(files) && paths.every((file, i) => fileAsListed(outDir, file, sized ? sizes[i] : undefined, realFolders));
 } catch {
-  // Gone, or a file where one of its folders was (ENOTDIR).
   present = false;
 }
 parentPort.postMessage(present);

@@ -9,7 +9,7 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import { outputFileFor } from '../collect/urls.ts';
-import { OUTPUT_MARKER } from '../write/output.ts';
+import { listedSizes, OUTPUT_MARKER } from '../write/output.ts';
 
 /**
  * Writes single files into a built output folder while the dev server runs. Each file is
@@ -85,12 +85,18 @@ export class LiveOutput {
     try {
       const manifest = JSON.parse(readFileSync(file, 'utf8')) as {
         files?: Record<string, string>;
-        sizes?: number[];
+        sizes?: unknown;
       };
       if (manifest.files) {
-        for (const relative of this.touched) delete manifest.files[relative];
-        // Listed in the order of `files`: the files left are only looked for until a build.
-        delete manifest.sizes;
+        // Sizes are listed in the order of `files`: the ones of files left keep their places.
+        const paths = Object.keys(manifest.files);
+        const sizes = listedSizes(paths, manifest.sizes);
+        const files: Record<string, string> = {};
+        for (const relative of paths)
+          if (!this.touched.has(relative)) files[relative] = manifest.files[relative]!;
+        manifest.files = files;
+        if (sizes) manifest.sizes = Object.keys(files).map((relative) => sizes.get(relative) ?? -1);
+        else delete manifest.sizes;
         const temporary = `${file}.${process.pid}.gazette-tmp`;
         writeFileSync(temporary, JSON.stringify(manifest));
         renameSync(temporary, file);

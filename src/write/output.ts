@@ -147,8 +147,8 @@ export interface OutputManifest {
    * Each file's size in bytes, in the order of `files`' keys (as `Object.keys` lists them,
    * which is also the order JSON.parse gives them back in): a file truncated, appended to or
    * rewritten by hand is made again, not kept. An array, not a second object of paths, which
-   * would add half to the manifest. Missing (an older manifest, or one the dev server
-   * edited) or of another length: files are only looked for.
+   * would add half to the manifest. Missing (an older manifest) or of another length:
+   * files are only looked for.
    */
   sizes?: number[];
   /** What the build that made the files recorded about them (see `PagesRecord`). */
@@ -252,6 +252,8 @@ export class StagedOutput {
   }
 
   private readonly missingPrevious: ReadonlySet<string> | undefined;
+  /** Folders of the previous site looked at: real folders, or links and files in their place. */
+  private readonly realFolders = new Map<string, boolean>();
 
   /** What the previous build recorded about its pages, if it did. */
   readonly previousPages: PagesRecord | undefined;
@@ -330,10 +332,12 @@ export class StagedOutput {
     // A keyed page whose key changed is compared with its previous file: encoded once, for
     // the comparison and the write (a rebuild after a template change does it for every page).
     let bytes = content;
-    if (key !== undefined && this.previousKeys.has(relative)) {
+    if (key !== undefined && this.previousKeys.has(relative) && this.previousFileExists(relative)) {
       bytes = typeof content === 'string' ? Buffer.from(content) : content;
       if (this.sameAsPrevious(relative, bytes)) {
         this.keepPrevious(relative);
+        // Its size as compared, whatever the manifest said (a hand-edited one).
+        this.sizes.set(relative, bytes.byteLength);
         return true;
       }
     }
@@ -560,7 +564,12 @@ export class StagedOutput {
    */
   private previousFileExists(relative: string): boolean {
     if (this.missingPrevious) return !this.missingPrevious.has(relative);
-    return isFileAsListed(path.join(this.outDir, relative), this.previousSizes.get(relative));
+    return isFileAsListed(
+      this.outDir,
+      relative,
+      this.previousSizes.get(relative),
+      this.realFolders,
+    );
   }
 
   private keepPrevious(relative: string): void {
@@ -617,7 +626,9 @@ function applyUpdate(
 ): void {
   // Removed files go first: a path that was a file and is now a folder (or the reverse)
   // must be free before the new file moves in.
+  const realFolders = new Set<string>();
   for (const relative of journal.removed) {
+    unlinkLinkedFolders(outDir, path.posix.dirname(relative), realFolders);
     try {
       withWritableFolder(outDir, relative, () => unlinkSync(path.join(outDir, relative)));
     } catch {
@@ -632,6 +643,7 @@ function applyUpdate(
     const target = path.join(outDir, relative);
     const folder = path.dirname(target);
     if (!folders.has(folder)) {
+      unlinkLinkedFolders(outDir, path.posix.dirname(relative), realFolders);
       makeFolderIn(outDir, folder);
       folders.add(folder);
     }
@@ -655,6 +667,34 @@ function applyUpdate(
     writeFileSync(manifestFile, manifestText);
   }
   rmSync(stagingDir, { recursive: true, force: true });
+}
+
+/**
+ * Removes a link found in place of one of a site folder's folders (a folder swapped by hand
+ * for a link to a copy elsewhere), so that nothing is moved or deleted through it, outside
+ * the output folder; `makeFolderIn` then makes a real folder there. The build found the
+ * files under it missing (`isFileAsListed`) and staged them again. `realFolders`: folders
+ * already found real.
+ */
+function unlinkLinkedFolders(outDir: string, folder: string, realFolders: Set<string>): void {
+  if (folder === '.' || folder === '') return;
+  let current = '';
+  for (const segment of folder.split('/')) {
+    current = current === '' ? segment : `${current}/${segment}`;
+    if (realFolders.has(current)) continue;
+    const absolute = path.join(outDir, current);
+    let stats: ReturnType<typeof lstatSync>;
+    try {
+      stats = lstatSync(absolute);
+    } catch {
+      return; // Not there (yet): nothing below it to go through.
+    }
+    if (stats.isSymbolicLink()) {
+      withWritableFolder(outDir, current, () => unlinkSync(absolute));
+      return;
+    }
+    realFolders.add(current);
+  }
 }
 
 /** Errors of renaming a file over a folder. */
@@ -743,9 +783,10 @@ function withWritableFolder(outDir: string, relative: string, change: () => void
 function removeEmptyFolders(outDir: string, removed: string[]): void {
   const candidates = new Set<string>();
   for (const relative of removed) {
+    // (An absolute path's parents end at '/', not '.': none reaches here, see readJournal.)
     for (
       let folder = path.posix.dirname(relative);
-      folder !== '.';
+      folder !== '.' && folder !== '/';
       folder = path.posix.dirname(folder)
     )
       candidates.add(folder);
@@ -762,7 +803,13 @@ function removeEmptyFolders(outDir: string, removed: string[]): void {
 
 function readJournal(stagingDir: string): UpdateJournal | undefined {
   try {
-    return JSON.parse(readFileSync(path.join(stagingDir, UPDATE_JOURNAL), 'utf8')) as UpdateJournal;
+    const journal = JSON.parse(
+      readFileSync(path.join(stagingDir, UPDATE_JOURNAL), 'utf8'),
+    ) as UpdateJournal;
+    // Only paths inside the output folder are moved or deleted, whatever the file says.
+    journal.changed = journal.changed.filter(isManifestPath);
+    journal.removed = journal.removed.filter(isManifestPath);
+    return journal;
   } catch {
     return undefined;
   }
@@ -802,18 +849,89 @@ export function listedSizes(files: string[], sizes: unknown): Map<string, number
 }
 
 /**
- * Whether a file the manifest lists is there as Gazette left it: a file (not a folder, nor
- * a link put in its place) of the listed size, when that is known. Content changed in place
- * at the same size goes unseen; comparing bytes would mean reading the whole site.
+ * Whether a manifest path is one Gazette could have written: relative, inside the output
+ * folder, without empty, `.` or `..` segments. A manifest edited by hand may name anything
+ * (`../notes.txt`, `/etc/x`); such an entry is ignored, never looked at or deleted.
  */
-export function isFileAsListed(file: string, size: number | undefined): boolean {
+export function isManifestPath(relative: string): boolean {
+  if (relative === '' || relative.includes('\0') || path.isAbsolute(relative)) return false;
+  for (const segment of relative.split(/[/\\]/))
+    if (segment === '' || segment === '.' || segment === '..') return false;
+  return true;
+}
+
+/**
+ * Whether a file the manifest lists is there as Gazette left it: a file (not a folder, nor
+ * a link put in its place) of the listed size, when that is known, in real folders of the
+ * output folder (a folder replaced by a link to a copy holds no page of this site). Content
+ * changed in place at the same size goes unseen; comparing bytes would mean reading the
+ * whole site. `realFolders` remembers the folders looked at. The workers run the same check
+ * (`LISTED_FILE_CHECK`).
+ */
+export function isFileAsListed(
+  outDir: string,
+  relative: string,
+  size: number | undefined,
+  realFolders: Map<string, boolean>,
+): boolean {
+  if (!isManifestPath(relative)) return false;
+  for (let end = relative.indexOf('/'); end !== -1; end = relative.indexOf('/', end + 1)) {
+    const folder = relative.slice(0, end);
+    let real = realFolders.get(folder);
+    if (real === undefined) {
+      try {
+        real = lstatSync(path.join(outDir, folder)).isDirectory();
+      } catch {
+        real = false;
+      }
+      realFolders.set(folder, real);
+    }
+    if (!real) return false;
+  }
   try {
-    const stats = lstatSync(file);
+    const stats = lstatSync(path.join(outDir, relative));
     return stats.isFile() && (size === undefined || stats.size === size);
   } catch {
     return false; // Gone, or a file put where one of its folders was (ENOTDIR).
   }
 }
+
+/**
+ * `isFileAsListed` and `isManifestPath` as plain JavaScript, for the worker threads that
+ * check a large site's files (`previous-files.ts`, `last-build.ts`): they run the same from
+ * lib/ and from src/ under tsx. `fileAsListed(outDir, relative, size, realFolders)`.
+ */
+export const LISTED_FILE_CHECK = `
+const fileAsListed = (() => {
+  const { lstatSync } = require('node:fs');
+  const path = require('node:path');
+  const isManifestPath = (relative) =>
+    relative !== '' && !relative.includes('\\0') && !path.isAbsolute(relative) &&
+    relative.split(/[/\\\\]/).every((segment) => segment !== '' && segment !== '.' && segment !== '..');
+  return (outDir, relative, size, realFolders) => {
+    if (!isManifestPath(relative)) return false;
+    for (let end = relative.indexOf('/'); end !== -1; end = relative.indexOf('/', end + 1)) {
+      const folder = relative.slice(0, end);
+      let real = realFolders.get(folder);
+      if (real === undefined) {
+        try {
+          real = lstatSync(path.join(outDir, folder)).isDirectory();
+        } catch {
+          real = false;
+        }
+        realFolders.set(folder, real);
+      }
+      if (!real) return false;
+    }
+    try {
+      const stats = lstatSync(path.join(outDir, relative));
+      return stats.isFile() && (typeof size !== 'number' || size < 0 || stats.size === size);
+    } catch {
+      return false;
+    }
+  };
+})();
+`;
 
 /** The keys, sizes and, if well formed, the pages' record of a manifest read elsewhere. */
 export function previousManifest(
@@ -821,6 +939,7 @@ export function previousManifest(
   pages: unknown,
   sizes?: Map<string, number>,
 ): PreviousManifest {
+  for (const relative of keys.keys()) if (!isManifestPath(relative)) keys.delete(relative);
   const record = pages as Partial<PagesRecord> | undefined;
   const wellFormed =
     typeof record?.base === 'string' &&

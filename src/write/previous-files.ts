@@ -1,7 +1,12 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { listedSizes, type PreviousManifest, previousManifest } from './output.ts';
+import {
+  LISTED_FILE_CHECK,
+  listedSizes,
+  type PreviousManifest,
+  previousManifest,
+} from './output.ts';
 
 /** Below this manifest size (about 2,000 files) the checks cost less than starting a thread. */
 const MIN_MANIFEST_BYTES = 200_000;
@@ -9,26 +14,19 @@ const MIN_MANIFEST_BYTES = 200_000;
 // Plain JavaScript, so that it runs the same from lib/ and from src/ under tsx. The manifest's
 // paths and keys go back as two strings (a file name holds no NUL): copying two strings to
 // the main thread and splitting them costs a fifth of parsing the manifest there again.
-// A file counts as there when `isFileAsListed` (output.ts) would say so.
 const READ_PREVIOUS_SITE = `
-const { lstatSync, readFileSync } = require('node:fs');
+const { readFileSync } = require('node:fs');
 const path = require('node:path');
 const { parentPort, workerData } = require('node:worker_threads');
+${LISTED_FILE_CHECK}
 const { outDir, manifest } = workerData;
 const data = JSON.parse(readFileSync(path.join(outDir, manifest), 'utf8'));
 const files = data.files ?? {};
 const paths = Object.keys(files);
 const sizes = Array.isArray(data.sizes) && data.sizes.length === paths.length ? data.sizes : undefined;
-const asListed = (file, size) => {
-  try {
-    const stats = lstatSync(path.join(outDir, file));
-    return stats.isFile() && (typeof size !== 'number' || size < 0 || stats.size === size);
-  } catch {
-    return false;
-  }
-};
+const realFolders = new Map();
 parentPort.postMessage({
-  missing: paths.filter((file, i) => !asListed(file, sizes?.[i])),
+  missing: paths.filter((file, i) => !fileAsListed(outDir, file, sizes?.[i], realFolders)),
   paths: paths.join('\\0'),
   keys: paths.map((file) => String(files[file])).join('\\0'),
   sizes,

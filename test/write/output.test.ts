@@ -318,3 +318,96 @@ describe('files of the previous site changed by hand', () => {
     expect(manifest.sizes).toEqual(['written on another thread'.length]);
   });
 });
+
+describe('a manifest or journal edited by hand', () => {
+  /** Adds entries to the first site's manifest, as anyone who can write the site could. */
+  function addEntries(outDir: string, entries: Record<string, number>): void {
+    const file = path.join(outDir, OUTPUT_MARKER);
+    const manifest = JSON.parse(readFileSync(file, 'utf8'));
+    for (const [relative, size] of Object.entries(entries)) {
+      manifest.files[relative] = 'key';
+      manifest.sizes.push(size);
+    }
+    writeFileSync(file, JSON.stringify(manifest));
+  }
+
+  it('never has a file outside the output folder deleted, nor loops on an absolute path', async () => {
+    const outDir = outFolder();
+    firstSite(outDir, 6);
+    const outside = path.join(path.dirname(outDir), 'notes.txt');
+    writeFileSync(outside, 'keep me');
+    addEntries(outDir, { '../notes.txt': 7, '/x/y.html': 1, 'a/../../notes.txt': 7, '': 0 });
+    for (const previous of [undefined, await readPreviousSite(outDir, OUTPUT_MARKER, 0)]) {
+      const output = new StagedOutput(outDir, IN_PLACE_UPDATE_LIMIT, previous);
+      for (let i = 0; i < 6; i++) output.keep(`/p${i}/`, `key ${i}`);
+      output.write('/assets/site.css', 'body{}');
+      output.commit();
+      expect(output.committedAs).toBe('update');
+      expect(read(path.dirname(outDir), 'notes.txt')).toBe('keep me');
+    }
+    expect(Object.keys(JSON.parse(read(outDir, OUTPUT_MARKER)).files)).toHaveLength(7);
+  });
+
+  it('never has a journal move or delete a file outside the output folder', () => {
+    const outDir = outFolder();
+    firstSite(outDir, 2);
+    const outside = path.join(path.dirname(outDir), 'notes.txt');
+    writeFileSync(outside, 'keep me');
+    const staging = path.join(path.dirname(outDir), '.site.gazette-staging');
+    mkdirSync(staging, { recursive: true });
+    writeFileSync(
+      path.join(staging, '.gazette-update'),
+      JSON.stringify({
+        changed: [],
+        removed: ['../notes.txt', '/etc/hostname-not-really'],
+        manifest: { generator: 'gazette', files: {} },
+      }),
+    );
+    checkOutputFolder(outDir, []);
+    expect(read(path.dirname(outDir), 'notes.txt')).toBe('keep me');
+  });
+
+  it('has wrong sizes written over, not carried from build to build', () => {
+    const outDir = outFolder();
+    firstSite(outDir, 3);
+    const file = path.join(outDir, OUTPUT_MARKER);
+    const manifest = JSON.parse(readFileSync(file, 'utf8'));
+    manifest.sizes = manifest.sizes.map(() => 0);
+    writeFileSync(file, JSON.stringify(manifest));
+    // Not as listed: made again, with their real sizes recorded.
+    const output = new StagedOutput(outDir);
+    for (let i = 0; i < 3; i++) expect(output.keep(`/p${i}/`, `key ${i}`)).toBe(false);
+    for (let i = 0; i < 3; i++) output.write(`/p${i}/`, `page ${i}`, `key ${i}`);
+    output.write('/assets/site.css', 'body{}');
+    output.commit();
+    expect(JSON.parse(readFileSync(file, 'utf8')).sizes).toEqual([6, 6, 6, 6]);
+    const next = new StagedOutput(outDir);
+    for (let i = 0; i < 3; i++) expect(next.keep(`/p${i}/`, `key ${i}`)).toBe(true);
+    next.abort();
+  });
+});
+
+describe('a folder of the previous site replaced by a link to a copy', () => {
+  it('is not kept: its pages are made again in a real folder, the copy left alone', async () => {
+    for (const onWorker of [false, true]) {
+      const outDir = outFolder();
+      firstSite(outDir, 6);
+      const copy = path.join(path.dirname(outDir), 'copy-of-p2');
+      fs.cpSync(path.join(outDir, 'p2'), copy, { recursive: true });
+      rmSync(path.join(outDir, 'p2'), { recursive: true });
+      symlinkSync(copy, path.join(outDir, 'p2'));
+      const previous = onWorker ? await readPreviousSite(outDir, OUTPUT_MARKER, 0) : undefined;
+      if (onWorker) expect(previous?.missing).toEqual(new Set(['p2/index.html']));
+      const output = new StagedOutput(outDir, IN_PLACE_UPDATE_LIMIT, previous);
+      for (let i = 0; i < 6; i++) {
+        if (!output.keep(`/p${i}/`, `key ${i}`)) output.write(`/p${i}/`, `page ${i}`, `key ${i}`);
+      }
+      output.write('/assets/site.css', 'body{}');
+      output.commit();
+      expect(output.written, onWorker ? 'worker' : 'this thread').toBe(1);
+      expect(fs.lstatSync(path.join(outDir, 'p2')).isDirectory()).toBe(true);
+      expect(read(outDir, 'p2/index.html')).toBe('page 2');
+      expect(readFileSync(path.join(copy, 'index.html'), 'utf8')).toBe('page 2');
+    }
+  });
+});
