@@ -202,8 +202,9 @@ function describe(tag: string, attribute: string): string {
 
 /**
  * The site path a URL points at, if it points into this site: relative and root-relative
- * URLs, and absolute ones on the site's own origin. Undefined for external URLs; a
- * `sitePath` of undefined for local URLs outside the base path.
+ * URLs, and absolute ones on the site's own host, by either scheme (`//host/…` is read with
+ * the site's; `http://host/…` is the same pages). Undefined for external URLs; a `sitePath`
+ * of undefined for local URLs outside the base path.
  */
 function resolveInternal(
   raw: string,
@@ -211,16 +212,16 @@ function resolveInternal(
   urls: UrlBuilder,
 ): { sitePath?: string; pathname: string } | undefined {
   if (raw === '' || raw.startsWith('#')) return undefined;
-  const local = 'http://gazette.invalid';
+  const site = urls.origin ? new URL(urls.origin) : undefined;
+  const local = `${site?.protocol ?? 'http:'}//gazette.invalid`;
   let url: URL;
   try {
     url = new URL(raw, local + pageHref);
   } catch {
     return { pathname: raw };
   }
-  const origin = url.origin === local ? undefined : url.origin;
-  if (origin !== undefined && origin !== urls.origin) return undefined;
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
+  if (url.origin !== local && url.host !== site?.host) return undefined;
   const sitePath = urls.toSitePath(url.pathname);
   return { ...(sitePath !== undefined ? { sitePath } : {}), pathname: url.pathname };
 }

@@ -112,7 +112,7 @@ describe('gazette check', () => {
   it('finds broken internal links and images, invalid feeds and an invalid sitemap', () => {
     const files = goodFiles();
     files['index.html'] = page(
-      '<a href="/news/missing/">gone</a><img src="/news/images/gone.png"><a href="https://example.org/news/also-gone/">abs</a>',
+      '<a href="/news/missing/">gone</a><img src="/news/images/gone.png"><a href="https://example.org/news/also-gone/">abs</a><a href="//example.org/news/no-scheme/">rel</a><a href="http://example.org/news/plain-http/">http</a>',
     );
     files['2022/04/04/乌方/index.html'] = page(
       '<img src="/news/images/gone.png"><img src="/news/images/gone.png">',
@@ -138,6 +138,9 @@ describe('gazette check', () => {
     expect(messages).toContainEqual(
       expect.stringMatching(/error index\.html: broken link: \/missing\//),
     );
+    // The site's own host without a scheme, or by http, is the same site.
+    for (const path of ['/no-scheme/', '/plain-http/'])
+      expect(messages).toContainEqual(expect.stringContaining(`broken link: ${path}`));
     // One broken image on two pages is one problem naming both.
     expect(messages.filter((m) => m.includes('/images/gone.png'))).toHaveLength(1);
     const gone = messages.find((m) => m.includes('/images/gone.png'))!;
