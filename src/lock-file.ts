@@ -39,7 +39,8 @@ export function tryLockFile(file: string, inTheWay: () => Error): LockAttempt {
   // so that two processes starting together after a crash cannot both take it.
   const takeover = `${file}.takeover`;
   if (createExclusively(takeover) === 'exists') {
-    if (writtenLately(takeover)) return { taken: false };
+    // One taking over now is waited for; one killed while taking over is not.
+    if (takerRuns(takeover)) return { taken: false };
     rmSync(takeover, { force: true });
     if (createExclusively(takeover) === 'exists') return { taken: false };
   }
@@ -118,6 +119,13 @@ function lockHolder(file: string): { pid: number; stamp?: string } | undefined {
     // Being written this very moment, or cut short by a crash: judged by its age.
     return undefined;
   }
+}
+
+/** Whether the process named by a takeover lock runs (if none is named yet: whether it is new). */
+function takerRuns(takeover: string): boolean {
+  const taker = lockHolder(takeover);
+  if (taker === undefined) return writtenLately(takeover);
+  return isRunning(taker.pid) && !reusedPid(taker);
 }
 
 /** A lock file without a readable holder is trusted for a few seconds: it may be new. */

@@ -45,6 +45,16 @@ describe('the output folder lock', () => {
     expect(existsSync(lockOf(root)), 'released after the build').toBe(false);
   });
 
+  it('takes over a dead lock at once when the process taking it over was killed too', async () => {
+    root = makeProject({ 'a.md': article }, 'search:\n  enabled: false\n');
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+    writeFileSync(lockOf(root), JSON.stringify({ pid: dead }));
+    // Left by a second build killed while it took the first one's lock over, just now.
+    writeFileSync(`${lockOf(root)}.takeover`, JSON.stringify({ pid: dead }));
+    expect((await buildProject(root)).report.built).toBe(1);
+    expect(existsSync(`${lockOf(root)}.takeover`)).toBe(false);
+  });
+
   it.skipIf(!existsSync('/proc/self/stat'))(
     'takes over a lock naming a process that is not its writer (a reused pid)',
     async () => {
