@@ -170,8 +170,7 @@ export function listedFilesPresent(outDir: string): boolean {
     if (!files) return false;
     const paths = Object.keys(files);
     const sizeOf = listedSizes(paths, sizes);
-    const realFolders = new Map<string, boolean>();
-    return paths.every((file) => isFileAsListed(outDir, file, sizeOf?.get(file), realFolders));
+    return paths.every((file) => isFileAsListed(outDir, file, sizeOf?.get(file)));
   } catch {
     return false;
   }
@@ -189,8 +188,7 @@ try {
   const { files, sizes } = JSON.parse(readFileSync(path.join(outDir, manifest), 'utf8'));
   const paths = files ? Object.keys(files) : [];
   const sized = Array.isArray(sizes) && sizes.length === paths.length;
-  const realFolders = new Map();
-  present = Boolean(files) && paths.every((file, i) => fileAsListed(outDir, file, sized ? sizes[i] : undefined, realFolders));
+  present = Boolean(files) && paths.every((file, i) => fileAsListed(outDir, file, sized ? sizes[i] : undefined));
 } catch {
   present = false;
 }

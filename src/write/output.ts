@@ -252,8 +252,6 @@ export class StagedOutput {
   }
 
   private readonly missingPrevious: ReadonlySet<string> | undefined;
-  /** Folders of the previous site looked at: real folders, or links and files in their place. */
-  private readonly realFolders = new Map<string, boolean>();
 
   /** What the previous build recorded about its pages, if it did. */
   readonly previousPages: PagesRecord | undefined;
@@ -462,7 +460,8 @@ export class StagedOutput {
     if (
       this.previousKeys.size > 0 &&
       existsSync(this.outDir) &&
-      this.changed.size + removed.length <= limit
+      this.changed.size + removed.length <= limit &&
+      !underLinkedFolder(this.outDir, [...this.changed, ...removed])
     ) {
       update();
       return;
@@ -564,12 +563,7 @@ export class StagedOutput {
    */
   private previousFileExists(relative: string): boolean {
     if (this.missingPrevious) return !this.missingPrevious.has(relative);
-    return isFileAsListed(
-      this.outDir,
-      relative,
-      this.previousSizes.get(relative),
-      this.realFolders,
-    );
+    return isFileAsListed(this.outDir, relative, this.previousSizes.get(relative));
   }
 
   private keepPrevious(relative: string): void {
@@ -670,10 +664,38 @@ function applyUpdate(
 }
 
 /**
- * Removes a link found in place of one of a site folder's folders (a folder swapped by hand
- * for a link to a copy elsewhere), so that nothing is moved or deleted through it, outside
- * the output folder; `makeFolderIn` then makes a real folder there. The build found the
- * files under it missing (`isFileAsListed`) and staged them again. `realFolders`: folders
+ * Whether a file to be moved in or deleted is under a link found in place of a folder of the
+ * site (a folder swapped by hand for a link to a copy elsewhere): an update would write or
+ * delete through it, outside the output folder, so the site is swapped whole instead, its
+ * unchanged files linked in from where they are, into real folders. Each folder is looked at
+ * once.
+ */
+function underLinkedFolder(outDir: string, files: Iterable<string>): boolean {
+  const looked = new Map<string, boolean>();
+  const isLink = (folder: string): boolean => {
+    let link = looked.get(folder);
+    if (link === undefined) {
+      try {
+        link = lstatSync(path.join(outDir, folder)).isSymbolicLink();
+      } catch {
+        link = false; // Not there: made as a real folder.
+      }
+      looked.set(folder, link);
+    }
+    return link;
+  };
+  for (const relative of files) {
+    for (let end = relative.indexOf('/'); end !== -1; end = relative.indexOf('/', end + 1))
+      if (isLink(relative.slice(0, end))) return true;
+  }
+  return false;
+}
+
+/**
+ * Removes a link found in place of one of a site folder's folders, so that nothing is moved
+ * or deleted through it, outside the output folder; `makeFolderIn` then makes a real folder
+ * there. A commit swaps a site with such links instead (`underLinkedFolder`): this is for a
+ * journal finished later, or a site folder that cannot be moved. `realFolders`: folders
  * already found real.
  */
 function unlinkLinkedFolders(outDir: string, folder: string, realFolders: Set<string>): void {
@@ -862,32 +884,16 @@ export function isManifestPath(relative: string): boolean {
 
 /**
  * Whether a file the manifest lists is there as Gazette left it: a file (not a folder, nor
- * a link put in its place) of the listed size, when that is known, in real folders of the
- * output folder (a folder replaced by a link to a copy holds no page of this site). Content
- * changed in place at the same size goes unseen; comparing bytes would mean reading the
- * whole site. `realFolders` remembers the folders looked at. The workers run the same check
- * (`LISTED_FILE_CHECK`).
+ * a link put in its place) of the listed size, when that is known. Content changed in place
+ * at the same size goes unseen; comparing bytes would mean reading the whole site. The
+ * workers run the same check (`LISTED_FILE_CHECK`).
  */
 export function isFileAsListed(
   outDir: string,
   relative: string,
   size: number | undefined,
-  realFolders: Map<string, boolean>,
 ): boolean {
   if (!isManifestPath(relative)) return false;
-  for (let end = relative.indexOf('/'); end !== -1; end = relative.indexOf('/', end + 1)) {
-    const folder = relative.slice(0, end);
-    let real = realFolders.get(folder);
-    if (real === undefined) {
-      try {
-        real = lstatSync(path.join(outDir, folder)).isDirectory();
-      } catch {
-        real = false;
-      }
-      realFolders.set(folder, real);
-    }
-    if (!real) return false;
-  }
   try {
     const stats = lstatSync(path.join(outDir, relative));
     return stats.isFile() && (size === undefined || stats.size === size);
@@ -899,7 +905,7 @@ export function isFileAsListed(
 /**
  * `isFileAsListed` and `isManifestPath` as plain JavaScript, for the worker threads that
  * check a large site's files (`previous-files.ts`, `last-build.ts`): they run the same from
- * lib/ and from src/ under tsx. `fileAsListed(outDir, relative, size, realFolders)`.
+ * lib/ and from src/ under tsx. `fileAsListed(outDir, relative, size)`.
  */
 export const LISTED_FILE_CHECK = `
 const fileAsListed = (() => {
@@ -908,21 +914,8 @@ const fileAsListed = (() => {
   const isManifestPath = (relative) =>
     relative !== '' && !relative.includes('\\0') && !path.isAbsolute(relative) &&
     relative.split(/[/\\\\]/).every((segment) => segment !== '' && segment !== '.' && segment !== '..');
-  return (outDir, relative, size, realFolders) => {
+  return (outDir, relative, size) => {
     if (!isManifestPath(relative)) return false;
-    for (let end = relative.indexOf('/'); end !== -1; end = relative.indexOf('/', end + 1)) {
-      const folder = relative.slice(0, end);
-      let real = realFolders.get(folder);
-      if (real === undefined) {
-        try {
-          real = lstatSync(path.join(outDir, folder)).isDirectory();
-        } catch {
-          real = false;
-        }
-        realFolders.set(folder, real);
-      }
-      if (!real) return false;
-    }
     try {
       const stats = lstatSync(path.join(outDir, relative));
       return stats.isFile() && (typeof size !== 'number' || size < 0 || stats.size === size);

@@ -24,9 +24,8 @@ const data = JSON.parse(readFileSync(path.join(outDir, manifest), 'utf8'));
 const files = data.files ?? {};
 const paths = Object.keys(files);
 const sizes = Array.isArray(data.sizes) && data.sizes.length === paths.length ? data.sizes : undefined;
-const realFolders = new Map();
 parentPort.postMessage({
-  missing: paths.filter((file, i) => !fileAsListed(outDir, file, sizes?.[i], realFolders)),
+  missing: paths.filter((file, i) => !fileAsListed(outDir, file, sizes?.[i])),
   paths: paths.join('\\0'),
   keys: paths.map((file) => String(files[file])).join('\\0'),
   sizes,

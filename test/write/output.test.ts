@@ -388,26 +388,54 @@ describe('a manifest or journal edited by hand', () => {
 });
 
 describe('a folder of the previous site replaced by a link to a copy', () => {
-  it('is not kept: its pages are made again in a real folder, the copy left alone', async () => {
-    for (const onWorker of [false, true]) {
-      const outDir = outFolder();
-      firstSite(outDir, 6);
-      const copy = path.join(path.dirname(outDir), 'copy-of-p2');
-      fs.cpSync(path.join(outDir, 'p2'), copy, { recursive: true });
-      rmSync(path.join(outDir, 'p2'), { recursive: true });
-      symlinkSync(copy, path.join(outDir, 'p2'));
-      const previous = onWorker ? await readPreviousSite(outDir, OUTPUT_MARKER, 0) : undefined;
-      if (onWorker) expect(previous?.missing).toEqual(new Set(['p2/index.html']));
-      const output = new StagedOutput(outDir, IN_PLACE_UPDATE_LIMIT, previous);
-      for (let i = 0; i < 6; i++) {
-        if (!output.keep(`/p${i}/`, `key ${i}`)) output.write(`/p${i}/`, `page ${i}`, `key ${i}`);
-      }
-      output.write('/assets/site.css', 'body{}');
-      output.commit();
-      expect(output.written, onWorker ? 'worker' : 'this thread').toBe(1);
-      expect(fs.lstatSync(path.join(outDir, 'p2')).isDirectory()).toBe(true);
-      expect(read(outDir, 'p2/index.html')).toBe('page 2');
-      expect(readFileSync(path.join(copy, 'index.html'), 'utf8')).toBe('page 2');
+  /** The first site, with p2/ and p3/ moved elsewhere and linked back in their places. */
+  function linkedSite(): { outDir: string; copies: string } {
+    const outDir = outFolder();
+    firstSite(outDir, 6);
+    const copies = path.join(path.dirname(outDir), 'copies');
+    for (const folder of ['p2', 'p3']) {
+      fs.cpSync(path.join(outDir, folder), path.join(copies, folder), { recursive: true });
+      rmSync(path.join(outDir, folder), { recursive: true });
+      symlinkSync(path.join(copies, folder), path.join(outDir, folder));
     }
+    return { outDir, copies };
+  }
+
+  it('is never written or deleted through: a change under it swaps in real folders', () => {
+    const { outDir, copies } = linkedSite();
+    const output = new StagedOutput(outDir);
+    for (let i = 0; i < 6; i++) {
+      if (i === 2) output.write('/p2/', 'page 2, corrected', 'key 2b');
+      else if (i !== 3) expect(output.keep(`/p${i}/`, `key ${i}`)).toBe(true);
+    }
+    output.write('/assets/site.css', 'body{}');
+    output.commit();
+    expect(output.committedAs).toBe('swap');
+    expect(fs.lstatSync(path.join(outDir, 'p2')).isDirectory()).toBe(true);
+    expect(read(outDir, 'p2/index.html')).toBe('page 2, corrected');
+    expect(fs.existsSync(path.join(outDir, 'p3'))).toBe(false);
+    // The copies the links led to are as they were.
+    expect(readFileSync(path.join(copies, 'p2/index.html'), 'utf8')).toBe('page 2');
+    expect(readFileSync(path.join(copies, 'p3/index.html'), 'utf8')).toBe('page 3');
+  });
+
+  it('is replaced by a real folder when a journal is finished, not written through', () => {
+    const { outDir, copies } = linkedSite();
+    const staging = path.join(path.dirname(outDir), '.site.gazette-staging');
+    mkdirSync(path.join(staging, 'p2'), { recursive: true });
+    writeFileSync(path.join(staging, 'p2/index.html'), 'page 2, corrected');
+    writeFileSync(
+      path.join(staging, '.gazette-update'),
+      JSON.stringify({
+        changed: ['p2/index.html'],
+        removed: ['p3/index.html'],
+        manifest: { generator: 'gazette', files: {} },
+      }),
+    );
+    checkOutputFolder(outDir, []);
+    expect(fs.lstatSync(path.join(outDir, 'p2')).isDirectory()).toBe(true);
+    expect(read(outDir, 'p2/index.html')).toBe('page 2, corrected');
+    expect(readFileSync(path.join(copies, 'p2/index.html'), 'utf8')).toBe('page 2');
+    expect(readFileSync(path.join(copies, 'p3/index.html'), 'utf8')).toBe('page 3');
   });
 });
