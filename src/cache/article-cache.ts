@@ -14,7 +14,7 @@ import {
 import path from 'node:path';
 import type { Diagnostic, LoadedArticle, PathWish, TransformedBody } from '../model.ts';
 import { isRunning } from '../processes.ts';
-import { type BodyRef, BodyStore } from './body-store.ts';
+import { type BodyRef, BodyStore, DamagedBodyError } from './body-store.ts';
 
 /** What the load and transform stages made of one file, minus the body texts. */
 export interface CachedArticle {
@@ -246,6 +246,10 @@ export class ArticleCache {
       const carried: CachedArticle = { ...entry, html: this.bodies.put(pack.get(entry.html)) };
       this.store(relativePath, carried);
       return carried;
+    } catch (error) {
+      // A damaged body is not carried: the file's own error stands, its page goes.
+      if (error instanceof DamagedBodyError) return undefined;
+      throw error;
     } finally {
       pack.close();
     }

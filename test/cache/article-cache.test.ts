@@ -43,6 +43,27 @@ describe('the article cache', () => {
   });
 });
 
+describe('an entry carried over from a cache made with another config', () => {
+  it('is not carried when its body is damaged, and nothing throws', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'gazette-cache-'));
+    const first = new ArticleCache(dir, 'config A');
+    first.store('a.md', entry(first, '<p>body of a</p>'));
+    first.store('b.md', entry(first, '<p>body of b</p>'));
+    first.save();
+    const pack = readdirSync(dir).find((name) => name.endsWith('.pack'))!;
+    const bytes = readFileSync(path.join(dir, pack));
+    bytes[3] = bytes[3]! ^ 0x20; // In a.md's body, the first one.
+    writeFileSync(path.join(dir, pack), bytes);
+
+    const next = new ArticleCache(dir, 'config B');
+    expect(next.invalidated).toBe(true);
+    expect(next.lastEntry('a.md')).toBeUndefined();
+    const b = next.lastEntry('b.md')!;
+    expect(next.bodies.get(b.html)).toBe('<p>body of b</p>');
+    next.close();
+  });
+});
+
 describe('the article cache index', () => {
   const indexLines = (dir: string) =>
     readFileSync(path.join(dir, 'articles.jsonl'), 'utf8').split('\n').filter(Boolean);
