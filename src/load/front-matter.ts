@@ -255,11 +255,12 @@ function parseYamlFrontMatter(
       problems.push({
         severity: 'error',
         message: `invalid YAML front matter (${reason}); recovered what could be read key by key`,
-        // A fault noticed only where the block ends (an unclosed quote) is at the first key
-        // that cannot be read alone.
+        // A fault noticed after the first key that cannot be read alone (an unclosed quote,
+        // found where the block ends or at the next indented line) is at that key; one
+        // noticed within it (a tab in its list) is where it was noticed.
         line:
-          salvaged.firstBadLine !== undefined && reason.includes('end of the stream')
-            ? lineOffset + salvaged.firstBadLine + 1
+          salvaged.firstBad !== undefined && line - lineOffset - 1 >= salvaged.firstBad.end
+            ? lineOffset + salvaged.firstBad.start + 1
             : line,
       });
       return salvaged.data;
@@ -275,11 +276,12 @@ function parseYamlFrontMatter(
  */
 function salvageYaml(
   source: string,
-): { data: Record<string, unknown>; firstBadLine?: number } | undefined {
+): { data: Record<string, unknown>; firstBad?: { start: number; end: number } } | undefined {
   const lines = source.split('\n');
   const result: Record<string, unknown> = {};
   let found = false;
-  let firstBadLine: number | undefined;
+  /** The lines (from 0, end excluded) of the first key that cannot be read alone. */
+  let firstBad: { start: number; end: number } | undefined;
   for (let i = 0; i < lines.length; i++) {
     const key = /^([A-Za-z_][\w-]*):(?:\s|$)/.exec(lines[i]!)?.[1];
     if (!key) continue;
@@ -305,7 +307,7 @@ function salvageYaml(
     } catch {
       // Kept as text below.
     }
-    firstBadLine ??= i;
+    firstBad ??= { start: i, end };
     const raw = entry
       .slice(key.length + 1)
       .replace(/\s+/g, ' ')
@@ -318,9 +320,7 @@ function salvageYaml(
     });
     i = end - 1;
   }
-  return found
-    ? { data: result, ...(firstBadLine === undefined ? {} : { firstBadLine }) }
-    : undefined;
+  return found ? { data: result, ...(firstBad === undefined ? {} : { firstBad }) } : undefined;
 }
 
 /**

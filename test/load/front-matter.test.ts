@@ -117,6 +117,13 @@ describe('splitFrontMatter', () => {
     expect(result.data).toEqual({ ...expected, author: 'x' });
   });
 
+  it('puts an unclosed quote on its line when an indented list follows it', () => {
+    const result = splitFrontMatter(
+      '---\nauthor: x\ntitle: "unclosed\ncategories:\n  - a\n  - b\n---\n<p>b</p>',
+    );
+    expect(result.problems[0]).toMatchObject({ severity: 'error', line: 3 });
+  });
+
   it('puts an unclosed quote on the line that opens it, not where the block ends', () => {
     const result = splitFrontMatter(
       '\n---\nauthor: x\ntitle: "broken\ndate: 2024-01-02\ntags:\n  - a\n---\n<p>b</p>',
