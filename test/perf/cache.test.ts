@@ -31,6 +31,17 @@ function snapshot(outDir: string): Map<string, string> {
   );
 }
 
+/** Gives the project an article template of its own: every article page is rendered again. */
+function customArticleTemplate(root: string): void {
+  const templates = path.join(root, 'templates');
+  mkdirSync(templates, { recursive: true });
+  const article = readFileSync(path.join(DEFAULT_TEMPLATES_DIR, 'article.njk'), 'utf8');
+  writeFileSync(
+    path.join(templates, 'article.njk'),
+    article.replace('{% block main %}', '{% block main %}<!-- custom article template -->'),
+  );
+}
+
 describe('the build cache', () => {
   it('gives a cached rebuild byte-identical output to a cold build', async () => {
     const { root } = corpusProject();
@@ -99,13 +110,7 @@ describe('the build cache', () => {
   it('re-renders every page after a template changes', async () => {
     const { root, files } = corpusProject();
     await buildProject(root);
-    const templates = path.join(root, 'templates');
-    mkdirSync(templates, { recursive: true });
-    const article = readFileSync(path.join(DEFAULT_TEMPLATES_DIR, 'article.njk'), 'utf8');
-    writeFileSync(
-      path.join(templates, 'article.njk'),
-      article.replace('{% block main %}', '{% block main %}<!-- custom article template -->'),
-    );
+    customArticleTemplate(root);
     const result = await buildProject(root);
     expect(result.cache.articlesTransformed).toBe(0);
     expect(result.cache.pagesReused).toBe(0);
@@ -129,13 +134,7 @@ describe('the build cache', () => {
     bytes[offset] = bytes[offset]! ^ 0x20;
     writeFileSync(packFile, bytes);
     // A template change has every page, so every body, rendered again.
-    const templates = path.join(root, 'templates');
-    mkdirSync(templates, { recursive: true });
-    const article = readFileSync(path.join(DEFAULT_TEMPLATES_DIR, 'article.njk'), 'utf8');
-    writeFileSync(
-      path.join(templates, 'article.njk'),
-      article.replace('{% block main %}', '{% block main %}<!-- custom article template -->'),
-    );
+    customArticleTemplate(root);
 
     const recovered = await buildProject(root);
     expect(recovered.ok).toBe(true);
