@@ -145,9 +145,10 @@ export function writeLastBuild<Result>(
  * Whether the output folder is still the one the last build wrote: not rebuilt or replaced
  * since (its manifest's time), and holding every file its manifest lists as it was written (a
  * page or folder deleted, or a page truncated, by hand is made again; a file put there by
- * hand, a `CNAME`, is no reason to build). Looking for each file takes a system call per file (about 0.2 s at 100,000
- * articles), so it is started on another thread before the content is scanned
- * (`startCheckingOutput`), and awaited here only when everything else says "replay".
+ * hand, a `CNAME`, is no reason to build). Looking at each file takes a system call per
+ * file (about 0.2 s at 100,000 articles), so it is started on another thread before the
+ * content is scanned (`startCheckingOutput`), and awaited here only when everything else
+ * says "replay".
  */
 export async function outputUnchangedSince<Result>(
   outDir: string,

@@ -344,7 +344,7 @@ export class StagedOutput {
       this.ensureFolder(path.dirname(target));
       writeFileSync(target, bytes);
       // A text's size looked up: encoding it here (Buffer.from) made writing three times
-      // slower, counting its bytes (Buffer.byteLength) costs three looks.
+      // slower, and counting its bytes (Buffer.byteLength) takes three times an lstat.
       this.sizes.set(
         relative,
         typeof bytes === 'string' ? lstatSync(target).size : bytes.byteLength,
