@@ -6,7 +6,7 @@ import {
   mkdirSync,
   openSync,
   readdirSync,
-  readFileSync,
+  readSync,
   renameSync,
   rmSync,
   writeSync,
@@ -53,7 +53,7 @@ interface IndexHeader {
 const INDEX_FILE = 'articles.jsonl';
 /** Characters of lines written at once when the index is rewritten. */
 const WRITE_CHUNK = 1 << 20;
-/** Bytes of lines decoded at once when the index is read (rounded up to a whole line). */
+/** Bytes of the index read and decoded at once (whole lines; a longer line is read whole). */
 const READ_CHUNK = 1 << 20;
 const NEWLINE = 0x0a;
 
@@ -76,56 +76,86 @@ interface StoredIndex {
 }
 
 /**
- * Reads the index line by line from its bytes (as one string, 100 MB of Chinese text would
- * take twice that). A line cut short by a crash while appending is skipped: the file it was
- * for keeps its older entry, whose signature and hash no longer match, and is read again.
+ * The index's text a megabyte of whole lines at a time, read from the file as it goes: the
+ * whole file as one buffer (150 MB at 100,000 articles) stayed in memory until the end of
+ * the build, and as one string it would take twice that. `atEnd` is called with whether the
+ * last line was ended by a newline.
+ */
+function* indexText(fd: number, atEnd: (endsWithNewline: boolean) => void): Generator<string> {
+  const chunk = Buffer.allocUnsafe(READ_CHUNK);
+  // The start of a line cut by the end of a chunk, copied (the chunk is read into again).
+  let pending: Buffer = Buffer.alloc(0);
+  for (let read = readSync(fd, chunk); read > 0; read = readSync(fd, chunk)) {
+    const bytes = pending.length > 0 ? Buffer.concat([pending, chunk.subarray(0, read)]) : chunk;
+    const length = pending.length + read;
+    const lastNewline = bytes.lastIndexOf(NEWLINE, length - 1);
+    if (lastNewline >= 0) yield bytes.toString('utf8', 0, lastNewline);
+    pending = Buffer.from(bytes.subarray(lastNewline + 1, length));
+  }
+  if (pending.length > 0) yield pending.toString('utf8');
+  atEnd(pending.length === 0);
+}
+
+/**
+ * Reads the index line by line. A line cut short by a crash while appending is skipped: the
+ * file it was for keeps its older entry, whose signature and hash no longer match, and is
+ * read again.
  */
 function readIndex(file: string, expectedKey?: string): StoredIndex | undefined {
-  let bytes: Buffer;
+  let fd: number;
   try {
-    bytes = readFileSync(file);
+    fd = openSync(file, 'r');
   } catch {
     return undefined;
   }
-  const firstEnd = bytes.indexOf(NEWLINE);
-  let header: IndexHeader;
   try {
-    header = JSON.parse(bytes.toString('utf8', 0, firstEnd < 0 ? bytes.length : firstEnd));
-  } catch {
-    return undefined;
-  }
-  // Anything but an object (`null`, a number) is no index this version wrote.
-  if (typeof header !== 'object' || header === null) return undefined;
-  const entries = new Map<string, CachedArticle>();
-  // Entries made with another config or Gazette are not used: not parsed either (at 100,000
-  // articles, a second and 190 MB of a build after a config change).
-  if (expectedKey !== undefined && header.key !== expectedKey)
-    return { header, entries, lines: 0, endsWithNewline: true };
-  let lines = 0;
-  // Decoded a megabyte of whole lines at a time: one decode per line took a fifth longer.
-  for (let start = firstEnd + 1; start > 0 && start < bytes.length; ) {
-    const chunkEnd = bytes.indexOf(NEWLINE, Math.min(start + READ_CHUNK, bytes.length - 1));
-    const end = chunkEnd < 0 ? bytes.length : chunkEnd;
-    const text = bytes.toString('utf8', start, end);
-    for (let lineStart = 0; lineStart < text.length; ) {
-      const newline = text.indexOf('\n', lineStart);
-      const lineEnd = newline < 0 ? text.length : newline;
-      try {
-        const [relativePath, entry] = JSON.parse(text.slice(lineStart, lineEnd)) as [
-          string,
-          CachedArticle | null,
-        ];
-        if (entry) entries.set(relativePath, entry);
-        else entries.delete(relativePath);
-        lines++;
-      } catch {
-        // Cut short by a crash: see above.
+    let header: IndexHeader | undefined;
+    let endsWithNewline = true;
+    const entries = new Map<string, CachedArticle>();
+    let lines = 0;
+    for (const text of indexText(fd, (ended) => {
+      endsWithNewline = ended;
+    })) {
+      let lineStart = 0;
+      if (header === undefined) {
+        const newline = text.indexOf('\n');
+        try {
+          header = JSON.parse(newline < 0 ? text : text.slice(0, newline)) as IndexHeader;
+        } catch {
+          return undefined;
+        }
+        // Anything but an object (`null`, a number) is no index this version wrote.
+        if (typeof header !== 'object' || header === null) return undefined;
+        // Entries made with another config or Gazette are not used: not parsed either (at
+        // 100,000 articles, a second and 190 MB of a build after a config change).
+        if (expectedKey !== undefined && header.key !== expectedKey)
+          return { header, entries, lines: 0, endsWithNewline: true };
+        if (newline < 0) continue;
+        lineStart = newline + 1;
       }
-      lineStart = lineEnd + 1;
+      while (lineStart < text.length) {
+        const newline = text.indexOf('\n', lineStart);
+        const lineEnd = newline < 0 ? text.length : newline;
+        try {
+          const [relativePath, entry] = JSON.parse(text.slice(lineStart, lineEnd)) as [
+            string,
+            CachedArticle | null,
+          ];
+          if (entry) entries.set(relativePath, entry);
+          else entries.delete(relativePath);
+          lines++;
+        } catch {
+          // Cut short by a crash: see above.
+        }
+        lineStart = lineEnd + 1;
+      }
     }
-    start = end + 1;
+    return header === undefined ? undefined : { header, entries, lines, endsWithNewline };
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
   }
-  return { header, entries, lines, endsWithNewline: bytes.at(-1) === NEWLINE };
 }
 
 function entryLine(relativePath: string, entry: CachedArticle | null): string {

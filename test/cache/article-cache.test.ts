@@ -188,12 +188,14 @@ describe('the article cache index', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'gazette-cache-'));
     // Lines of uneven length, so that the megabytes read at a time end at all kinds of places.
     const names = Array.from({ length: 3000 }, (_, index) => `新闻/${index}.md`);
-    const contentHash = (index: number) => `${'乌克兰局势'.repeat(index % 101)}${index}`;
+    // One line longer than what is read at a time, too.
+    const contentHash = (index: number) =>
+      `${'乌克兰局势'.repeat(index === 1500 ? 300_000 : index % 101)}${index}`;
     const first = new ArticleCache(dir, 'k');
     for (const [index, name] of names.entries())
       first.store(name, { ...entry(first, name), contentHash: contentHash(index) });
     first.save();
-    expect(readFileSync(path.join(dir, 'articles.jsonl')).length).toBeGreaterThan(2 << 20);
+    expect(readFileSync(path.join(dir, 'articles.jsonl')).length).toBeGreaterThan(6 << 20);
     const again = new ArticleCache(dir, 'k');
     for (const [index, name] of names.entries())
       expect(again.lookup(name, contentHash(index), 0)).toBeDefined();
