@@ -172,8 +172,16 @@ export interface PagesRecord {
 interface UpdateJournal {
   changed: string[];
   removed: string[];
-  manifest: OutputManifest;
+  /**
+   * The new manifest, in journals of earlier versions; now it is staged beside the journal
+   * (`STAGED_MANIFEST`) before the journal is written, so that it is written once (15 MB at
+   * 100,000 articles).
+   */
+  manifest?: OutputManifest;
 }
+
+/** The new manifest in the staging folder, moved into the site last by an update. */
+const STAGED_MANIFEST = `${MANIFEST}.next`;
 
 /**
  * Up to this many changed or removed files (or a tenth of the site, if more) are applied in
@@ -449,14 +457,13 @@ export class StagedOutput {
     const removed = [...this.previousKeys.keys()].filter((relative) => !this.keys.has(relative));
     const limit = Math.max(this.inPlaceLimit, Math.floor(this.keys.size / 10));
     const update = () => {
-      const journal: UpdateJournal = { changed: [...this.changed], removed, manifest };
-      writeFileSync(
-        path.join(this.stagingDir, UPDATE_JOURNAL),
-        `{"changed":${JSON.stringify(journal.changed)},"removed":${JSON.stringify(removed)},"manifest":${manifestText}}`,
-      );
+      const journal: UpdateJournal = { changed: [...this.changed], removed };
+      // The manifest first: a journal on disk always has its manifest beside it.
+      writeFileSync(path.join(this.stagingDir, STAGED_MANIFEST), manifestText);
+      writeFileSync(path.join(this.stagingDir, UPDATE_JOURNAL), JSON.stringify(journal));
       // From here a failure (a full disk) must leave the journal for the next build to finish.
       this.applying = true;
-      applyUpdate(this.stagingDir, this.outDir, journal, manifestText);
+      applyUpdate(this.stagingDir, this.outDir, journal);
       this.committedAs = 'update';
     };
     if (
@@ -619,12 +626,7 @@ export class StagedOutput {
 /** Errors renaming the output folder itself that mean it cannot be moved, not a failure. */
 const UNMOVABLE_FOLDER_CODES = new Set(['EBUSY', 'EXDEV', 'EPERM']);
 
-function applyUpdate(
-  stagingDir: string,
-  outDir: string,
-  journal: UpdateJournal,
-  manifestText = JSON.stringify(journal.manifest),
-): void {
+function applyUpdate(stagingDir: string, outDir: string, journal: UpdateJournal): void {
   // Removed files go first: a path that was a file and is now a folder (or the reverse)
   // must be free before the new file moves in.
   const realFolders = new Set<string>();
@@ -659,13 +661,16 @@ function applyUpdate(
   // Staged and renamed over, as the pages are: the old manifest may be read-only (a site
   // made so with `chmod -R a-w`), and a kill leaves no stray file in the site.
   const manifestFile = path.join(outDir, MANIFEST);
-  const staged = path.join(stagingDir, `${MANIFEST}.next`);
-  writeFileSync(staged, manifestText);
-  try {
-    withWritableFolder(outDir, MANIFEST, () => renameSync(staged, manifestFile));
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
-    writeFileSync(manifestFile, manifestText);
+  const staged = path.join(stagingDir, STAGED_MANIFEST);
+  if (journal.manifest) writeFileSync(staged, JSON.stringify(journal.manifest));
+  // Not there: put in place before an interruption (the journal is then applied again).
+  if (existsSync(staged)) {
+    try {
+      withWritableFolder(outDir, MANIFEST, () => renameSync(staged, manifestFile));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+      copyFileSync(staged, manifestFile);
+    }
   }
   rmSync(stagingDir, { recursive: true, force: true });
 }

@@ -367,6 +367,28 @@ describe('a manifest or journal edited by hand', () => {
     expect(read(path.dirname(outDir), 'notes.txt')).toBe('keep me');
   });
 
+  it('is finished from a journal whose manifest is staged beside it, also a second time', () => {
+    const outDir = outFolder();
+    firstSite(outDir, 2);
+    const staging = path.join(path.dirname(outDir), '.site.gazette-staging');
+    mkdirSync(path.join(staging, 'p1'), { recursive: true });
+    writeFileSync(path.join(staging, 'p1/index.html'), 'page 1, corrected');
+    const manifest = { generator: 'gazette', files: { 'p1/index.html': 'key 1b' } };
+    writeFileSync(path.join(staging, '.gazette-output.next'), JSON.stringify(manifest));
+    const journal = { changed: ['p1/index.html'], removed: ['p0/index.html'] };
+    writeFileSync(path.join(staging, '.gazette-update'), JSON.stringify(journal));
+    checkOutputFolder(outDir, []);
+    expect(read(outDir, 'p1/index.html')).toBe('page 1, corrected');
+    expect(fs.existsSync(path.join(outDir, 'p0/index.html'))).toBe(false);
+    expect(JSON.parse(read(outDir, OUTPUT_MARKER))).toEqual(manifest);
+    // Killed after the manifest was moved in, before the staging folder went: applied again.
+    mkdirSync(staging, { recursive: true });
+    writeFileSync(path.join(staging, '.gazette-update'), JSON.stringify(journal));
+    checkOutputFolder(outDir, []);
+    expect(JSON.parse(read(outDir, OUTPUT_MARKER))).toEqual(manifest);
+    expect(fs.existsSync(staging)).toBe(false);
+  });
+
   it('has wrong sizes written over, not carried from build to build', () => {
     const outDir = outFolder();
     firstSite(outDir, 3);
