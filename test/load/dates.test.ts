@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { dateFromPath, dateFromUrl, parseDate } from '../../src/load/dates.ts';
 
@@ -154,5 +155,66 @@ describe('parseDate with ambiguous or local input', () => {
     expect(parseDate('2022年4月4日', 'Asia/Shanghai')?.toISOString()).toBe(
       '2022-04-03T16:00:00.000Z',
     );
+  });
+});
+
+describe('parseDate on dates with a zone, read without Luxon', () => {
+  const MONTHS = [
+    'Jan',
+    'Feb',
+    'Mar',
+    'Apr',
+    'May',
+    'Jun',
+    'Jul',
+    'Aug',
+    'Sep',
+    'Oct',
+    'Nov',
+    'Dec',
+  ];
+  const two = (value: number) => String(value).padStart(2, '0');
+  /** A fixed sequence of numbers below `n`, so that a failure can be replayed. */
+  let seed = 20220404;
+  const below = (n: number) => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return seed % n;
+  };
+  /** Fields in and out of range: month 0 and 13, day 0 and 32, hour 24, minute and second 60. */
+  const fields = () => ({
+    year: [999, 1969, 2022, 2024, 9999][below(5)]!,
+    month: below(14),
+    day: below(33),
+    hour: below(25),
+    minute: below(61),
+    second: below(61),
+    offset: `${below(2) ? '+' : '-'}${two([0, 5, 8, 14, 23, 24][below(6)]!)}${two([0, 30, 45, 60][below(4)]!)}`,
+  });
+
+  it('gives the instant Luxon gives for RFC 2822, with any day of the week, and refuses what it refuses', () => {
+    for (let i = 0; i < 3000; i++) {
+      const f = fields();
+      const weekday = ['', 'Mon, ', 'Sun,', 'Thursday, '][below(4)];
+      const zone = below(5) === 0 ? 'GMT' : f.offset;
+      const text = `${weekday}${f.day} ${MONTHS[f.month - 1] ?? 'Foo'} ${f.year} ${two(f.hour)}:${two(f.minute)}${below(3) ? `:${two(f.second)}` : ''} ${zone}`;
+      const luxon = DateTime.fromRFC2822(text.replace(/^[A-Za-z]{3,9},\s*/, ''), { setZone: true });
+      expect(parseDate(text, 'Asia/Shanghai')?.getTime(), text).toBe(
+        luxon.isValid ? luxon.toMillis() : undefined,
+      );
+    }
+  });
+
+  it('gives the instant Luxon gives for ISO 8601 with Z or an offset, and refuses what it refuses', () => {
+    for (let i = 0; i < 3000; i++) {
+      const f = fields();
+      const fraction = ['', '.5', '.25', '.123'][below(4)];
+      const zone =
+        below(4) === 0 ? 'Z' : below(2) ? f.offset : `${f.offset.slice(0, 3)}:${f.offset.slice(3)}`;
+      const text = `${f.year}-${two(f.month)}-${two(f.day)}T${two(f.hour)}:${two(f.minute)}:${two(f.second)}${fraction}${zone}`;
+      const luxon = DateTime.fromISO(text, { setZone: true });
+      expect(parseDate(text, 'Asia/Shanghai')?.getTime(), text).toBe(
+        luxon.isValid ? luxon.toMillis() : undefined,
+      );
+    }
   });
 });
