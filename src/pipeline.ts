@@ -459,7 +459,7 @@ export async function buildSite(
     const stages = await loadAndTransformWithCache(project, cache, progress, run.scan, early);
     // Not needed any more: a stat per file, held for the rest of the build otherwise.
     delete run.scan;
-    cache.writeAhead();
+    cache.settle();
     // Not `stages` itself in the closure below: the loaded articles and inputs it holds can
     // go once collected (30 MB at 100,000 articles).
     const { content, inputs, transformedFiles, hadUnreadableInputs } = stages;

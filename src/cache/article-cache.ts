@@ -183,6 +183,11 @@ export class ArticleCache {
   /** The new index is written, for `save` to put in place (see `writeAhead`). */
   private writtenAhead = false;
   /**
+   * Once `settle` let the entries go: the lines `save` appends, and the hashes the files
+   * this build stored had before.
+   */
+  private settled: { append: string; hashesBefore: Map<string, string | undefined> } | undefined;
+  /**
    * Where this cache writes a new index before putting it in place: named by the process, so
    * that two builds sharing the cache folder (`gazette dev` beside a build) do not write one
    * file, and a file left by a killed build can be told and removed.
@@ -293,11 +298,12 @@ export class ArticleCache {
 
   /** The hash of a file's bytes when this cache was read, before this build's changes. */
   contentHashBefore(relativePath: string): string | undefined {
+    if (this.settled) return this.settled.hashesBefore.get(relativePath);
     return this.entries.get(relativePath)?.contentHash;
   }
 
   store(relativePath: string, entry: CachedArticle): void {
-    if (this.writtenAhead)
+    if (this.writtenAhead || this.settled)
       throw new Error('build cache: an entry was stored after its index was written');
     if (!this.used.has(relativePath) && !this.entries.has(relativePath)) this.newFiles++;
     this.used.set(relativePath, entry);
@@ -317,39 +323,77 @@ export class ArticleCache {
       this.removePacksOtherThan(this.bodies.file);
       return;
     }
-    // Looked for only when some entry went unused (a look at each of 100,000 took 60 ms).
-    const removed =
-      this.used.size - this.newFiles === this.entries.size
-        ? []
-        : [...this.entries.keys()].filter((relativePath) => !this.used.has(relativePath));
+    const append = this.settled?.append ?? this.linesToAppend();
+    if (append !== undefined) {
+      if (append !== '') appendFileSync(file, `${this.indexEndsWithNewline ? '' : '\n'}${append}`);
+      this.bodies.close();
+      this.removePacksOtherThan(this.bodies.file);
+      return;
+    }
     const compactedPack = path.join(this.dir, newPackName());
     const moved = this.bodies.compactInto(
       [...this.used.values()].map((entry) => entry.html),
       compactedPack,
     );
-    const lines = this.lines + this.changed.size + removed.length;
-    // Many lines at once (every file of a cold build was racy, and is now remembered with its
-    // signature) are better rewritten than appended: each later build would read them twice.
-    const fewLines = this.changed.size + removed.length <= this.used.size / 4 + 1000;
-    if (!this.invalidated && !moved && fewLines && lines <= 2 * this.used.size + 1000) {
-      const appended = [
-        ...[...this.changed].map((relativePath) =>
-          entryLine(relativePath, this.used.get(relativePath)!),
-        ),
-        ...removed.map((relativePath) => entryLine(relativePath, null)),
-      ];
-      if (appended.length > 0)
-        appendFileSync(file, `${this.indexEndsWithNewline ? '' : '\n'}${appended.join('')}`);
-      this.bodies.close();
-      this.removePacksOtherThan(this.bodies.file);
-      return;
-    }
     const pack = moved ? compactedPack : this.bodies.file;
     const temp = path.join(this.dir, this.tempIndex);
     this.writeIndex(temp, pack, moved);
     renameSync(temp, file);
     this.bodies.close();
     this.removePacksOtherThan(pack);
+  }
+
+  /**
+   * The lines to append to the index for this build's changes (deleted files drop out), or
+   * undefined when the index is to be rewritten instead: the pack is worth compacting, the
+   * cache started over, or dead lines would outnumber live ones.
+   */
+  private linesToAppend(): string | undefined {
+    if (this.invalidated) return undefined;
+    // Looked for only when some entry went unused (a look at each of 100,000 took 60 ms).
+    const removed =
+      this.used.size - this.newFiles === this.entries.size
+        ? []
+        : [...this.entries.keys()].filter((relativePath) => !this.used.has(relativePath));
+    const lines = this.lines + this.changed.size + removed.length;
+    // Many lines at once (every file of a cold build was racy, and is now remembered with its
+    // signature) are better rewritten than appended: each later build would read them twice.
+    const fewLines = this.changed.size + removed.length <= this.used.size / 4 + 1000;
+    if (!fewLines || lines > 2 * this.used.size + 1000) return undefined;
+    if (this.bodies.wouldCompact([...this.used.values()].map((entry) => entry.html)))
+      return undefined;
+    return [
+      ...[...this.changed].map((relativePath) =>
+        entryLine(relativePath, this.used.get(relativePath)!),
+      ),
+      ...removed.map((relativePath) => entryLine(relativePath, null)),
+    ].join('');
+  }
+
+  /**
+   * Called once the build has stored every entry: the entries are let go, the site holding
+   * what it needs of them (at 100,000 articles, 100 MB of the index's objects were otherwise
+   * held to the end of the build). A cache started afresh writes its new index now
+   * (`writeAhead`); one whose index `save` will append to works out those lines now. A cache
+   * whose index is to be rewritten keeps its entries for `save`.
+   */
+  settle(): void {
+    if (this.invalidated) {
+      this.writeAhead();
+      return;
+    }
+    const append = this.linesToAppend();
+    if (append === undefined) return;
+    const hashesBefore = new Map(
+      [...this.changed].map((relativePath) => [
+        relativePath,
+        this.entries.get(relativePath)?.contentHash,
+      ]),
+    );
+    this.settled = { append, hashesBefore };
+    this.entries.clear();
+    this.used.clear();
+    this.changed.clear();
   }
 
   /**
@@ -383,7 +427,7 @@ export class ArticleCache {
    * that stops first leaves the old index (or none), as it would have. Not done when `save`
    * would compact the pack, which moves the bodies the index points to.
    */
-  writeAhead(): void {
+  private writeAhead(): void {
     if (!this.invalidated || this.writtenAhead) return;
     const live = [...this.used.values()].map((entry) => entry.html);
     if (this.bodies.wouldCompact(live)) return;

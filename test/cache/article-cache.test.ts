@@ -14,6 +14,9 @@ function entry(cache: ArticleCache, html: string): CachedArticle {
   };
 }
 
+const indexLines = (dir: string) =>
+  readFileSync(path.join(dir, 'articles.jsonl'), 'utf8').split('\n').filter(Boolean);
+
 describe('the article cache', () => {
   it('keeps bodies right when a build with another config is interrupted', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'gazette-cache-'));
@@ -65,9 +68,6 @@ describe('an entry carried over from a cache made with another config', () => {
 });
 
 describe('the article cache index', () => {
-  const indexLines = (dir: string) =>
-    readFileSync(path.join(dir, 'articles.jsonl'), 'utf8').split('\n').filter(Boolean);
-
   it('appends the entries a build changed and drops deleted files with a line', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'gazette-cache-'));
     const first = new ArticleCache(dir, 'k');
@@ -231,7 +231,7 @@ describe('an index written ahead', () => {
     // Another config: the new index is written before the site renders, then the build stops.
     const stopped = new ArticleCache(dir, 'config B');
     stopped.store('a.md', entry(stopped, '<p>a, as config B made it</p>'));
-    stopped.writeAhead();
+    stopped.settle();
     expect(() => stopped.store('b.md', entry(stopped, '<p>b</p>'))).toThrow(/after its index/);
     stopped.close();
     expect(readdirSync(dir).filter((name) => name.endsWith('.tmp'))).toEqual([]);
@@ -245,7 +245,7 @@ describe('an index written ahead', () => {
     const finished = new ArticleCache(dir, 'config B');
     finished.store('a.md', entry(finished, '<p>a, as config B made it</p>'));
     finished.store('b.md', entry(finished, '<p>b, as config B made it</p>'));
-    finished.writeAhead();
+    finished.settle();
     finished.save();
     const again = new ArticleCache(dir, 'config B');
     expect(again.invalidated).toBe(false);
@@ -269,21 +269,51 @@ describe('an index written ahead', () => {
       writeFileSync(path.join(dir, name), '');
     const second = new ArticleCache(dir, 'other key');
     second.store('a.md', entry(second, '<p>a, again</p>'));
-    second.writeAhead();
+    second.settle();
     second.save();
     expect(readdirSync(dir).filter((name) => name.endsWith('.tmp'))).toEqual([running]);
   });
 
-  it('is not written for a cache read from disk, whose index a build appends to', () => {
+  it('is not written for a cache read from disk: its entries go once settled, the lines to append stay', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'gazette-cache-'));
     const first = new ArticleCache(dir, 'k');
-    first.store('a.md', entry(first, '<p>a</p>'));
+    for (const name of ['a.md', 'b.md', 'c.md']) first.store(name, entry(first, `<p>${name}</p>`));
     first.save();
     const second = new ArticleCache(dir, 'k');
-    second.lookup('a.md', '<p>a</p>', 0);
-    second.writeAhead();
-    second.store('b.md', entry(second, '<p>b</p>'));
+    second.lookup('a.md', '<p>a.md</p>', 0);
+    second.store('b.md', entry(second, '<p>b, edited</p>'));
+    second.store('d.md', entry(second, '<p>d</p>'));
+    second.settle();
+    expect(() => second.store('e.md', entry(second, '<p>e</p>'))).toThrow(/after its index/);
+    expect(second.hasEntry('a.md')).toBe(false);
+    // What the site's page keys ask of the files this build stored.
+    expect(second.contentHashBefore('b.md')).toBe('<p>b.md</p>');
+    expect(second.contentHashBefore('d.md')).toBeUndefined();
     second.save();
-    expect(new ArticleCache(dir, 'k').lookup('b.md', '<p>b</p>', 0)).toBeDefined();
+    // b and d appended, c dropped with a line: nothing rewritten.
+    expect(indexLines(dir)).toHaveLength(7);
+    const third = new ArticleCache(dir, 'k');
+    expect(third.lookup('a.md', '<p>a.md</p>', 0)).toBeDefined();
+    expect(third.lookup('b.md', '<p>b, edited</p>', 0)).toBeDefined();
+    expect(third.lookup('d.md', '<p>d</p>', 0)).toBeDefined();
+    expect(third.hasEntry('c.md')).toBe(false);
+    third.close();
+  });
+
+  it('keeps its entries when settled if the index is to be rewritten', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'gazette-cache-'));
+    const names = Array.from({ length: 2400 }, (_, i) => `${i}.md`);
+    const first = new ArticleCache(dir, 'k');
+    for (const name of names) first.store(name, entry(first, `<p>${name}</p>`));
+    first.save();
+    const second = new ArticleCache(dir, 'k');
+    for (const name of names) second.store(name, entry(second, `<p>${name}!</p>`));
+    second.settle();
+    expect(second.contentHashBefore('0.md')).toBe('<p>0.md</p>');
+    second.save();
+    expect(indexLines(dir)).toHaveLength(2401);
+    const third = new ArticleCache(dir, 'k');
+    expect(third.lookup('5.md', '<p>5.md!</p>', 0)).toBeDefined();
+    third.close();
   });
 });
