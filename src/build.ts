@@ -7,6 +7,7 @@ import { existsSync, lstatSync, readlinkSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { codeStamp, GAZETTE_CODE_DIR } from './cache/code-stamp.ts';
 import {
+  type InputsFingerprint,
   inputsFingerprint,
   LAST_BUILD_FILE,
   outputUnchangedSince,
@@ -308,7 +309,7 @@ async function buildLocked(
     let scan = existsSync(project.contentDir) ? scanContent(project.contentDir) : undefined;
     const fingerprint = replayable && scan ? buildInputsFingerprint(project, scan) : undefined;
     if (fingerprint && outputCheck) {
-      const last = readLastBuild<BuildResult>(project.cacheDir, fingerprint);
+      const last = readLastBuild<BuildResult>(project.cacheDir, fingerprint.digest);
       if (
         last &&
         (await outputUnchangedSince(project.outDir, last, outputCheck.listedFilesPresent))
@@ -323,15 +324,16 @@ async function buildLocked(
     // other core then, and a replayed build would start it for nothing.
     if (helperThreadAllowed()) early = startEarlyTransformWorker(config, project.siteFiles);
 
-    // A file changed in the last seconds may change again within its timestamp's tick,
-    // unseen by the fingerprint: such a build is not recorded for replay.
-    const racyAfter = Date.now() - RACY_SECONDS * 1000;
-    const recordable = !scan?.stats.some((stats) => stats && stats.mtimeMs >= racyAfter);
+    // A file changed in the last seconds (an article, a template, a public/ file, the
+    // config) may change again within its timestamp's tick, unseen by the fingerprint: such
+    // a build is not recorded for replay.
+    const recordable =
+      fingerprint !== undefined && fingerprint.newestChangeMs < Date.now() - RACY_SECONDS * 1000;
     const { buildSite, DamagedBodyError } = await import('./pipeline.ts');
     handedOver = true;
     const run = {
       started,
-      ...(fingerprint && recordable ? { fingerprint } : {}),
+      ...(fingerprint && recordable ? { fingerprint: fingerprint.digest } : {}),
       ...(scan ? { scan } : {}),
       ...(early ? { early } : {}),
     };
@@ -359,7 +361,7 @@ async function buildLocked(
   }
 }
 
-function buildInputsFingerprint(project: Project, scan: ContentScan): string {
+function buildInputsFingerprint(project: Project, scan: ContentScan): InputsFingerprint {
   return inputsFingerprint({
     version: GAZETTE_VERSION,
     config: project.config,

@@ -42,7 +42,7 @@ export function copyIntoContent(root: string, source: string, name = path.basena
 }
 
 /**
- * A project of generated articles, written an hour ago as an archive's files are: files
+ * A project of generated articles, written an hour ago (config too) as an archive's are: files
  * modified in the last seconds are read again by the next build whatever their size and
  * time say (see RACY_SECONDS).
  */
@@ -58,6 +58,7 @@ export function generatedProject(options: { count: number; seed: number; config:
   });
   const anHourAgo = new Date(Date.now() - 3_600_000);
   for (const file of files) utimesSync(path.join(root, 'content', file), anHourAgo, anHourAgo);
+  if (options.config) utimesSync(path.join(root, 'gazette.config.yml'), anHourAgo, anHourAgo);
   return { root, files };
 }
 

@@ -15,6 +15,6 @@ export function codeStamp(): string {
     config: {} as SiteConfig,
     contentFiles: [],
     otherInputs: [GAZETTE_CODE_DIR],
-  });
+  }).digest;
   return cachedCodeStamp;
 }

@@ -1,16 +1,9 @@
 import { createHash } from 'node:crypto';
-import {
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { SiteConfig } from '../config/schema.ts';
+import { listFiles } from '../files.ts';
 import { type ContentFile, type FileStamp, fileSignature } from '../load/discover.ts';
 import { isFileAsListed, LISTED_FILE_CHECK, listedSizes, OUTPUT_MARKER } from '../write/output.ts';
 import { stableJson } from './fingerprint.ts';
@@ -21,6 +14,17 @@ import { stableJson } from './fingerprint.ts';
  * unchanged (git's "racily clean" files). Such a file is read again by the next build.
  */
 export const RACY_SECONDS = 3;
+
+/** What a build's inputs were when it started (see `inputsFingerprint`). */
+export interface InputsFingerprint {
+  /** A hash of every input's name, size, time and inode, the config and Gazette's version. */
+  digest: string;
+  /**
+   * The latest modification time of the files read (0 if none): a build of files changed in
+   * the last seconds is not recorded for replay, since they may change again unseen.
+   */
+  newestChangeMs: number;
+}
 
 /**
  * What a build needs to know to tell that nothing changed since the last one: every input's
@@ -35,59 +39,59 @@ export function inputsFingerprint(options: {
   contentStats?: (FileStamp | undefined)[];
   /** Templates, public files and the config file: every other folder or file read. */
   otherInputs: string[];
-}): string {
+}): InputsFingerprint {
   const hash = createHash('sha1');
   hash.update(`gazette ${options.version}\0${stableJson(options.config)}\0`);
+  let newestChangeMs = 0;
   // Hashed in chunks of many files: one update per file was a tenth of the check's time.
   let chunk = '';
   options.contentFiles.forEach((file, index) => {
-    const signature = options.contentStats
-      ? signatureOf(options.contentStats[index])
-      : statSignature(file.absolutePath);
-    chunk += `${file.relativePath}\0${signature}\0`;
+    const stamp = options.contentStats ? options.contentStats[index] : statStamp(file.absolutePath);
+    if (stamp) newestChangeMs = Math.max(newestChangeMs, stamp.mtimeMs);
+    chunk += `${file.relativePath}\0${stamp ? stamp.signature : 'missing'}\0`;
     if (chunk.length >= 1 << 16) {
       hash.update(chunk);
       chunk = '';
     }
   });
   hash.update(chunk);
-  for (const input of options.otherInputs) hashTree(hash, input);
-  return hash.digest('hex');
+  for (const input of options.otherInputs)
+    newestChangeMs = Math.max(newestChangeMs, hashTree(hash, input));
+  return { digest: hash.digest('hex'), newestChangeMs };
 }
 
-function statSignature(file: string): string {
+function statStamp(file: string): Pick<FileStamp, 'signature' | 'mtimeMs'> | undefined {
   try {
-    return fileSignature(statSync(file));
+    const stats = statSync(file);
+    return { signature: fileSignature(stats), mtimeMs: stats.mtimeMs };
   } catch {
-    return 'missing';
+    return undefined;
   }
 }
 
-function signatureOf(stats: FileStamp | undefined): string {
-  return stats ? stats.signature : 'missing';
-}
-
-function hashTree(hash: ReturnType<typeof createHash>, root: string): void {
+/**
+ * Hashes the name and stamp of every file of a folder (or of a file) as a build reads them:
+ * links followed, as `listFiles` follows them to publish a `public/` file or load a template
+ * (the link's own stamp does not change when a file in the folder it leads to does).
+ * Returns the latest modification time seen.
+ */
+function hashTree(hash: ReturnType<typeof createHash>, root: string): number {
   if (!existsSync(root)) {
     hash.update(`${root}\0none\0`);
-    return;
+    return 0;
   }
-  if (!statSync(root).isDirectory()) {
-    hash.update(`${root}\0${statSignature(root)}\0`);
-    return;
+  const files = statSync(root).isDirectory()
+    ? listFiles(root).map((relative) => path.join(root, relative))
+    : [root];
+  let newest = 0;
+  let chunk = '';
+  for (const file of files) {
+    const stamp = statStamp(file);
+    if (stamp) newest = Math.max(newest, stamp.mtimeMs);
+    chunk += `${file}\0${stamp ? stamp.signature : 'missing'}\0`;
   }
-  const pending = [root];
-  while (pending.length > 0) {
-    const folder = pending.pop()!;
-    const entries = readdirSync(folder, { withFileTypes: true }).sort((a, b) =>
-      a.name < b.name ? -1 : 1,
-    );
-    for (const entry of entries) {
-      const file = path.join(folder, entry.name);
-      if (entry.isDirectory()) pending.push(file);
-      else hash.update(`${file}\0${statSignature(file)}\0`);
-    }
-  }
+  hash.update(chunk);
+  return newest;
 }
 
 /** The outcome of the last complete build, replayed when nothing changed. */

@@ -343,6 +343,51 @@ describe('the build cache', () => {
     expect(again.filesWritten).toBeGreaterThan(0);
   });
 
+  it('does not replay a build whose template or public/ file was modified in the last seconds', async () => {
+    const { root } = corpusProject(6);
+    mkdirSync(path.join(root, 'public'));
+    const file = path.join(root, 'public', 'notice.txt');
+    writeFileSync(file, 'AAAA');
+    const edited = new Date(Math.floor(Date.now() / 1000) * 1000);
+    utimesSync(file, edited, edited);
+    await buildProject(root);
+    // Same size and time, other bytes: as a second save within the file system's tick.
+    writeFileSync(file, 'BBBB');
+    utimesSync(file, edited, edited);
+    const again = await buildProject(root);
+    expect(again.timings.collect, 'not replayed').toBeGreaterThan(0);
+    expect(readFileSync(path.join(again.outDir, 'notice.txt'), 'utf8')).toBe('BBBB');
+  });
+
+  it('sees a file changed in a folder linked into public/ or templates/', async () => {
+    const { root } = corpusProject(6);
+    const elsewhere = path.join(root, 'elsewhere');
+    mkdirSync(path.join(elsewhere, 'assets'), { recursive: true });
+    mkdirSync(path.join(elsewhere, 'partials'), { recursive: true });
+    mkdirSync(path.join(root, 'public'));
+    mkdirSync(path.join(root, 'templates'));
+    writeFileSync(path.join(elsewhere, 'assets', 'a.txt'), 'one');
+    const footer = readFileSync(path.join(DEFAULT_TEMPLATES_DIR, 'partials', 'footer.njk'), 'utf8');
+    writeFileSync(path.join(elsewhere, 'partials', 'footer.njk'), footer);
+    symlinkSync(path.join(elsewhere, 'assets'), path.join(root, 'public', 'assets'));
+    symlinkSync(path.join(elsewhere, 'partials'), path.join(root, 'templates', 'partials'));
+    const anHourAgo = new Date(Date.now() - 3_600_000);
+    const backdate = (file: string) => utimesSync(file, anHourAgo, anHourAgo);
+    for (const file of ['assets/a.txt', 'partials/footer.njk', 'assets', 'partials'])
+      backdate(path.join(elsewhere, file));
+    const first = await buildProject(root);
+    expect((await buildProject(root)).timings.collect, 'replayed').toBe(0);
+
+    writeFileSync(path.join(elsewhere, 'assets', 'a.txt'), 'two, longer');
+    writeFileSync(path.join(elsewhere, 'partials', 'footer.njk'), `${footer}<!--MARK-->`);
+    for (const file of ['assets/a.txt', 'partials/footer.njk'])
+      backdate(path.join(elsewhere, file));
+    const second = await buildProject(root);
+    expect(second.timings.collect, 'not replayed').toBeGreaterThan(0);
+    expect(readFileSync(path.join(first.outDir, 'assets', 'a.txt'), 'utf8')).toBe('two, longer');
+    expect(readFileSync(path.join(first.outDir, 'index.html'), 'utf8')).toContain('<!--MARK-->');
+  });
+
   it('makes a page again when its file was deleted from the output by hand', async () => {
     const { root, files } = corpusProject(20);
     const first = await buildProject(root);
