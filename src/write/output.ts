@@ -140,6 +140,13 @@ function removeSiteCopy(folder: string): boolean {
 }
 
 /** The output manifest: for each file, the key of what it was made from. */
+/**
+ * The key of a listed file that no build made (the dev server wrote it): Gazette's, so a
+ * build deletes it when the site no longer has it, but never kept as it is (see
+ * `StagedOutput.previousKey`).
+ */
+export const NOT_BUILT_KEY = 'not built';
+
 export interface OutputManifest {
   generator: 'gazette';
   files: Record<string, string>;
@@ -274,7 +281,8 @@ export class StagedOutput {
   previousKey(sitePath: string): string | undefined {
     const relative = this.relativeFor(sitePath);
     const key = relative === undefined ? undefined : this.previousKeys.get(relative);
-    return key !== undefined && this.previousFileExists(relative!) ? key : undefined;
+    if (key === undefined || key === NOT_BUILT_KEY) return undefined;
+    return this.previousFileExists(relative!) ? key : undefined;
   }
 
   /**
@@ -381,7 +389,7 @@ export class StagedOutput {
   }
 
   private keepRelative(relative: string, key: string): boolean {
-    if (this.previousKeys.get(relative) !== key) return false;
+    if (key === NOT_BUILT_KEY || this.previousKeys.get(relative) !== key) return false;
     if (!this.previousFileExists(relative) || !this.claim(relative)) return false;
     this.keys.set(relative, key);
     this.keepPrevious(relative);
