@@ -87,7 +87,7 @@ export class PageScheduler {
     }
     this.render = this.createRender();
     this.planSpecs();
-    this.fingerprints = pageFingerprints(site, this.project.config);
+    this.fingerprints = this.dated(pageFingerprints(site, this.project.config));
     const signature = siteSignature(site);
     // Remembered before a full re-render forgets them: pages that left the site leave the disk.
     const previouslyRendered = [...this.rendered.keys()];
@@ -128,8 +128,12 @@ export class PageScheduler {
    * them can have changed, and card views of the others are kept.
    */
   private patchSite(patched: Article[]): SiteUpdate {
+    // A new newest date (an old article given a later `updated`) changes the pages showing
+    // the build date, whichever articles they list: the site is taken as a whole then.
+    if (lastChange(this.site)?.getTime() !== this.buildDate?.getTime())
+      return this.setSite(this.site);
     this.replanArticlePages(patched);
-    const showing = pageFingerprints(this.site, this.project.config, new Set(patched));
+    const showing = this.dated(pageFingerprints(this.site, this.project.config, new Set(patched)));
     for (const [sitePath, fingerprint] of showing) {
       this.fingerprints.set(sitePath, fingerprint);
       if (this.rendered.get(sitePath) !== fingerprint) this.stale.add(sitePath);
@@ -261,10 +265,33 @@ export class PageScheduler {
     });
   }
 
+  /** The build date pages are rendered with, and whether every page shows it. */
+  private buildDate: Date | undefined;
+  private buildDateEverywhere = false;
+
+  /**
+   * Fingerprints of pages that show the build date with the date added: a page a build keys
+   * with it (see `homeKey` in pipeline.ts) is rendered again when it changes.
+   */
+  private dated(fingerprints: Map<string, string>): Map<string, string> {
+    const date = this.buildDate?.toISOString() ?? '';
+    for (const [sitePath, fingerprint] of fingerprints) {
+      const spec = this.specs.get(sitePath);
+      if (spec && (this.buildDateEverywhere || (spec.kind === 'home' && !spec.undated)))
+        fingerprints.set(sitePath, `${fingerprint}\0built ${date}`);
+    }
+    return fingerprints;
+  }
+
   private createRender(): (spec: PageSpec) => RenderResult {
     const context = this.context;
     // As a build shows it: the newest article's date, not the time of this render.
     const buildDate = lastChange(this.site);
+    this.buildDate = buildDate;
+    this.buildDateEverywhere = buildDateOnEveryPage([
+      this.project.templatesDir,
+      DEFAULT_TEMPLATES_DIR,
+    ]);
     const { render } = createPageRenderer({
       env: this.templates.env,
       searchPaths: this.templates.searchPaths,
@@ -272,7 +299,7 @@ export class PageScheduler {
       config: this.project.config,
       urls: this.urls,
       ...(buildDate ? { buildDate } : {}),
-      buildDateEverywhere: buildDateOnEveryPage([this.project.templatesDir, DEFAULT_TEMPLATES_DIR]),
+      buildDateEverywhere: this.buildDateEverywhere,
       feedsFor: (spec) =>
         this.extensions.flatMap((extension) => extension.feedsFor?.(spec, context) ?? []),
     });

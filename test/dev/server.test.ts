@@ -188,6 +188,71 @@ describe('the dev server after a failed first build', () => {
   });
 });
 
+/** Waits until `check` holds (the dev server rebuilds after a short debounce). */
+async function eventually(check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  while (!(await check()) && Date.now() < deadline)
+    await new Promise((resolve) => setTimeout(resolve, 100));
+}
+
+describe('the dev server after an edit that changes the newest date', () => {
+  it('dates the home pages as a build does, also those not listing the edited article', async () => {
+    const root = makeDevProject(
+      Object.fromEntries(
+        [1, 2, 3].map((day) => [
+          `a${day}.md`,
+          articleText(`Article ${day}`, { date: `2022-04-0${day} 10:00:00` }),
+        ]),
+      ),
+      'pageSize: 2\nsearch:\n  enabled: false\n',
+    );
+    const dev = await startDev({ root, port: 0, extensions: [], debounceMs: 10 });
+    try {
+      const page = async (pathname: string) => (await fetch(new URL(pathname, dev.url))).text();
+      expect(await page('page/2/')).toContain('2022-04-03');
+      // The oldest article, on the second page only, is updated after the newest one's date.
+      const file = path.join(root, 'content', 'a1.md');
+      writeFileSync(
+        file,
+        readFileSync(file, 'utf8').replace('lang: en', 'lang: en\nupdated: 2024-01-01 08:00:00'),
+      );
+      await eventually(async () => (await page('')).includes('2024-01-01'));
+      for (const pathname of ['', 'page/2/']) expect(await page(pathname)).toContain('2024-01-01');
+    } finally {
+      await dev.close();
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the output folder after a dev session', () => {
+  it('loses the pages the dev server rewrote once the site no longer has them', async () => {
+    const root = makeDevProject(
+      {
+        'rail.md': articleText('Rail strike ends'),
+        'port.md': articleText('Port reopens', { date: '2025-03-02 09:00:00' }),
+      },
+      'search:\n  enabled: false\n',
+    );
+    const pageFile = path.join(root, 'site', '2025', '03', '01', 'rail', 'index.html');
+    const dev = await startDev({ root, port: 0, extensions: [], debounceMs: 10 });
+    try {
+      const file = path.join(root, 'content', 'rail.md');
+      writeFileSync(file, readFileSync(file, 'utf8').replace('</p>', ' Edited.</p>'));
+      await eventually(async () => readFileSync(pageFile, 'utf8').includes('Edited.'));
+    } finally {
+      await dev.close();
+    }
+    try {
+      rmSync(path.join(root, 'content', 'rail.md'));
+      expect((await build({ root })).ok).toBe(true);
+      expect(existsSync(pageFile)).toBe(false);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('a config error in the dev server', () => {
   it('names the file once, with the line the loader gave', () => {
     expect(
