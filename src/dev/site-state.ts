@@ -9,7 +9,7 @@ import { realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { CollectedStages, Project } from '../build.ts';
 import { collectedArticle } from '../collect/article.ts';
-import { separateDuplicates } from '../collect/duplicates.ts';
+import { normalizeSourceUrl, separateDuplicates } from '../collect/duplicates.ts';
 import { type CollectInput, collectSite, type Site } from '../collect/site.ts';
 import { loadArticle } from '../load/article.ts';
 import { isArticleName, isInside } from '../load/discover.ts';
@@ -189,6 +189,13 @@ function canPatchInPlace(
   if (!state.site.articles.some((article) => article.relativePath === before.relativePath))
     return false;
   if (placementKey(before) !== placementKey(after)) return false;
+  // Of copies of one source URL the largest file is built: an edit may make another copy
+  // the larger one, which only collecting the site again tells.
+  const source = sourceKeyOf(after);
+  if (source) {
+    for (const other of state.loaded.values())
+      if (other.relativePath !== after.relativePath && sourceKeyOf(other) === source) return false;
+  }
   if (before.title !== after.title) {
     // Title and date are a duplicate key: another file with either title must not exist.
     for (const other of state.loaded.values()) {
@@ -197,6 +204,15 @@ function canPatchInPlace(
     }
   }
   return true;
+}
+
+/** Normalized source URLs of loaded articles, each worked out once (a URL parse each). */
+const sourceKeys = new WeakMap<LoadedArticle, string | undefined>();
+
+function sourceKeyOf(article: LoadedArticle): string | undefined {
+  if (!article.sourceUrl) return undefined;
+  if (!sourceKeys.has(article)) sourceKeys.set(article, normalizeSourceUrl(article.sourceUrl));
+  return sourceKeys.get(article);
 }
 
 /** Everything that decides where an article is listed and under which URL. */

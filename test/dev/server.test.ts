@@ -225,6 +225,35 @@ describe('the dev server after an edit that changes the newest date', () => {
   });
 });
 
+describe('the dev server after an edit to one of two copies of a story', () => {
+  it('serves the larger copy, as a build does', async () => {
+    const copy = (body: string) =>
+      articleText('Article X')
+        .replace('lang: en', 'lang: en\nlink: https://example.com/story')
+        .replace(/<p>Body of Article X\..*<\/p>/, `<p>${body}</p>`);
+    const root = makeDevProject(
+      {
+        'x1.md': copy(`Long body one. ${'More words. '.repeat(40)}`),
+        'x2.md': copy('Short body two.'),
+      },
+      'search:\n  enabled: false\n',
+    );
+    const dev = await startDev({ root, port: 0, extensions: [], debounceMs: 10 });
+    try {
+      const status = async (pathname: string) =>
+        (await fetch(new URL(pathname, dev.url), { redirect: 'manual' })).status;
+      expect(await status('2025/03/01/x1/')).toBe(200);
+      writeFileSync(path.join(root, 'content', 'x1.md'), copy('tiny'));
+      await eventually(async () => (await status('2025/03/01/x2/')) === 200);
+      expect(await status('2025/03/01/x2/')).toBe(200);
+      expect(await status('2025/03/01/x1/')).toBe(404);
+    } finally {
+      await dev.close();
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('the output folder after a dev session', () => {
   it('loses the pages the dev server rewrote once the site no longer has them', async () => {
     const root = makeDevProject(
