@@ -7,6 +7,13 @@ import { configDiagnostic, type DevServer, startDev } from '../../src/dev/dev-se
 import { injectReloadClient, RELOAD_CLIENT_TAG } from '../../src/dev/server.ts';
 import { articleText, makeDevProject } from './helpers.ts';
 
+/** Waits until `check` holds (the dev server rebuilds after a short debounce). */
+async function eventually(check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  while (!(await check()) && Date.now() < deadline)
+    await new Promise((resolve) => setTimeout(resolve, 100));
+}
+
 describe('the dev server under a base path', () => {
   let root: string;
   let dev: DevServer;
@@ -120,9 +127,7 @@ describe('the dev server after a new base path', () => {
         path.join(root, 'gazette.config.yml'),
         'baseUrl: https://example.org/b/\nsearch:\n  enabled: false\n',
       );
-      const deadline = Date.now() + 15_000;
-      while ((await status('/b/')) !== 200 && Date.now() < deadline)
-        await new Promise((resolve) => setTimeout(resolve, 100));
+      await eventually(async () => (await status('/b/')) === 200);
       expect(await status('/b/')).toBe(200);
       expect(await status('/b/assets/gazette.css')).toBe(200);
       expect(await status('/a/')).toBe(404);
@@ -149,9 +154,7 @@ describe('the dev server after a public/ file appears', () => {
       expect(await page()).not.toContain('new-pic.png');
       mkdirSync(path.join(root, 'public', 'images'), { recursive: true });
       writeFileSync(path.join(root, 'public', 'images', 'new-pic.png'), 'png');
-      const deadline = Date.now() + 15_000;
-      while (!(await page()).includes('new-pic.png') && Date.now() < deadline)
-        await new Promise((resolve) => setTimeout(resolve, 100));
+      await eventually(async () => (await page()).includes('new-pic.png'));
       expect(await page()).toContain('<img src="/images/new-pic.png"');
     } finally {
       await dev.close();
@@ -187,13 +190,6 @@ describe('the dev server after a failed first build', () => {
     }
   });
 });
-
-/** Waits until `check` holds (the dev server rebuilds after a short debounce). */
-async function eventually(check: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  while (!(await check()) && Date.now() < deadline)
-    await new Promise((resolve) => setTimeout(resolve, 100));
-}
 
 describe('the dev server after an edit that changes the newest date', () => {
   it('dates the home pages as a build does, also those not listing the edited article', async () => {
