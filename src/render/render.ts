@@ -33,14 +33,36 @@ export function renderTemplate(
   context: PageContext,
 ): RenderResult {
   try {
+    freezeDeeply(context);
     const html: unknown = env.render(template, context);
     // Nunjucks returns null when an error is left to a callback it schedules for later.
     if (typeof html !== 'string') throw new Error(`(${template}) the template rendered nothing`);
     return { ok: true, html };
   } catch (error) {
-    return { ok: false, ...describeTemplateError(error, searchPaths) };
+    const described = describeTemplateError(error, searchPaths);
+    if (READ_ONLY_ERROR.test(described.message)) described.message += READ_ONLY_HINT;
+    return { ok: false, ...described };
   }
 }
+
+/**
+ * A page's variables are frozen before its template sees them. Cards, menus and the site's
+ * fields are shared by the pages one thread renders, while the helper thread gets copies: a
+ * template calling `.reverse()` on one would change the pages rendered after it on the main
+ * thread only. Frozen, it fails alike on every page and thread. Frozen objects are skipped,
+ * so shared views are walked once.
+ */
+function freezeDeeply(value: unknown): void {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const key of Object.keys(value)) freezeDeeply((value as Record<string, unknown>)[key]);
+}
+
+/** V8's words for a write to a frozen object or array. */
+const READ_ONLY_ERROR =
+  /Cannot (?:assign to read only property|add property|delete property|redefine property)|object is not extensible/;
+const READ_ONLY_HINT =
+  ' (page variables are read-only: make a copy instead, with a filter such as `| reverse` or `| sort`, or `.concat(…)` for `.push(…)`)';
 
 export interface PageRenderer {
   /** The variables of a page, shared ones computed once per build. */

@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { BuildExtension, BuildOptions } from '../../src/build.ts';
@@ -90,6 +90,37 @@ describe('the render helper thread', () => {
       inProject(aloneRoot, alone.result.diagnostics),
     );
     expect(helped.result.ok).toBe(false);
+  });
+
+  it('gives no template a way to change what later pages are rendered with', async () => {
+    // Cards and the menu are shared by the pages one thread renders; the helper gets copies.
+    // A theme reversing them in place would change the pages after it on the main thread only.
+    const withMutatingTemplate = () => {
+      const { root } = corpusProject();
+      mkdirSync(path.join(root, 'templates'), { recursive: true });
+      const home = readFileSync(path.join(DEFAULT_TEMPLATES_DIR, 'home.njk'), 'utf8');
+      writeFileSync(
+        path.join(root, 'templates', 'home.njk'),
+        home.replace(
+          '{% block main %}',
+          '{% block main %}<p id="order">{{ nav.reverse() | join(",", "name") }}</p>',
+        ),
+      );
+      return root;
+    };
+    const alone = await buildWith(withMutatingTemplate(), 'never');
+    const helped = await buildWith(withMutatingTemplate(), 'always');
+    // The home page fails alike on both threads, naming its template and what to write instead.
+    const errors = (result: typeof alone.result) =>
+      result.diagnostics.filter((diagnostic) => diagnostic.severity === 'error');
+    expect(errors(alone.result)).toHaveLength(1);
+    expect(errors(alone.result)[0]).toMatchObject({
+      file: 'templates/home.njk',
+      message: expect.stringMatching(/TypeError.*read-only.*`\| reverse`/),
+    });
+    expect(errors(helped.result)).toEqual(errors(alone.result));
+    expect(existsSync(path.join(alone.result.outDir, 'index.html'))).toBe(false);
+    expect(snapshot(helped.result.outDir)).toEqual(snapshot(alone.result.outDir));
   });
 
   it('rewrites changed pages of an existing site like a cold build', async () => {
