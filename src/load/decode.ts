@@ -17,7 +17,11 @@ export type DecodeResult =
   | { ok: true; text: string; encoding: string; removedControlCharacters: number }
   | { ok: false; reason: string };
 
-/** Encodings a Chinese or Japanese news archive may be stored in besides UTF-8. */
+/**
+ * Encodings a news archive may be stored in besides UTF-8: Chinese, Japanese and Korean ones,
+ * and the single-byte ones of European, Cyrillic, Greek, Turkish, Hebrew, Arabic and
+ * Vietnamese sites, which old scrapers saved pages in as they came.
+ */
 const LEGACY_ENCODINGS = new Set([
   'GB18030',
   'GBK',
@@ -27,32 +31,79 @@ const LEGACY_ENCODINGS = new Set([
   'EUC-JP',
   'EUC-KR',
   'ISO-2022-JP',
-  'windows-1252',
-  'ISO-8859-1',
   'UTF-16LE',
   'UTF-16BE',
+  'windows-1250',
+  'windows-1251',
+  'windows-1252',
+  'windows-1253',
+  'windows-1254',
+  'windows-1255',
+  'windows-1256',
+  'windows-1257',
+  'windows-1258',
+  'ISO-8859-1',
+  'ISO-8859-2',
+  'ISO-8859-5',
+  'ISO-8859-6',
+  'ISO-8859-7',
+  'ISO-8859-8',
+  'ISO-8859-9',
+  'KOI8-R',
 ]);
+
+/** Single-byte encodings by the languages written in them, the Windows one first. */
+const SINGLE_BYTE_BY_LANGUAGE: [RegExp, string[]][] = [
+  [/^(?:en|fr|de|es|it|pt|nl|ca|gl|eu|da|sv|nb|nn|no|fi|is|ga|af|sq|id|ms|sw)$/, ['windows-1252']],
+  [/^(?:pl|cs|sk|hu|hr|sl|ro|bs)$/, ['windows-1250', 'ISO-8859-2']],
+  [/^(?:ru|uk|be|bg|sr|mk)$/, ['windows-1251', 'KOI8-R', 'ISO-8859-5']],
+  [/^el$/, ['windows-1253', 'ISO-8859-7']],
+  [/^(?:tr|az)$/, ['windows-1254', 'ISO-8859-9']],
+  [/^(?:he|yi)$/, ['windows-1255', 'ISO-8859-8']],
+  [/^(?:ar|fa|ur)$/, ['windows-1256', 'ISO-8859-6']],
+  [/^(?:lt|lv|et)$/, ['windows-1257']],
+  [/^vi$/, ['windows-1258']],
+];
 
 // C0 controls other than tab and line breaks, and DEL: not allowed in HTML or XML text.
 const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
 
-/**
- * The legacy encodings a site's language is written in, most used first. A guess among them
- * is preferred to chardet's own first guess, which short texts mislead: a line of GBK news
- * reads as EUC-KR to it, a title and a sentence as ISO-8859-1.
- */
-function encodingsOfLanguage(language: string): string[] {
-  const tag = language.toLowerCase();
-  if (tag.startsWith('zh'))
-    return /hant|-tw|-hk|-mo/.test(tag) ? ['Big5', 'GB18030'] : ['GB18030', 'Big5'];
-  if (tag.startsWith('ja')) return ['Shift_JIS', 'EUC-JP', 'ISO-2022-JP'];
-  if (tag.startsWith('ko')) return ['EUC-KR'];
-  return [];
+interface LanguageEncodings {
+  /** Most used first. */
+  encodings: string[];
+  /** How sure chardet must be of one, as a share of its first guess, for it to win. */
+  minimumShare: number;
 }
 
-/** GBK and GB2312 are subsets of GB18030: decoding with the superset loses nothing. */
+/**
+ * The legacy encodings a site's language is written in. A guess among them is preferred to
+ * chardet's own first guess, which short texts mislead: a line of GBK news reads as EUC-KR to
+ * it, a title and a sentence as ISO-8859-1, and short French in Latin-1 as Latin-2. Chinese,
+ * Japanese and Korean ones win whenever the bytes are valid in them (chardet rates short
+ * texts in them no higher than any other); a single-byte one only when chardet rates it
+ * half as likely as its first guess, so that a Polish article on an English site stays Polish.
+ */
+function encodingsOfLanguage(language: string): LanguageEncodings {
+  const tag = language.toLowerCase();
+  const multiByte = (encodings: string[]) => ({ encodings, minimumShare: 0 });
+  if (tag.startsWith('zh'))
+    return multiByte(/hant|-tw|-hk|-mo/.test(tag) ? ['Big5', 'GB18030'] : ['GB18030', 'Big5']);
+  if (tag.startsWith('ja')) return multiByte(['Shift_JIS', 'EUC-JP', 'ISO-2022-JP']);
+  if (tag.startsWith('ko')) return multiByte(['EUC-KR']);
+  const primary = tag.split(/[-_]/)[0]!;
+  const encodings =
+    SINGLE_BYTE_BY_LANGUAGE.find(([languages]) => languages.test(primary))?.[1] ?? [];
+  return { encodings, minimumShare: 0.5 };
+}
+
+/**
+ * GBK and GB2312 are subsets of GB18030: decoding with the superset loses nothing. Text
+ * labelled ISO-8859-1 is read as windows-1252, as browsers do: its bytes 0x80–0x9F are the
+ * curly quotes and dashes of Windows editors far more often than control characters.
+ */
 function canonicalEncoding(name: string): string {
-  return name === 'GBK' || name === 'GB2312' ? 'GB18030' : name;
+  if (name === 'GBK' || name === 'GB2312') return 'GB18030';
+  return name === 'ISO-8859-1' ? 'windows-1252' : name;
 }
 
 /** Whether the bytes are valid in an encoding (not merely decodable with replacements). */
@@ -73,17 +124,19 @@ function decodesCleanly(bytes: Uint8Array, encoding: string): boolean {
 function detectLegacyEncoding(bytes: Uint8Array, language: string): string | undefined {
   const { chardet } = codecs();
   const analysis = chardet.analyse(bytes);
-  const preferred = encodingsOfLanguage(language);
+  const { encodings: preferred, minimumShare } = encodingsOfLanguage(language);
+  const enough = Math.max(Number.MIN_VALUE, (analysis[0]?.confidence ?? 0) * minimumShare);
   let best: { encoding: string; confidence: number; rank: number } | undefined;
   for (const { name, confidence } of analysis) {
     const encoding = canonicalEncoding(name);
     const rank = preferred.indexOf(encoding);
-    if (rank < 0 || confidence <= 0) continue;
+    if (rank < 0 || confidence < enough) continue;
     const better =
       !best || confidence > best.confidence || (confidence === best.confidence && rank < best.rank);
     if (better && decodesCleanly(bytes, encoding)) best = { encoding, confidence, rank };
   }
-  return best?.encoding ?? analysis[0]?.name;
+  const first = analysis[0]?.name;
+  return best?.encoding ?? (first === undefined ? undefined : canonicalEncoding(first));
 }
 
 /**

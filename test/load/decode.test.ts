@@ -60,5 +60,66 @@ describe('decoding an article file', () => {
         encoding: 'Shift_JIS',
       });
     });
+    it('reads the single-byte encodings of European, Cyrillic and other sites by their language', () => {
+      const cases: [string, string, string, string][] = [
+        // Short Latin-1, which chardet takes for Latin-2 (Déjà would read Dĺjŕ).
+        ['---\ntitle: Café\n---\n<p>Déjà vu à Paris.</p>\n', 'latin1', 'fr', 'windows-1252'],
+        [
+          '---\ntitle: Élections\n---\n<p>Le préfet a annoncé « une réforme » – selon l’AFP.</p>\n',
+          'win1252',
+          'fr-FR',
+          'windows-1252',
+        ],
+        [
+          '---\ntitle: Bürgermeister\n---\n<p>Die Straßen in München werden gesperrt.</p>\n',
+          'latin1',
+          'de',
+          'windows-1252',
+        ],
+        [
+          '---\ntitle: Wybory w Łodzi\n---\n<p>Prezydent powiedział, że zmiany zaczną się w środę.</p>\n',
+          'win1250',
+          'pl',
+          'windows-1250',
+        ],
+        [
+          '---\ntitle: Новости\n---\n<p>Мэр города заявил, что новые правила вступят в силу в среду.</p>\n',
+          'win1251',
+          'ru',
+          'windows-1251',
+        ],
+        [
+          '---\ntitle: Новости\n---\n<p>Мэр города заявил, что новые правила вступят в силу в среду.</p>\n',
+          'koi8-r',
+          'ru',
+          'KOI8-R',
+        ],
+        [
+          '---\ntitle: Ειδήσεις\n---\n<p>Ο δήμαρχος της Αθήνας ανακοίνωσε νέα μέτρα για την κυκλοφορία.</p>\n',
+          'win1253',
+          'el',
+          // The same bytes for these letters: chardet finds ISO-8859-7 likelier.
+          'ISO-8859-7',
+        ],
+      ];
+      for (const [text, encoding, language, expected] of cases) {
+        expect(decoded(text, encoding, language), `${encoding} on a ${language} site`).toEqual({
+          ok: true,
+          text,
+          encoding: expected,
+          removedControlCharacters: 0,
+        });
+      }
+    });
+
+    it("reads a single-byte file on a site of another language in chardet's guess, not refused", () => {
+      const polish =
+        '---\ntitle: Wybory w Łodzi\n---\n<p>Prezydent miasta powiedział, że zmiany w komunikacji miejskiej zaczną się w środę. Będą też nowe ścieżki rowerowe.</p>\n';
+      expect(decoded(polish, 'win1250', 'en')).toMatchObject({
+        ok: true,
+        text: polish,
+        encoding: 'windows-1250',
+      });
+    });
   });
 });
