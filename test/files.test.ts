@@ -2,14 +2,15 @@
  * The files of a folder as `public/` and the theme list them: symbolic links are followed,
  * without looping, and dangling ones left out.
  */
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { listFiles } from '../src/files.ts';
 import { buildProject, makeProject } from './helpers.ts';
+import { makeTempFolder } from './temp-folders.ts';
 
-const scratch = mkdtempSync(path.join(os.tmpdir(), 'gazette-files-'));
+const scratch = makeTempFolder('gazette-files-');
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe('listFiles', () => {

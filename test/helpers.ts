@@ -1,13 +1,4 @@
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  utimesSync,
-  writeFileSync,
-} from 'node:fs';
-import os from 'node:os';
+import { cpSync, existsSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Element, Root } from 'hast';
@@ -17,6 +8,7 @@ import { visit } from 'unist-util-visit';
 import { generateCorpus } from '../scripts/generate-corpus.ts';
 import { type BuildOptions, build } from '../src/build.ts';
 import type { LoadedArticle } from '../src/model.ts';
+import { makeTempFolder } from './temp-folders.ts';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** Real third-party articles live beside the repo, never in it; tests skip without them. */
@@ -26,7 +18,7 @@ export const seedFile = path.join(sharedDir, 'seed/guancha-2022-04-04.md');
 
 /** A project folder in the temp dir: content files, optional config, nothing else. */
 export function makeProject(files: Record<string, string | Buffer> = {}, config?: string): string {
-  const root = mkdtempSync(path.join(os.tmpdir(), 'gazette-test-'));
+  const root = makeTempFolder('gazette-test-');
   mkdirSync(path.join(root, 'content'), { recursive: true });
   for (const [name, content] of Object.entries(files)) {
     const file = path.join(root, 'content', name);

@@ -1,8 +1,8 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ArticleCache, type CachedArticle } from '../../src/cache/article-cache.ts';
+import { makeTempFolder } from '../temp-folders.ts';
 
 function entry(cache: ArticleCache, html: string): CachedArticle {
   return {
@@ -19,7 +19,7 @@ const indexLines = (dir: string) =>
 
 describe('the article cache', () => {
   it('keeps bodies right when a build with another config is interrupted', () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'gazette-cache-'));
+    const dir = makeTempFolder('gazette-cache-');
     const first = new ArticleCache(dir, 'config A');
     first.store('a.md', entry(first, '<p>body of a</p>'));
     first.store('b.md', entry(first, '<p>body of b</p>'));
@@ -48,7 +48,7 @@ describe('the article cache', () => {
 
 describe('an entry carried over from a cache made with another config', () => {
   it('is not carried when its body is damaged, and nothing throws', () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'gazette-cache-'));
+    const dir = makeTempFolder('gazette-cache-');
     const first = new ArticleCache(dir, 'config A');
     first.store('a.md', entry(first, '<p>body of a</p>'));
     first.store('b.md', entry(first, '<p>body of b</p>'));
@@ -69,7 +69,7 @@ describe('an entry carried over from a cache made with another config', () => {
 
 describe('the article cache index', () => {
   it('appends the entries a build changed and drops deleted files with a line', () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'gazette-cache-'));
+    const dir = makeTempFolder('gazette-cache-');
     const first = new ArticleCache(dir, 'k');
     for (const name of ['a.md', 'b.md', 'c.md']) first.store(name, entry(first, `<p>${name}</p>`));
     first.save();
@@ -97,7 +97,7 @@ describe('the article cache index', () => {
   });
 
   it('rewrites the index when a build changes most entries, instead of appending them', () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'gazette-cache-'));
+    const dir = makeTempFolder('gazette-cache-');
     const names = Array.from({ length: 2400 }, (_, i) => `${i}.md`);
     const first = new ArticleCache(dir, 'k');
     for (const name of names) first.store(name, entry(first, `<p>${name}</p>`));
@@ -129,7 +129,7 @@ describe('the article cache index', () => {
   });
 
   it('drops a deleted file when another one was added in its place (as many entries as before)', () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'gazette-cache-'));
+    const dir = makeTempFolder('gazette-cache-');
     const first = new ArticleCache(dir, 'k');
     for (const name of ['a.md', 'b.md']) first.store(name, entry(first, `<p>${name}</p>`));
     first.save();
@@ -147,7 +147,7 @@ describe('the article cache index', () => {
   it.each([['null'], ['42'], ['"text"'], ['[1]']])(
     'starts afresh from an index whose first line is %s',
     (header) => {
-      const dir = mkdtempSync(path.join(os.tmpdir(), 'gazette-cache-'));
+      const dir = makeTempFolder('gazette-cache-');
       writeFileSync(path.join(dir, 'articles.jsonl'), `${header}\n["a.md",{}]\n`);
       const cache = new ArticleCache(dir, 'k');
       expect(cache.invalidated).toBe(true);
@@ -157,7 +157,7 @@ describe('the article cache index', () => {
   );
 
   it('skips a line cut short by a crash, keeping the other entries', () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'gazette-cache-'));
+    const dir = makeTempFolder('gazette-cache-');
     const first = new ArticleCache(dir, 'k');
     first.store('a.md', entry(first, '<p>a</p>'));
     first.store('b.md', entry(first, '<p>b</p>'));
@@ -185,7 +185,7 @@ describe('the article cache index', () => {
   });
 
   it('reads every entry of an index of several megabytes of Chinese text', () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'gazette-cache-'));
+    const dir = makeTempFolder('gazette-cache-');
     // Lines of uneven length, so that the megabytes read at a time end at all kinds of places.
     const names = Array.from({ length: 3000 }, (_, index) => `新闻/${index}.md`);
     // One line longer than what is read at a time, too.
@@ -203,7 +203,7 @@ describe('the article cache index', () => {
   });
 
   it('is rewritten whole once dead lines outnumber live ones', () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'gazette-cache-'));
+    const dir = makeTempFolder('gazette-cache-');
     const names = Array.from({ length: 600 }, (_, index) => `${index}.md`);
     const first = new ArticleCache(dir, 'k');
     for (const name of names) first.store(name, entry(first, name));
@@ -223,7 +223,7 @@ describe('the article cache index', () => {
 
 describe('an index written ahead', () => {
   it('is put in place by save, and a build stopped before it leaves the old index', () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'gazette-cache-'));
+    const dir = makeTempFolder('gazette-cache-');
     const first = new ArticleCache(dir, 'config A');
     first.store('a.md', entry(first, '<p>a, as config A made it</p>'));
     first.save();
@@ -258,7 +258,7 @@ describe('an index written ahead', () => {
   });
 
   it('left by a killed build is removed when a later build saves, one being written is not', () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'gazette-cache-'));
+    const dir = makeTempFolder('gazette-cache-');
     const first = new ArticleCache(dir, 'k');
     first.store('a.md', entry(first, '<p>a</p>'));
     first.save();
@@ -275,7 +275,7 @@ describe('an index written ahead', () => {
   });
 
   it('is not written for a cache read from disk: its entries go once settled, the lines to append stay', () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'gazette-cache-'));
+    const dir = makeTempFolder('gazette-cache-');
     const first = new ArticleCache(dir, 'k');
     for (const name of ['a.md', 'b.md', 'c.md']) first.store(name, entry(first, `<p>${name}</p>`));
     first.save();
@@ -301,7 +301,7 @@ describe('an index written ahead', () => {
   });
 
   it('keeps its entries when settled if the index is to be rewritten', () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'gazette-cache-'));
+    const dir = makeTempFolder('gazette-cache-');
     const names = Array.from({ length: 2400 }, (_, i) => `${i}.md`);
     const first = new ArticleCache(dir, 'k');
     for (const name of names) first.store(name, entry(first, `<p>${name}</p>`));

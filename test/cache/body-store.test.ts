@@ -1,11 +1,11 @@
-import { closeSync, mkdtempSync, openSync, readSync, writeSync } from 'node:fs';
-import os from 'node:os';
+import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BodyStore, DamagedBodyError } from '../../src/cache/body-store.ts';
+import { makeTempFolder } from '../temp-folders.ts';
 
 function packFile(): string {
-  return path.join(mkdtempSync(path.join(os.tmpdir(), 'gazette-pack-')), 'bodies-test.pack');
+  return path.join(makeTempFolder('gazette-pack-'), 'bodies-test.pack');
 }
 
 /** Changes one byte of a file in place, as a disk error or an edit by hand would. */

@@ -1,18 +1,18 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config/load.ts';
+import { makeTempFolder } from '../temp-folders.ts';
 
 function withConfig(text: string, name = 'gazette.config.yml') {
-  const root = mkdtempSync(path.join(os.tmpdir(), 'gazette-config-'));
+  const root = makeTempFolder('gazette-config-');
   writeFileSync(path.join(root, name), text);
   return () => loadConfig({ root });
 }
 
 describe('loadConfig', () => {
   it('uses the defaults without a file', () => {
-    const { config } = loadConfig({ root: mkdtempSync(path.join(os.tmpdir(), 'gazette-config-')) });
+    const { config } = loadConfig({ root: makeTempFolder('gazette-config-') });
     expect(config).toMatchObject({
       language: 'zh-CN',
       timezone: 'Asia/Shanghai',
@@ -71,7 +71,7 @@ describe('loadConfig', () => {
   });
 
   it('validates command-line overrides the same way', () => {
-    const root = mkdtempSync(path.join(os.tmpdir(), 'gazette-config-'));
+    const root = makeTempFolder('gazette-config-');
     expect(() => loadConfig({ root, overrides: { baseUrl: 'nope' } })).toThrow(/baseUrl/);
   });
 });

@@ -1,7 +1,7 @@
-import { cpSync, mkdirSync, mkdtempSync, renameSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { cpSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from '../helpers.ts';
+import { makeTempFolder } from '../temp-folders.ts';
 
 /** A small English article, its title and body easy to find on its page. */
 export function articleText(
@@ -27,7 +27,7 @@ author: ${options.author ?? 'Jane Whitfield'}
  * may break them without touching the repository's theme).
  */
 export function makeDevProject(articles: Record<string, string>, config?: string): string {
-  const root = mkdtempSync(path.join(os.tmpdir(), 'gazette-dev-'));
+  const root = makeTempFolder('gazette-dev-');
   mkdirSync(path.join(root, 'content'));
   for (const [name, text] of Object.entries(articles))
     writeFileSync(path.join(root, 'content', name), text);

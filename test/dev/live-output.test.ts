@@ -1,13 +1,13 @@
-import { existsSync, mkdtempSync, readFileSync, truncateSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readFileSync, truncateSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LiveOutput } from '../../src/dev/live-output.ts';
 import { NOT_BUILT_KEY, OUTPUT_MARKER, StagedOutput } from '../../src/write/output.ts';
 import { readPreviousSite } from '../../src/write/previous-files.ts';
+import { makeTempFolder } from '../temp-folders.ts';
 
 function builtSite(): string {
-  const outDir = path.join(mkdtempSync(path.join(os.tmpdir(), 'gazette-live-')), 'site');
+  const outDir = path.join(makeTempFolder('gazette-live-'), 'site');
   const built = new StagedOutput(outDir);
   for (let i = 0; i < 5; i++) built.write(`/p${i}/`, `page ${'x'.repeat(i)}`, `key ${i}`);
   built.commit();
@@ -69,7 +69,7 @@ describe('the dev server’s writes to a built site', () => {
   });
 
   it('are listed in a manifest of their own when no build wrote one', () => {
-    const outDir = path.join(mkdtempSync(path.join(os.tmpdir(), 'gazette-live-')), 'site');
+    const outDir = path.join(makeTempFolder('gazette-live-'), 'site');
     const live = new LiveOutput(outDir);
     live.write('/p0/', 'made while the first build failed');
     live.flushManifest();

@@ -1,12 +1,12 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/config/schema.ts';
 import { chooseBodyFormat, loadArticle } from '../../src/load/article.ts';
+import { makeTempFolder } from '../temp-folders.ts';
 
 const config = defaultConfig();
-const folder = mkdtempSync(path.join(os.tmpdir(), 'gazette-load-'));
+const folder = makeTempFolder('gazette-load-');
 
 function load(name: string, content: string | Buffer) {
   const absolutePath = path.join(folder, name);

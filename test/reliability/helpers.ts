@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { listFiles, repoRoot } from '../helpers.ts';
+import { makeTempFolder } from '../temp-folders.ts';
 
 export const GAZETTE_BIN = path.join(repoRoot, 'bin/gazette.js');
 
@@ -26,7 +26,7 @@ from: https://news.example/${index}
 }
 
 export function makeGeneratedProject(count: number, version = 0): string {
-  const root = mkdtempSync(path.join(os.tmpdir(), 'gazette-reliability-'));
+  const root = makeTempFolder('gazette-reliability-');
   mkdirSync(path.join(root, 'content'));
   writeArticles(root, count, version);
   return root;

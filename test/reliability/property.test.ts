@@ -3,8 +3,8 @@
  * never throws, every page of the site maps to a file inside the output folder, and the
  * sanitized HTML is a fixed point of the transform (sanitizing it again changes nothing).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+
+import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import type { Element } from 'hast';
@@ -19,8 +19,9 @@ import { loadArticle } from '../../src/load/article.ts';
 import { FIELD_ALIASES } from '../../src/load/fields.ts';
 import { numberedPagePath } from '../../src/render/pagination.ts';
 import { createBodyTransformer } from '../../src/transform/index.ts';
+import { makeTempFolder } from '../temp-folders.ts';
 
-const folder = mkdtempSync(path.join(os.tmpdir(), 'gazette-property-'));
+const folder = makeTempFolder('gazette-property-');
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
 const config = defaultConfig();

@@ -2,19 +2,18 @@ import {
   copyFileSync,
   existsSync,
   mkdirSync,
-  mkdtempSync,
   readdirSync,
   readFileSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkSite } from '../../src/check/index.ts';
 import { parseInChromium } from '../feeds/chromium-xml.ts';
 import { CHROMIUM, launchChromium } from '../helpers.ts';
+import { makeTempFolder } from '../temp-folders.ts';
 import { buildSite, REPO_ROOT } from './build-site.ts';
 import { serve } from './serve.ts';
 
@@ -70,7 +69,7 @@ describe.skipIf(!existsSync(SEED) || !existsSync(CHROMIUM))('search in the brows
   let buildSeconds: number;
 
   beforeAll(async () => {
-    root = mkdtempSync(path.join(os.tmpdir(), 'gazette-search-'));
+    root = makeTempFolder('gazette-search-');
     mkdirSync(path.join(root, 'content'));
     copyFileSync(SEED, path.join(root, 'content', 'guancha-2022-04-04.md'));
     writeFileSync(path.join(root, 'content', '2025-07-08-wheat-harvest.md'), ENGLISH_SAMPLE);

@@ -2,7 +2,6 @@ import * as fs from 'node:fs';
 import {
   appendFileSync,
   mkdirSync,
-  mkdtempSync,
   readFileSync,
   rmSync,
   statSync,
@@ -11,7 +10,6 @@ import {
   unlinkSync,
   writeFileSync,
 } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
@@ -21,6 +19,7 @@ import {
   StagedOutput,
 } from '../../src/write/output.ts';
 import { type PreviousSite, readPreviousSite } from '../../src/write/previous-files.ts';
+import { makeTempFolder } from '../temp-folders.ts';
 
 // Lets a test make a rename fail part-way through a commit, as a kill would stop it.
 vi.mock('node:fs', async (importOriginal) => {
@@ -35,7 +34,7 @@ afterEach(() => {
 });
 
 function outFolder(): string {
-  const parent = mkdtempSync(path.join(os.tmpdir(), 'gazette-output-'));
+  const parent = makeTempFolder('gazette-output-');
   folders.push(parent);
   return path.join(parent, 'site');
 }
