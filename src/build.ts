@@ -32,7 +32,12 @@ import { DEFAULT_TEMPLATES_DIR, staticFilePaths } from './render/theme-assets.ts
 import type { ViewFactory } from './render/views.ts';
 import { GAZETTE_VERSION } from './version.ts';
 import { lockOutputFolder } from './write/lock.ts';
-import { checkOutputFolder, linkFreePath, OutputError, type StagedOutput } from './write/output.ts';
+import {
+  checkOutputFolder,
+  type ExtensionOutput,
+  linkFreePath,
+  OutputError,
+} from './write/output.ts';
 
 export { codeStamp };
 
@@ -92,10 +97,13 @@ export interface ExtensionContext {
   config: SiteConfig;
   urls: UrlBuilder;
   views: ViewFactory;
-  output: StagedOutput;
+  output: ExtensionOutput;
   /** Project folder the config's relative folders start from. */
   root: string;
-  /** What every page's key starts from (Gazette, config, templates); absent in the dev server. */
+  /**
+   * What every page's key starts from (Gazette, config, templates), as the last full build
+   * worked it out; absent in the dev server's page renders.
+   */
   pagesKey?: string;
 }
 
@@ -113,6 +121,12 @@ export interface BuildExtension {
    * links again (see render/page-keys.ts); any other `feedsFor` has every page keyed.
    */
   feedLinksFollowStructure?: boolean;
+  /**
+   * Its files follow from the site and its pages' specs, not from their HTML: the dev server
+   * makes them again after each change, calling `pageRendered` for every page (with HTML that
+   * cannot be read) and `finish`, with an output that writes into the folder it serves.
+   */
+  refreshedLive?: boolean;
   /**
    * `html()` returns the page; `reused` is true for a page kept unchanged from the previous
    * build (its HTML is then read from disk, only if asked for).

@@ -24,8 +24,9 @@ import { BUILT_IN_EXTENSIONS, transformArticles } from '../pipeline.ts';
 import { DEFAULT_TEMPLATES_DIR } from '../render/environment.ts';
 import { themeAssets } from '../render/theme-assets.ts';
 import { lockOutputFolder } from '../write/lock.ts';
-import type { StagedOutput } from '../write/output.ts';
+import { StagedOutput } from '../write/output.ts';
 import { LiveOutput } from './live-output.ts';
+import { LiveSiteFiles } from './live-site-files.ts';
 import { PageScheduler, type RenderPass } from './page-scheduler.ts';
 import { type DevHttpServer, startHttpServer } from './server.ts';
 import { applyContentChanges, type SiteState, stateFromBuild } from './site-state.ts';
@@ -83,6 +84,8 @@ interface FullBuild {
   result: BuildResult;
   stages: CollectedStages;
   output: StagedOutput;
+  /** What the build's page keys, feeds' and sitemap's, start from. */
+  pagesKey: string | undefined;
 }
 
 /** A batch this large is a burst, after which the content folder is checked directly. */
@@ -149,6 +152,7 @@ export async function startDev(options: DevOptions = {}): Promise<DevServer> {
   let scheduler = new PageScheduler(project, output, extensions, first.output);
   scheduler.setSite(state.site, { onDisk: first.result.ok });
   if (!first.result.ok) scheduler.renderNow(scheduler.samplePages());
+  let siteFiles = await liveSiteFiles(first);
   await warmUp();
   let configError: Diagnostic | undefined;
   let lastErrors = '';
@@ -243,6 +247,9 @@ export async function startDev(options: DevOptions = {}): Promise<DevServer> {
   const queue = new Set<string>();
   let working: Promise<void> | undefined;
   let closed = false;
+  /** The site changed since feeds and sitemap were last made. */
+  let siteFilesStale = false;
+  let refreshing: Promise<void> | undefined;
 
   function enqueue(files: string[]): void {
     if (closed) return;
@@ -308,6 +315,7 @@ export async function startDev(options: DevOptions = {}): Promise<DevServer> {
       const update = await applyContentChanges(state, content);
       state = update.state;
       if (update.siteChanged) {
+        siteFilesStale = true;
         removed = scheduler.setSite(
           state.site,
           update.recollected ? {} : { patched: update.patched },
@@ -392,6 +400,8 @@ export async function startDev(options: DevOptions = {}): Promise<DevServer> {
     scheduler = new PageScheduler(project, output, extensions, next.output);
     scheduler.setSite(state.site, { onDisk: next.result.ok });
     if (!next.result.ok) scheduler.renderNow(scheduler.samplePages());
+    siteFiles = await liveSiteFiles(next);
+    siteFilesStale = false;
     await warmUp();
     const folders = (watched: Project) =>
       JSON.stringify([watched.contentDir, watched.templatesDir, watched.publicDir, watched.outDir]);
@@ -410,6 +420,22 @@ export async function startDev(options: DevOptions = {}): Promise<DevServer> {
     return next.result.filesWritten;
   }
 
+  /**
+   * Feeds and sitemap as the dev server makes them again after changes. The first refresh,
+   * of the site just built, writes nothing: it learns which files are the extensions'.
+   */
+  async function liveSiteFiles(built: FullBuild): Promise<LiveSiteFiles> {
+    const files = new LiveSiteFiles(
+      output,
+      // A build that failed left the previous site on disk, whose files may be older.
+      built.result.ok ? (sitePath) => built.output.keyOf(sitePath) : () => undefined,
+      (sitePath) => project.siteFiles.has(sitePath),
+      built.pagesKey,
+    );
+    await scheduler.refreshSiteFiles(files);
+    return files;
+  }
+
   /** The first save should not pay for compiling templates and loading the transformer. */
   async function warmUp(): Promise<void> {
     scheduler.warmUp();
@@ -421,10 +447,12 @@ export async function startDev(options: DevOptions = {}): Promise<DevServer> {
   async function fullBuild(): Promise<FullBuild> {
     let stages: CollectedStages | undefined;
     let staged: StagedOutput | undefined;
+    let pagesKey: string | undefined;
     const capture: BuildExtension = {
       name: 'dev-server',
       finish(context) {
-        staged = context.output;
+        if (context.output instanceof StagedOutput) staged = context.output;
+        pagesKey = context.pagesKey;
         return undefined;
       },
     };
@@ -444,7 +472,7 @@ export async function startDev(options: DevOptions = {}): Promise<DevServer> {
     });
     options.onBuild?.(result);
     if (!stages || !staged) throw new Error('the build stopped before the site was collected');
-    return { result, stages, output: staged };
+    return { result, stages, output: staged, pagesKey };
   }
 
   // ── Background rendering of pages nobody is looking at yet ────────────────────────────
@@ -459,6 +487,19 @@ export async function startDev(options: DevOptions = {}): Promise<DevServer> {
         const pass = scheduler.renderSome(25);
         if (pass.failed.length > 0) announceErrors();
         scheduleBackground();
+        return;
+      }
+      // Feeds and sitemap once the pages are done: they are not what a reload waits for.
+      if (siteFilesStale && !refreshing) {
+        siteFilesStale = false;
+        refreshing = scheduler
+          .refreshSiteFiles(siteFiles)
+          .then(() => undefined)
+          .catch((error: Error) => options.onError?.(error))
+          .finally(() => {
+            refreshing = undefined;
+            scheduleBackground();
+          });
         return;
       }
       // The manifest is tidied once things are quiet, off the path of a reload.
@@ -483,7 +524,14 @@ export async function startDev(options: DevOptions = {}): Promise<DevServer> {
     async settled() {
       for (;;) {
         await new Promise((resolve) => setTimeout(resolve, 20));
-        if (!working && queue.size === 0 && scheduler.staleCount === 0) return;
+        if (
+          !working &&
+          queue.size === 0 &&
+          scheduler.staleCount === 0 &&
+          !siteFilesStale &&
+          !refreshing
+        )
+          return;
       }
     },
     async close() {
@@ -492,6 +540,7 @@ export async function startDev(options: DevOptions = {}): Promise<DevServer> {
       if (manifestTimer) clearTimeout(manifestTimer);
       await watcher.close();
       await working;
+      await refreshing;
       output.flushManifest();
       await server.close();
       unlockOutput();

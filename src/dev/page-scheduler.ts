@@ -17,6 +17,12 @@ import {
   siteSignature,
 } from './affected.ts';
 import type { LiveOutput } from './live-output.ts';
+import type { LiveSiteFiles } from './live-site-files.ts';
+
+/** Extensions refreshed live make their files from specs only (see `refreshedLive`). */
+const NO_HTML = (): string => {
+  throw new Error("a page's HTML is not read when the dev server makes feeds again");
+};
 
 export interface RenderPass {
   /** Site paths written. */
@@ -224,6 +230,31 @@ export class PageScheduler {
       const spec = this.specs.get(sitePath);
       if (spec) this.render(spec);
     }
+  }
+
+  /**
+   * Makes the files of the extensions refreshed live (feeds, sitemap) from the site as it is
+   * now, through `files`.
+   */
+  async refreshSiteFiles(files: LiveSiteFiles): Promise<{ written: string[]; removed: string[] }> {
+    const { pagesKey } = files;
+    const extensions = this.extensions.filter((extension) => extension.refreshedLive);
+    return files.refresh(async () => {
+      // A context of its own: extensions keep what they learn per build, by context.
+      const context: ExtensionContext = {
+        ...this.context,
+        site: this.site,
+        output: files,
+        ...(pagesKey ? { pagesKey } : {}),
+      };
+      for (const spec of this.specs.values()) {
+        for (const extension of extensions) {
+          const done = extension.pageRendered?.(spec, NO_HTML, context, true);
+          if (done) await done;
+        }
+      }
+      for (const extension of extensions) await extension.finish?.(context);
+    });
   }
 
   /** Every distinct template problem, for the error overlay. */

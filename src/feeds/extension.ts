@@ -60,6 +60,8 @@ export function feedsExtension(): BuildExtension {
     name: 'feeds',
     // A term's feeds and the site's: their paths and titles come from terms and config.
     feedLinksFollowStructure: true,
+    // Made from the site's articles alone: the dev server makes them again after a change.
+    refreshedLive: true,
     feedsFor(spec: PageSpec, context: ExtensionContext): FeedLink[] {
       const { byPage, siteLinks } = stateOf(context);
       const scope = byPage.get(spec.sitePath);

@@ -163,6 +163,8 @@ export function sitemapExtension(): BuildExtension {
   };
   return {
     name: 'sitemap',
+    // Its URLs and dates come from pages' specs, not their HTML.
+    refreshedLive: true,
     pageRendered(spec, _html, context) {
       if (!listed(spec)) return;
       const state = stateOf(context);

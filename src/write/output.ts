@@ -201,6 +201,22 @@ const STAGED_MANIFEST = `${MANIFEST}.next`;
 export const IN_PLACE_UPDATE_LIMIT = 200;
 
 /**
+ * What an extension (feeds, sitemap, search) writes its files through: a build's staged
+ * output, or the dev server's folder when it makes feeds and sitemap again after a change.
+ */
+export interface ExtensionOutput {
+  /** Whether a file is already at a site path (a `public/` file has precedence). */
+  has(sitePath: string): boolean;
+  /** Keeps the file made from `key` as it is: false when the caller must make it. */
+  keep(sitePath: string, key: string): boolean;
+  write(sitePath: string, content: string | Uint8Array, key?: string): boolean;
+  /** Whether every file the previous build had under a site folder is still there. */
+  previousFolderComplete(sitePath: string): boolean;
+  /** Keeps every previous file under a site folder; returns how many. */
+  keepFolder(sitePath: string): number;
+}
+
+/**
  * The site is staged beside the output folder, so a failed or interrupted build leaves the
  * previous site as it was. Each file has a key (its content hash, or for a rendered page the
  * hash of what it was rendered from): a file whose key did not change is neither rendered
@@ -211,7 +227,7 @@ export const IN_PLACE_UPDATE_LIMIT = 200;
  * build finishes if this one is killed (a small update, see `IN_PLACE_UPDATE_LIMIT`), or
  * hard-links every unchanged file into the staging folder and swaps it in whole.
  */
-export class StagedOutput {
+export class StagedOutput implements ExtensionOutput {
   readonly outDir: string;
   readonly stagingDir: string;
   private readonly previousKeys: Map<string, string>;
@@ -449,6 +465,12 @@ export class StagedOutput {
   has(sitePath: string): boolean {
     const relative = this.relativeFor(sitePath);
     return relative !== undefined && this.keys.has(relative);
+  }
+
+  /** The key of the file this build staged or kept at a site path. */
+  keyOf(sitePath: string): string | undefined {
+    const relative = this.relativeFor(sitePath);
+    return relative === undefined ? undefined : this.keys.get(relative);
   }
 
   /** Replaces the output folder's site with the staged one. */

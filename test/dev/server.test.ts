@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -303,5 +303,61 @@ describe('a config error in the dev server', () => {
       line: 5,
       message: 'unexpected end of the stream',
     });
+  });
+});
+
+describe("the dev server's feeds and sitemap", () => {
+  it('follow edits, new and deleted articles, as a build makes them', async () => {
+    const root = makeDevProject(
+      Object.fromEntries(
+        [1, 2, 3].map((day) => [
+          `a${day}.md`,
+          articleText(`Article ${day}`, { date: `2022-04-0${day} 10:00:00`, tags: ['energy'] }),
+        ]),
+      ),
+      'baseUrl: https://example.org/news/\nsearch:\n  enabled: false\n',
+    );
+    const dev = await startDev({ root, port: 0, debounceMs: 10 });
+    const served = async (pathname: string) => {
+      const response = await fetch(new URL(pathname, dev.url));
+      return response.ok ? response.text() : `(${response.status})`;
+    };
+    const content = (name: string) => path.join(root, 'content', name);
+    try {
+      expect(await served('feed.xml')).toContain('Article 1');
+      writeFileSync(content('a1.md'), articleText('Article 1 corrected', { tags: ['energy'] }));
+      writeFileSync(
+        content('a4.md'),
+        articleText('Article 4', { date: '2022-05-01 10:00:00', tags: ['fresh'] }),
+      );
+      await eventually(async () => (await served('tags/fresh/feed.xml')).includes('Article 4'));
+      await dev.settled();
+      expect(await served('feed.xml')).toContain('Article 1 corrected');
+      expect(await served('tags/energy/atom.xml')).toContain('Article 1 corrected');
+      expect(await served('sitemap.xml')).toContain('/news/2022/05/01/a4/');
+
+      // Served as a build makes them from the same articles.
+      const copy = makeDevProject({});
+      rmSync(path.join(copy, 'content'), { recursive: true });
+      cpSync(path.join(root, 'content'), path.join(copy, 'content'), { recursive: true });
+      cpSync(path.join(root, 'gazette.config.yml'), path.join(copy, 'gazette.config.yml'));
+      expect((await build({ root: copy })).ok).toBe(true);
+      for (const file of ['feed.xml', 'feed.json', 'tags/fresh/atom.xml', 'sitemap.xml'])
+        expect(await served(file), file).toBe(readFileSync(path.join(copy, 'site', file), 'utf8'));
+
+      // A tag no article has any more loses its feeds.
+      rmSync(content('a4.md'));
+      await eventually(async () => (await served('tags/fresh/feed.xml')) === '(404)');
+      await dev.settled();
+      expect(await served('tags/fresh/feed.json')).toBe('(404)');
+      expect(await served('sitemap.xml')).not.toContain('/a4/');
+    } finally {
+      await dev.close();
+    }
+    // The next build makes them again rather than trusting what the server wrote.
+    const result = await build({ root });
+    expect(result.ok).toBe(true);
+    expect(existsSync(path.join(root, 'site', 'tags', 'fresh'))).toBe(false);
+    rmSync(root, { recursive: true, force: true });
   });
 });
