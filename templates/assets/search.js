@@ -17,9 +17,18 @@
     .filter(Boolean)
     .map((bundlePath) => ({ bundlePath }));
 
+  // Pagefind falls back to parts of words in each bundle with no exact match, so 乌鲁木齐
+  // (Urumqi) would also list every article of another year with 乌 in it. Words in Chinese,
+  // Japanese or Korean script are searched as quoted phrases, which have no such fallback (a
+  // quoted Latin word loses its stemming, so those are left as typed).
+  const CJK_RUN = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]+/gu;
+  const exactCjk = (term) =>
+    term.includes('"') ? term : term.replace(CJK_RUN, (run) => `"${run}"`);
+
   if (mount && typeof window.PagefindUI === 'function') {
     const ui = new window.PagefindUI({
       mergeIndex,
+      processTerm: exactCjk,
       element: '#search',
       showImages: true,
       showSubResults: false,

@@ -74,6 +74,11 @@ describe.skipIf(!existsSync(SEED) || !existsSync(CHROMIUM))('search in the brows
     copyFileSync(SEED, path.join(root, 'content', 'guancha-2022-04-04.md'));
     writeFileSync(path.join(root, 'content', '2025-07-08-wheat-harvest.md'), ENGLISH_SAMPLE);
     writeFileSync(path.join(root, 'content', '2023-10-05-cranes.md'), MIDDLE_YEAR_SAMPLE);
+    // A bundle of its own (2021) with 乌 but not 乌克兰 (Ukraine), the seed's word.
+    writeFileSync(
+      path.join(root, 'content', '2021-06-01-urumqi.md'),
+      '---\ntitle: 乌鲁木齐机场新航站楼启用\ndate: 2021-06-01 08:00:00\n---\n\n<p>乌鲁木齐地窝堡国际机场的新航站楼今天正式投入使用，每年可接待旅客四千万人次。</p>\n',
+    );
     writeFileSync(
       path.join(root, 'content', '2023-10-01-lighthouse.md'),
       middleYearArticle(
@@ -172,6 +177,27 @@ describe.skipIf(!existsSync(SEED) || !existsSync(CHROMIUM))('search in the brows
       expect(results.map((result) => result.title).join(), word).toContain('乌方');
     }
     await page.close();
+  });
+
+  it('lists no loose matches from bundles without the word when one has it', async () => {
+    // Pagefind falls back to partial words in a bundle with no exact match: 乌克兰 would also
+    // list the 2021 article, which has 乌 (in 乌鲁木齐) only.
+    for (const [word, title] of [
+      ['乌克兰', '乌方'],
+      ['乌鲁木齐', '乌鲁木齐机场'],
+    ]) {
+      // A page of its own for each search: the previous results would satisfy the wait.
+      const { page } = await openSearch();
+      await search(page, word!);
+      // Every bundle answered (a merged one's results may come after the first).
+      await page.waitForLoadState('networkidle');
+      const titles = await page
+        .locator('.pagefind-ui__result-link')
+        .evaluateAll((links) => links.map((link) => link.textContent?.trim() ?? ''));
+      expect(titles.join('|'), word).toContain(title);
+      expect(titles, word).toHaveLength(1);
+      await page.close();
+    }
   });
 
   it('finds the English sample by an English word, from the same (Chinese) search page', async () => {
