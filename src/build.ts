@@ -128,6 +128,11 @@ export interface BuildExtension {
    */
   refreshedLive?: boolean;
   /**
+   * Whether a file at a site path is one this extension makes, for any site: the dev server
+   * deletes such a file when the site no longer has it, also one left by an earlier build.
+   */
+  ownsFile?(sitePath: string): boolean;
+  /**
    * `html()` returns the page; `reused` is true for a page kept unchanged from the previous
    * build (its HTML is then read from disk, only if asked for).
    */

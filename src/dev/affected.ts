@@ -24,9 +24,14 @@ export interface AffectedPages {
   removed: string[];
 }
 
-/** An article as pages show it: its file's content at its URL. */
+/**
+ * An article as pages show it: its file's content at its URL, and what the content need not
+ * hold: its dates (an undated article takes its file's time, which saving it again moves) and
+ * its file's name (an untitled article takes its title from it).
+ */
 function articleToken(article: Article | undefined): string {
-  return article ? `${article.id}:${article.contentHash}:${article.path}` : '-';
+  if (!article) return '-';
+  return `${article.id}:${article.contentHash}:${article.path}:${article.relativePath}:${article.date.getTime()}:${article.updated?.getTime() ?? ''}`;
 }
 
 /**

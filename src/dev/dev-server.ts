@@ -150,6 +150,7 @@ export async function startDev(options: DevOptions = {}): Promise<DevServer> {
   let state: SiteState = stateFromBuild(first.stages, first.result.diagnostics);
   let output = new LiveOutput(project.outDir);
   let scheduler = new PageScheduler(project, output, extensions, first.output);
+  scheduler.knowFilesOnDisk(leftOnDisk(first), (sitePath) => project.siteFiles.has(sitePath));
   scheduler.setSite(state.site, { onDisk: first.result.ok });
   if (!first.result.ok) scheduler.renderNow(scheduler.samplePages());
   let siteFiles = await liveSiteFiles(first);
@@ -398,6 +399,7 @@ export async function startDev(options: DevOptions = {}): Promise<DevServer> {
     state = stateFromBuild(next.stages, next.result.diagnostics);
     output = new LiveOutput(project.outDir);
     scheduler = new PageScheduler(project, output, extensions, next.output);
+    scheduler.knowFilesOnDisk(leftOnDisk(next), (sitePath) => project.siteFiles.has(sitePath));
     scheduler.setSite(state.site, { onDisk: next.result.ok });
     if (!next.result.ok) scheduler.renderNow(scheduler.samplePages());
     siteFiles = await liveSiteFiles(next);
@@ -425,15 +427,29 @@ export async function startDev(options: DevOptions = {}): Promise<DevServer> {
    * of the site just built, writes nothing: it learns which files are the extensions'.
    */
   async function liveSiteFiles(built: FullBuild): Promise<LiveSiteFiles> {
+    const isStatic = (sitePath: string) => project.siteFiles.has(sitePath);
+    const owned = (sitePath: string) =>
+      !isStatic(sitePath) &&
+      extensions.some((extension) => extension.refreshedLive && extension.ownsFile?.(sitePath));
     const files = new LiveSiteFiles(
       output,
       // A build that failed left the previous site on disk, whose files may be older.
       built.result.ok ? (sitePath) => built.output.keyOf(sitePath) : () => undefined,
-      (sitePath) => project.siteFiles.has(sitePath),
+      isStatic,
       built.pagesKey,
+      built.result.ok ? [] : leftOnDisk(built).filter(owned),
     );
     await scheduler.refreshSiteFiles(files);
     return files;
+  }
+
+  /**
+   * Site paths of the files in the output folder after a full build: a failed one committed
+   * nothing, so the previous site's are there still (with those the server wrote, which the
+   * manifest lists since it was brought up to date before the build).
+   */
+  function leftOnDisk(built: FullBuild): string[] {
+    return built.result.ok ? built.output.sitePaths() : built.output.previousSitePaths();
   }
 
   /** The first save should not pay for compiling templates and loading the transformer. */

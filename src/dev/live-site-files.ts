@@ -12,7 +12,7 @@ export class LiveSiteFiles implements ExtensionOutput {
   /** Key of each file as it is on disk, where a refresh made it; else the build's. */
   private readonly keys = new Map<string, string>();
   /** Files the last refresh made or kept. */
-  private made = new Set<string>();
+  private made: Set<string>;
   private touched = new Set<string>();
 
   constructor(
@@ -23,7 +23,14 @@ export class LiveSiteFiles implements ExtensionOutput {
     private readonly isStatic: (sitePath: string) => boolean,
     /** The last full build's, which feeds' and sitemap's keys start from. */
     readonly pagesKey: string | undefined,
-  ) {}
+    /**
+     * The extensions' files on disk that the first refresh may not make: after a failed
+     * build, the previous site's (the feeds of a tag gone meanwhile) are deleted by it.
+     */
+    leftOnDisk: Iterable<string> = [],
+  ) {
+    this.made = new Set(leftOnDisk);
+  }
 
   has(sitePath: string): boolean {
     return this.isStatic(sitePath);

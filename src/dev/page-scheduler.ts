@@ -56,6 +56,12 @@ export class PageScheduler {
   private signature = '';
   /** Fingerprint of each page as it is on disk. */
   private readonly rendered = new Map<string, string>();
+  /**
+   * Pages with a file on disk, whether `rendered` knows them or not (it forgets pages when the
+   * site's structure changes, and starts empty after a failed build): a page the site no
+   * longer has is deleted from among these.
+   */
+  private readonly pagesOnDisk = new Set<string>();
   private readonly stale = new Set<string>();
   /** Template problems, by the page that showed them. */
   readonly pageErrors = new Map<string, Diagnostic>();
@@ -69,6 +75,17 @@ export class PageScheduler {
   ) {
     this.urls = new UrlBuilder(project.config.baseUrl);
     this.templates = this.createTemplates();
+  }
+
+  /**
+   * The files in the output folder (site paths), given before the first site: the pages
+   * among them that the site does not have are deleted when it is taken.
+   */
+  knowFilesOnDisk(sitePaths: Iterable<string>, isStatic: (sitePath: string) => boolean): void {
+    for (const sitePath of sitePaths) {
+      if (isStatic(sitePath) || !sitePath.endsWith('/index.html')) continue;
+      this.pagesOnDisk.add(sitePath.slice(0, -'index.html'.length));
+    }
   }
 
   /**
@@ -108,12 +125,13 @@ export class PageScheduler {
 
     const affected = affectedPages(this.rendered, this.fingerprints);
     const { stale } = affected;
+    const gone = (sitePath: string) =>
+      !this.fingerprints.has(sitePath) && !this.specs.has(sitePath);
     const removed = [
       ...new Set([
         ...affected.removed,
-        ...previouslyRendered.filter(
-          (sitePath) => !this.fingerprints.has(sitePath) && !this.specs.has(sitePath),
-        ),
+        ...previouslyRendered.filter(gone),
+        ...[...this.pagesOnDisk].filter(gone),
       ]),
     ];
     this.stale.clear();
@@ -123,6 +141,7 @@ export class PageScheduler {
       if (!this.fingerprints.has(sitePath) && !options.onDisk) this.stale.add(sitePath);
     for (const sitePath of removed) {
       this.output.remove(sitePath);
+      this.pagesOnDisk.delete(sitePath);
       this.rendered.delete(sitePath);
       this.pageErrors.delete(sitePath);
     }
@@ -284,7 +303,10 @@ export class PageScheduler {
       return;
     }
     this.pageErrors.delete(sitePath);
-    if (this.output.write(sitePath, result.html)) pass.written.push(sitePath);
+    if (this.output.write(sitePath, result.html)) {
+      pass.written.push(sitePath);
+      this.pagesOnDisk.add(sitePath);
+    }
   }
 
   private createTemplates() {

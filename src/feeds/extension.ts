@@ -62,6 +62,8 @@ export function feedsExtension(): BuildExtension {
     feedLinksFollowStructure: true,
     // Made from the site's articles alone: the dev server makes them again after a change.
     refreshedLive: true,
+    ownsFile: (sitePath) =>
+      FEED_FORMATS.some((format) => sitePath.endsWith(`/${FEED_FILES[format].file}`)),
     feedsFor(spec: PageSpec, context: ExtensionContext): FeedLink[] {
       const { byPage, siteLinks } = stateOf(context);
       const scope = byPage.get(spec.sitePath);
@@ -115,9 +117,10 @@ export function feedsExtension(): BuildExtension {
 }
 
 /**
- * What a feed says of one article besides the config: its file and URL, and its dates, which
- * the file need not hold (an undated article takes its file's time, which a checkout changes).
+ * What a feed says of one article besides the config: its file's bytes and URL, and what the
+ * bytes need not hold: its dates (an undated article takes its file's time, which a checkout
+ * changes) and its file's name (an untitled article takes its title from it).
  */
 function feedLine(article: Article): string {
-  return `${article.path}\0${article.contentHash}\0${article.date.getTime()}\0${article.updated?.getTime() ?? ''}`;
+  return `${article.relativePath}\0${article.path}\0${article.contentHash}\0${article.date.getTime()}\0${article.updated?.getTime() ?? ''}`;
 }

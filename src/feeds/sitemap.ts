@@ -165,6 +165,7 @@ export function sitemapExtension(): BuildExtension {
     name: 'sitemap',
     // Its URLs and dates come from pages' specs, not their HTML.
     refreshedLive: true,
+    ownsFile: (sitePath) => /^\/sitemap(?:-\d+)?\.xml$/.test(sitePath),
     pageRendered(spec, _html, context) {
       if (!listed(spec)) return;
       const state = stateOf(context);

@@ -467,6 +467,16 @@ export class StagedOutput implements ExtensionOutput {
     return relative !== undefined && this.keys.has(relative);
   }
 
+  /** Site paths of the files this build staged or kept. */
+  sitePaths(): string[] {
+    return [...this.keys.keys()].map((relative) => `/${relative}`);
+  }
+
+  /** Site paths of the files the previous build left, as its manifest lists them. */
+  previousSitePaths(): string[] {
+    return [...this.previousKeys.keys()].map((relative) => `/${relative}`);
+  }
+
   /** The key of the file this build staged or kept at a site path. */
   keyOf(sitePath: string): string | undefined {
     const relative = this.relativeFor(sitePath);

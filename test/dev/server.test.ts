@@ -1,4 +1,12 @@
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -359,5 +367,69 @@ describe("the dev server's feeds and sitemap", () => {
     expect(result.ok).toBe(true);
     expect(existsSync(path.join(root, 'site', 'tags', 'fresh'))).toBe(false);
     rmSync(root, { recursive: true, force: true });
+  });
+});
+
+describe('the dev server recovering from a failed first build', () => {
+  it("deletes the previous site's feeds and pages of a tag gone meanwhile, once it recovers", async () => {
+    const root = makeDevProject(
+      { 'rail.md': articleText('Rail strike ends', { tags: ['old'] }) },
+      'baseUrl: https://example.org/news/\nsearch:\n  enabled: false\n',
+    );
+    expect((await build({ root })).ok).toBe(true);
+    const stale = ['tags/old/feed.xml', 'tags/old/atom.xml', 'tags/old/index.html'];
+    for (const file of stale) expect(existsSync(path.join(root, 'site', file)), file).toBe(true);
+    writeFileSync(
+      path.join(root, 'content', 'rail.md'),
+      articleText('Rail strike ends', { tags: ['new'] }),
+    );
+    const broken = path.join(root, 'templates', 'tag.njk');
+    writeFileSync(
+      broken,
+      '{% extends "base.njk" %}{% block main %}{{ x | nosuchfilter }}{% endblock %}',
+    );
+    let firstOk: boolean | undefined;
+    const dev = await startDev({
+      root,
+      port: 0,
+      debounceMs: 10,
+      onBuild: (result) => {
+        firstOk ??= result.ok;
+      },
+    });
+    try {
+      expect(firstOk).toBe(false);
+      rmSync(broken);
+      await eventually(async () => !existsSync(path.join(root, 'site', stale[0]!)));
+      await dev.settled();
+      for (const file of stale) expect(existsSync(path.join(root, 'site', file)), file).toBe(false);
+      expect(existsSync(path.join(root, 'site', 'tags', 'new', 'feed.xml'))).toBe(true);
+    } finally {
+      await dev.close();
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the dev server after an undated article is saved again', () => {
+  it('dates its pages by the new file time, as a build does', async () => {
+    const root = makeDevProject(
+      { 'rail.md': articleText('Rail strike ends').replace(/^date: .*\n/m, '') },
+      'timezone: UTC\nsearch:\n  enabled: false\n',
+    );
+    const file = path.join(root, 'content', 'rail.md');
+    const at = (time: string) => utimesSync(file, new Date(time), new Date(time));
+    at('2025-03-01T09:00:00Z');
+    const dev = await startDev({ root, port: 0, debounceMs: 10 });
+    try {
+      const page = async () => (await fetch(new URL('2025/03/01/rail/', dev.url))).text();
+      expect(await page()).toContain('2025-03-01T09:00:00');
+      at('2025-03-01T10:30:00Z');
+      await eventually(async () => (await page()).includes('2025-03-01T10:30:00'));
+      expect(await page()).toContain('2025-03-01T10:30:00');
+    } finally {
+      await dev.close();
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

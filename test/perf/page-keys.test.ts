@@ -357,3 +357,30 @@ describe('page keys and extensions', () => {
     expect(stale).toEqual([]);
   });
 });
+
+describe('feeds kept by their keys', () => {
+  it("follow an untitled article's file when it is renamed, as its title comes from the name", async () => {
+    const config = 'title: T\nbaseUrl: https://example.org/\nsearch:\n  enabled: false\n';
+    const root = makeProject(
+      {
+        'old-name.md':
+          '---\nslug: kept-slug\nauthor: Alice\ndate: 2023-05-01T08:00:00Z\n---\n<p>No title here.</p>\n',
+        'other.md':
+          '---\ntitle: Other\nauthor: Bob\ndate: 2023-05-02T08:00:00Z\n---\n<p>Other.</p>\n',
+      },
+      config,
+    );
+    const anHourAgo = new Date(Date.now() - 3_600_000);
+    for (const file of ['old-name.md', 'other.md', '../gazette.config.yml'])
+      utimesSync(path.join(root, 'content', file), anHourAgo, anHourAgo);
+    expect((await buildProject(root)).ok).toBe(true);
+    const from = path.join(root, 'content', 'old-name.md');
+    cpSync(from, path.join(root, 'content', 'new-name.md'), { preserveTimestamps: true });
+    rmSync(from);
+    const result = await buildProject(root);
+    const feed = readFileSync(path.join(result.outDir, 'authors', 'alice', 'atom.xml'), 'utf8');
+    expect(feed).toContain('new-name');
+    expect(feed).not.toContain('old-name');
+    expect(snapshot(result.outDir)).toEqual(await coldBuildOf(root, config));
+  });
+});
