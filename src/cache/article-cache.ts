@@ -33,6 +33,11 @@ export interface CachedArticle {
   diagnostics: Diagnostic[];
   /** Where the article asks to be (see `PathWish`), once collected. */
   wish?: PathWish;
+  /**
+   * Made with another config or Gazette, and kept for a file that could not be read since
+   * (see `lastEntry`): never taken for the file once it can be read again.
+   */
+  carried?: true;
 }
 
 /** The index's first line: what its entries were made with and where their bodies are. */
@@ -226,7 +231,7 @@ export class ArticleCache {
   /** The entry for a file when its content (and, if it mattered, its mtime) is unchanged. */
   lookup(relativePath: string, contentHash: string, mtimeMs: number): CachedArticle | undefined {
     const entry = this.entries.get(relativePath);
-    if (!entry || entry.contentHash !== contentHash) return undefined;
+    if (!entry || entry.carried || entry.contentHash !== contentHash) return undefined;
     if (entry.mtimeMs !== undefined && entry.mtimeMs !== mtimeMs) return undefined;
     if (!this.bodies.holds(entry.html)) return undefined;
     this.used.set(relativePath, entry);
@@ -239,7 +244,8 @@ export class ArticleCache {
    */
   lookupUnchanged(relativePath: string, signature: string): CachedArticle | undefined {
     const entry = this.entries.get(relativePath);
-    if (!entry || entry.signature !== signature || !this.bodies.holds(entry.html)) return undefined;
+    if (!entry || entry.carried || entry.signature !== signature || !this.bodies.holds(entry.html))
+      return undefined;
     this.used.set(relativePath, entry);
     return entry;
   }
@@ -278,7 +284,13 @@ export class ArticleCache {
     const pack = new BodyStore(packFile);
     try {
       if (!pack.holds(entry.html)) return undefined;
-      const carried: CachedArticle = { ...entry, html: this.bodies.put(pack.get(entry.html)) };
+      // Its URL is worked out again under this build's config; the rest stays as it was made.
+      const { wish: _wish, ...made } = entry;
+      const carried: CachedArticle = {
+        ...made,
+        html: this.bodies.put(pack.get(entry.html)),
+        carried: true,
+      };
       this.store(relativePath, carried);
       return carried;
     } catch (error) {

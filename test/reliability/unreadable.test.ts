@@ -131,6 +131,38 @@ describe('an article that cannot be read on a rebuild', () => {
     }
   });
 
+  it('follows new settings while kept, and is read again under them once readable', async () => {
+    const project = makeProject(
+      { 'moved.md': article('Moved by settings'), 'other.md': article('Stays readable') },
+      'title: Permalink test\nsearch:\n  enabled: false\npermalink: ":slug/"\n',
+    );
+    const hourAgo = Date.now() / 1000 - 3600;
+    for (const name of ['content/moved.md', 'content/other.md', 'gazette.config.yml'])
+      utimesSync(path.join(project, name), hourAgo, hourAgo);
+    try {
+      await buildProject(project);
+      unreadable.names.add('moved.md');
+      writeFileSync(
+        path.join(project, 'gazette.config.yml'),
+        'title: Permalink test\nsearch:\n  enabled: false\npermalink: "news/:slug/"\n',
+      );
+      await buildProject(project);
+      // Kept, at the URL the new settings give it, as every other article.
+      const moved = path.join(project, 'site/news/moved/index.html');
+      expect(realReadFileSync(moved, 'utf8')).toContain('Moved by settings');
+      expect(existsSync(path.join(project, 'site/moved/index.html'))).toBe(false);
+      // Readable again, with its size and time unchanged: made under the new settings, not
+      // taken from the entry kept for it, which older settings made.
+      unreadable.names.delete('moved.md');
+      const result = await buildProject(project);
+      expect(result.cache.articlesTransformed).toBe(1);
+      expect(realReadFileSync(moved, 'utf8')).toContain('Moved by settings');
+    } finally {
+      unreadable.names.delete('moved.md');
+      rmSync(project, { recursive: true, force: true });
+    }
+  });
+
   it('keeps the pages of the articles in a folder that cannot be listed', async () => {
     mkdirSync(path.join(root, 'content/locked'));
     writeFileSync(path.join(root, 'content/locked/inside.md'), article('Dockers vote on pay'));
