@@ -110,8 +110,18 @@ export function fileSize(article: LoadedArticle): number {
   }
 }
 
-function withoutDuplicates(loaded: LoadedArticle[], report: BuildReport): LoadedArticle[] {
-  const { unique, duplicates } = separateDuplicates(loaded, fileSize);
+/** A file's size as its signature recorded it (see `fileSignature`), if it has one. */
+function sizeInSignature(signature: string | undefined): number | undefined {
+  const size = signature === undefined ? Number.NaN : Number(signature.split(':', 1)[0]);
+  return Number.isFinite(size) ? size : undefined;
+}
+
+function withoutDuplicates(
+  loaded: LoadedArticle[],
+  report: BuildReport,
+  sizeOf: (article: LoadedArticle) => number = fileSize,
+): LoadedArticle[] {
+  const { unique, duplicates } = separateDuplicates(loaded, sizeOf);
   for (const duplicate of duplicates) {
     report.duplicates.push({
       file: duplicate.article.relativePath,
@@ -308,6 +318,11 @@ export async function loadAndTransformWithCache(
     diagnostics.push(workerFailureWarning('transform', workerFailures));
 
   const loaded: LoadedArticle[] = [];
+  /**
+   * Sizes of kept articles' files as they were built: a file in a folder that cannot be listed
+   * cannot be statted either, and would lose to a smaller copy of its story as if empty.
+   */
+  const keptSizes = new Map<LoadedArticle, number>();
   const bodies = new Map<LoadedArticle, CollectInput['body']>();
   const wishes = new Map<LoadedArticle, PathWish>();
   for (const [index, file] of files.entries()) {
@@ -316,6 +331,8 @@ export async function loadAndTransformWithCache(
     if ('html' in outcome) {
       const article = loadedFromCache(outcome, file);
       loaded.push(article);
+      const keptSize = keptUnreadable.has(index) ? sizeInSignature(outcome.signature) : undefined;
+      if (keptSize !== undefined) keptSizes.set(article, keptSize);
       bodies.set(article, withHtmlFromPack(outcome.body, cache, outcome.html));
       let wish = outcome.wish;
       if (!wish) {
@@ -330,7 +347,11 @@ export async function loadAndTransformWithCache(
       report.drafts.push(file.relativePath);
     }
   }
-  const unique = withoutDuplicates(loaded, report);
+  const unique = withoutDuplicates(
+    loaded,
+    report,
+    (article) => keptSizes.get(article) ?? fileSize(article),
+  );
   return {
     content: { articles: unique, report, diagnostics },
     inputs: unique.map((article) => ({

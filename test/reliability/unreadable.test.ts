@@ -37,11 +37,22 @@ vi.mock('node:fs', async (importOriginal) => {
     }
     return (fs.readdirSync as (...args: unknown[]) => unknown)(folder, ...rest);
   }) as typeof fs.readdirSync;
+  // A file in a folder that cannot be listed cannot be statted either (no search permission).
+  const statSync = ((file: Parameters<typeof fs.statSync>[0], ...rest: unknown[]) => {
+    if (
+      typeof file === 'string' &&
+      [...unreadable.folders].some((folder) => file.includes(`${path.sep}${folder}${path.sep}`))
+    ) {
+      throw Object.assign(new Error(`EACCES: cannot stat ${file}`), { code: 'EACCES' });
+    }
+    return (fs.statSync as (...args: unknown[]) => unknown)(file, ...rest);
+  }) as typeof fs.statSync;
   return {
     ...fs,
-    default: { ...fs, readFileSync, readdirSync },
+    default: { ...fs, readFileSync, readdirSync, statSync },
     readFileSync,
     readdirSync,
+    statSync,
   };
 });
 
@@ -179,6 +190,37 @@ describe('an article that cannot be read on a rebuild', () => {
     );
     expect(realReadFileSync(page, 'utf8')).toContain('Dockers vote on pay');
     unreadable.folders.clear();
+  });
+
+  it('keeps a larger copy of a story in a folder that cannot be listed over a smaller one', async () => {
+    const story = (title: string, body: string) =>
+      `---\ntitle: ${title}\nlink: https://news.example.cn/story/1.html\ndate: 2023-05-01 08:00\n---\n<p>${body}</p>\n`;
+    const project = makeProject(
+      {
+        'vault/full.md': story('Full story', 'The full story, with much more text than the copy.'),
+        'short.md': story('Short copy', 'Short.'),
+      },
+      'title: Duplicates test\nsearch:\n  enabled: false\npermalink: ":slug/"\n',
+    );
+    // Old enough to be known by their size and time (see RACY_SECONDS).
+    const hourAgo = Date.now() / 1000 - 3600;
+    for (const name of ['vault/full.md', 'short.md'])
+      utimesSync(path.join(project, 'content', name), hourAgo, hourAgo);
+    try {
+      await buildProject(project);
+      const full = path.join(project, 'site/full/index.html');
+      expect(existsSync(full)).toBe(true);
+      unreadable.folders.add('vault');
+      const result = await buildProject(project);
+      expect(result.report.duplicates).toEqual([
+        expect.objectContaining({ file: 'short.md', keptAs: 'vault/full.md' }),
+      ]);
+      expect(existsSync(full)).toBe(true);
+      expect(existsSync(path.join(project, 'site/short/index.html'))).toBe(false);
+    } finally {
+      unreadable.folders.delete('vault');
+      rmSync(project, { recursive: true, force: true });
+    }
   });
 
   it('drops the page of a file that is gone', async () => {
