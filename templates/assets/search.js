@@ -18,12 +18,22 @@
     .map((bundlePath) => ({ bundlePath }));
 
   // Pagefind falls back to parts of words in each bundle with no exact match, so 乌鲁木齐
-  // (Urumqi) would also list every article of another year with 乌 in it. Words in Chinese,
-  // Japanese or Korean script are searched as quoted phrases, which have no such fallback (a
-  // quoted Latin word loses its stemming, so those are left as typed).
-  const CJK_RUN = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]+/gu;
-  const exactCjk = (term) =>
-    term.includes('"') ? term : term.replace(CJK_RUN, (run) => `"${run}"`);
+  // (Urumqi) would also list every article of another year with 乌 in it. A query that is one
+  // word in Chinese, Japanese or Korean script is searched quoted, which Pagefind does
+  // exactly, with no such fallback. Only one word: Pagefind searches a quoted query as one
+  // phrase, so two words (乌鲁木齐 旅客, or typed together) would have to be adjacent; and not
+  // Latin words, which quoted lose their stemming.
+  const ONE_CJK_RUN = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]+$/u;
+  const words =
+    typeof Intl.Segmenter === 'function'
+      ? new Intl.Segmenter(document.documentElement.lang || 'zh', { granularity: 'word' })
+      : undefined;
+  const isOneWord = (text) =>
+    words !== undefined && [...words.segment(text)].filter((part) => part.isWordLike).length === 1;
+  const exactCjk = (term) => {
+    const query = term.trim();
+    return ONE_CJK_RUN.test(query) && isOneWord(query) ? `"${query}"` : term;
+  };
 
   if (mount && typeof window.PagefindUI === 'function') {
     const ui = new window.PagefindUI({

@@ -200,6 +200,15 @@ describe.skipIf(!existsSync(SEED) || !existsSync(CHROMIUM))('search in the brows
     }
   });
 
+  it('still finds two Chinese words apart, with or without a space between them', async () => {
+    for (const query of ['乌鲁木齐 旅客', '乌鲁木齐旅客']) {
+      const { page } = await openSearch();
+      const results = await search(page, query);
+      expect(results.map((result) => result.title).join('|'), query).toContain('乌鲁木齐机场');
+      await page.close();
+    }
+  });
+
   it('finds the English sample by an English word, from the same (Chinese) search page', async () => {
     const { page, problems } = await openSearch();
     const results = await search(page, 'harvest');
