@@ -72,6 +72,11 @@ export interface CollectedStages {
   content: LoadedContent;
   inputs: CollectInput[];
   site: Site;
+  /**
+   * The size of an article's file as the build weighed copies of a story by it (a kept
+   * article's as built, when its folder cannot be listed now).
+   */
+  sizeOf: (article: LoadedArticle) => number;
 }
 
 export type Phase = 'load' | 'transform' | 'collect' | 'render' | 'write';

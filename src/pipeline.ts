@@ -167,6 +167,8 @@ export interface CachedStages {
    * making it readable again changes neither its size, time nor inode (`chmod`).
    */
   hadUnreadableInputs: boolean;
+  /** An article's file size, as copies of a story were weighed by it. */
+  sizeOf: (article: LoadedArticle) => number;
   /** Milliseconds reading and hashing files (load) and loading and transforming new ones. */
   loadMs: number;
   transformMs: number;
@@ -347,11 +349,8 @@ export async function loadAndTransformWithCache(
       report.drafts.push(file.relativePath);
     }
   }
-  const unique = withoutDuplicates(
-    loaded,
-    report,
-    (article) => keptSizes.get(article) ?? fileSize(article),
-  );
+  const sizeOf = (article: LoadedArticle) => keptSizes.get(article) ?? fileSize(article);
+  const unique = withoutDuplicates(loaded, report, sizeOf);
   return {
     content: { articles: unique, report, diagnostics },
     inputs: unique.map((article) => ({
@@ -363,6 +362,7 @@ export async function loadAndTransformWithCache(
     articlesTransformed: misses.length,
     hadUnreadableInputs,
     transformedFiles: new Set(misses.map((job) => job.file.relativePath)),
+    sizeOf,
     loadMs,
     transformMs: performance.now() - started - loadMs,
   };
@@ -494,7 +494,7 @@ export async function buildSite(
     diagnostics.push(...site.diagnostics);
     report.built = site.articles.length;
     timings.collect = performance.now() - phaseStart;
-    options.onCollected?.({ project, content, inputs, site });
+    options.onCollected?.({ project, content, inputs, site, sizeOf: stages.sizeOf });
     const statistics: CacheStatistics = {
       articlesReused: stages.articlesReused,
       articlesTransformed: stages.articlesTransformed,

@@ -14,7 +14,7 @@ import { type CollectInput, collectSite, type Site } from '../collect/site.ts';
 import { loadArticle } from '../load/article.ts';
 import { isArticleName, isInside } from '../load/discover.ts';
 import type { Article, Diagnostic, LoadedArticle } from '../model.ts';
-import { fileSize, transformArticles } from '../pipeline.ts';
+import { transformArticles } from '../pipeline.ts';
 
 export interface SiteState {
   project: Project;
@@ -28,6 +28,8 @@ export interface SiteState {
    */
   contentErrors: Map<string, Diagnostic[]>;
   site: Site;
+  /** File sizes as the full build weighed copies of a story (see `CollectedStages`). */
+  sizeOf: (article: LoadedArticle) => number;
 }
 
 export interface ContentUpdate {
@@ -75,7 +77,14 @@ export function stateFromBuild(stages: CollectedStages, diagnostics: Diagnostic[
     if (diagnostic.severity !== 'error' || !contentFiles.has(diagnostic.file)) continue;
     contentErrors.set(diagnostic.file, [...(contentErrors.get(diagnostic.file) ?? []), diagnostic]);
   }
-  return { project: stages.project, loaded, inputs, contentErrors, site: stages.site };
+  return {
+    project: stages.project,
+    loaded,
+    inputs,
+    contentErrors,
+    site: stages.site,
+    sizeOf: stages.sizeOf,
+  };
 }
 
 /** Content-folder-relative path with forward slashes, or undefined outside the folder. */
@@ -159,7 +168,7 @@ export async function applyContentChanges(
   }
 
   const built = [...state.loaded.values()].filter((article) => !article.draft || config.drafts);
-  const { unique } = separateDuplicates(built, fileSize);
+  const { unique } = separateDuplicates(built, state.sizeOf);
   const stale = unique.filter(
     (article) => state.inputs.get(article.relativePath)?.loaded !== article,
   );

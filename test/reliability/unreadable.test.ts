@@ -223,6 +223,42 @@ describe('an article that cannot be read on a rebuild', () => {
     }
   });
 
+  it('keeps that copy in the dev server too when it collects the site again', async () => {
+    const { startDev } = await import('../../src/dev/dev-server.ts');
+    const story = (title: string, body: string) =>
+      `---\ntitle: ${title}\nlink: https://news.example.cn/story/2.html\ndate: 2023-05-01 08:00\n---\n<p>${body}</p>\n`;
+    const project = makeProject(
+      {
+        'safe/full.md': story('Full story', 'The full story, with much more text than the copy.'),
+        'short.md': story('Short copy', 'Short.'),
+      },
+      'title: Dev duplicates\nsearch:\n  enabled: false\npermalink: ":slug/"\n',
+    );
+    const hourAgo = Date.now() / 1000 - 3600;
+    for (const name of ['safe/full.md', 'short.md'])
+      utimesSync(path.join(project, 'content', name), hourAgo, hourAgo);
+    await buildProject(project);
+    unreadable.folders.add('safe');
+    const dev = await startDev({ root: project, port: 0, debounceMs: 10, extensions: [] });
+    try {
+      const full = path.join(project, 'site/full/index.html');
+      expect(existsSync(full)).toBe(true);
+      // A new article: the site is collected again, copies of stories weighed again.
+      writeFileSync(path.join(project, 'content/new.md'), article('Ferry timetable changes'));
+      const added = path.join(project, 'site/new/index.html');
+      for (let tries = 0; tries < 150 && !existsSync(added); tries++)
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      await dev.settled();
+      expect(existsSync(added)).toBe(true);
+      expect(existsSync(full)).toBe(true);
+      expect(existsSync(path.join(project, 'site/short/index.html'))).toBe(false);
+    } finally {
+      await dev.close();
+      unreadable.folders.delete('safe');
+      rmSync(project, { recursive: true, force: true });
+    }
+  });
+
   it('drops the page of a file that is gone', async () => {
     unreadable.names.add('other.md');
     unreadable.code = 'ENOENT';
