@@ -135,8 +135,19 @@ function detectLegacyEncoding(bytes: Uint8Array, language: string): string | und
       !best || confidence > best.confidence || (confidence === best.confidence && rank < best.rank);
     if (better && decodesCleanly(bytes, encoding)) best = { encoding, confidence, rank };
   }
-  const first = analysis[0]?.name;
-  return best?.encoding ?? (first === undefined ? undefined : canonicalEncoding(first));
+  const first = analysis[0]?.name === undefined ? undefined : canonicalEncoding(analysis[0].name);
+  if (best && first && best.encoding !== first && minimumShare > 0) {
+    // Two single-byte readings: the one that makes symbols of letters (Polish ł and ą read
+    // in windows-1252 are ³ and ¹) is the wrong one, however likely chardet rates it.
+    if (symbolsAmongLetters(bytes, best.encoding) > symbolsAmongLetters(bytes, first)) return first;
+  }
+  return best?.encoding ?? first;
+}
+
+/** Non-ASCII characters that are neither letters nor punctuation, read in an encoding. */
+function symbolsAmongLetters(bytes: Uint8Array, encoding: string): number {
+  const text = codecs().iconv.decode(Buffer.from(bytes), encoding);
+  return text.match(/[^\p{ASCII}\p{L}\p{M}\p{P}\p{Zs}]/gu)?.length ?? 0;
 }
 
 /**
