@@ -265,6 +265,9 @@ export async function startDev(options: DevOptions = {}): Promise<DevServer> {
 
   async function drain(): Promise<void> {
     while (queue.size > 0 && !closed) {
+      // A refresh of feeds and sitemap in progress finishes first: a rebuild of everything
+      // may replace the folder it writes to.
+      await refreshing;
       const files = [...queue];
       queue.clear();
       try {

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { sha1 } from '../cache/fingerprint.ts';
 import type { ExtensionOutput } from '../write/output.ts';
 import type { LiveOutput } from './live-output.ts';
@@ -14,6 +15,8 @@ export class LiveSiteFiles implements ExtensionOutput {
   /** Files the last refresh made or kept. */
   private made: Set<string>;
   private touched = new Set<string>();
+  /** Site paths written by the current refresh. */
+  private written: string[] = [];
 
   constructor(
     private readonly output: LiveOutput,
@@ -37,7 +40,7 @@ export class LiveSiteFiles implements ExtensionOutput {
   }
 
   keep(sitePath: string, key: string): boolean {
-    if (this.keyOf(sitePath) !== key) return false;
+    if (!this.isCurrent(sitePath, key)) return false;
     this.touched.add(sitePath);
     return true;
   }
@@ -45,7 +48,7 @@ export class LiveSiteFiles implements ExtensionOutput {
   write(sitePath: string, content: string | Uint8Array, key?: string): boolean {
     const fileKey = key ?? sha1(content);
     this.touched.add(sitePath);
-    if (this.keyOf(sitePath) === fileKey) return true;
+    if (this.isCurrent(sitePath, fileKey)) return true;
     if (!this.output.write(sitePath, content)) return false;
     this.keys.set(sitePath, fileKey);
     this.written.push(sitePath);
@@ -60,9 +63,6 @@ export class LiveSiteFiles implements ExtensionOutput {
   keepFolder(): number {
     return 0;
   }
-
-  /** Site paths written by the current refresh. */
-  written: string[] = [];
 
   /**
    * Runs a refresh (`make` calls the extensions): files it neither kept nor wrote are
@@ -85,7 +85,10 @@ export class LiveSiteFiles implements ExtensionOutput {
     return { written: this.written, removed };
   }
 
-  private keyOf(sitePath: string): string | undefined {
-    return this.keys.get(sitePath) ?? this.builtKeyOf(sitePath);
+  /** Whether the file on disk was made from `key` (and is there: one deleted by hand is not). */
+  private isCurrent(sitePath: string, key: string): boolean {
+    if ((this.keys.get(sitePath) ?? this.builtKeyOf(sitePath)) !== key) return false;
+    const file = this.output.fileFor(sitePath);
+    return file !== undefined && existsSync(file);
   }
 }

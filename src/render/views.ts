@@ -150,8 +150,8 @@ export class ViewFactory {
       url: this.urls.href(article.path),
       absoluteUrl: this.urls.absolute(article.path),
       date: this.date(article.date),
-      // Each card has lists of its own (a template may change a list, as in `tags.push(…)`),
-      // of link objects shared with every card showing the term (which no template can change).
+      // Lists of link objects shared with every card showing the term. Templates get them
+      // frozen (see `renderTemplate`), so no page can change what another shows.
       authors: article.authors.map((author) =>
         author.url && /^https?:\/\//i.test(author.url)
           ? { ...this.termLink(this.authorLinks, this.authorByName, author.name), href: author.url }

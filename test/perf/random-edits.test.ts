@@ -135,6 +135,7 @@ function apply(project: Project, step: Step, numbering: string): string {
     articles.splice(articles.indexOf(relative), 1);
   } else if (step.kind === 'added') {
     const added = `added/${step.value}-${articles.length}.md`;
+    if (articles.includes(added)) return 'nothing added (the name is taken)';
     const dated = setField(
       setField(text, 'title', `'Added ${step.value}'`),
       'date',
@@ -144,6 +145,7 @@ function apply(project: Project, step: Step, numbering: string): string {
     articles.push(added);
   } else if (step.kind === 'renamed') {
     const renamed = `moved/${step.value}-${path.basename(relative)}`;
+    if (articles.includes(renamed)) return 'nothing renamed (the name is taken)';
     mkdirSync(path.dirname(path.join(content, renamed)), { recursive: true });
     renameSync(file, path.join(content, renamed));
     articles[articles.indexOf(relative)] = renamed;
