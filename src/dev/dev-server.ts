@@ -88,6 +88,9 @@ interface FullBuild {
   pagesKey: string | undefined;
 }
 
+/** How long after start the content folder is looked over once more (see `lookAgain`). */
+const WATCH_SETTLING_MS = 2_000;
+
 /** A batch this large is a burst, after which the content folder is checked directly. */
 const BURST_SIZE = 20;
 
@@ -188,6 +191,7 @@ export async function startDev(options: DevOptions = {}): Promise<DevServer> {
   lastErrors = JSON.stringify(currentErrors());
 
   // ── Watching ─────────────────────────────────────────────────────────────────────────
+  const watchStarted = Date.now();
   let watcher: ProjectWatcher = startWatcher(project);
   await watcher.ready;
 
@@ -529,6 +533,12 @@ export async function startDev(options: DevOptions = {}): Promise<DevServer> {
 
   // A scraper may write while the first build runs, before anything watches: catch up.
   enqueue(contentChangedSince(project, state, firstBuildStarted));
+  // chokidar may still be setting up the folders of a large tree for a moment after `ready`
+  // (a file deleted from one of 300 folders went unseen): that moment is looked over again.
+  const lookAgain = setTimeout(
+    () => enqueue(contentChangedSince(project, state, watchStarted)),
+    WATCH_SETTLING_MS,
+  );
 
   return {
     url: server.url,
@@ -555,6 +565,7 @@ export async function startDev(options: DevOptions = {}): Promise<DevServer> {
     },
     async close() {
       closed = true;
+      clearTimeout(lookAgain);
       if (background) clearImmediate(background);
       if (manifestTimer) clearTimeout(manifestTimer);
       await watcher.close();

@@ -78,7 +78,7 @@ export function watchProject(options: WatchOptions): ProjectWatcher {
   watcher.on('error', (error) => options.onError?.(error as Error));
 
   const ready = new Promise<void>((resolve) => watcher.once('ready', () => resolve())).then(() =>
-    watchingAll(watcher, options.paths),
+    watchingAll(watcher, options.paths, isIgnored),
   );
   return {
     ready,
@@ -104,10 +104,16 @@ function filesUnder(folder: string): string[] {
 
 /**
  * chokidar 5 reports `ready` before it watches anything when one of the paths is missing
- * (a project without `public/`, or the config names that do not exist): files saved in the
- * next few hundred milliseconds were never seen. Waits until each existing folder is watched.
+ * (a project without `public/`, or the config names that do not exist), and before it
+ * watches every subfolder of a large tree (a file deleted from one of 300 folders just after
+ * `ready` went unseen): files saved in the next few hundred milliseconds were never seen.
+ * Waits until each existing folder, and each folder in them, is watched.
  */
-async function watchingAll(watcher: ReturnType<typeof watch>, paths: string[]): Promise<void> {
+async function watchingAll(
+  watcher: ReturnType<typeof watch>,
+  paths: string[],
+  isIgnored: (file: string) => boolean,
+): Promise<void> {
   const folders = paths
     .map((file) => path.resolve(file))
     .filter((file) => {
@@ -116,11 +122,23 @@ async function watchingAll(watcher: ReturnType<typeof watch>, paths: string[]): 
       } catch {
         return false;
       }
-    });
+    })
+    .flatMap((folder) => [folder, ...foldersUnder(folder, isIgnored)]);
   const deadline = performance.now() + 5_000;
   while (performance.now() < deadline) {
     const watched = watcher.getWatched();
     if (folders.every((folder) => Object.hasOwn(watched, folder))) return;
     await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+function foldersUnder(folder: string, isIgnored: (file: string) => boolean): string[] {
+  try {
+    return readdirSync(folder, { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => path.join(entry.parentPath, entry.name))
+      .filter((child) => !isIgnored(child));
+  } catch {
+    return [];
   }
 }
