@@ -16,6 +16,15 @@ function corpusProject(): { root: string; files: string[] } {
   return generatedProject({ count: 80, seed: 11, config: CONFIG });
 }
 
+/** The corpus with one theme file replaced: `edit` is given the default theme's. */
+function withTemplate(name: string, edit: (theme: string) => string): string {
+  const { root } = corpusProject();
+  mkdirSync(path.join(root, 'templates'), { recursive: true });
+  const theme = readFileSync(path.join(DEFAULT_TEMPLATES_DIR, name), 'utf8');
+  writeFileSync(path.join(root, 'templates', name), edit(theme));
+  return root;
+}
+
 function snapshot(outDir: string): Map<string, string> {
   return new Map(
     listFiles(outDir).map((file) => [file, readFileSync(path.join(outDir, file), 'utf8')]),
@@ -59,20 +68,14 @@ describe('the render helper thread', () => {
   });
 
   it('reports template errors of pages it rendered as the main thread does', async () => {
-    const withBrokenTemplate = () => {
-      const { root } = corpusProject();
-      mkdirSync(path.join(root, 'templates'), { recursive: true });
-      const article = readFileSync(path.join(DEFAULT_TEMPLATES_DIR, 'article.njk'), 'utf8');
-      // Fails for some articles only: calling something that is not a function.
-      writeFileSync(
-        path.join(root, 'templates', 'article.njk'),
-        article.replace(
+    // Fails for some articles only: calling something that is not a function.
+    const withBrokenTemplate = () =>
+      withTemplate('article.njk', (theme) =>
+        theme.replace(
           '{% block main %}',
           '{% block main %}{% if article.readingMinutes > 3 %}{{ article.title() }}{% endif %}',
         ),
       );
-      return root;
-    };
     const aloneRoot = withBrokenTemplate();
     const helpedRoot = withBrokenTemplate();
     const alone = await buildWith(aloneRoot, 'never');
@@ -95,19 +98,13 @@ describe('the render helper thread', () => {
   it('gives no template a way to change what later pages are rendered with', async () => {
     // Cards and the menu are shared by the pages one thread renders; the helper gets copies.
     // A theme reversing them in place would change the pages after it on the main thread only.
-    const withMutatingTemplate = () => {
-      const { root } = corpusProject();
-      mkdirSync(path.join(root, 'templates'), { recursive: true });
-      const home = readFileSync(path.join(DEFAULT_TEMPLATES_DIR, 'home.njk'), 'utf8');
-      writeFileSync(
-        path.join(root, 'templates', 'home.njk'),
-        home.replace(
+    const withMutatingTemplate = () =>
+      withTemplate('home.njk', (theme) =>
+        theme.replace(
           '{% block main %}',
           '{% block main %}<p id="order">{{ nav.reverse() | join(",", "name") }}</p>',
         ),
       );
-      return root;
-    };
     const alone = await buildWith(withMutatingTemplate(), 'never');
     const helped = await buildWith(withMutatingTemplate(), 'always');
     // The home page fails alike on both threads, naming its template and what to write instead.

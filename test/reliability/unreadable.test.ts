@@ -78,6 +78,29 @@ afterAll(() => {
   rmSync(root, { recursive: true, force: true });
 });
 
+/**
+ * Two copies of one story (same source URL), the larger in `folder`, written an hour ago (old
+ * enough to be known by their size and time, see RACY_SECONDS).
+ */
+function storyCopies(folder: string): string {
+  const story = (title: string, body: string) =>
+    `---\ntitle: ${title}\nlink: https://news.example.cn/story/1.html\ndate: 2023-05-01 08:00\n---\n<p>${body}</p>\n`;
+  const project = makeProject(
+    {
+      [`${folder}/full.md`]: story(
+        'Full story',
+        'The full story, with much more text than the copy.',
+      ),
+      'short.md': story('Short copy', 'Short.'),
+    },
+    'title: Duplicates test\nsearch:\n  enabled: false\npermalink: ":slug/"\n',
+  );
+  const hourAgo = Date.now() / 1000 - 3600;
+  for (const name of [`${folder}/full.md`, 'short.md'])
+    utimesSync(path.join(project, 'content', name), hourAgo, hourAgo);
+  return project;
+}
+
 describe('an article that cannot be read on a rebuild', () => {
   it('keeps its last built page, with an error naming the file', async () => {
     await buildProject(root);
@@ -193,19 +216,7 @@ describe('an article that cannot be read on a rebuild', () => {
   });
 
   it('keeps a larger copy of a story in a folder that cannot be listed over a smaller one', async () => {
-    const story = (title: string, body: string) =>
-      `---\ntitle: ${title}\nlink: https://news.example.cn/story/1.html\ndate: 2023-05-01 08:00\n---\n<p>${body}</p>\n`;
-    const project = makeProject(
-      {
-        'vault/full.md': story('Full story', 'The full story, with much more text than the copy.'),
-        'short.md': story('Short copy', 'Short.'),
-      },
-      'title: Duplicates test\nsearch:\n  enabled: false\npermalink: ":slug/"\n',
-    );
-    // Old enough to be known by their size and time (see RACY_SECONDS).
-    const hourAgo = Date.now() / 1000 - 3600;
-    for (const name of ['vault/full.md', 'short.md'])
-      utimesSync(path.join(project, 'content', name), hourAgo, hourAgo);
+    const project = storyCopies('vault');
     try {
       await buildProject(project);
       const full = path.join(project, 'site/full/index.html');
@@ -225,18 +236,7 @@ describe('an article that cannot be read on a rebuild', () => {
 
   it('keeps that copy in the dev server too when it collects the site again', async () => {
     const { startDev } = await import('../../src/dev/dev-server.ts');
-    const story = (title: string, body: string) =>
-      `---\ntitle: ${title}\nlink: https://news.example.cn/story/2.html\ndate: 2023-05-01 08:00\n---\n<p>${body}</p>\n`;
-    const project = makeProject(
-      {
-        'safe/full.md': story('Full story', 'The full story, with much more text than the copy.'),
-        'short.md': story('Short copy', 'Short.'),
-      },
-      'title: Dev duplicates\nsearch:\n  enabled: false\npermalink: ":slug/"\n',
-    );
-    const hourAgo = Date.now() / 1000 - 3600;
-    for (const name of ['safe/full.md', 'short.md'])
-      utimesSync(path.join(project, 'content', name), hourAgo, hourAgo);
+    const project = storyCopies('safe');
     await buildProject(project);
     unreadable.folders.add('safe');
     const dev = await startDev({ root: project, port: 0, debounceMs: 10, extensions: [] });
