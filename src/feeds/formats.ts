@@ -20,6 +20,15 @@ export function rfc3339(date: Date, timezone: string): string {
   return isoInZone(date, timezone);
 }
 
+/**
+ * Readers show an RSS item's description as HTML, so the plain-text summary is escaped as HTML
+ * before it is escaped as XML: an article's text `&lt;img onerror=…&gt;` stays text instead of
+ * becoming a tag in the reader. (Atom and JSON Feed say their summary is text.)
+ */
+function asHtmlText(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
 /** RSS 2.0 (https://www.rssboard.org/rss-specification) with content, dc and Media RSS. */
 export function renderRss(feed: FeedDocument): string {
   const items = feed.entries.map((entry) =>
@@ -28,7 +37,7 @@ export function renderRss(feed: FeedDocument): string {
       textEl('link', entry.url),
       textEl('guid', entry.url, { isPermaLink: feed.absolute ? 'true' : 'false' }),
       textEl('pubDate', rfc822(entry.published)),
-      textEl('description', entry.summary),
+      textEl('description', asHtmlText(entry.summary)),
       textEl('content:encoded', entry.contentHtml),
       // RSS <author> must be an e-mail address; names go in dc:creator.
       ...entry.authors.map((author) => textEl('dc:creator', author.name)),

@@ -188,6 +188,16 @@ describe('feeds', () => {
     expect(json.items[0].content_html).toBeUndefined();
   });
 
+  it("escapes an RSS item's text summary as HTML too, since readers show it as HTML", () => {
+    const { output } = build('https://example.org/', 'excerpt');
+    const rss = output.text('/feed.xml');
+    // XML-decoded, the reader gets `Excerpt &amp; &lt;more&gt;`: text, not a <more> tag.
+    expect(rss).toContain('<description>Excerpt &amp;amp; &amp;lt;more&amp;gt;</description>');
+    expect(output.text('/atom.xml')).toContain(
+      '<summary type="text">Excerpt &amp; &lt;more&gt;</summary>',
+    );
+  });
+
   it('summarize an image-only article by its title, not with nothing', () => {
     const { site, config } = sampleSite(
       [
