@@ -58,4 +58,12 @@ describe('rehypeDropFormWidgets', () => {
       ),
     ).toBe('<table><thead><tr><th>Country </th><th>Cases</th></tr></thead></table>');
   });
+
+  it('measures each element once: thousands of fields deep in a page stay a quick widget', () => {
+    // Measuring every ancestor again for each field took 18 s for 2,000 fields at this depth
+    // (20,000 did not finish in two minutes); within the test's time limit only if linear.
+    const fields = '<input>'.repeat(20_000);
+    const html = `<p>Story.</p>${'<div>'.repeat(150)}${fields}${'</div>'.repeat(150)}`;
+    expect(drop(html)).toBe('<p>Story.</p>');
+  });
 });
