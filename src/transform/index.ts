@@ -64,6 +64,7 @@ import {
   type ImageUrlContext,
   isSafeUrl,
   MEDIA_SCHEMES,
+  withoutCredentials,
 } from './url.ts';
 
 export type { MirrorOptions, MirrorResult } from './mirror-images.ts';
@@ -91,13 +92,13 @@ export function checkImageRewriteRules(
   return diagnostics;
 }
 
-/** Scheme-checks a front-matter source URL: absolute http(s) only. */
+/** Scheme-checks a front-matter source URL: absolute http(s) only, without credentials. */
 export function checkSourceUrl(raw: string | undefined): string | undefined {
   const cleaned = raw === undefined ? '' : cleanUrl(raw);
   if (!cleaned || !isSafeUrl(cleaned, MEDIA_SCHEMES) || !/^https?:\/\//i.test(cleaned))
     return undefined;
   try {
-    return new URL(cleaned).href;
+    return withoutCredentials(new URL(cleaned)).href;
   } catch {
     return undefined;
   }

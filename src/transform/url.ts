@@ -119,7 +119,9 @@ export function resolveUrl(url: string, base: string | undefined): string | unde
   if (url.startsWith('#') || url.startsWith('?')) return url;
   if (base) return parseHref(url, base);
   const local = parseUrl(url, `${LOCAL_ORIGIN}/`);
-  return local ? local.pathname + local.search + local.hash : undefined;
+  // `/.//host/x`, `a/..//host/x` and `/%2e//host/x` are paths `//host/x` here, which written
+  // as they are would be links to another host: one leading slash keeps them local.
+  return local ? local.pathname.replace(/^\/{2,}/, '/') + local.search + local.hash : undefined;
 }
 
 function parseUrl(url: string, base?: string): URL | undefined {
@@ -130,8 +132,23 @@ function parseUrl(url: string, base?: string): URL | undefined {
   }
 }
 
+/**
+ * An absolute URL as written on a page: a user name and password in it (a scraper's login to
+ * a paywall) are not ours to publish, and browsers refuse images whose URL carries them.
+ */
 function parseHref(url: string, base?: string): string | undefined {
-  return parseUrl(url, base)?.href;
+  const parsed = parseUrl(url, base);
+  if (!parsed) return undefined;
+  return withoutCredentials(parsed).href;
+}
+
+/** The URL without its user name and password (http and https only; others have none). */
+export function withoutCredentials(url: URL): URL {
+  if ((url.username || url.password) && (url.protocol === 'http:' || url.protocol === 'https:')) {
+    url.username = '';
+    url.password = '';
+  }
+  return url;
 }
 
 /** The base against which an article's relative image URLs resolve. */
@@ -142,7 +159,7 @@ export function articleBase(
   if (!sourceUrl) return undefined;
   const source = parseUrl(sourceUrl);
   if (!source || (source.protocol !== 'http:' && source.protocol !== 'https:')) return undefined;
-  return sourceBase[source.host] ?? sourceBase[source.hostname] ?? source.href;
+  return sourceBase[source.host] ?? sourceBase[source.hostname] ?? withoutCredentials(source).href;
 }
 
 /** A rewrite rule with its expression compiled once. */
