@@ -177,12 +177,12 @@ export class FeedBuilder {
    * the article at `pageUrl`: feed readers need them whole.
    */
   absoluteHtml(html: string, pageUrl?: string): string {
-    return localUrlsWithBasePath(html, (this.urls.origin ?? '') + this.urls.basePath, pageUrl);
+    return localUrlsWithBasePath(html, this.urls.absolute('/'), pageUrl);
   }
 
   absoluteUrl(url: string): string {
     if (url.startsWith('//')) return `https:${url}`;
-    if (url.startsWith('/')) return (this.urls.origin ?? '') + this.urls.basePath + url.slice(1);
+    if (url.startsWith('/')) return this.urls.absolute('/') + url.slice(1);
     return url;
   }
 

@@ -141,7 +141,7 @@ export class ViewFactory {
 
   /** The article with its body, for its own page. */
   full(article: Article): ArticleView {
-    return { ...this.card(article), html: localUrlsWithBasePath(article.html, this.urls.basePath) };
+    return { ...this.card(article), html: localUrlsWithBasePath(article.html, this.urls.href('/')) };
   }
 
   private buildCard(article: Article): ArticleView {
@@ -223,7 +223,7 @@ export class ViewFactory {
 
   /** Root-relative URLs in content point into this site, so they carry the base path. */
   localUrl(url: string): string {
-    return url.startsWith('/') && !url.startsWith('//') ? this.urls.basePath + url.slice(1) : url;
+    return url.startsWith('/') && !url.startsWith('//') ? this.urls.href('/') + url.slice(1) : url;
   }
 
   categoryTree(nodes: CategoryNode[]): (CountedLinkView & { children: unknown[] })[] {
@@ -287,19 +287,23 @@ export interface PaginationView {
 
 /**
  * Sanitized bodies keep site-local URLs root-relative (`/images/a.png`); on a site deployed
- * under `/news/` they must point inside it. With `pageUrl`, links to the page's own headings
- * (`#part-2`) are made links to that page.
+ * under `/news/` they must point inside it. `base` is the site's root as an href (encoded, as
+ * `UrlBuilder.href('/')` or `absolute('/')` make it: no quote, `&` or `<` can be in it). With
+ * `pageUrl`, links to the page's own headings (`#part-2`) are made links to that page.
  */
-export function localUrlsWithBasePath(html: string, basePath: string, pageUrl?: string): string {
-  if (basePath === '/' && pageUrl === undefined) return html;
+export function localUrlsWithBasePath(html: string, base: string, pageUrl?: string): string {
+  if (base === '/' && pageUrl === undefined) return html;
   // Only inside tags: text (a code sample showing `src="/x"`) stays as written. In the
   // serialized body a `<` in text is escaped, so every `<` opens a tag, whose attribute
   // values are double-quoted and may hold a `>`.
   return html.replace(/<[a-zA-Z][^>"]*(?:"[^"]*"[^>"]*)*>/g, (tag) => {
     let rewritten = tag
-      .replace(/(\s(?:src|href|poster)=")\/(?!\/)/g, `$1${basePath}`)
+      .replace(/(\s(?:src|href|poster)=")\/(?!\/)/g, (_, attribute: string) => attribute + base)
       .replace(/(\ssrcset=")([^"]*)"/g, (_, prefix: string, list: string) => {
-        const candidates = list.replace(/(^|,\s*)\/(?!\/)/g, `$1${basePath}`);
+        const candidates = list.replace(
+          /(^|,\s*)\/(?!\/)/g,
+          (_match, separator: string) => separator + base,
+        );
         return `${prefix}${candidates}"`;
       });
     // Outside its page (in a feed reader), a link to a heading must name the page.

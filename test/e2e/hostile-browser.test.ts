@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BuildResult } from '../../src/build.ts';
@@ -142,4 +143,32 @@ describe.skipIf(!existsSync(CHROMIUM))('hostile articles in the browser', () => 
       expect(calls).toEqual([]);
     }, 120_000);
   }
+});
+
+describe('a base URL with quotes, markup and replacement patterns in it', () => {
+  it('is written encoded into bodies and feeds, never as markup', async () => {
+    const root = makeProject(
+      {
+        'a.md': `---
+title: Local links
+date: 2024-01-01 10:00
+---
+<p><a href="/local/page">l</a> <a href="#part">p</a></p>
+`,
+      },
+      `baseUrl: 'https://example.org/n$\`ews/"><img src=x onerror=pwned(1)>/'\nsearch:\n  enabled: false\n`,
+    );
+    const result = await buildProject(root);
+    expect(result.ok).toBe(true);
+    const base = 'https://example.org/n%24%60ews/%22%3E%3Cimg%20src%3Dx%20onerror%3Dpwned(1)%3E/';
+    const page = readPage(result.outDir, '2024/01/01/a/index.html');
+    const links = elements(page, (element) => element.tagName === 'a')
+      .map((element) => String(element.properties.href))
+      .filter((href) => href.endsWith('local/page'));
+    expect(links).toEqual([`${new URL(base).pathname}local/page`]);
+    expect(elements(page, (element) => element.properties.onError !== undefined)).toEqual([]);
+    const feed = JSON.parse(readFileSync(path.join(result.outDir, 'feed.json'), 'utf8'));
+    expect(feed.items[0].content_html).toContain(`href="${base}local/page"`);
+    expect(feed.items[0].content_html).not.toContain('<img');
+  });
 });
