@@ -35,6 +35,18 @@ describe('the gazette command', () => {
     );
   });
 
+  it('writes a title with newlines in it on one line, adding no fields', () => {
+    const root = makeProject();
+    const title = 'Hello "x"\npermalink: /evil/\n---\n<script>';
+    expect(gazette('new', title, '--root', root).status).toBe(0);
+    const [file] = readdirSync(path.join(root, 'content'));
+    const text = readFileSync(path.join(root, 'content', file!), 'utf8');
+    expect(text).toContain(`title: 'Hello "x" permalink: /evil/ --- <script>'`);
+    expect(text).not.toMatch(/^permalink:/m);
+    expect(gazette('build', '--root', root, '--quiet', '--no-search').status).toBe(0);
+    expect(existsSync(path.join(root, 'site', 'evil'))).toBe(false);
+  });
+
   it('cleans only what it made', () => {
     const root = makeProject({ 'a.md': '---\ntitle: A\ndate: 2024-01-01\n---\n<p>a</p>' });
     expect(gazette('build', '--root', root, '--quiet', '--no-search').status).toBe(0);

@@ -386,7 +386,12 @@ async function runNew(args: string[]): Promise<number> {
     console.log(HELP.new);
     return 0;
   }
-  const title = positionals.join(' ').trim();
+  // A title is one line: a newline in it (a pasted headline) would end the front matter
+  // early, and what follows would be read as fields of the article.
+  const title = positionals
+    .join(' ')
+    .replace(/[\s\p{Cc}]+/gu, ' ')
+    .trim();
   if (!title) throw new UsageError(`a title is needed: gazette new "<title>"`);
   const { config, contentDir } = resolveProject({
     root: values.root,
