@@ -141,7 +141,10 @@ export class ViewFactory {
 
   /** The article with its body, for its own page. */
   full(article: Article): ArticleView {
-    return { ...this.card(article), html: localUrlsWithBasePath(article.html, this.urls.href('/')) };
+    return {
+      ...this.card(article),
+      html: localUrlsWithBasePath(article.html, this.urls.href('/')),
+    };
   }
 
   private buildCard(article: Article): ArticleView {
