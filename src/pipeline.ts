@@ -490,7 +490,7 @@ export async function buildSite(
     timings.transform = stages.transformMs;
 
     const phaseStart = performance.now();
-    const site = collectSite(inputs, config);
+    const site = collectSite(inputs, config, project.siteFiles);
     diagnostics.push(...site.diagnostics);
     report.built = site.articles.length;
     timings.collect = performance.now() - phaseStart;

@@ -35,7 +35,15 @@ export interface CollectInput {
   wish?: PathWish;
 }
 
-export function collectSite(inputs: CollectInput[], config: SiteConfig): Site {
+/**
+ * `staticFiles`: the site paths of the project's `public/` files (`/about/index.html`), whose
+ * places an article's URL may not take.
+ */
+export function collectSite(
+  inputs: CollectInput[],
+  config: SiteConfig,
+  staticFiles: ReadonlySet<string> = new Set(),
+): Site {
   const diagnostics: Diagnostic[] = [];
   // `:category` in the permalink names the category's own slugs, as its pages have them.
   const categoryPath = config.permalink.includes(':category')
@@ -58,7 +66,7 @@ export function collectSite(inputs: CollectInput[], config: SiteConfig): Site {
       message: `permalink "${config.permalink}" ends in a file name: articles are folders (each page is its folder's index.html), so ".html" is left out of their URLs`,
     });
   }
-  const articles = assignPaths(inputs, config, diagnostics, categoryPath);
+  const articles = assignPaths(inputs, config, diagnostics, staticFiles, categoryPath);
   articles.sort(newestFirst);
 
   const { roots, nodes } = collectCategories(articles, config);
@@ -96,10 +104,17 @@ function assignPaths(
   inputs: CollectInput[],
   config: SiteConfig,
   diagnostics: Diagnostic[],
+  staticFiles: ReadonlySet<string>,
   categoryPath?: (trail: readonly string[]) => string,
 ): Article[] {
   const ordered = [...inputs].sort((a, b) => -newestFirst(a.loaded, b.loaded));
+  // The site owner's own pages (`public/about/index.html`) keep their places: a scraped
+  // article wanting `/about/` (or `/ABOUT/`, one folder on case-insensitive hosts) moves aside.
   const taken = new Map<string, string>();
+  for (const file of staticFiles) {
+    const folder = file.endsWith('/index.html') ? file.slice(0, -'index.html'.length) : `${file}/`;
+    taken.set(folder.toLowerCase(), `public${file}`);
+  }
   return ordered.map(({ loaded, body, wish }) => {
     // A wish worked out alone (in a worker, or kept by the cache) cannot know the category
     // slugs the whole site gives: with `:category` it is worked out again here.

@@ -178,6 +178,7 @@ export async function applyContentChanges(
   const site = collectSite(
     unique.map((article) => state.inputs.get(article.relativePath)!),
     config,
+    project.siteFiles,
   );
   diagnostics.push(...site.diagnostics);
   state.site = site;

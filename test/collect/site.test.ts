@@ -45,6 +45,28 @@ describe('collectSite', () => {
     expect(site.diagnostics).toHaveLength(4);
   });
 
+  it("moves an article aside from the site owner's public/ pages, whatever their case", () => {
+    const site = collectSite(
+      [
+        input('a.md', { permalink: '/about/' }),
+        input('b.md', { permalink: '/VERIFY/index.html' }),
+        input('c.md', { permalink: '/notes/' }),
+      ],
+      defaultConfig(),
+      new Set(['/about/index.html', '/verify/index.html', '/notes', '/about/photo.jpg']),
+    );
+    expect(site.articles.map((article) => article.path).sort()).toEqual([
+      '/VERIFY-2/',
+      '/about-2/',
+      '/notes-2/',
+    ]);
+    expect(site.diagnostics.map((diagnostic) => diagnostic.message).sort()).toEqual([
+      'URL /VERIFY/ is taken by public/verify/index.html; using /VERIFY-2/',
+      'URL /about/ is taken by public/about/index.html; using /about-2/',
+      'URL /notes/ is taken by public/notes; using /notes-2/',
+    ]);
+  });
+
   it("refuses aloud a permalink that leaves nothing but the home page's URL", () => {
     const site = collectSite(
       [
