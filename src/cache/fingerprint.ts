@@ -41,7 +41,7 @@ export function articleCacheKey(version: string, config: SiteConfig): string {
     ),
   );
   // Remote images are mirrored after collecting, from the cached bodies.
-  const { mirror: _afterCollect, ...images } = config.images;
+  const { mirror: _afterCollect, mirrorPrivateHosts: _alsoAfterCollect, ...images } = config.images;
   values.images = images;
   // An article without `lang` gets a missing title and embed links in the site's language:
   // only a change of that language (zh-CN to en, not zh-CN to zh-SG) makes them again.

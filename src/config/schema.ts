@@ -138,6 +138,11 @@ export const CONFIG_SCHEMA = {
         default: false,
         doc: 'Download remote images into the output at build time.',
       },
+      mirrorPrivateHosts: {
+        kind: 'boolean',
+        default: false,
+        doc: 'Let mirroring download from loopback, private and link-local addresses (a self-hosted RSSHub or image proxy on your network). Off, a scraped page cannot make the build fetch from your machine or network, redirects included.',
+      },
     },
   },
   embeds: {

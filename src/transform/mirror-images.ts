@@ -13,6 +13,7 @@ import { copyFile, mkdir, readFile, rename, stat, writeFile } from 'node:fs/prom
 import path from 'node:path';
 import type { SiteConfig } from '../config/schema.ts';
 import type { Diagnostic, Image } from '../model.ts';
+import { type FetchImageOptions, fetchImage, PermanentFailure } from './fetch-image.ts';
 import { parseSrcset } from './srcset.ts';
 import { decodeEntities } from './url.ts';
 
@@ -29,8 +30,6 @@ export interface MirrorOptions {
   outDir: string;
   /** Build cache folder (`config.cacheDir`, resolved); images are kept in `<cacheDir>/images/`. */
   cacheDir: string;
-  /** Injected for tests; defaults to the global fetch. */
-  fetch?: typeof fetch;
   /** Parallel downloads. */
   concurrency?: number;
   /** Per attempt. */
@@ -125,8 +124,6 @@ interface CacheEntry {
   at: number;
 }
 
-class PermanentFailure extends Error {}
-
 function sha256(data: string | Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
 }
@@ -148,43 +145,9 @@ async function writeAtomically(file: string, data: string | Uint8Array): Promise
 
 async function download(
   url: string,
-  fetchImpl: typeof fetch,
-  timeoutMs: number,
-  maxBytes: number,
+  options: FetchImageOptions,
 ): Promise<{ bytes: Uint8Array; ext: string }> {
-  const response = await fetchImpl(url, {
-    signal: AbortSignal.timeout(timeoutMs),
-    redirect: 'follow',
-    headers: { accept: 'image/avif,image/webp,image/png,image/jpeg,image/gif;q=0.9,*/*;q=0.1' },
-  });
-  if (!response.ok) {
-    const message = `HTTP ${response.status}`;
-    await response.body?.cancel();
-    if (response.status >= 500 || response.status === 429 || response.status === 408)
-      throw new Error(message);
-    throw new PermanentFailure(message);
-  }
-  const declared = Number(response.headers.get('content-length'));
-  if (declared > maxBytes) {
-    await response.body?.cancel();
-    throw new PermanentFailure(`larger than ${maxBytes} bytes`);
-  }
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  if (response.body) {
-    const reader = response.body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > maxBytes) {
-        await reader.cancel();
-        throw new PermanentFailure(`larger than ${maxBytes} bytes`);
-      }
-      chunks.push(value);
-    }
-  }
-  const bytes = Buffer.concat(chunks);
+  const bytes = await fetchImage(url, options);
   const ext = sniffImageType(bytes);
   if (!ext) throw new PermanentFailure('not a JPEG, PNG, GIF, WebP or AVIF image');
   return { bytes, ext };
@@ -200,7 +163,6 @@ export async function mirrorImages(
   articles: readonly MirrorSubject[],
   options: MirrorOptions,
 ): Promise<MirrorResult> {
-  const fetchImpl = options.fetch ?? globalThis.fetch;
   const concurrency = Math.max(1, options.concurrency ?? 8);
   const timeoutMs = options.timeoutMs ?? 15_000;
   const retries = Math.max(0, options.retries ?? 2);
@@ -261,7 +223,11 @@ export async function mirrorImages(
     for (let attempt = 0; attempt <= retries; attempt++) {
       if (attempt > 0) await sleep(100 * 2 ** attempt);
       try {
-        const { bytes, ext } = await download(url, fetchImpl, timeoutMs, maxBytes);
+        const { bytes, ext } = await download(url, {
+          timeoutMs,
+          maxBytes,
+          allowPrivateHosts: options.config.images.mirrorPrivateHosts,
+        });
         const file = `${sha256(bytes).slice(0, 20)}.${ext}`;
         const blob = path.join(blobDir, file);
         if (!(await exists(blob))) await writeAtomically(blob, bytes);

@@ -57,7 +57,8 @@ date: 2024-05-01 10:00
 <p><img src="${origin}/gone.png" width="400" height="300"></p>
 `,
     });
-    const overrides = { images: { mirror: true, upgradeHttp: false } };
+    // The test server is on 127.0.0.1, which mirroring refuses unless told otherwise.
+    const overrides = { images: { mirror: true, upgradeHttp: false, mirrorPrivateHosts: true } };
     const first = await buildProject(root, { overrides });
     expect(first.ok).toBe(true);
     const page = readFileSync(path.join(first.outDir, '2024/05/01/story/index.html'), 'utf8');

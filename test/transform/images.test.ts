@@ -437,6 +437,7 @@ describe('cover', () => {
           sourceBase: { 'news.example': 'https://static.news.example/' },
           rewrite: [],
           mirror: false,
+          mirrorPrivateHosts: false,
         },
       },
       'https://news.example/s.html',

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/config/schema.ts';
+import { isNonPublicAddress } from '../../src/transform/fetch-image.ts';
 import {
   applyImageReplacements,
   collectRemoteImages,
@@ -43,7 +44,10 @@ beforeAll(async () => {
     else if (url === '/flaky.png') {
       if (flakyFailures++ < 1) response.writeHead(503).end();
       else response.writeHead(200).end(PNG);
-    } else if (url === '/slow.png') setTimeout(() => response.writeHead(200).end(PNG), 2_000);
+    } else if (url === '/to-file.png')
+      response.writeHead(302, { location: 'file:///etc/passwd' }).end();
+    else if (url === '/to-a.png') response.writeHead(301, { location: '/a.png' }).end();
+    else if (url === '/slow.png') setTimeout(() => response.writeHead(200).end(PNG), 2_000);
     else response.writeHead(404).end('missing');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -70,8 +74,10 @@ describe('mirroring images', () => {
   const outDir = path.join(work, 'site');
   const cacheDir = path.join(work, 'cache');
   afterAll(() => rmSync(work, { recursive: true, force: true }));
+  // The test server is on 127.0.0.1, which mirroring refuses unless told otherwise.
+  const config = defaultConfig();
   const options = () => ({
-    config: defaultConfig(),
+    config: { ...config, images: { ...config.images, mirrorPrivateHosts: true } },
     outDir,
     cacheDir,
     timeoutMs: 500,
@@ -159,6 +165,40 @@ describe('mirroring images', () => {
     expect(result.diagnostics).toHaveLength(1);
   });
 
+  it('follows redirects over http(s) only', async () => {
+    const result = await mirrorImages(
+      [article('r.md', [`${origin}/to-a.png`, `${origin}/to-file.png`])],
+      { ...options(), cacheDir: path.join(work, 'cache-redirects') },
+    );
+    expect(result.replacements.get(`${origin}/to-a.png`)).toMatch(/\.png$/);
+    expect(result.diagnostics.map((d) => d.message)).toEqual([
+      expect.stringMatching(/to-file\.png could not be mirrored \(redirected to a file: URL/),
+    ]);
+  });
+
+  it('fetches nothing from loopback or private addresses unless allowed', async () => {
+    requests.length = 0;
+    const port = new URL(origin).port;
+    const urls = [
+      `${origin}/a.png`,
+      `http://localhost:${port}/a.png`,
+      `http://[::ffff:127.0.0.1]:${port}/a.png`,
+      `http://2130706433:${port}/a.png`,
+      `http://169.254.169.254/latest/meta-data.png`,
+    ];
+    const result = await mirrorImages([article('p.md', urls)], {
+      ...options(),
+      config,
+      cacheDir: path.join(work, 'cache-private'),
+      retries: 0,
+    });
+    expect(requests).toEqual([]);
+    expect(result.replacements.size).toBe(0);
+    expect(result.diagnostics).toHaveLength(urls.length);
+    for (const diagnostic of result.diagnostics)
+      expect(diagnostic.message).toMatch(/is a loopback or private address, not fetched/);
+  });
+
   it('sends no Referer', async () => {
     const result = await mirrorImages([article('x.md', [`${origin}/a.png`])], {
       ...options(),
@@ -187,5 +227,30 @@ describe('helpers', () => {
     [Buffer.from('<!doctype html>'), undefined],
   ])('sniffs image types', (bytes, type) => {
     expect(sniffImageType(new Uint8Array(bytes))).toBe(type);
+  });
+});
+
+describe('isNonPublicAddress', () => {
+  it.each([
+    ['127.0.0.1', true],
+    ['10.1.2.3', true],
+    ['172.20.0.1', true],
+    ['192.168.1.1', true],
+    ['169.254.169.254', true],
+    ['100.64.0.1', true],
+    ['0.0.0.0', true],
+    ['224.0.0.1', true],
+    ['::1', true],
+    ['::ffff:127.0.0.1', true],
+    ['::ffff:7f00:1', true],
+    ['64:ff9b::10.0.0.1', true],
+    ['2002:7f00:1::1', true],
+    ['fe80::1', true],
+    ['fd00::1', true],
+    ['8.8.8.8', false],
+    ['::ffff:8.8.8.8', false],
+    ['2606:4700::1111', false],
+  ])('%s → %s', (address, expected) => {
+    expect(isNonPublicAddress(address)).toBe(expected);
   });
 });
