@@ -1,0 +1,69 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildProject, hasChromium, launchChromium, makeProject } from '../helpers.ts';
+import { serve } from '../search/serve.ts';
+
+/** Scraped metadata is often one long word: a hashtag, a camel-cased campaign, a byline. */
+const LONG_TAG = 'COVID19VaccinationCampaignUpdates2021';
+const LONGER_TAG = 'Live'.padEnd(120, 'X');
+const LONG_AUTHOR = 'Staff'.padEnd(120, 'Y');
+const LONG_CATEGORY = '新媒体观察者网头条'.repeat(8);
+
+function article(index: number): string {
+  return `---
+title: Report ${index} on the regional vaccination campaign and its long-named tags
+date: 2024-02-${String(index + 1).padStart(2, '0')} 09:00
+categories: [${LONG_CATEGORY}]
+tags: [${LONG_TAG}, ${LONGER_TAG}]
+author: ${LONG_AUTHOR}
+---
+<p>Clinics across the region reported steady turnout on day ${index} of the campaign.</p>
+`;
+}
+
+describe.skipIf(!hasChromium)('the default theme with long single-word names', () => {
+  let browser: Browser;
+  let site: { url: string; close: () => Promise<void> };
+
+  beforeAll(async () => {
+    const files: Record<string, string> = {};
+    for (let index = 0; index < 12; index++) files[`report-${index}.md`] = article(index);
+    const root = makeProject(files, 'search:\n  enabled: false\n');
+    const result = await buildProject(root, { overrides: { baseUrl: '/news/' } });
+    expect(result.ok).toBe(true);
+    site = await serve(result.outDir, '/news/');
+    browser = await launchChromium();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await site?.close();
+  });
+
+  it.each([375, 1280])(
+    'scrolls no page sideways at %i px',
+    async (width) => {
+      const page = await browser.newPage({ viewport: { width, height: 800 } });
+      const wide: string[] = [];
+      for (const sitePath of ['', 'tags/', 'authors/', 'categories/', '2024/02/01/report-0/']) {
+        await page.goto(site.url + sitePath, { waitUntil: 'load' });
+        const overflow = await page.evaluate(
+          () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+        );
+        if (overflow > 0) wide.push(`/${sitePath} by ${overflow} px`);
+        // The term's own page too, reached as a reader would.
+        if (sitePath === 'tags/') {
+          await page.click(`a:has-text("${LONGER_TAG}")`);
+          await page.waitForLoadState('load');
+          const termOverflow = await page.evaluate(
+            () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+          );
+          if (termOverflow > 0) wide.push(`${page.url()} by ${termOverflow} px`);
+        }
+      }
+      await page.close();
+      expect(wide).toEqual([]);
+    },
+    60_000,
+  );
+});
