@@ -17,13 +17,19 @@ import { isRunning, processStamp } from './processes.ts';
  */
 export type LockAttempt =
   | { taken: true }
-  | { taken: false /** undefined: a lock being written this moment. */; holder?: number };
+  | {
+      taken: false;
+      /** undefined: a lock being written this moment. */
+      holder?: number;
+      /** What the holder said it holds the lock for (`dev`: a dev server serving the folder). */
+      purpose?: string;
+    };
 
 /**
  * Creates `file` naming this process, or says which process holds it. Throws the error
  * `inTheWay` makes when something that is not a lock file is at its path.
  */
-export function tryLockFile(file: string, inTheWay: () => Error): LockAttempt {
+export function tryLockFile(file: string, inTheWay: () => Error, purpose?: string): LockAttempt {
   try {
     // The folder the lock goes in may not exist yet (a first build into `a/b/site`).
     mkdirSync(path.dirname(file), { recursive: true });
@@ -31,7 +37,7 @@ export function tryLockFile(file: string, inTheWay: () => Error): LockAttempt {
     // Reported by the caller, which cannot write in that folder either.
     return { taken: true };
   }
-  const created = createExclusively(file);
+  const created = createExclusively(file, purpose);
   if (created !== 'exists') return { taken: true }; // 'failed': see above.
   const held = heldBy(file, inTheWay);
   if (held) return held;
@@ -49,7 +55,7 @@ export function tryLockFile(file: string, inTheWay: () => Error): LockAttempt {
     const heldNow = heldBy(file, inTheWay);
     if (heldNow) return heldNow;
     rmSync(file, { force: true });
-    if (createExclusively(file) === 'exists') return { taken: false };
+    if (createExclusively(file, purpose) === 'exists') return { taken: false };
     return { taken: true };
   } finally {
     rmSync(takeover, { force: true });
@@ -62,7 +68,7 @@ export function releaseLockFile(file: string): void {
 }
 
 /** Creates a lock file naming this process, unless the path is taken. */
-function createExclusively(file: string): 'created' | 'exists' | 'failed' {
+function createExclusively(file: string, purpose?: string): 'created' | 'exists' | 'failed' {
   let fd: number;
   try {
     fd = openSync(file, 'wx');
@@ -73,7 +79,7 @@ function createExclusively(file: string): 'created' | 'exists' | 'failed' {
     const stamp = processStamp(process.pid);
     writeSync(
       fd,
-      `${JSON.stringify({ pid: process.pid, since: new Date().toISOString(), ...(stamp ? { stamp } : {}) })}\n`,
+      `${JSON.stringify({ pid: process.pid, since: new Date().toISOString(), ...(stamp ? { stamp } : {}), ...(purpose ? { purpose } : {}) })}\n`,
     );
   } finally {
     closeSync(fd);
@@ -93,7 +99,10 @@ function heldBy(file: string, inTheWay: () => Error): LockAttempt | undefined {
   const holder = lockHolder(file);
   if (holder === undefined) return writtenLately(file) ? { taken: false } : undefined;
   const held = holder.pid !== process.pid && isRunning(holder.pid) && !reusedPid(holder);
-  return held ? { taken: false, holder: holder.pid } : undefined;
+  if (!held) return undefined;
+  return holder.purpose === undefined
+    ? { taken: false, holder: holder.pid }
+    : { taken: false, holder: holder.pid, purpose: holder.purpose };
 }
 
 /**
@@ -107,14 +116,21 @@ function reusedPid(holder: { pid: number; stamp?: string }): boolean {
   return now !== undefined && now !== holder.stamp;
 }
 
-function lockHolder(file: string): { pid: number; stamp?: string } | undefined {
+function lockHolder(
+  file: string,
+): { pid: number; stamp?: string; purpose?: string } | undefined {
   try {
-    const { pid, stamp } = JSON.parse(readFileSync(file, 'utf8')) as {
+    const { pid, stamp, purpose } = JSON.parse(readFileSync(file, 'utf8')) as {
       pid?: unknown;
       stamp?: unknown;
+      purpose?: unknown;
     };
     if (typeof pid !== 'number' || !Number.isInteger(pid) || pid <= 0) return undefined;
-    return typeof stamp === 'string' ? { pid, stamp } : { pid };
+    return {
+      pid,
+      ...(typeof stamp === 'string' ? { stamp } : {}),
+      ...(typeof purpose === 'string' ? { purpose } : {}),
+    };
   } catch {
     // Being written this very moment, or cut short by a crash: judged by its age.
     return undefined;

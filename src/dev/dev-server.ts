@@ -149,7 +149,7 @@ export async function startDev(options: DevOptions = {}): Promise<DevServer> {
   let project = first.stages.project;
   // Held while the server runs: a `gazette build` into the same folder meanwhile would clear
   // the pages this server writes, and the reverse.
-  let unlockOutput = lockOutputFolder(project.outDir);
+  let unlockOutput = lockOutputFolder(project.outDir, 'dev');
   let state: SiteState = stateFromBuild(first.stages, first.result.diagnostics);
   let output = new LiveOutput(project.outDir);
   let scheduler = new PageScheduler(project, output, extensions, first.output);
@@ -397,7 +397,7 @@ export async function startDev(options: DevOptions = {}): Promise<DevServer> {
     configError = undefined;
     const previous = project;
     if (next.stages.project.outDir !== previous.outDir) {
-      const unlockNew = lockOutputFolder(next.stages.project.outDir);
+      const unlockNew = lockOutputFolder(next.stages.project.outDir, 'dev');
       unlockOutput();
       unlockOutput = unlockNew;
     }

@@ -18,11 +18,14 @@ function lockFileOf(outDir: string): string {
   return path.join(path.dirname(absolute), `.${path.basename(absolute)}.gazette-lock`);
 }
 
-/** Takes the output folder's lock, or throws `OutputError` naming the process holding it. */
-export function lockOutputFolder(outDir: string): () => void {
+/**
+ * Takes the output folder's lock, or throws `OutputError` naming the process holding it.
+ * `purpose` `dev`: the dev server holds it while it serves the folder, for as long as it runs.
+ */
+export function lockOutputFolder(outDir: string, purpose?: 'dev'): () => void {
   const file = lockFileOf(outDir);
   const count = heldHere.get(file) ?? 0;
-  if (count === 0) createLockFile(file, outDir);
+  if (count === 0) createLockFile(file, outDir, purpose);
   heldHere.set(file, count + 1);
   let released = false;
   return () => {
@@ -39,15 +42,27 @@ export function lockOutputFolder(outDir: string): () => void {
   };
 }
 
-function createLockFile(file: string, outDir: string): void {
+function createLockFile(file: string, outDir: string, purpose?: string): void {
   const attempt = tryLockFile(
     file,
     () => new OutputError(`${file} is in the way of ${outDir}'s lock file; remove it`),
+    purpose,
   );
-  if (!attempt.taken) throw anotherGazette(outDir, file, attempt.holder);
+  if (!attempt.taken) throw anotherGazette(outDir, file, attempt.holder, attempt.purpose);
 }
 
-function anotherGazette(outDir: string, file: string, holder: number | undefined): OutputError {
+function anotherGazette(
+  outDir: string,
+  file: string,
+  holder: number | undefined,
+  purpose: string | undefined,
+): OutputError {
+  // A dev server never finishes: waiting for it, or deleting its lock, is the wrong advice.
+  if (purpose === 'dev') {
+    return new OutputError(
+      `${outDir} is served by gazette dev (process ${holder}), which keeps it up to date itself; stop the dev server first, or use --out to write another folder`,
+    );
+  }
   return new OutputError(
     `${outDir} is being written by another Gazette (process ${holder ?? 'starting'}); wait for it to finish, or delete ${file} if no Gazette is running`,
   );

@@ -1,4 +1,4 @@
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildProject, hasChromium, launchChromium, makeProject } from '../helpers.ts';
 import { serve } from '../search/serve.ts';
@@ -19,6 +19,13 @@ author: ${LONG_AUTHOR}
 ---
 <p>Clinics across the region reported steady turnout on day ${index} of the campaign.</p>
 `;
+}
+
+/** How far the page scrolls sideways, in CSS pixels (0 when it fits its viewport). */
+async function sidewaysScroll(page: Page): Promise<number> {
+  return (await page.evaluate(
+    'document.documentElement.scrollWidth - document.documentElement.clientWidth',
+  )) as number;
 }
 
 describe.skipIf(!hasChromium)('the default theme with long single-word names', () => {
@@ -47,17 +54,13 @@ describe.skipIf(!hasChromium)('the default theme with long single-word names', (
       const wide: string[] = [];
       for (const sitePath of ['', 'tags/', 'authors/', 'categories/', '2024/02/01/report-0/']) {
         await page.goto(site.url + sitePath, { waitUntil: 'load' });
-        const overflow = await page.evaluate(
-          () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
-        );
+        const overflow = await sidewaysScroll(page);
         if (overflow > 0) wide.push(`/${sitePath} by ${overflow} px`);
         // The term's own page too, reached as a reader would.
         if (sitePath === 'tags/') {
           await page.click(`a:has-text("${LONGER_TAG}")`);
           await page.waitForLoadState('load');
-          const termOverflow = await page.evaluate(
-            () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
-          );
+          const termOverflow = await sidewaysScroll(page);
           if (termOverflow > 0) wide.push(`${page.url()} by ${termOverflow} px`);
         }
       }

@@ -176,4 +176,37 @@ describe('the output folder lock', () => {
     expect(result.stderr).toMatch(/^gazette: .* is being written by another Gazette/m);
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
+
+  it('tells a build or clean that a dev server is serving the folder, not to wait for it', () => {
+    root = makeProject({ 'a.md': article });
+    const pid = otherProcess();
+    writeFileSync(lockOf(root), JSON.stringify({ pid, purpose: 'dev' }));
+    for (const command of ['build', 'clean']) {
+      const result = spawnSync(
+        process.execPath,
+        [path.join(repoRoot, 'bin/gazette.js'), command, '--root', root],
+        { encoding: 'utf8' },
+      );
+      expect(result.status).toBe(2);
+      expect(result.stderr).toMatch(
+        new RegExp(
+          `is served by gazette dev \\(process ${pid}\\).*stop the dev server first, or use --out`,
+        ),
+      );
+      expect(result.stderr).not.toMatch(/wait for it to finish|delete/);
+    }
+  });
+
+  it('is written by the dev server with its purpose', () => {
+    root = makeProject({ 'a.md': article });
+    const release = lockOutputFolder(path.join(root, 'site'), 'dev');
+    try {
+      expect(JSON.parse(readFileSync(lockOf(root), 'utf8'))).toMatchObject({
+        pid: process.pid,
+        purpose: 'dev',
+      });
+    } finally {
+      release();
+    }
+  });
 });
