@@ -116,9 +116,7 @@ function reusedPid(holder: { pid: number; stamp?: string }): boolean {
   return now !== undefined && now !== holder.stamp;
 }
 
-function lockHolder(
-  file: string,
-): { pid: number; stamp?: string; purpose?: string } | undefined {
+function lockHolder(file: string): { pid: number; stamp?: string; purpose?: string } | undefined {
   try {
     const { pid, stamp, purpose } = JSON.parse(readFileSync(file, 'utf8')) as {
       pid?: unknown;
