@@ -209,7 +209,7 @@ describe('the gazette command', () => {
           '--report',
           path.join(root, 'no/dir/r.json'),
         ],
-        1,
+        2,
         /^gazette: cannot write the report to .*: ENOENT$/m,
       ],
       [

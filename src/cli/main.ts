@@ -266,7 +266,8 @@ async function runBuild(args: string[]): Promise<number> {
     timings: values.timings,
     strict: values.strict,
   });
-  if (values.report && !writeReport(values.report, result)) return 1;
+  // An output that cannot be written, as an unusable output folder is: not a failed build.
+  if (values.report && !writeReport(values.report, result)) return 2;
   return result.ok ? 0 : 1;
 }
 

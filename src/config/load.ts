@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import yaml, { type YAMLException } from 'js-yaml';
+import { jsonErrorOffset } from '../load/json-error-offset.ts';
 import { CONFIG_SCHEMA, defaultConfig, type Field, type SiteConfig } from './schema.ts';
 
 export const CONFIG_FILE_NAMES = [
@@ -106,15 +107,26 @@ function withKeyLine(error: ConfigError, source: string, text: string, json: boo
   return new ConfigError(`${source}:${line + 1}${error.message.slice(source.length)}`);
 }
 
+/** Named as value errors name it (`gazette.config.yml:3: …`), with the line where known. */
 function parseConfigText(text: string, file: string): unknown {
+  const name = path.basename(file);
+  if (file.endsWith('.json')) {
+    try {
+      return JSON.parse(text);
+    } catch (error) {
+      // Node 20 names a position, not a line, and not for every error.
+      const offset = jsonErrorOffset(text) ?? 0;
+      const line = text.slice(0, offset).split('\n').length;
+      throw new ConfigError(`${name}:${line}: invalid JSON: ${(error as Error).message}`);
+    }
+  }
   try {
-    if (file.endsWith('.json')) return JSON.parse(text);
     return yaml.load(text, { schema: yaml.CORE_SCHEMA }) ?? {};
   } catch (error) {
     const mark = (error as YAMLException).mark;
     const line = mark ? `:${mark.line + 1}` : '';
     const reason = (error as YAMLException).reason ?? (error as Error).message.split('\n')[0];
-    throw new ConfigError(`${file}${line}: ${reason}`);
+    throw new ConfigError(`${name}${line}: ${reason}`);
   }
 }
 
@@ -236,6 +248,24 @@ function checkCrossFieldRules(config: SiteConfig, source: string): void {
     );
   }
   const base = config.baseUrl;
+  if (base.startsWith('//')) {
+    throw new ConfigError(
+      `${source}: "baseUrl" "${base}" has no scheme: write https:${base} (or a path such as /news/)`,
+    );
+  }
+  if (/[?#]/.test(base)) {
+    throw new ConfigError(
+      `${source}: "baseUrl" may not have a query or fragment (every link would lose it), got "${base}"`,
+    );
+  }
+  if (
+    base.startsWith('/') &&
+    base.split('/').some((segment) => segment === '.' || segment === '..')
+  ) {
+    throw new ConfigError(
+      `${source}: "baseUrl" may not have . or .. segments (links would keep them as written), got "${base}"`,
+    );
+  }
   if (!base.startsWith('/')) {
     let url: URL;
     try {

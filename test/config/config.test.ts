@@ -46,7 +46,14 @@ describe('loadConfig', () => {
       'embeds:\n  allowHosts: ["https://www.youtube.com", "*.bilibili.com"]\n',
       /"embeds.allowHosts" takes host names \(www.youtube.com\), not "https:\/\/www.youtube.com", "\*.bilibili.com"/,
     ],
-    ['title: [unclosed\n', /gazette.config.yml:\d+/],
+    ['title: [unclosed\n', /^gazette.config.yml:\d+/],
+    [
+      'baseUrl: //x.org/news/\n',
+      /"baseUrl" "\/\/x.org\/news\/" has no scheme: write https:\/\/x.org\/news\//,
+    ],
+    ['baseUrl: /news/../x/\n', /"baseUrl" may not have \. or \.\. segments/],
+    ["baseUrl: 'https://x.org/news?x=1#y'\n", /"baseUrl" may not have a query or fragment/],
+    ['baseUrl: /news/#top\n', /"baseUrl" may not have a query or fragment/],
   ])('names the key in %j', (text, message) => {
     expect(withConfig(text)).toThrow(ConfigError);
     expect(withConfig(text)).toThrow(message);
@@ -64,6 +71,12 @@ describe('loadConfig', () => {
     ],
   ])('gives the line of the key a value error names in %j', (text, message) => {
     expect(withConfig(text)).toThrow(message);
+  });
+
+  it('gives the line of a JSON syntax error', () => {
+    expect(withConfig('{\n  "title": "x",\n  "pageSize": 5,\n}\n', 'gazette.config.json')).toThrow(
+      /^gazette.config.json:4: invalid JSON/,
+    );
   });
 
   it("takes Hexo's :title for :slug in a permalink", () => {
