@@ -170,7 +170,7 @@ export function decodeArticleBytes(bytes: Uint8Array, language = ''): DecodeResu
       text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
     } else {
       const { iconv } = codecs();
-      const detected = detectLegacyEncoding(bytes, language);
+      const detected = detectLegacyEncoding(bytes, declaredLanguage(bytes) ?? language);
       if (!detected || !LEGACY_ENCODINGS.has(detected) || !iconv.encodingExists(detected)) {
         return {
           ok: false,
@@ -189,6 +189,23 @@ export function decodeArticleBytes(bytes: Uint8Array, language = ''): DecodeResu
     return '';
   });
   return { ok: true, text, encoding, removedControlCharacters };
+}
+
+/**
+ * The language an article's front matter declares (`lang: ja`, `language = "ko"`,
+ * `"lang": "zh-TW"`), read from its bytes before they are decoded: keys and language tags are
+ * ASCII, which every legacy encoding detected here keeps as it is. A Japanese article in
+ * Shift_JIS on a Chinese site is then read as Japanese, not as GB18030.
+ */
+function declaredLanguage(bytes: Uint8Array): string | undefined {
+  const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, 8192));
+  const text = head.toString('latin1');
+  const block = /^\s*(?:(---|\+\+\+)[ \t]*\r?\n([\s\S]*?)\r?\n\1|(\{[\s\S]*?\r?\n\}))/.exec(text);
+  const frontMatter = block?.[2] ?? block?.[3];
+  if (frontMatter === undefined) return undefined;
+  return /^[ \t]*["']?(?:lang|language)["']?[ \t]*[:=][ \t]*["']?([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*)["']?[ \t]*,?[ \t]*\r?$/im.exec(
+    frontMatter,
+  )?.[1];
 }
 
 /**

@@ -49,6 +49,27 @@ describe('decoding an article file', () => {
       expect(decoded(longer, 'big5', 'zh-CN')).toMatchObject({ text: longer, encoding: 'Big5' });
     });
 
+    it("reads a file by the language its own front matter declares, not the site's", () => {
+      const japanese =
+        '---\ntitle: 日本語のテスト\nlang: ja\ndate: 2024-01-04\n---\n<p>これは日本語の文章です。</p>\n';
+      expect(decoded(japanese, 'shift_jis', 'zh-CN')).toMatchObject({
+        text: japanese,
+        encoding: 'Shift_JIS',
+      });
+      // As TOML and JSON front matter write it, and a tag with a region.
+      const toml = '+++\ntitle = "臺灣"\nlanguage = "zh-TW"\n+++\n<p>臺灣新聞</p>\n';
+      expect(decoded(toml, 'big5', 'ja')).toMatchObject({ text: toml, encoding: 'Big5' });
+      const json =
+        '{\n  "title": "ニュース",\n  "lang": "ja"\n}\n<p>東京都は本日発表しました。</p>\n';
+      expect(decoded(json, 'shift_jis', 'zh-CN')).toMatchObject({
+        text: json,
+        encoding: 'Shift_JIS',
+      });
+      // In the body it is no declaration: the site's language decides.
+      const inBody = '---\ntitle: 快讯\n---\n<p>lang: ja</p>\n<p>你好，北京。</p>\n';
+      expect(decoded(inBody, 'gbk', 'zh-CN')).toMatchObject({ text: inBody, encoding: 'GB18030' });
+    });
+
     it("keeps chardet's guess for other sites' languages and encodings", () => {
       const korean =
         '---\ntitle: 뉴스\n---\n<p>서울시는 오늘 새로운 교통 정책을 발표했습니다.</p>\n';
