@@ -22,7 +22,8 @@
   // word in Chinese, Japanese or Korean script is searched quoted, which Pagefind does
   // exactly, with no such fallback. Only one word: Pagefind searches a quoted query as one
   // phrase, so two words (乌鲁木齐 旅客, or typed together) would have to be adjacent; and not
-  // Latin words, which quoted lose their stemming.
+  // Latin words, which quoted would no longer find the words they begin as they are typed
+  // ("herd" finds "Herders").
   const ONE_CJK_RUN = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]+$/u;
   const words =
     typeof Intl.Segmenter === 'function'
