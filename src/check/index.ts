@@ -54,7 +54,7 @@ export function checkSite(options: CheckOptions): CheckResult {
   // one problem.
   const broken = new Map<
     string,
-    { sources: string[]; count: number; kind: string; lastPage?: string }
+    { sources: string[]; count: number; kind: string; shown: string; lastPage?: string }
   >();
   const documents = new Set<string>();
   let pages = 0;
@@ -82,7 +82,13 @@ export function checkSite(options: CheckOptions): CheckResult {
       const key = target.sitePath ?? target.pathname;
       let entry = broken.get(key);
       if (!entry) {
-        entry = { sources: [], count: 0, kind: describe(reference.tag, reference.attribute) };
+        entry = {
+          sources: [],
+          count: 0,
+          kind: describe(reference.tag, reference.attribute),
+          // As the page names it, base path included: what a reader's browser asks for.
+          shown: decodedPath(target.pathname),
+        };
         broken.set(key, entry);
       }
       // Pages, not references (pages are read one after another): a page that names it twice
@@ -93,13 +99,13 @@ export function checkSite(options: CheckOptions): CheckResult {
       if (entry.sources.length < (options.examplesPerTarget ?? 3)) entry.sources.push(file);
     }
   }
-  for (const [target, entry] of broken) {
+  for (const entry of broken.values()) {
     const more =
       entry.count > entry.sources.length ? ` (and ${entry.count - entry.sources.length} more)` : '';
     diagnostics.push({
       severity: 'error',
       file: entry.sources[0]!,
-      message: `broken ${entry.kind}: ${target} does not exist${entry.sources.length > 1 ? `; also on ${entry.sources.slice(1).join(', ')}` : ''}${more}`,
+      message: `broken ${entry.kind}: ${entry.shown} does not exist${entry.sources.length > 1 ? `; also on ${entry.sources.slice(1).join(', ')}` : ''}${more}`,
     });
   }
 
@@ -206,6 +212,14 @@ function describe(tag: string, attribute: string): string {
  * the site's; `http://host/…` is the same pages). Undefined for external URLs; a `sitePath`
  * of undefined for local URLs outside the base path.
  */
+function decodedPath(pathname: string): string {
+  try {
+    return decodeURIComponent(pathname);
+  } catch {
+    return pathname;
+  }
+}
+
 function resolveInternal(
   raw: string,
   pageHref: string,

@@ -136,21 +136,22 @@ describe('gazette check', () => {
     const messages = result.diagnostics.map((d) => `${d.severity} ${d.file}: ${d.message}`);
     expect(result.ok).toBe(false);
     expect(messages).toContainEqual(
-      expect.stringMatching(/error index\.html: broken link: \/missing\//),
+      expect.stringMatching(/error index\.html: broken link: \/news\/missing\//),
     );
-    // The site's own host without a scheme, or by http, is the same site.
-    for (const path of ['/no-scheme/', '/plain-http/'])
+    // The site's own host without a scheme, or by http, is the same site. Named as the page
+    // names them, base path included.
+    for (const path of ['/news/no-scheme/', '/news/plain-http/'])
       expect(messages).toContainEqual(expect.stringContaining(`broken link: ${path}`));
     // One broken image on two pages is one problem naming both.
     expect(messages.filter((m) => m.includes('/images/gone.png'))).toHaveLength(1);
     const gone = messages.find((m) => m.includes('/images/gone.png'))!;
-    expect(gone).toMatch(/broken image: \/images\/gone\.png does not exist; also on /);
+    expect(gone).toMatch(/broken image: \/news\/images\/gone\.png does not exist; also on /);
     expect(gone).toContain('index.html');
     expect(gone).toContain('2022/04/04/乌方/index.html');
     // Named once however often the page shows it.
     expect(gone.split('乌方').length).toBe(2);
     expect(gone).not.toMatch(/more\)/);
-    expect(messages).toContainEqual(expect.stringMatching(/broken link: \/also-gone\//));
+    expect(messages).toContainEqual(expect.stringMatching(/broken link: \/news\/also-gone\//));
     expect(messages).toContainEqual(expect.stringMatching(/feed\.xml: RSS: not well-formed XML/));
     expect(messages).toContainEqual(
       expect.stringMatching(/atom\.xml: Atom: <updated> "yesterday" is not an RFC 3339 date/),
@@ -186,7 +187,7 @@ describe('gazette check', () => {
     console.log = () => {};
     try {
       expect(await main(['check', '--out', outDir, '--base-url', BASE, '--root', outDir])).toBe(1);
-      expect(errors.join('\n')).toContain('index.html: error: broken link: /missing/');
+      expect(errors.join('\n')).toContain('index.html: error: broken link: /news/missing/');
       files['index.html'] = page('<a href="/news/">home</a>');
       expect(
         await main(['check', '--out', siteWith(files), '--base-url', BASE, '--root', outDir]),
