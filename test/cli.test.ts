@@ -65,6 +65,7 @@ describe('the gazette command', () => {
     const again = gazette('clean', '--root', root);
     expect(again.status).toBe(0);
     expect(again.stdout).not.toMatch(/gazette-cache/);
+    expect(again.stdout).toMatch(/^Nothing to clean: no site at .*site, no build cache$/m);
     expect(existsSync(path.join(root, '.gazette-cache'))).toBe(false);
   });
 

@@ -476,6 +476,10 @@ function cleanOutputAndCache(
   { outDir, cacheDir, root, config }: Project,
   cacheExisted: boolean,
 ): void {
+  if (!existsSync(outDir) && !cacheExisted) {
+    console.log(`Nothing to clean: no site at ${outDir}, no build cache`);
+    return;
+  }
   if (existsSync(outDir)) {
     if (!statSync(outDir).isDirectory())
       throw new OutputError(`${outDir} is a file, not a site Gazette made; not deleting it`);
