@@ -129,7 +129,12 @@ export function createPageRenderer(options: {
     const description = spec.page.description || config.description;
     const lang = spec.page.lang ?? config.language;
     return {
-      site: spec.undated && !options.buildDateEverywhere ? undatedSiteView : siteView,
+      // Only pages whose key has the date get it: any other page showing it (through
+      // `{{ site | dump }}`, which names no `buildDate`) would keep an old date once built.
+      site:
+        (spec.kind === 'home' && !spec.undated) || options.buildDateEverywhere
+          ? siteView
+          : undatedSiteView,
       nav,
       assets,
       csp,

@@ -311,6 +311,47 @@ describe('stable page numbering', () => {
   });
 });
 
+describe('the build date', () => {
+  for (const numbering of ['newest-first', 'stable']) {
+    it(`is on no page whose key lacks it, however a theme shows it (${numbering})`, async () => {
+      // `site | dump` shows the date without naming `buildDate`, which would key every page.
+      const theme = mkdtempSync(path.join(os.tmpdir(), 'gazette-theme-'));
+      const anHourAgo = new Date(Date.now() - 3_600_000);
+      for (const template of ['article.njk', 'category.njk']) {
+        const file = path.join(theme, template);
+        writeFileSync(
+          file,
+          '{% extends "base.njk" %}{% block main %}<pre>{{ site | dump }}</pre>{% endblock %}',
+        );
+        // Not just written: a template that may still change within its time's tick has
+        // every page made again, which would hide what this test looks for.
+        utimesSync(file, anHourAgo, anHourAgo);
+      }
+      const config = `${CONFIG}pageNumbering: ${numbering}\ntemplatesDir: ${JSON.stringify(theme)}\n`;
+      const { root, files } = agedCorpus(21, config);
+      let top = '';
+      const first = await buildProject(root, {
+        onCollected: ({ site }) => {
+          top = site.categoryRoots[0]!.name;
+        },
+      });
+      expect(first.ok).toBe(true);
+      // Newer than all, in the largest category (a change to the menu keys every page anyway).
+      writeFileSync(
+        path.join(root, 'content', 'zz-newest.md'),
+        readFileSync(path.join(root, 'content', files[3]!), 'utf8')
+          .replace(/^title: .*$/m, `title: 'Newest of all'`)
+          .replace(/^date: .*$/m, 'date: 2031-01-01T08:00:00Z')
+          .replace(/^categories:[\s\S]*?(?=^\w)/m, `categories:\n - ${top}\n`),
+      );
+      const next = await buildProject(root);
+      expect(next.ok).toBe(true);
+      expect(snapshot(next.outDir)).toEqual(await coldBuildOf(root, config));
+      rmSync(theme, { recursive: true, force: true });
+    });
+  }
+});
+
 describe('page keys and extensions', () => {
   it('are not all worked out after a build with an extension that leaves pages alone', async () => {
     const { root, files } = agedCorpus(15);
