@@ -323,7 +323,36 @@ export function chooseBodyFormat(
   if (/\.html?$/i.test(relativePath)) return 'html';
   if (siteFormat === 'html' || siteFormat === 'markdown') return siteFormat;
   const start = body.replace(/^(?:\s|<!--[\s\S]*?-->)*/, '');
-  return start === '' || /^<[a-zA-Z!/]/.test(start) ? 'html' : 'markdown';
+  if (start === '') return 'html';
+  // `<https://…>` opening a Markdown paragraph is an autolink, not a tag.
+  if (!/^<[a-zA-Z!/]/.test(start) || MARKDOWN_AUTOLINK.test(start)) return 'markdown';
+  // A Markdown post may open with a banner image or a player (`<img …>`, `<iframe …>`) and go
+  // on in Markdown; scraped HTML bodies have no paragraph of Markdown after it.
+  return markdownAfterHtml(start) ? 'markdown' : 'html';
+}
+
+const MARKDOWN_AUTOLINK = /^<[a-zA-Z][a-zA-Z0-9+.-]{1,31}:[^\s<>]*>/;
+/** Lines that open a Markdown block: a heading, a list item, a quote, a code fence. */
+const MARKDOWN_BLOCK = /^(?:#{1,6}[ \t]+\S|[-*+][ \t]+\S|\d{1,9}[.)][ \t]+\S|>[ \t]?\S|```|~~~)/m;
+/** Strong emphasis or a link written in Markdown. */
+const MARKDOWN_INLINE = /\*\*[^*\n]+\*\*|__[^_\n]+__|!?\[[^\]\n]+\]\([^)\s]+[^)]*\)/;
+
+/**
+ * Whether a body opening with HTML has, after it, a paragraph (a run of lines after a blank
+ * line) that is not HTML and is written in Markdown.
+ */
+function markdownAfterHtml(body: string): boolean {
+  return body
+    .split(/\n[ \t]*\n/)
+    .slice(1)
+    .some((chunk) => {
+      const text = chunk.trimStart();
+      return (
+        text !== '' &&
+        !text.startsWith('<') &&
+        (MARKDOWN_BLOCK.test(text) || MARKDOWN_INLINE.test(text))
+      );
+    });
 }
 
 function stemOf(relativePath: string): string {

@@ -121,6 +121,10 @@ export function splitHtmlTail(body: string): { markdown: string; html: string } 
   if (!match) return undefined;
   const html = body.slice(match.index);
   if (!html.trimEnd().toLowerCase().endsWith(`</${match[1]!.toLowerCase()}>`)) return undefined;
+  // Markdown would read a paragraph after a blank line as Markdown, not as part of the HTML:
+  // a post with a figure in the middle and Markdown after it is no HTML tail.
+  const paragraphs = html.split(/\n[ \t]*\n/);
+  if (paragraphs.some((paragraph) => !/^\s*(?:<|$)/.test(paragraph))) return undefined;
   return { markdown: body.slice(0, match.index), html };
 }
 

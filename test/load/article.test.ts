@@ -299,6 +299,16 @@ describe('chooseBodyFormat', () => {
     ['# Heading\n\nText', 'markdown'],
     ['Plain text', 'markdown'],
     ['', 'html'],
+    // Markdown posts opening with a banner, a centred logo or a player (Hexo, GitHub).
+    ['<img src="https://x.example/banner.png" alt="banner">\n\n## Heading\n\n**bold**', 'markdown'],
+    ['<p align="center"><img src="logo.png"></p>\n\n# Project title\n\nText.', 'markdown'],
+    [
+      '<iframe src="//music.163.com/outchain/player?id=1"></iframe>\n\n今天**天气**很好。',
+      'markdown',
+    ],
+    ['<https://x.example/start> is where it **begins**.', 'markdown'],
+    // Scraped HTML with text between blank lines, but none written in Markdown.
+    ['<div>\n<p>a</p>\n\nPlain words, no Markdown.\n\n<p>b</p>\n</div>', 'html'],
   ])('reads %j as %s', (body, expected) => {
     expect(chooseBodyFormat('a.md', undefined, 'auto', body)).toBe(expected);
   });

@@ -169,10 +169,26 @@ describe('splitHtmlTail', () => {
     ['<!--1-->\n[T](https://x.example)\n------\n\n<div>\n<p>a</p>\n\n<p>b</p>\n</div>\n', true],
     ['# Title\n\n<div>x</div>\n\nMore **markdown** after.', false],
     ['Just *markdown*.', false],
+    // A figure in the middle with Markdown after it, ending with another figure.
+    [
+      'Intro **bold**.\n\n<figure><img src="a.png"></figure>\n\n## Section\n\nMore.\n\n<figure><img src="b.png"></figure>',
+      false,
+    ],
   ])('splits %j: %s', (body, splits) => {
     const split = splitHtmlTail(body);
     expect(Boolean(split)).toBe(splits);
     if (split) expect(split.markdown + split.html).toBe(body);
+  });
+
+  it('renders the Markdown between two HTML blocks as Markdown', () => {
+    const body =
+      'Intro **bold** text.\n\n<figure><img src="/a.png"></figure>\n\n## Section after figure\n\nMore *markdown* with a [link](https://example.com).\n\n<figure><img src="/b.png"></figure>';
+    const transform = createBodyTransformer(defaultConfig());
+    const { body: result } = transform(htmlArticle(body, { format: 'markdown', title: 'Other' }));
+    expect(result.html).toContain('<h2');
+    expect(result.html).toContain('<em>markdown</em>');
+    expect(result.html).toContain('href="https://example.com/"');
+    expect(result.html).not.toContain('## Section');
   });
 
   it('renders a split body like the whole Markdown body', () => {
