@@ -12,6 +12,25 @@ import { DEFAULT_TEMPLATES_DIR } from './theme-assets.ts';
 export { DEFAULT_TEMPLATES_DIR };
 
 /**
+ * The `url` and `absoluteUrl` filters: a site path (`/about/`, `/新闻/?page=2#top`) to an
+ * href under the base path, its segments encoded once (`/%E6%96%B0/` stays so), its query
+ * and fragment kept as written; a URL with a scheme (`https://…`, `mailto:`) or a host
+ * (`//…`) is not of this site and is given back as it is.
+ */
+function linkTo(urls: UrlBuilder, value: unknown, absolute: boolean): string {
+  const text = String(value ?? '/');
+  if (/^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|\/\/)/.test(text)) return text;
+  const [, pathPart = '', rest = ''] = /^([^?#]*)([\s\S]*)$/.exec(text) ?? [];
+  let sitePath = pathPart || '/';
+  try {
+    sitePath = decodeURIComponent(sitePath);
+  } catch {
+    // Not percent-encoded after all (a lone `%`): encoded as it is.
+  }
+  return (absolute ? urls.absolute(sitePath) : urls.href(sitePath)) + rest;
+}
+
+/**
  * A Nunjucks environment with autoescape on. A user's templates folder comes first, so a
  * file there replaces the default theme's file of the same name.
  */
@@ -39,8 +58,8 @@ export function createTemplateEnvironment(options: {
   if (loader instanceof CompiledTemplateLoader) loader.attach(env);
   compileIncludesWhenLoaded(env);
   const { urls, config } = options;
-  env.addFilter('url', (sitePath: unknown) => urls.href(String(sitePath ?? '/')));
-  env.addFilter('absoluteUrl', (sitePath: unknown) => urls.absolute(String(sitePath ?? '/')));
+  env.addFilter('url', (sitePath: unknown) => linkTo(urls, sitePath, false));
+  env.addFilter('absoluteUrl', (sitePath: unknown) => linkTo(urls, sitePath, true));
   // Every page's footer shows the build date: a date and format seen before is not formatted
   // again (the memo is this environment's, so one build's).
   const formattedDates = new Map<string, string>();
@@ -49,8 +68,11 @@ export function createTemplateEnvironment(options: {
     const memoKey = value instanceof Date ? undefined : `${String(value ?? '')}\0${pattern}`;
     const known = memoKey === undefined ? undefined : formattedDates.get(memoKey);
     if (known !== undefined) return known;
+    // A date without an offset (`2022-04-04`, a front-matter extra) is in the site's zone.
     const date =
-      value instanceof Date ? DateTime.fromJSDate(value) : DateTime.fromISO(String(value ?? ''));
+      value instanceof Date
+        ? DateTime.fromJSDate(value)
+        : DateTime.fromISO(String(value ?? ''), { zone: config.timezone });
     const formatted = date.isValid
       ? inZone(date.toJSDate(), config.timezone).toFormat(pattern, { locale: config.language })
       : '';
