@@ -121,8 +121,12 @@ function addThemeWords(env: nunjucks.Environment, config: SiteConfig): void {
   let template: nunjucks.Template;
   try {
     template = env.getTemplate('partials/strings.njk', true);
-  } catch {
-    return; // A theme without the file: nothing to share.
+  } catch (error) {
+    // A theme without the file has nothing to share; a file that does not compile is the
+    // fault to report, not the pages that then find no words.
+    if (!/template not found/i.test(String((error as Error)?.message)))
+      env.addGlobal('s', failingOnUse(error));
+    return;
   }
   const context = { site: { language: config.language } };
   const exporter = template as unknown as {
@@ -132,9 +136,29 @@ function addThemeWords(env: nunjucks.Environment, config: SiteConfig): void {
       callback: (error: Error | null, exported: Record<string, unknown>) => void,
     ): void;
   };
+  const file = (template as unknown as { path?: string }).path ?? 'partials/strings.njk';
   exporter.getExported(context, null, (error, exported) => {
-    if (!error) env.addGlobal('s', exported);
+    env.addGlobal('s', error ? failingOnUse(error, file) : exported);
   });
+}
+
+/**
+ * Stands in for the theme's words when `partials/strings.njk` fails: any page using them fails
+ * with that file's error (its name and line), not with "Unable to call s["fill"]" in a page.
+ */
+function failingOnUse(error: unknown, file = 'partials/strings.njk'): object {
+  const cause = error instanceof Error ? error : new Error(String(error));
+  const message = /strings\.njk\)/.test(cause.message)
+    ? cause.message
+    : `(${file}) ${cause.message}`;
+  return new Proxy(
+    {},
+    {
+      get() {
+        throw new Error(message);
+      },
+    },
+  );
 }
 
 /**

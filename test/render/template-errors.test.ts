@@ -119,3 +119,24 @@ describe('a broken included template', () => {
     }
   });
 });
+
+describe("a broken copy of the theme's words (partials/strings.njk)", () => {
+  const strings = readFileSync(path.join(DEFAULT_TEMPLATES_DIR, 'partials', 'strings.njk'), 'utf8');
+  const lines = strings.split('\n');
+  const firstWord = lines.findIndex((line) => /^\s*\w+: '/.test(line));
+  it.each([
+    ['that does not compile', firstWord, `${lines[firstWord]} oops`],
+    ['that fails when run', 5, `{%- set broken = site.nothing.call() -%}\n${lines[5]}`],
+  ])('is named as the fault, %s, not the pages using it', async (_, index, broken) => {
+    const { root } = generatedProject({ count: 4, seed: 5, config: 'search:\n  enabled: false\n' });
+    mkdirSync(path.join(root, 'templates', 'partials'), { recursive: true });
+    const edited = [...lines.slice(0, index), broken, ...lines.slice(index + 1)];
+    writeFileSync(path.join(root, 'templates', 'partials', 'strings.njk'), edited.join('\n'));
+    const result = await buildProject(root);
+    expect(result.ok).toBe(false);
+    const errors = result.diagnostics.filter((diagnostic) => diagnostic.severity === 'error');
+    expect(errors.length).toBeGreaterThan(0);
+    for (const error of errors)
+      expect(error.file).toBe(path.join('templates', 'partials', 'strings.njk'));
+  });
+});
