@@ -160,6 +160,9 @@ const requireModule = createRequire(import.meta.url);
 function createMarkdownParser(words: ArticleWords) {
   const { default: remarkParse } = requireModule('remark-parse') as typeof import('remark-parse');
   const { default: remarkGfm } = requireModule('remark-gfm') as typeof import('remark-gfm');
+  const { default: remarkCjkFriendly } = requireModule(
+    'remark-cjk-friendly',
+  ) as typeof import('remark-cjk-friendly');
   const { default: remarkRehype } = requireModule(
     'remark-rehype',
   ) as typeof import('remark-rehype');
@@ -169,6 +172,9 @@ function createMarkdownParser(words: ArticleWords) {
     unified()
       .use(remarkParse)
       .use(remarkGfm)
+      // CommonMark leaves `**「引号」**。` as asterisks (punctuation beside CJK text breaks its
+      // emphasis rules); Chinese and Japanese Markdown writes it so all the time.
+      .use(remarkCjkFriendly)
       // Ids are prefixed by the sanitizer; remark-rehype must not prefix them a second time.
       .use(remarkRehype, {
         allowDangerousHtml: true,

@@ -20,6 +20,16 @@ describe('Markdown bodies', () => {
     expect(html).toMatch(/<a href="#user-content-(细节|%E7%BB%86%E8%8A%82)">细节<\/a>/);
   });
 
+  it.each([
+    ['这是**「引号」**测试。', '这是<strong>「引号」</strong>测试。'],
+    ['他说**“你好”**然后走了。', '他说<strong>“你好”</strong>然后走了。'],
+    ['**重要：**请注意。', '<strong>重要：</strong>请注意。'],
+    ['和**粗体。**后面', '和<strong>粗体。</strong>后面'],
+    ['a **b** c', 'a <strong>b</strong> c'],
+  ])('make %j emphasis beside CJK punctuation, as Chinese Markdown means it', (body, expected) => {
+    expect(markdown(body)).toBe(`<p>${expected}</p>`);
+  });
+
   it('keep which task list items were done', () => {
     const html = markdown('- [x] done\n- [ ] todo\n');
     expect(html).toContain('☑ done');
