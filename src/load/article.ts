@@ -1,6 +1,5 @@
 import { hash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
-import path from 'node:path';
 // Dates in messages as the site shows them, in its zone.
 import { isoInZone } from '../collect/local-time.ts';
 import type { SiteConfig } from '../config/schema.ts';
@@ -355,9 +354,14 @@ function markdownAfterHtml(body: string): boolean {
     });
 }
 
+/**
+ * The file's name without its extension; for a Hugo page bundle or Hexo folder post
+ * (`2021/harbour-reopens/index.md`), the folder's name, as those tools name the post.
+ */
 function stemOf(relativePath: string): string {
-  const base = path.posix.basename(relativePath);
-  return base.replace(/\.[^.]*$/, '');
+  const parts = relativePath.split('/');
+  const stem = parts.at(-1)!.replace(/\.[^.]*$/, '');
+  return /^_?index$/i.test(stem) && parts.length > 1 ? parts.at(-2)! : stem;
 }
 
 function stripDatePrefix(stem: string): string {
@@ -370,12 +374,21 @@ function isLanguageTag(text: string): boolean {
 
 function firstHeading(body: string): string | undefined {
   const html = /<h[1-3][^>]*>([\s\S]*?)<\/h[1-3]>/i.exec(body)?.[1];
-  const markdown = /^#{1,3}\s+(.+)$/m.exec(body)?.[1];
+  // Not a comment in a code block (`# install deps` in a fenced shell script).
+  const markdown = /^#{1,3}\s+(.+)$/m.exec(withoutCodeBlocks(body))?.[1];
   // A whole saved page: its <title>, when it has no heading.
   const documentTitle = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(body)?.[1];
   const text = (html ?? markdown ?? documentTitle)?.replace(/<[^>]*>/g, '');
   const cleaned = text ? toText(text) : undefined;
   return cleaned || undefined;
+}
+
+/** Markdown without its fenced code blocks (an unclosed fence runs to the end, as it renders). */
+function withoutCodeBlocks(markdown: string): string {
+  return markdown.replace(
+    /^ {0,3}(`{3,}|~{3,})[^\n]*\n[\s\S]*?(?:^ {0,3}\1[ \t]*$|(?![\s\S]))/gm,
+    '',
+  );
 }
 
 function lineOfKey(text: string, keys: readonly string[]): number | undefined {

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/config/schema.ts';
@@ -10,6 +10,7 @@ const folder = makeTempFolder('gazette-load-');
 
 function load(name: string, content: string | Buffer) {
   const absolutePath = path.join(folder, name);
+  mkdirSync(path.dirname(absolutePath), { recursive: true });
   writeFileSync(absolutePath, content);
   return loadArticle({ absolutePath, relativePath: name }, config);
 }
@@ -288,6 +289,23 @@ layout: post
     const { article, diagnostics } = load(name, text);
     expect(article).toBeUndefined();
     expect(diagnostics).toEqual([expect.objectContaining({ severity: 'error', file: name, line })]);
+  });
+});
+
+describe('names taken from the file', () => {
+  it("slugs a Hugo page bundle or Hexo folder post by its folder's name, not index", () => {
+    const text = '---\ntitle: Harbour reopens\ndate: 2021-07-04\n---\n<p>b</p>\n';
+    expect(load('post/harbour-reopens/index.md', text).article?.slug).toBe('harbour-reopens');
+    expect(load('2021-07-05-quay/_index.md', text).article?.slug).toBe('quay');
+    expect(load('index.md', text).article?.slug).toBe('index');
+  });
+
+  it('titles an untitled Markdown post by its first heading, not a comment in its code', () => {
+    const text =
+      '---\ndate: 2021-07-04\n---\nSet-up:\n\n```bash\n# install deps\nnpm ci\n```\n\n## Building the harbour site\n';
+    expect(load('untitled-code.md', text).article?.title).toBe('Building the harbour site');
+    const unclosed = '---\ndate: 2021-07-04\n---\n~~~\n# not a title\n';
+    expect(load('2021-07-04-unclosed-fence.md', unclosed).article?.title).toBe('unclosed-fence');
   });
 });
 
