@@ -178,7 +178,11 @@ export function loadArticle(file: ContentFile, config: SiteConfig, now = Date.no
       lineOfKey(decoded.text, ['draft']),
     );
   }
-  const draft = draftFlag === true || publishedFlag === false;
+  // Jekyll and Hexo keep drafts in `_drafts/`, whatever their front matter says.
+  const draft =
+    draftFlag === true ||
+    publishedFlag === false ||
+    file.relativePath.split('/').includes('_drafts');
 
   const { extra, unsafeKeys } = extraFields(data);
   if (unsafeKeys.length > 0)

@@ -4,8 +4,23 @@ import type { Diagnostic } from '../model.ts';
 
 export const ARTICLE_EXTENSIONS = ['.md', '.markdown', '.html', '.htm'];
 
-/** Folders that hold tooling, never articles. Hexo's `_posts` and dot-files are read. */
-const SKIPPED_FOLDERS = new Set(['.git', '.hg', '.svn', 'node_modules']);
+/**
+ * Folders that hold tooling, never articles: version control, packages, and the layouts,
+ * includes, data and output of Jekyll, Hexo and Hugo sites whose archives are moved here.
+ * Hexo's `_posts`, `_drafts` (drafts) and dot-files are read.
+ */
+const SKIPPED_FOLDERS = new Set([
+  '.git',
+  '.hg',
+  '.svn',
+  'node_modules',
+  '_layouts',
+  '_includes',
+  '_data',
+  '_sass',
+  '_site',
+  '_plugins',
+]);
 
 export interface ContentFile {
   absolutePath: string;
@@ -153,9 +168,16 @@ export function discoverContent(contentDir: string): DiscoveredContent {
   return { files, diagnostics, unreadableFolders };
 }
 
+/**
+ * Whether a file name (or a relative path) is an article's: an article extension, not a Hugo
+ * section's list page (`_index.md`), not in a tooling folder.
+ */
 export function isArticleName(name: string): boolean {
   const lower = name.toLowerCase();
-  return ARTICLE_EXTENSIONS.some((extension) => lower.endsWith(extension));
+  if (!ARTICLE_EXTENSIONS.some((extension) => lower.endsWith(extension))) return false;
+  const parts = name.split('/');
+  if (/^_index\./i.test(parts.at(-1)!)) return false;
+  return !parts.slice(0, -1).some((part) => SKIPPED_FOLDERS.has(part));
 }
 
 export function isInside(root: string, target: string): boolean {

@@ -1,0 +1,54 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { discoverContent, isArticleName } from '../../src/load/discover.ts';
+import { buildProject, makeProject } from '../helpers.ts';
+
+const post = (title: string) =>
+  `---\ntitle: ${title}\ndate: 2021-04-18 10:00\n---\n\n<p>${title}.</p>\n`;
+
+/** An archive moved from Jekyll, Hexo or Hugo, with the tools' own files beside the posts. */
+const ARCHIVE: Record<string, string> = {
+  '_posts/2021-04-18-harbour.md': post('Harbour'),
+  '_drafts/wip.md': post('Work in progress'),
+  '_layouts/default.html': '<html><title>{{ page.title }}</title>{{ content }}</html>\n',
+  '_includes/footer.html': '<footer>{{ site.title }}</footer>\n',
+  '_site/2021/04/18/harbour.html': '<html><body>built copy</body></html>\n',
+  'post/section/_index.md': '---\ntitle: Section\n---\nThe section list page.\n',
+  'post/section/bundle/index.md': post('Bundle'),
+  'node_modules/pkg/README.md': '# A package\n',
+};
+
+describe('discovering content', () => {
+  it("leaves out the tools' layouts, includes, output and section pages", () => {
+    const root = makeProject(ARCHIVE);
+    const found = discoverContent(path.join(root, 'content')).files.map(
+      (file) => file.relativePath,
+    );
+    expect(found.sort()).toEqual([
+      '_drafts/wip.md',
+      '_posts/2021-04-18-harbour.md',
+      'post/section/bundle/index.md',
+    ]);
+  });
+
+  it('judges a relative path as the dev server passes it the same way', () => {
+    for (const [name, expected] of [
+      ['_layouts/default.html', false],
+      ['post/section/_index.md', false],
+      ['a/_site/x.html', false],
+      ['_posts/2021-04-18-harbour.md', true],
+      ['_drafts/wip.md', true],
+      ['news/layouts.md', true],
+    ] as const)
+      expect(isArticleName(name), name).toBe(expected);
+  });
+
+  it('builds the posts, and the drafts folder only as drafts', async () => {
+    const root = makeProject(ARCHIVE, 'search:\n  enabled: false\n');
+    const result = await buildProject(root);
+    expect(result.report.built).toBe(2);
+    expect(result.report.drafts).toEqual(['_drafts/wip.md']);
+    const withDrafts = await buildProject(root, { overrides: { drafts: true } });
+    expect(withDrafts.report.built).toBe(3);
+  });
+});
