@@ -150,6 +150,9 @@ function descriptionText(description: string): string {
 
 const requireModule = createRequire(import.meta.url);
 
+/** Hexo's and Jekyll's excerpt mark, `<!-- more -->` (also written `<!--more-->`). */
+const MORE_MARK = /<!--\s*more\s*-->/i;
+
 /**
  * Markdown to hast, raw HTML kept for the sanitizer. The Markdown stack (micromark and its
  * extensions) takes a tenth of a second to load, which a rebuild of a few HTML articles
@@ -298,6 +301,8 @@ export function createBodyTransformer(
     let html = '';
     let tree: Root = { type: 'root', children: [] };
     let replacedImageSources: Map<string, string> | undefined;
+    /** The text before a `<!-- more -->` mark, which Hexo and Jekyll posts end excerpts with. */
+    let textBeforeMore: string | undefined;
     try {
       const limited = limitNestingDepth(String(article.body ?? ''), DEFAULT_MAX_NESTING_DEPTH);
       let body = limited.html;
@@ -317,6 +322,18 @@ export function createBodyTransformer(
           : htmlParser.parse(file);
       tree = bodyPipeline.runSync(parsed, file);
       html = bodyPipeline.stringify(tree, file);
+      const more = article.description?.trim() ? null : MORE_MARK.exec(body);
+      if (more) {
+        // The part before the mark, made as the whole body is (a comment is all the mark is,
+        // and the sanitizer drops comments); its warnings are the body's, already given.
+        const head = new VFile({ path: article.relativePath, value: body.slice(0, more.index) });
+        head.data.article = context;
+        const headTree =
+          article.format === 'markdown'
+            ? parseMarkdown(String(head.value), head, context.language)
+            : htmlParser.parse(head);
+        textBeforeMore = bodyText(bodyPipeline.runSync(headTree, head));
+      }
       replacedImageSources = file.data.replacedImageSources;
       // What plugins found wrong with the body but could mend (`file.message`).
       for (const message of file.messages) warn(message.reason);
@@ -330,7 +347,7 @@ export function createBodyTransformer(
     const text = bodyText(tree);
     const measures = measureText(text);
     const description = article.description?.trim();
-    const excerptSource = description ? descriptionText(description) : text;
+    const excerptSource = description ? descriptionText(description) : (textBeforeMore ?? text);
     const firstImage = firstBodyImage(tree);
     const { cover, coverInBody, problem } = resolveCover(
       article.cover,

@@ -54,3 +54,33 @@ describe('Markdown bodies', () => {
     expect(transformHtml('<h2>Details</h2><p>x</p>').body.html).toBe('<h2>Details</h2><p>x</p>');
   });
 });
+
+describe('the <!-- more --> mark', () => {
+  it('ends the excerpt, in Markdown and HTML bodies alike', () => {
+    for (const [format, body] of [
+      [
+        'markdown',
+        'Only this should be the excerpt.\n\n<!-- more -->\n\nThis is the rest of the post.',
+      ],
+      [
+        'html',
+        '<p>Only this should be the excerpt.</p><!--more--><p>This is the rest of the post.</p>',
+      ],
+    ] as const) {
+      const { body: result } = transform({ ...htmlArticle(''), format, body });
+      expect(result.excerpt, format).toBe('Only this should be the excerpt.');
+      expect(result.html, format).toContain('This is the rest of the post.');
+    }
+  });
+
+  it('gives way to a description written in the front matter', () => {
+    const body = 'Before.\n\n<!-- more -->\n\nAfter.';
+    const { body: result } = transform({
+      ...htmlArticle(''),
+      format: 'markdown',
+      body,
+      description: 'Written by hand.',
+    });
+    expect(result.excerpt).toBe('Written by hand.');
+  });
+});
