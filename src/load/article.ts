@@ -130,13 +130,18 @@ export function loadArticle(file: ContentFile, config: SiteConfig, now = Date.no
       : fromUrl
         ? 'the date in its source URL'
         : 'the file modification time (which changes with every clone: add a date)';
-    report(
-      'warning',
-      rawDate === undefined
-        ? `no date in front matter; using ${source}`
-        : `unreadable date ${JSON.stringify(rawDate)}; using ${source}`,
-      lineOfKey(decoded.text, FIELD_ALIASES.date),
-    );
+    // Jekyll dates posts by their file names (`2021-04-18-harbour.md`): no need to say so.
+    const datedByName =
+      rawDate === undefined && fromPath !== undefined && /^\d{4}-\d{2}-\d{2}-/.test(fileStem);
+    if (!datedByName) {
+      report(
+        'warning',
+        rawDate === undefined
+          ? `no date in front matter; using ${source}`
+          : `unreadable date ${JSON.stringify(rawDate)}; using ${source}`,
+        lineOfKey(decoded.text, FIELD_ALIASES.date),
+      );
+    }
   } else if (date.getTime() > now + FUTURE_TOLERANCE_MS) {
     report(
       'warning',

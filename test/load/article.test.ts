@@ -300,6 +300,17 @@ describe('names taken from the file', () => {
     expect(load('index.md', text).article?.slug).toBe('index');
   });
 
+  it('dates a Jekyll post by its file name without a warning, other paths with one', () => {
+    const text = '---\ntitle: Harbour\n---\n<p>b</p>\n';
+    const jekyll = load('_posts/2021-04-18-harbour.md', text);
+    expect(jekyll.article?.date.toISOString()).toMatch(/^2021-04-1[78]/);
+    expect(jekyll.diagnostics).toEqual([]);
+    const folders = load('2021/04/18/harbour.md', text);
+    expect(folders.diagnostics).toEqual([
+      expect.objectContaining({ message: 'no date in front matter; using the date in its path' }),
+    ]);
+  });
+
   it('titles an untitled Markdown post by its first heading, not a comment in its code', () => {
     const text =
       '---\ndate: 2021-07-04\n---\nSet-up:\n\n```bash\n# install deps\nnpm ci\n```\n\n## Building the harbour site\n';
