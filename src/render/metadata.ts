@@ -94,15 +94,19 @@ export function pageMetadata(input: MetadataInput): PageMetadata {
         description: input.description,
         datePublished: article.date.iso,
         dateModified: (article.updated ?? article.date).iso,
-        author: article.authors.map((author) =>
-          withoutUndefined({
-            '@type': 'Person',
-            name: author.name,
-            url: author.url ? absolute(author.url) : undefined,
-            sameAs: author.href,
-          }),
-        ),
-        image: image ? [image.url] : [],
+        // Left out, not empty, when the article names none (validators flag `"author": []`).
+        author:
+          article.authors.length > 0
+            ? article.authors.map((author) =>
+                withoutUndefined({
+                  '@type': 'Person',
+                  name: author.name,
+                  url: author.url ? absolute(author.url) : undefined,
+                  sameAs: author.href,
+                }),
+              )
+            : undefined,
+        image: image ? [image.url] : undefined,
         inLanguage: article.lang,
         articleSection: section.length > 0 ? section.join(' › ') : undefined,
         keywords: tags.length > 0 ? tags.join(', ') : undefined,

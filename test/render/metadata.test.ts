@@ -61,6 +61,17 @@ describe('pageMetadata', () => {
     expect(meta.jsonLd[1]).toMatchObject({ '@type': 'BreadcrumbList' });
   });
 
+  it('leaves out the author and image of an article that has none, rather than empty lists', () => {
+    const { cover: _cover, ...bare } = article;
+    const meta = pageMetadata({
+      ...base,
+      spec: spec('article', '/2022/04/04/a/', { title: article.title }),
+      variables: { article: { ...bare, authors: [], showCover: false } },
+    });
+    expect(meta.jsonLd[0]).not.toHaveProperty('author');
+    expect(meta.jsonLd[0]).not.toHaveProperty('image');
+  });
+
   it('gives the home page WebSite JSON-LD with a search action, and tag pages a trail', () => {
     const home = pageMetadata({
       ...base,
