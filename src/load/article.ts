@@ -119,7 +119,17 @@ export function loadArticle(file: ContentFile, config: SiteConfig, now = Date.no
     (value) => isNonEmpty(value) && typeof value !== 'boolean',
   );
   let date = parseDate(rawDate, config.timezone);
-  const sourceUrl = toUrlString(pick(data, FIELD_ALIASES.sourceUrl, isNonEmpty));
+  // Hugo's `url` is the page's own path (`/2019/05/my-old-url/`), which it keeps: a
+  // permalink, not where the article was taken from.
+  const hugoUrl =
+    typeof data.url === 'string' && /^\/(?!\/)/.test(data.url.trim()) ? data.url.trim() : undefined;
+  const sourceUrl = toUrlString(
+    pick(
+      data,
+      hugoUrl ? FIELD_ALIASES.sourceUrl.filter((key) => key !== 'url') : FIELD_ALIASES.sourceUrl,
+      isNonEmpty,
+    ),
+  );
   if (!date) {
     // The file's time last: it differs on every clone or CI checkout of the archive.
     const fromPath = dateFromPath(file.relativePath, config.timezone);
@@ -200,7 +210,7 @@ export function loadArticle(file: ContentFile, config: SiteConfig, now = Date.no
 
   const slugSource =
     toText(pick(data, FIELD_ALIASES.slug, isNonEmpty)) ?? stripDatePrefix(fileStem);
-  const permalink = toText(pick(data, FIELD_ALIASES.permalink, isNonEmpty));
+  const permalink = toText(pick(data, FIELD_ALIASES.permalink, isNonEmpty)) ?? hugoUrl;
   const article: LoadedArticle = {
     sourcePath: file.absolutePath,
     relativePath: file.relativePath,

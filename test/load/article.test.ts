@@ -300,6 +300,22 @@ describe('names taken from the file', () => {
     expect(load('index.md', text).article?.slug).toBe('index');
   });
 
+  it("keeps a Hugo post's url as its permalink, and a scraper's url as its source", () => {
+    const hugo = load(
+      'hugo-url.md',
+      '---\ntitle: Old\ndate: 2019-05-01\nurl: /2019/05/my-old-url/\n---\n<p>b</p>\n',
+    );
+    expect(hugo.article).toMatchObject({ permalink: '/2019/05/my-old-url/' });
+    expect(hugo.article?.sourceUrl).toBeUndefined();
+    expect(hugo.diagnostics).toEqual([]);
+    const scraped = load(
+      'scraped-url.md',
+      '---\ntitle: New\ndate: 2019-05-01\nurl: https://news.example/a\n---\n<p>b</p>\n',
+    );
+    expect(scraped.article).toMatchObject({ sourceUrl: 'https://news.example/a' });
+    expect(scraped.article?.permalink).toBeUndefined();
+  });
+
   it('dates a Jekyll post by its file name without a warning, other paths with one', () => {
     const text = '---\ntitle: Harbour\n---\n<p>b</p>\n';
     const jekyll = load('_posts/2021-04-18-harbour.md', text);
