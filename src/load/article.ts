@@ -23,6 +23,7 @@ import {
   truncateText,
 } from './fields.ts';
 import { splitFrontMatter } from './front-matter.ts';
+import { withoutFencedCode } from './markdown-code.ts';
 
 export interface LoadOutcome {
   article?: LoadedArticle;
@@ -394,20 +395,12 @@ function isLanguageTag(text: string): boolean {
 function firstHeading(body: string): string | undefined {
   const html = /<h[1-3][^>]*>([\s\S]*?)<\/h[1-3]>/i.exec(body)?.[1];
   // Not a comment in a code block (`# install deps` in a fenced shell script).
-  const markdown = /^#{1,3}\s+(.+)$/m.exec(withoutCodeBlocks(body))?.[1];
+  const markdown = /^#{1,3}\s+(.+)$/m.exec(withoutFencedCode(body))?.[1];
   // A whole saved page: its <title>, when it has no heading.
   const documentTitle = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(body)?.[1];
   const text = (html ?? markdown ?? documentTitle)?.replace(/<[^>]*>/g, '');
   const cleaned = text ? toText(text) : undefined;
   return cleaned || undefined;
-}
-
-/** Markdown without its fenced code blocks (an unclosed fence runs to the end, as it renders). */
-function withoutCodeBlocks(markdown: string): string {
-  return markdown.replace(
-    /^ {0,3}(`{3,}|~{3,})[^\n]*\n[\s\S]*?(?:^ {0,3}\1[ \t]*$|(?![\s\S]))/gm,
-    '',
-  );
 }
 
 function lineOfKey(text: string, keys: readonly string[]): number | undefined {

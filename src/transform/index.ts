@@ -22,6 +22,7 @@ import { unified } from 'unified';
 import { VFile } from 'vfile';
 import type { SiteConfig } from '../config/schema.ts';
 import { type ArticleWords, articleWords } from '../languages.ts';
+import { withoutFencedCode } from '../load/markdown-code.ts';
 import type { Diagnostic, LoadedArticle, TransformedBody } from '../model.ts';
 import type { ArticleContext } from './context.ts';
 import {
@@ -149,6 +150,13 @@ function descriptionText(description: string): string {
 }
 
 const requireModule = createRequire(import.meta.url);
+
+/**
+ * A Liquid or Hexo tag (`{% highlight ruby %}`, `{% asset_img a.png %}`) or a Hugo shortcode
+ * (`{{< youtube id >}}`, `{{% note %}}`) left in a moved archive's posts.
+ */
+const FOREIGN_TEMPLATE_TAG =
+  /\{%-?\s*[a-zA-Z_][\w-]*[^%\n]*%\}|\{\{[<%]\s*\/?\s*[\w-]+[^}\n]*[>%]\}\}/;
 
 /** Hexo's and Jekyll's excerpt mark, `<!-- more -->` (also written `<!--more-->`). */
 const MORE_MARK = /<!--\s*more\s*-->/i;
@@ -322,6 +330,14 @@ export function createBodyTransformer(
           : htmlParser.parse(file);
       tree = bodyPipeline.runSync(parsed, file);
       html = bodyPipeline.stringify(tree, file);
+      const tag = FOREIGN_TEMPLATE_TAG.exec(
+        article.format === 'markdown' ? withoutFencedCode(body) : body,
+      );
+      if (tag) {
+        warn(
+          `body has a template tag of another site generator (${JSON.stringify(tag[0].slice(0, 40))}), which Gazette never runs: it is shown as text`,
+        );
+      }
       const more = article.description?.trim() ? null : MORE_MARK.exec(body);
       if (more) {
         // The part before the mark, made as the whole body is (a comment is all the mark is,

@@ -84,3 +84,25 @@ describe('the <!-- more --> mark', () => {
     expect(result.excerpt).toBe('Written by hand.');
   });
 });
+
+describe("another site generator's template tags", () => {
+  const warnings = (body: string) =>
+    transform({ ...htmlArticle(''), format: 'markdown', body }).diagnostics.map((d) => d.message);
+
+  it.each([
+    ['{% highlight ruby %}\nputs 1\n{% endhighlight %}'],
+    ['{% asset_img diagram.png A diagram %}'],
+    ['{{< youtube dQw4w9WgXcQ >}}'],
+    ['{{% note %}}Careful.{{% /note %}}'],
+  ])('are named in a warning, and shown as text: %j', (body) => {
+    expect(warnings(`Intro.\n\n${body}\n`)).toEqual([
+      expect.stringMatching(/template tag of another site generator .* shown as text/),
+    ]);
+  });
+
+  it('are not taken from code blocks or ordinary braces', () => {
+    expect(
+      warnings('```liquid\n{% if user %}Hi{% endif %}\n```\n\nA set {1, 2} and {{ x }}.\n'),
+    ).toEqual([]);
+  });
+});
