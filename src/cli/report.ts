@@ -28,7 +28,7 @@ export function formatSummary(result: BuildResult): string {
     `${number.format(report.built)} built`,
     report.duplicates.length ? `${number.format(report.duplicates.length)} duplicates merged` : '',
     report.drafts.length ? `${number.format(report.drafts.length)} drafts skipped` : '',
-    report.failed.length ? `${number.format(report.failed.length)} failed` : '',
+    ...failedFates(report.failed),
   ].filter(Boolean);
   return [
     `${number.format(report.inputFiles)} files: ${fates.join(', ')}`,
@@ -36,6 +36,19 @@ export function formatSummary(result: BuildResult): string {
     // A failed build staged its files and wrote none into the output folder.
     `${result.ok ? `${number.format(result.filesWritten)} files written, ${number.format(result.filesUnchanged)} unchanged` : 'no file written'}; ${errors} errors, ${warnings} warnings; ${(result.timings.total / 1000).toFixed(2)} s`,
   ].join('\n');
+}
+
+/**
+ * Files that failed, those whose page a broken template could not render told apart: the
+ * articles themselves are fine, the template is to fix.
+ */
+function failedFates(failed: BuildResult['report']['failed']): string[] {
+  const byTemplate = failed.filter((entry) => entry.reason.startsWith('template error')).length;
+  const own = failed.length - byTemplate;
+  return [
+    own ? `${number.format(own)} failed` : '',
+    byTemplate ? `${number.format(byTemplate)} not rendered (template error)` : '',
+  ];
 }
 
 export function formatTimings(result: BuildResult): string {

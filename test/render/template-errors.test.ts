@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { formatSummary } from '../../src/cli/report.ts';
 import { DEFAULT_TEMPLATES_DIR, describeTemplateError } from '../../src/render/environment.ts';
 import { buildProject, generatedProject } from '../helpers.ts';
 
@@ -117,6 +118,10 @@ describe('a broken included template', () => {
       expect(error.line).toBe(footer.split('\n').length + 1);
       expect(error.message).toMatch(/unexpected token/);
     }
+    // The summary does not make the articles look broken.
+    expect(formatSummary(result).split('\n')[0]).toBe(
+      '6 files: 0 built, 6 not rendered (template error)',
+    );
   });
 });
 
