@@ -5,6 +5,7 @@ import nunjucks from 'nunjucks';
 import { inZone } from '../collect/local-time.ts';
 import type { UrlBuilder } from '../collect/urls.ts';
 import type { SiteConfig } from '../config/schema.ts';
+import { listFiles } from '../files.ts';
 import { CompiledTemplateLoader } from './compiled-templates.ts';
 import { DEFAULT_TEMPLATES_DIR } from './theme-assets.ts';
 
@@ -191,12 +192,14 @@ export function describeTemplateError(
   // so a later error is wrapped as if in the last included one, often at a wrong line. An
   // unknown filter can be found where it is written instead.
   const written = faultPattern(message);
+  // Not in the chain, a macro imported from another file is looked for in every template.
   const found =
     written &&
-    firstLineWritten(
+    (firstLineWritten(
       written,
       files.map((match) => match[1]!),
-    );
+    ) ??
+      firstLineWritten(written, templateFiles(searchPaths).reverse()));
   if (found) ({ file, line } = found);
   return {
     file: file === undefined ? 'templates' : templateName(file, searchPaths),
@@ -226,6 +229,13 @@ function templateName(file: string, searchPaths: string[]): string {
  */
 function faultPattern(message: string): RegExp | undefined {
   const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  // A template changing a read-only list in place (`.push(`, `.reverse(`).
+  if (
+    /Cannot (?:assign to read only property|add property|delete property)|object is not extensible/.test(
+      message,
+    )
+  )
+    return /\.\s*(?:push|pop|shift|unshift|splice|reverse|sort|fill|copyWithin)\s*\(/;
   const filter = /^Error: filter not found: (\S+)$/.exec(message)?.[1];
   if (filter) return new RegExp(`(?:\\|\\s*|\\{%-?\\s*filter\\s+)${literal(filter)}(?![\\w$])`);
   const callee = /^Error: Unable to call `([\w$]+)((?:\["[^"\]]*"\])*)`/.exec(message);
@@ -236,6 +246,15 @@ function faultPattern(message: string): RegExp | undefined {
   // imported leaves `badge` undefined where it is called).
   return new RegExp(
     `(?<![\\w$.])(?<!macro\\s+)${literal(callee[1]!)}${steps.map(member).join('')}\\s*\\(`,
+  );
+}
+
+/** Every template file of the search paths, the user's first (`.njk` and `.html`). */
+function templateFiles(searchPaths: string[]): string[] {
+  return searchPaths.flatMap((folder) =>
+    listFiles(folder)
+      .filter((file) => /\.(?:njk|html)$/.test(file) && !file.startsWith('assets/'))
+      .map((file) => path.join(folder, file)),
   );
 }
 

@@ -145,3 +145,39 @@ describe("a broken copy of the theme's words (partials/strings.njk)", () => {
       expect(error.file).toBe(path.join('templates', 'partials', 'strings.njk'));
   });
 });
+
+describe('an error Nunjucks wraps in another template than the one at fault', () => {
+  const article = readFileSync(path.join(DEFAULT_TEMPLATES_DIR, 'article.njk'), 'utf8');
+  /** Builds with the theme's article template, `line` put after its first line. */
+  async function failureOf(line: string, files: Record<string, string> = {}) {
+    const { root } = generatedProject({ count: 3, seed: 7, config: 'search:\n  enabled: false\n' });
+    mkdirSync(path.join(root, 'templates', 'partials'), { recursive: true });
+    const [first, ...rest] = article.split('\n');
+    writeFileSync(path.join(root, 'templates', 'article.njk'), [first, line, ...rest].join('\n'));
+    for (const [name, text] of Object.entries(files))
+      writeFileSync(path.join(root, 'templates', name), text);
+    const result = await buildProject(root);
+    expect(result.ok).toBe(false);
+    return result.diagnostics.find((diagnostic) => diagnostic.severity === 'error')!;
+  }
+
+  it('names the macro file and line of an error in an imported macro', async () => {
+    const error = await failureOf(
+      '{% import "partials/macros.njk" as m %}{{ m.badge(article.title) }}',
+      {
+        'partials/macros.njk':
+          '{% macro badge(t) %}\n<b>{{ t }}</b>\n{{ t.missing() }}\n{% endmacro %}\n',
+      },
+    );
+    expect(error).toMatchObject({
+      file: path.join('templates', 'partials', 'macros.njk'),
+      line: 3,
+    });
+  });
+
+  it('names the line that changes a read-only list in place', async () => {
+    const error = await failureOf('{% set _ = article.tags.push({ name: "x" }) %}');
+    expect(error).toMatchObject({ file: path.join('templates', 'article.njk'), line: 2 });
+    expect(error.message).toMatch(/read-only/);
+  });
+});
