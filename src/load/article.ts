@@ -346,32 +346,37 @@ export function chooseBodyFormat(
   // `<https://…>` opening a Markdown paragraph is an autolink, not a tag.
   if (!/^<[a-zA-Z!/]/.test(start) || MARKDOWN_AUTOLINK.test(start)) return 'markdown';
   // A Markdown post may open with a banner image or a player (`<img …>`, `<iframe …>`) and go
-  // on in Markdown; scraped HTML bodies have no paragraph of Markdown after it.
-  return markdownAfterHtml(start) ? 'markdown' : 'html';
+  // on in Markdown; a scraped HTML body goes on in HTML.
+  return opensWithBannerThenMarkdown(start) ? 'markdown' : 'html';
 }
 
 const MARKDOWN_AUTOLINK = /^<[a-zA-Z][a-zA-Z0-9+.-]{1,31}:[^\s<>]*>/;
-/** Lines that open a Markdown block: a heading, a list item, a quote, a code fence. */
-const MARKDOWN_BLOCK = /^(?:#{1,6}[ \t]+\S|[-*+][ \t]+\S|\d{1,9}[.)][ \t]+\S|>[ \t]?\S|```|~~~)/m;
-/** Strong emphasis or a link written in Markdown. */
-const MARKDOWN_INLINE = /\*\*[^*\n]+\*\*|__[^_\n]+__|!?\[[^\]\n]+\]\([^)\s]+[^)]*\)/;
+/**
+ * Markdown's own marks: a heading, a list item, a quote, a code fence or a link reference
+ * opening a line; emphasis, code or a link within one.
+ */
+const MARKDOWN_BLOCK =
+  /^(?:#{1,6}[ \t]+\S|[-*+][ \t]+\S|\d{1,9}[.)][ \t]+\S|>[ \t]?\S|```|~~~|\[[^\]\n]+\]:[ \t]+\S)/m;
+const MARKDOWN_INLINE =
+  /\*\*[^*\n]+\*\*|(?<![*\w])\*[^*\s][^*\n]*?[^*\s]\*(?![*\w])|`[^`\n]+`|!?\[[^\]\n]+\](?:\([^)\s]+[^)]*\)|\[[^\]\n]*\])/;
 
 /**
- * Whether a body opening with HTML has, after it, a paragraph (a run of lines after a blank
- * line) that is not HTML and is written in Markdown.
+ * Whether a body opening with a tag is a Markdown post under a banner: its first paragraph
+ * (the run of lines before the first blank line) is tags only, no text (an image, a
+ * player, a centred logo); most of the paragraphs after it are not HTML, and some use
+ * Markdown's marks; and no line is an indented tag, which Markdown would show as code. A
+ * scraped body's paragraphs are HTML, with here and there a line of plain text.
  */
-function markdownAfterHtml(body: string): boolean {
-  return body
-    .split(/\n[ \t]*\n/)
-    .slice(1)
-    .some((chunk) => {
-      const text = chunk.trimStart();
-      return (
-        text !== '' &&
-        !text.startsWith('<') &&
-        (MARKDOWN_BLOCK.test(text) || MARKDOWN_INLINE.test(text))
-      );
-    });
+function opensWithBannerThenMarkdown(body: string): boolean {
+  const [first = '', ...rest] = body.split(/\n[ \t]*\n/);
+  if (first.replace(/<[^>]*>/g, '').trim() !== '') return false;
+  if (/^(?: {4}|\t)[ \t]*</m.test(withoutFencedCode(body))) return false;
+  const paragraphs = rest.map((paragraph) => paragraph.trim()).filter(Boolean);
+  const plain = paragraphs.filter((paragraph) => !paragraph.startsWith('<'));
+  return (
+    plain.length > paragraphs.length - plain.length &&
+    plain.some((paragraph) => MARKDOWN_BLOCK.test(paragraph) || MARKDOWN_INLINE.test(paragraph))
+  );
 }
 
 /**

@@ -352,8 +352,18 @@ describe('chooseBodyFormat', () => {
       'markdown',
     ],
     ['<https://x.example/start> is where it **begins**.', 'markdown'],
-    // Scraped HTML with text between blank lines, but none written in Markdown.
+    [
+      '<img src="b.png">\n\nPlain with _emphasis_ and a [reference][1].\n\n[1]: https://x.example',
+      'markdown',
+    ],
+    // Scraped HTML with lines of plain text between its paragraphs: HTML, whatever they hold.
     ['<div>\n<p>a</p>\n\nPlain words, no Markdown.\n\n<p>b</p>\n</div>', 'html'],
+    ['<p>Python 3.13 is out.</p>\n\nThe release changes how __init__ files are read.', 'html'],
+    ['<p><img src="a.jpg"></p>\n\n<p>第一段。</p>\n\n- 完 -', 'html'],
+    [
+      '<p><img src="a.jpg"></p>\n\nPhoto: [Reuters](https://x.example)\n\n    <p>Apple said.</p>',
+      'html',
+    ],
   ])('reads %j as %s', (body, expected) => {
     expect(chooseBodyFormat('a.md', undefined, 'auto', body)).toBe(expected);
   });
