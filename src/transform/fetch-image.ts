@@ -13,11 +13,16 @@ import net from 'node:net';
 /** A failure that trying again will not mend (a 404, not an image, a refused address). */
 export class PermanentFailure extends Error {}
 
+/** An address the build may not fetch from (loopback, private, …). */
+export class RefusedAddress extends PermanentFailure {}
+
 export interface FetchImageOptions {
   timeoutMs: number;
   maxBytes: number;
   /** Fetch from loopback and private addresses too (`images.mirrorPrivateHosts`). */
   allowPrivateHosts: boolean;
+  /** Which addresses are refused; tests narrow it to reach a local server at all. */
+  isRefused?: (address: string) => boolean;
 }
 
 const MAX_REDIRECTS = 5;
@@ -69,28 +74,31 @@ export function isNonPublicAddress(address: string): boolean {
   return ipv4 !== undefined ? NOT_PUBLIC.check(ipv4, 'ipv4') : NOT_PUBLIC.check(address, 'ipv6');
 }
 
-function refused(address: string): PermanentFailure {
-  return new PermanentFailure(
+function refused(address: string): RefusedAddress {
+  return new RefusedAddress(
     `${address} is a loopback or private address, not fetched (images.mirrorPrivateHosts allows it)`,
   );
 }
 
-/** `dns.lookup` that fails for non-public addresses: what the socket connects to is checked. */
-const publicLookup: net.LookupFunction = (hostname, options, callback) => {
-  dns.lookup(hostname, { ...options, all: true }, (error, addresses) => {
-    if (error) {
-      callback(error, '', 0);
-      return;
-    }
-    const bad = addresses.find((entry) => isNonPublicAddress(entry.address));
-    if (bad || addresses.length === 0) {
-      callback(refused(bad?.address ?? hostname), '', 0);
-      return;
-    }
-    if (options.all) (callback as (error: null, all: dns.LookupAddress[]) => void)(null, addresses);
-    else callback(null, addresses[0]!.address, addresses[0]!.family);
-  });
-};
+/** `dns.lookup` that fails for refused addresses: what the socket connects to is checked. */
+const lookupRefusing =
+  (isRefused: (address: string) => boolean): net.LookupFunction =>
+  (hostname, options, callback) => {
+    dns.lookup(hostname, { ...options, all: true }, (error, addresses) => {
+      if (error) {
+        callback(error, '', 0);
+        return;
+      }
+      const bad = addresses.find((entry) => isRefused(entry.address));
+      if (bad || addresses.length === 0) {
+        callback(refused(bad?.address ?? hostname), '', 0);
+        return;
+      }
+      if (options.all)
+        (callback as (error: null, all: dns.LookupAddress[]) => void)(null, addresses);
+      else callback(null, addresses[0]!.address, addresses[0]!.family);
+    });
+  };
 
 function get(
   url: URL,
@@ -102,7 +110,9 @@ function get(
     const request = client.get(url, {
       signal,
       headers: { accept: 'image/avif,image/webp,image/png,image/jpeg,image/gif;q=0.9,*/*;q=0.1' },
-      ...(options.allowPrivateHosts ? {} : { lookup: publicLookup }),
+      ...(options.allowPrivateHosts
+        ? {}
+        : { lookup: lookupRefusing(options.isRefused ?? isNonPublicAddress) }),
     });
     request.once('response', resolve);
     request.once('error', reject);
@@ -119,8 +129,8 @@ export async function fetchImage(url: string, options: FetchImageOptions): Promi
         throw new PermanentFailure(`redirected to a ${current.protocol} URL`);
       const host = current.hostname.replace(/^\[|\]$/g, '');
       // An address written in the URL is connected to without a lookup: checked here.
-      if (!options.allowPrivateHosts && net.isIP(host) && isNonPublicAddress(host))
-        throw refused(host);
+      const isRefused = options.isRefused ?? isNonPublicAddress;
+      if (!options.allowPrivateHosts && net.isIP(host) && isRefused(host)) throw refused(host);
       const response = await get(current, options, signal);
       const status = response.statusCode ?? 0;
       const location = response.headers.location;

@@ -13,7 +13,12 @@ import { copyFile, mkdir, readFile, rename, stat, writeFile } from 'node:fs/prom
 import path from 'node:path';
 import type { SiteConfig } from '../config/schema.ts';
 import type { Diagnostic, Image } from '../model.ts';
-import { type FetchImageOptions, fetchImage, PermanentFailure } from './fetch-image.ts';
+import {
+  type FetchImageOptions,
+  fetchImage,
+  PermanentFailure,
+  RefusedAddress,
+} from './fetch-image.ts';
 import { parseSrcset } from './srcset.ts';
 import { decodeEntities } from './url.ts';
 
@@ -201,7 +206,9 @@ export async function mirrorImages(
   };
 
   const mirrorOne = async (url: string) => {
-    const indexFile = path.join(indexDir, `${sha256(url).slice(0, 40)}.json`);
+    // Images fetched while private addresses were allowed are not used once they are not.
+    const scope = options.config.images.mirrorPrivateHosts ? 'any-address' : 'public';
+    const indexFile = path.join(indexDir, `${sha256(`${scope}\0${url}`).slice(0, 40)}.json`);
     let entry: CacheEntry | undefined;
     try {
       entry = JSON.parse(await readFile(indexFile, 'utf8')) as CacheEntry;
@@ -245,6 +252,8 @@ export async function mirrorImages(
               ? `timed out after ${timeoutMs} ms`
               : error.message
             : String(error);
+        // A refused address is not remembered: the setting or the host's address may change.
+        if (error instanceof RefusedAddress) break;
         if (error instanceof PermanentFailure) {
           await writeAtomically(
             indexFile,

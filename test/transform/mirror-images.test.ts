@@ -199,6 +199,25 @@ describe('mirroring images', () => {
       expect(diagnostic.message).toMatch(/is a loopback or private address, not fetched/);
   });
 
+  it('does not publish an image fetched while private addresses were allowed once they are not', async () => {
+    const cacheDir = path.join(work, 'cache-scope');
+    const url = `${origin}/b.jpg`;
+    const allowed = await mirrorImages([article('s.md', [url])], { ...options(), cacheDir });
+    expect(allowed.replacements.has(url)).toBe(true);
+    const refused = await mirrorImages([article('s.md', [url])], {
+      ...options(),
+      config,
+      cacheDir,
+    });
+    expect(refused.replacements.has(url)).toBe(false);
+    expect(refused.diagnostics[0]?.message).toMatch(/loopback or private address/);
+    // The refusal is not remembered: allowed again, the image is back (from the cache).
+    requests.length = 0;
+    const again = await mirrorImages([article('s.md', [url])], { ...options(), cacheDir });
+    expect(again.replacements.has(url)).toBe(true);
+    expect(requests).toEqual([]);
+  });
+
   it('sends no Referer', async () => {
     const result = await mirrorImages([article('x.md', [`${origin}/a.png`])], {
       ...options(),
