@@ -120,10 +120,13 @@ export function loadArticle(file: ContentFile, config: SiteConfig, now = Date.no
     (value) => isNonEmpty(value) && typeof value !== 'boolean',
   );
   let date = parseDate(rawDate, config.timezone);
-  // Hugo's `url` is the page's own path (`/2019/05/my-old-url/`), which it keeps: a
-  // permalink, not where the article was taken from.
+  // Hugo's `url` is the page's own pretty path (`/2019/05/my-old-url/`), which it keeps: a
+  // permalink, not where the article was taken from. A path to a file or with a query
+  // (`/news/a.html?id=3`) is a scraper's relative source link, refused as before.
   const hugoUrl =
-    typeof data.url === 'string' && /^\/(?!\/)/.test(data.url.trim()) ? data.url.trim() : undefined;
+    typeof data.url === 'string' && /^\/[^/?#.\s][^?#.\s]*\/$/.test(data.url.trim())
+      ? data.url.trim()
+      : undefined;
   const sourceUrl = toUrlString(
     pick(
       data,

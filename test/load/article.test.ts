@@ -314,6 +314,17 @@ describe('names taken from the file', () => {
     );
     expect(scraped.article).toMatchObject({ sourceUrl: 'https://news.example/a' });
     expect(scraped.article?.permalink).toBeUndefined();
+    // A scraper's relative link to a file is no page path: refused as a source, kept in place.
+    const relative = load(
+      'relative-url.md',
+      '---\ntitle: R\ndate: 2019-05-01\nurl: "/news/2024/01/a.html?id=3#x"\n---\n<p>b</p>\n',
+    );
+    expect(relative.article?.permalink).toBeUndefined();
+    expect(relative.diagnostics).toEqual([
+      expect.objectContaining({
+        message: expect.stringMatching(/is not an http\(s\) URL; ignored/),
+      }),
+    ]);
   });
 
   it('dates a Jekyll post by its file name without a warning, other paths with one', () => {
