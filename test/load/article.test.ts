@@ -320,11 +320,7 @@ describe('names taken from the file', () => {
       '---\ntitle: R\ndate: 2019-05-01\nurl: "/news/2024/01/a.html?id=3#x"\n---\n<p>b</p>\n',
     );
     expect(relative.article?.permalink).toBeUndefined();
-    expect(relative.diagnostics).toEqual([
-      expect.objectContaining({
-        message: expect.stringMatching(/is not an http\(s\) URL; ignored/),
-      }),
-    ]);
+    expect(relative.article?.sourceUrl).toBe('/news/2024/01/a.html?id=3#x');
   });
 
   it('dates a Jekyll post by its file name without a warning, other paths with one', () => {
