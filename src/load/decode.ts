@@ -121,10 +121,14 @@ function decodesCleanly(bytes: Uint8Array, encoding: string): boolean {
  * thinks possible and in which the bytes are valid, the likeliest (ties go to the language's
  * order); else chardet's first guess.
  */
-function detectLegacyEncoding(bytes: Uint8Array, language: string): string | undefined {
+function detectLegacyEncoding(bytes: Uint8Array, languages: string[]): string | undefined {
   const { chardet } = codecs();
   const analysis = chardet.analyse(bytes);
-  const { encodings: preferred, minimumShare } = encodingsOfLanguage(language);
+  // The article's own language first, then the site's: a front matter copying a page's
+  // wrong `lang` does not keep the site's encodings from winning on the bytes.
+  const each = languages.map(encodingsOfLanguage);
+  const preferred = [...new Set(each.flatMap((entry) => entry.encodings))];
+  const minimumShare = Math.min(...each.map((entry) => entry.minimumShare));
   const enough = Math.max(Number.MIN_VALUE, (analysis[0]?.confidence ?? 0) * minimumShare);
   let best: { encoding: string; confidence: number; rank: number } | undefined;
   for (const { name, confidence } of analysis) {
@@ -170,7 +174,11 @@ export function decodeArticleBytes(bytes: Uint8Array, language = ''): DecodeResu
       text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
     } else {
       const { iconv } = codecs();
-      const detected = detectLegacyEncoding(bytes, declaredLanguage(bytes) ?? language);
+      const declared = declaredLanguage(bytes);
+      const detected = detectLegacyEncoding(
+        bytes,
+        declared === undefined ? [language] : [declared, language],
+      );
       if (!detected || !LEGACY_ENCODINGS.has(detected) || !iconv.encodingExists(detected)) {
         return {
           ok: false,

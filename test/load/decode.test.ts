@@ -65,6 +65,9 @@ describe('decoding an article file', () => {
         text: json,
         encoding: 'Shift_JIS',
       });
+      // A wrong declaration does not beat the site's language on bytes that read as its.
+      const wrong = '---\ntitle: 乌克兰局势\nlang: ko\n---\n<p>各方呼吁停火，谈判仍在继续。</p>\n';
+      expect(decoded(wrong, 'gbk', 'zh-CN')).toMatchObject({ text: wrong, encoding: 'GB18030' });
       // In the body it is no declaration: the site's language decides.
       const inBody = '---\ntitle: 快讯\n---\n<p>lang: ja</p>\n<p>你好，北京。</p>\n';
       expect(decoded(inBody, 'gbk', 'zh-CN')).toMatchObject({ text: inBody, encoding: 'GB18030' });
