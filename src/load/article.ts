@@ -23,7 +23,7 @@ import {
   truncateText,
 } from './fields.ts';
 import { splitFrontMatter } from './front-matter.ts';
-import { withoutFencedCode } from './markdown-code.ts';
+import { maskFencedCode } from './markdown-code.ts';
 
 export interface LoadOutcome {
   article?: LoadedArticle;
@@ -373,7 +373,7 @@ const MARKDOWN_INLINE =
 function opensWithBannerThenMarkdown(body: string): boolean {
   const [first = '', ...rest] = body.split(/\n[ \t]*\n/);
   if (first.replace(/<[^>]*>/g, '').trim() !== '') return false;
-  if (/^(?: {4}|\t)[ \t]*</m.test(withoutFencedCode(body))) return false;
+  if (/^(?: {4}|\t)[ \t]*</m.test(maskFencedCode(body))) return false;
   const paragraphs = rest.map((paragraph) => paragraph.trim()).filter(Boolean);
   const plain = paragraphs.filter((paragraph) => !paragraph.startsWith('<'));
   return (
@@ -403,7 +403,7 @@ function isLanguageTag(text: string): boolean {
 function firstHeading(body: string): string | undefined {
   const html = /<h[1-3][^>]*>([\s\S]*?)<\/h[1-3]>/i.exec(body)?.[1];
   // Not a comment in a code block (`# install deps` in a fenced shell script).
-  const markdown = /^#{1,3}\s+(.+)$/m.exec(withoutFencedCode(body))?.[1];
+  const markdown = /^#{1,3}\s+(.+)$/m.exec(maskFencedCode(body))?.[1];
   // A whole saved page: its <title>, when it has no heading.
   const documentTitle = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(body)?.[1];
   const text = (html ?? markdown ?? documentTitle)?.replace(/<[^>]*>/g, '');

@@ -22,7 +22,7 @@ import { unified } from 'unified';
 import { VFile } from 'vfile';
 import type { SiteConfig } from '../config/schema.ts';
 import { type ArticleWords, articleWords } from '../languages.ts';
-import { withoutFencedCode } from '../load/markdown-code.ts';
+import { maskCode, maskHtmlCode } from '../load/markdown-code.ts';
 import type { Diagnostic, LoadedArticle, TransformedBody } from '../model.ts';
 import type { ArticleContext } from './context.ts';
 import {
@@ -160,6 +160,7 @@ const FOREIGN_TEMPLATE_TAG =
 
 /** Hexo's and Jekyll's excerpt mark, `<!-- more -->` (also written `<!--more-->`). */
 const MORE_MARK = /<!--\s*more\s*-->/i;
+const MORE_MARK_LINE = /^[ \t]{0,3}<!--\s*more\s*-->[ \t]*$/im;
 
 /**
  * Markdown to hast, raw HTML kept for the sanitizer. The Markdown stack (micromark and its
@@ -331,14 +332,20 @@ export function createBodyTransformer(
       tree = bodyPipeline.runSync(parsed, file);
       html = bodyPipeline.stringify(tree, file);
       const tag = FOREIGN_TEMPLATE_TAG.exec(
-        article.format === 'markdown' ? withoutFencedCode(body) : body,
+        article.format === 'markdown' ? maskCode(body) : maskHtmlCode(body),
       );
       if (tag) {
         warn(
           `body has a template tag of another site generator (${JSON.stringify(tag[0].slice(0, 40))}), which Gazette never runs: it is shown as text`,
         );
       }
-      const more = article.description?.trim() ? null : MORE_MARK.exec(body);
+      // In Markdown, a mark of its own line outside code (`<!-- more -->` in a sentence about
+      // Hexo is an example); in HTML, a comment wherever it is.
+      const more = article.description?.trim()
+        ? null
+        : article.format === 'markdown'
+          ? MORE_MARK_LINE.exec(maskCode(body))
+          : MORE_MARK.exec(body);
       if (more) {
         // The part before the mark, made as the whole body is (a comment is all the mark is,
         // and the sanitizer drops comments); its warnings are the body's, already given.

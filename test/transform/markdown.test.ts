@@ -73,6 +73,16 @@ describe('the <!-- more --> mark', () => {
     }
   });
 
+  it('is no mark inside code or in the middle of a sentence', () => {
+    for (const body of [
+      'To end an excerpt, Hexo uses `<!-- more -->` in the post, on a line of its own.',
+      'A sample post:\n\n```markdown\nFirst paragraph.\n<!-- more -->\nThe rest.\n```\n\nAfter the sample.',
+    ]) {
+      const { body: result } = transform({ ...htmlArticle(''), format: 'markdown', body });
+      expect(result.excerpt.length, body).toBeGreaterThan(40);
+    }
+  });
+
   it('gives way to a description written in the front matter', () => {
     const body = 'Before.\n\n<!-- more -->\n\nAfter.';
     const { body: result } = transform({
@@ -104,5 +114,11 @@ describe("another site generator's template tags", () => {
     expect(
       warnings('```liquid\n{% if user %}Hi{% endif %}\n```\n\nA set {1, 2} and {{ x }}.\n'),
     ).toEqual([]);
+    expect(warnings('Use `{% raw %}` to keep braces.\n')).toEqual([]);
+    const html = transform({
+      ...htmlArticle(''),
+      body: '<p>Django templates:</p><pre><code>{% load static %}</code></pre>',
+    }).diagnostics.map((d) => d.message);
+    expect(html).toEqual([]);
   });
 });
