@@ -6,8 +6,8 @@ export const ARTICLE_EXTENSIONS = ['.md', '.markdown', '.html', '.htm'];
 
 /**
  * Folders that hold tooling, never articles: version control, packages, and the layouts,
- * includes, data and output of Jekyll, Hexo and Hugo sites whose archives are moved here.
- * Hexo's `_posts`, `_drafts` (drafts) and dot-files are read.
+ * includes, styles and output of a Jekyll site whose root is taken for the content folder.
+ * Hexo's and Jekyll's `_posts`, `_drafts` (drafts) and dot-files are read.
  */
 const SKIPPED_FOLDERS = new Set([
   '.git',
@@ -16,7 +16,6 @@ const SKIPPED_FOLDERS = new Set([
   'node_modules',
   '_layouts',
   '_includes',
-  '_data',
   '_sass',
   '_site',
   '_plugins',
