@@ -221,7 +221,8 @@ function chinaStandardTime(text: string, timezone: string): Date | undefined {
   return siteOffset === 480 ? wallClock.toJSDate() : undefined;
 }
 
-function isLocalTomlDate(value: unknown): value is Date {
+/** A TOML date or date-time without an offset (`2022-04-04`): a wall-clock value. */
+export function isLocalTomlDate(value: unknown): value is Date {
   return (
     value instanceof Date &&
     typeof (value as { isLocal?: unknown }).isLocal === 'function' &&

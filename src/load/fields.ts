@@ -1,5 +1,6 @@
 import { decodeHTMLStrict } from 'entities';
 import type { Author } from '../model.ts';
+import { isLocalTomlDate } from './dates.ts';
 
 /**
  * Front-matter field aliases, first match wins. Scrapers and the generators they target
@@ -50,9 +51,25 @@ export function extraFields(data: Record<string, unknown>): {
       unsafeKeys.push(key);
       continue;
     }
-    if (!KNOWN_KEYS.has(key)) extra[key] = value;
+    if (!KNOWN_KEYS.has(key)) extra[key] = withLocalDatesAsText(value);
   }
   return { extra, unsafeKeys };
+}
+
+/**
+ * A TOML date without an offset (`event = 2022-04-04`, as Hugo writes) as its text, which the
+ * `date` filter reads in the site's zone, as YAML's dates arrive: as a `Date` it would be
+ * midnight in UTC, the day before in New York.
+ */
+function withLocalDatesAsText(value: unknown): unknown {
+  if (isLocalTomlDate(value)) return value.toISOString();
+  if (Array.isArray(value)) return value.map(withLocalDatesAsText);
+  if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [key, withLocalDatesAsText(item)]),
+    );
+  }
+  return value;
 }
 
 /** Fields read as one piece of text (or a URL), whatever key of theirs is used. */

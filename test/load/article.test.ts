@@ -323,6 +323,15 @@ describe('names taken from the file', () => {
     expect(relative.article?.sourceUrl).toBe('/news/2024/01/a.html?id=3#x');
   });
 
+  it("keeps a TOML date without an offset in extra fields as its text, for the site's zone", () => {
+    const text =
+      '+++\ntitle = "Event"\ndate = 2022-04-01\nevent = 2022-04-04\nstarts = 2022-04-04T10:00:00Z\n[params]\nwhen = 2022-04-04T10:00:00\n+++\n<p>b</p>\n';
+    const { article } = load('toml-dates.md', text);
+    expect(article?.extra.event).toBe('2022-04-04');
+    expect(article?.extra.params).toEqual({ when: '2022-04-04T10:00:00.000' });
+    expect(article?.extra.starts).toBeInstanceOf(Date);
+  });
+
   it('dates a Jekyll post by its file name without a warning, other paths with one', () => {
     const text = '---\ntitle: Harbour\n---\n<p>b</p>\n';
     const jekyll = load('_posts/2021-04-18-harbour.md', text);
