@@ -258,6 +258,42 @@ describe('the dev server after an edit to one of two copies of a story', () => {
   });
 });
 
+describe("the dev server with the site owner's own page at an article's permalink", () => {
+  it('keeps the page and moves the article aside when the site is collected again', async () => {
+    const root = makeDevProject(
+      {
+        'about.md': articleText('About the scraper').replace(
+          'lang: en',
+          'lang: en\npermalink: /about/',
+        ),
+      },
+      'search:\n  enabled: false\n',
+    );
+    mkdirSync(path.join(root, 'public', 'about'), { recursive: true });
+    writeFileSync(
+      path.join(root, 'public', 'about', 'index.html'),
+      '<p>The owner’s about page</p>',
+    );
+    const dev = await startDev({ root, port: 0, extensions: [], debounceMs: 10 });
+    try {
+      const text = async (pathname: string) => (await fetch(new URL(pathname, dev.url))).text();
+      expect(await text('about/')).toContain('The owner’s about page');
+      expect(await text('about-2/')).toContain('About the scraper');
+      // A new article makes the server collect the site again, with the same rule.
+      writeFileSync(
+        path.join(root, 'content', 'new.md'),
+        articleText('Newer story', { date: '2025-03-05 09:00:00' }),
+      );
+      await eventually(async () => (await text('')).includes('Newer story'));
+      expect(await text('about/')).toContain('The owner’s about page');
+      expect(await text('about-2/')).toContain('About the scraper');
+    } finally {
+      await dev.close();
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('the output folder after a dev session', () => {
   it('loses the pages the dev server rewrote once the site no longer has them', async () => {
     const root = makeDevProject(
