@@ -371,8 +371,11 @@ const MARKDOWN_INLINE =
  * scraped body's paragraphs are HTML, with here and there a line of plain text.
  */
 function opensWithBannerThenMarkdown(body: string): boolean {
-  const [first = '', ...rest] = body.split(/\n[ \t]*\n/);
-  if (first.replace(/<[^>]*>/g, '').trim() !== '') return false;
+  // The first paragraph alone first: most bodies are HTML with text in it, decided here.
+  const blank = /\n[ \t]*\n/.exec(body);
+  const first = blank ? body.slice(0, blank.index) : body;
+  if (!blank || first.replace(/<[^>]*>/g, '').trim() !== '') return false;
+  const rest = body.slice(blank.index + blank[0].length).split(/\n[ \t]*\n/);
   if (/^(?: {4}|\t)[ \t]*</m.test(maskFencedCode(body))) return false;
   const paragraphs = rest.map((paragraph) => paragraph.trim()).filter(Boolean);
   const plain = paragraphs.filter((paragraph) => !paragraph.startsWith('<'));
