@@ -91,7 +91,9 @@ function mediaContent(entry: FeedEntry): XmlNode[] {
 export function renderAtom(feed: FeedDocument): string {
   const date = (value: Date) => rfc3339(value, feed.timezone);
   const entries = feed.entries.map((entry) =>
-    el('entry', {}, [
+    // An article in another language than the site's says so (an English story on a
+    // Chinese site), for readers that pick fonts, hyphenation or translation by it.
+    el('entry', { 'xml:lang': otherLanguage(entry, feed) }, [
       textEl('id', entry.id),
       textEl('title', entry.title, { type: 'text' }),
       el('link', { rel: 'alternate', type: 'text/html', href: entry.url }),
@@ -122,6 +124,13 @@ export function renderAtom(feed: FeedDocument): string {
       ...entries,
     ]),
   );
+}
+
+/** The entry's language when it is not the feed's (compared as tags, case aside). */
+function otherLanguage(entry: FeedEntry, feed: FeedDocument): string | undefined {
+  return entry.language && entry.language.toLowerCase() !== feed.language.toLowerCase()
+    ? entry.language
+    : undefined;
 }
 
 /** JSON Feed 1.1 (https://www.jsonfeed.org/version/1.1/). */
@@ -155,6 +164,7 @@ export function renderJsonFeed(feed: FeedDocument): string {
           }
         : {}),
       ...(entry.categories.length > 0 ? { tags: entry.categories } : {}),
+      ...(otherLanguage(entry, feed) ? { language: entry.language } : {}),
     })),
   };
   return `${JSON.stringify(json, null, 2)}\n`;

@@ -38,6 +38,8 @@ export interface FeedEntry {
   authors: { name: string; url?: string }[];
   categories: string[];
   image?: FeedImage;
+  /** The article's language (BCP 47), when known. */
+  language?: string;
 }
 
 export interface FeedImage {
@@ -158,6 +160,8 @@ export class FeedBuilder {
         ...new Set([...article.categories.map((trail) => trail.join(' / ')), ...article.tags]),
       ].map(cleanText),
     };
+    const language = article.lang ?? article.language;
+    if (language) entry.language = language;
     if (article.cover) {
       const src = this.absoluteUrl(article.cover.src);
       const type = imageType(src);

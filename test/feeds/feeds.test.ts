@@ -229,6 +229,27 @@ describe('feeds', () => {
     );
   });
 
+  it("marks an entry in another language than the site's, in Atom and JSON Feed", () => {
+    const { site, config } = sampleSite(
+      [
+        { title: 'Wheat harvest starts early', date: '2022-04-05T08:00:00Z', lang: 'en' },
+        { title: '乌方回应', date: '2022-04-04T08:00:00Z', lang: 'zh-cn' },
+        { title: '新闻', date: '2022-04-03T08:00:00Z' },
+      ],
+      { baseUrl: 'https://example.org/', language: 'zh-CN' },
+    );
+    const context = extensionContext(site, config);
+    feedsExtension().finish!(context);
+    const atom = context.output.text('/atom.xml');
+    expect(atom.match(/<entry[^>]*>/g)).toEqual(['<entry xml:lang="en">', '<entry>', '<entry>']);
+    const json = JSON.parse(context.output.text('/feed.json'));
+    expect(json.items.map((item: { language?: string }) => item.language)).toEqual([
+      'en',
+      undefined,
+      undefined,
+    ]);
+  });
+
   it('keeps only the latest N items', () => {
     const { site, config } = sampleSite(
       Array.from({ length: 7 }, (_, i) => ({
