@@ -331,9 +331,13 @@ export function createBodyTransformer(
           : htmlParser.parse(file);
       tree = bodyPipeline.runSync(parsed, file);
       html = bodyPipeline.stringify(tree, file);
-      const tag = FOREIGN_TEMPLATE_TAG.exec(
-        article.format === 'markdown' ? maskCode(body) : maskHtmlCode(body),
-      );
+      // The body with its code blanked, made only when a tag or mark may be there at all.
+      let masked: string | undefined;
+      const withoutCode = () => {
+        masked ??= article.format === 'markdown' ? maskCode(body) : maskHtmlCode(body);
+        return masked;
+      };
+      const tag = /\{[%{]/.test(body) ? FOREIGN_TEMPLATE_TAG.exec(withoutCode()) : null;
       if (tag) {
         warn(
           `body has a template tag of another site generator (${JSON.stringify(tag[0].slice(0, 40))}), which Gazette never runs: it is shown as text`,
@@ -341,11 +345,12 @@ export function createBodyTransformer(
       }
       // In Markdown, a mark of its own line outside code (`<!-- more -->` in a sentence about
       // Hexo is an example); in HTML, a comment wherever it is.
-      const more = article.description?.trim()
-        ? null
-        : article.format === 'markdown'
-          ? MORE_MARK_LINE.exec(maskCode(body))
-          : MORE_MARK.exec(body);
+      const more =
+        article.description?.trim() || !MORE_MARK.test(body)
+          ? null
+          : article.format === 'markdown'
+            ? MORE_MARK_LINE.exec(withoutCode())
+            : MORE_MARK.exec(body);
       if (more) {
         // The part before the mark, made as the whole body is (a comment is all the mark is,
         // and the sanitizer drops comments); its warnings are the body's, already given.
