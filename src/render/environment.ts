@@ -236,6 +236,9 @@ function faultPattern(message: string): RegExp | undefined {
     )
   )
     return /\.\s*(?:push|pop|shift|unshift|splice|reverse|sort|fill|copyWithin)\s*\(/;
+  // An include or import of a file that is not there: where its name is written.
+  const missing = /^Error: template not found: (\S+)$/.exec(message)?.[1];
+  if (missing) return new RegExp(`["']${literal(missing)}["']`);
   const filter = /^Error: filter not found: (\S+)$/.exec(message)?.[1];
   if (filter) return new RegExp(`(?:\\|\\s*|\\{%-?\\s*filter\\s+)${literal(filter)}(?![\\w$])`);
   const callee = /^Error: Unable to call `([\w$]+)((?:\["[^"\]]*"\])*)`/.exec(message);

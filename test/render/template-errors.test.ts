@@ -175,6 +175,12 @@ describe('an error Nunjucks wraps in another template than the one at fault', ()
     });
   });
 
+  it('names the line that includes a file that is not there', async () => {
+    const error = await failureOf('{% include "partials/nope.njk" %}');
+    expect(error).toMatchObject({ file: path.join('templates', 'article.njk'), line: 2 });
+    expect(error.message).toMatch(/template not found: partials\/nope\.njk/);
+  });
+
   it('names the line that changes a read-only list in place', async () => {
     const error = await failureOf('{% set _ = article.tags.push({ name: "x" }) %}');
     expect(error).toMatchObject({ file: path.join('templates', 'article.njk'), line: 2 });
