@@ -10,12 +10,14 @@
  */
 import { createHash } from 'node:crypto';
 import { copyFile, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import net from 'node:net';
 import path from 'node:path';
 import type { SiteConfig } from '../config/schema.ts';
 import type { Diagnostic, Image } from '../model.ts';
 import {
   type FetchImageOptions,
   fetchImage,
+  isNonPublicAddress,
   PermanentFailure,
   RefusedAddress,
 } from './fetch-image.ts';
@@ -124,6 +126,8 @@ interface CacheEntry {
   url: string;
   /** `<hash>.<ext>` in the blob store, when the download succeeded. */
   file?: string;
+  /** Fetched while private addresses were allowed (`images.mirrorPrivateHosts`). */
+  anyAddress?: true;
   /** Why it failed, when it failed permanently. */
   error?: string;
   at: number;
@@ -159,6 +163,17 @@ async function download(
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Whether a URL names a private address or `localhost` itself (no lookup). */
+function namesPrivateHost(url: string): boolean {
+  try {
+    const host = new URL(url).hostname.replace(/^\[|\]$/g, '').toLowerCase();
+    if (host === 'localhost' || host.endsWith('.localhost')) return true;
+    return net.isIP(host) !== 0 && isNonPublicAddress(host);
+  } catch {
+    return true;
+  }
+}
 
 /**
  * Mirrors the remote images of transformed articles. Call after the transform stage, then
@@ -206,9 +221,8 @@ export async function mirrorImages(
   };
 
   const mirrorOne = async (url: string) => {
-    // Images fetched while private addresses were allowed are not used once they are not.
-    const scope = options.config.images.mirrorPrivateHosts ? 'any-address' : 'public';
-    const indexFile = path.join(indexDir, `${sha256(`${scope}\0${url}`).slice(0, 40)}.json`);
+    const anyAddress = options.config.images.mirrorPrivateHosts;
+    const indexFile = path.join(indexDir, `${sha256(url).slice(0, 40)}.json`);
     let entry: CacheEntry | undefined;
     try {
       entry = JSON.parse(await readFile(indexFile, 'utf8')) as CacheEntry;
@@ -216,6 +230,10 @@ export async function mirrorImages(
     } catch {
       entry = undefined;
     }
+    // An image fetched while private addresses were allowed is not used once they are not,
+    // nor one an earlier version fetched from an address written in its URL that is private.
+    if (!anyAddress && entry?.file && (entry.anyAddress || namesPrivateHost(url)))
+      entry = undefined;
     if (entry?.file && (await exists(path.join(blobDir, entry.file)))) {
       await publish(url, entry.file);
       result.fromCache++;
@@ -240,7 +258,12 @@ export async function mirrorImages(
         if (!(await exists(blob))) await writeAtomically(blob, bytes);
         await writeAtomically(
           indexFile,
-          JSON.stringify({ url, file, at: Date.now() } satisfies CacheEntry),
+          JSON.stringify({
+            url,
+            file,
+            at: Date.now(),
+            ...(anyAddress ? { anyAddress: true as const } : {}),
+          } satisfies CacheEntry),
         );
         await publish(url, file);
         result.downloaded++;

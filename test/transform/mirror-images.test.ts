@@ -1,4 +1,13 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -216,6 +225,22 @@ describe('mirroring images', () => {
     const again = await mirrorImages([article('s.md', [url])], { ...options(), cacheDir });
     expect(again.replacements.has(url)).toBe(true);
     expect(requests).toEqual([]);
+  });
+
+  it('keeps using images an earlier version mirrored from sites that are gone', async () => {
+    const cacheDir = path.join(work, 'cache-upgrade');
+    const url = 'http://images.invalid/photo.png';
+    mkdirSync(path.join(cacheDir, 'images', 'index'), { recursive: true });
+    mkdirSync(path.join(cacheDir, 'images', 'blobs'), { recursive: true });
+    writeFileSync(path.join(cacheDir, 'images', 'blobs', 'abc.png'), PNG);
+    const key = createHash('sha256').update(url).digest('hex').slice(0, 40);
+    writeFileSync(
+      path.join(cacheDir, 'images', 'index', `${key}.json`),
+      JSON.stringify({ url, file: 'abc.png', at: Date.now() }),
+    );
+    const result = await mirrorImages([article('u.md', [url])], { ...options(), config, cacheDir });
+    expect(result).toMatchObject({ fromCache: 1, failed: 0 });
+    expect(result.replacements.get(url)).toBe('/media/abc.png');
   });
 
   it('sends no Referer', async () => {
