@@ -156,7 +156,7 @@ const requireModule = createRequire(import.meta.url);
  * (`{{< youtube id >}}`, `{{% note %}}`) left in a moved archive's posts.
  */
 const FOREIGN_TEMPLATE_TAG =
-  /\{%-?\s*[a-zA-Z_][\w-]*[^%\n]*%\}|\{\{[<%]\s*\/?\s*[\w-]+[^}\n]*[>%]\}\}/;
+  /\{%-?[ \t]{0,20}[a-zA-Z_][\w-]{0,40}[^%\n]{0,200}%\}|\{\{[<%][ \t]{0,20}\/?[ \t]{0,20}[\w-]{1,40}[^}\n]{0,200}[>%]\}\}/;
 
 /** Hexo's and Jekyll's excerpt mark, `<!-- more -->` (also written `<!--more-->`). */
 const MORE_MARK = /<!--\s*more\s*-->/i;

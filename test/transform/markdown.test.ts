@@ -75,12 +75,20 @@ describe('the <!-- more --> mark', () => {
 
   it('is no mark inside code or in the middle of a sentence', () => {
     for (const body of [
+      "Hexo's <!-- more --> mark, written in running text, ends no excerpt in this sentence here.",
       'To end an excerpt, Hexo uses `<!-- more -->` in the post, on a line of its own.',
       'A sample post:\n\n```markdown\nFirst paragraph.\n<!-- more -->\nThe rest.\n```\n\nAfter the sample.',
     ]) {
       const { body: result } = transform({ ...htmlArticle(''), format: 'markdown', body });
       expect(result.excerpt.length, body).toBeGreaterThan(40);
     }
+  });
+
+  it('ends the excerpt after a code block closed by a longer fence', () => {
+    const body =
+      'Before the code.\n\n```\ncode\n````\n\n<!-- more -->\n\nThe rest of the post, after the mark.';
+    const { body: result } = transform({ ...htmlArticle(''), format: 'markdown', body });
+    expect(result.excerpt).toBe('Before the code. code');
   });
 
   it('gives way to a description written in the front matter', () => {
@@ -110,11 +118,20 @@ describe("another site generator's template tags", () => {
     ]);
   });
 
+  it('are looked for in linear time, whatever a body is made of', () => {
+    // 200 KB of backticks after a tag took 81 s with a backtracking pattern.
+    expect(warnings(`{% a %}\n\n${'`'.repeat(200_000)}\n`)).toHaveLength(1);
+    expect(warnings('{{< a '.repeat(40_000))).toEqual([]);
+  });
+
   it('are not taken from code blocks or ordinary braces', () => {
     expect(
       warnings('```liquid\n{% if user %}Hi{% endif %}\n```\n\nA set {1, 2} and {{ x }}.\n'),
     ).toEqual([]);
     expect(warnings('Use `{% raw %}` to keep braces.\n')).toEqual([]);
+    expect(warnings('Use `{% raw\n%}` here. And `{% endraw %}` there.\n')).toEqual([]);
+    expect(warnings('Text\n\n<pre>\n{% highlight ruby %}\n</pre>\n')).toEqual([]);
+    expect(warnings('- a list\n\n    ```html\n    {% include x.html %}\n    ```\n')).toEqual([]);
     const html = transform({
       ...htmlArticle(''),
       body: '<p>Django templates:</p><pre><code>{% load static %}</code></pre>',
