@@ -124,7 +124,7 @@ export function loadArticle(file: ContentFile, config: SiteConfig, now = Date.no
   // permalink, not where the article was taken from. A path to a file or with a query
   // (`/news/a.html?id=3`) is a scraper's relative source link, refused as before.
   const hugoUrl =
-    typeof data.url === 'string' && /^\/[^/?#.\s][^?#.\s]*\/$/.test(data.url.trim())
+    typeof data.url === 'string' && /^\/[^/?#\s][^?#\s]*\/$/.test(data.url.trim())
       ? data.url.trim()
       : undefined;
   const sourceUrl = toUrlString(
@@ -328,6 +328,9 @@ function boundFields(
       FIELD_ALIASES.lang,
     );
     delete article.lang;
+  } else if (article.lang?.includes('_')) {
+    // `zh_CN`, as locales are written: BCP 47 (`lang`, `xml:lang`, feeds) has `zh-CN`.
+    article.lang = article.lang.replace(/_/g, '-');
   }
 }
 

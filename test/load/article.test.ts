@@ -308,6 +308,11 @@ describe('names taken from the file', () => {
     expect(hugo.article).toMatchObject({ permalink: '/2019/05/my-old-url/' });
     expect(hugo.article?.sourceUrl).toBeUndefined();
     expect(hugo.diagnostics).toEqual([]);
+    const dotted = load(
+      'hugo-dotted.md',
+      '---\ntitle: V\ndate: 2019-05-01\nurl: /2019/05/v1.2-release/\n---\n<p>b</p>\n',
+    );
+    expect(dotted.article).toMatchObject({ permalink: '/2019/05/v1.2-release/' });
     const scraped = load(
       'scraped-url.md',
       '---\ntitle: New\ndate: 2019-05-01\nurl: https://news.example/a\n---\n<p>b</p>\n',
@@ -330,6 +335,14 @@ describe('names taken from the file', () => {
     expect(article?.extra.event).toBe('2022-04-04');
     expect(article?.extra.params).toEqual({ when: '2022-04-04T10:00:00.000' });
     expect(article?.extra.starts).toBeInstanceOf(Date);
+  });
+
+  it('writes a locale-style language (zh_CN) as a language tag (zh-CN)', () => {
+    const { article } = load(
+      'locale-lang.md',
+      '---\ntitle: L\ndate: 2019-05-01\nlang: zh_CN\n---\n<p>b</p>\n',
+    );
+    expect(article?.lang).toBe('zh-CN');
   });
 
   it('dates a Jekyll post by its file name without a warning, other paths with one', () => {
