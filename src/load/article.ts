@@ -358,34 +358,44 @@ export function chooseBodyFormat(
 
 const MARKDOWN_AUTOLINK = /^<[a-zA-Z][a-zA-Z0-9+.-]{1,31}:[^\s<>]*>/;
 /**
- * Markdown's own marks: a heading, a list item, a quote, a code fence or a link reference
- * opening a line; emphasis, code or a link within one.
+ * Marks only Markdown makes: a heading, a code fence or a link reference opening a line,
+ * two list items in a row, strong emphasis, an inline link or image.
  */
-const MARKDOWN_BLOCK =
-  /^(?:#{1,6}[ \t]+\S|[-*+][ \t]+\S|\d{1,9}[.)][ \t]+\S|>[ \t]?\S|```|~~~|\[[^\]\n]+\]:[ \t]+\S)/m;
-const MARKDOWN_INLINE =
-  /\*\*[^*\n]+\*\*|(?<![*\w])\*[^*\s][^*\n]*?[^*\s]\*(?![*\w])|`[^`\n]+`|!?\[[^\]\n]+\](?:\([^)\s]+[^)]*\)|\[[^\]\n]*\])/;
+const STRONG_MARKDOWN = [
+  /^(?:#{1,6}[ \t]+\S|```|~~~|\[[^\]\n]+\]:[ \t]+\S)/m,
+  /^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+\S.*\n[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+\S/m,
+  /\*\*[^*\n]+\*\*|!?\[[^\]\n]+\]\([^)\s]+[^)]*\)/,
+];
+/** Marks plain text may hold too: one list item, a quote, emphasis, code, `[1][2]`. */
+const WEAK_MARKDOWN = [
+  /^(?:[-*+][ \t]+\S|\d{1,9}[.)][ \t]+\S|>[ \t]?\S)/m,
+  /(?<![*\w])\*[^*\s][^*\n]*?[^*\s]\*(?![*\w])|`[^`\n]+`|\[[^\]\n]+\]\[[^\]\n]*\]/,
+];
 
 /**
  * Whether a body opening with a tag is a Markdown post under a banner: its first paragraph
- * (the run of lines before the first blank line) is tags only, no text (an image, a
- * player, a centred logo); most of the paragraphs after it are not HTML, and some use
- * Markdown's marks; and no line is an indented tag, which Markdown would show as code. A
- * scraped body's paragraphs are HTML, with here and there a line of plain text.
+ * (the lines before the first blank line) is tags only, no text (an image, a player, a
+ * centred logo); no line is an indented tag, which Markdown would show as code; and the
+ * paragraphs after it that are not HTML use marks only Markdown makes, or are most of them
+ * and use marks plain text may hold too. A scraped body's paragraphs are HTML, with here and
+ * there a line of plain text.
  */
 function opensWithBannerThenMarkdown(body: string): boolean {
   // The first paragraph alone first: most bodies are HTML with text in it, decided here.
   const blank = /\n[ \t]*\n/.exec(body);
   const first = blank ? body.slice(0, blank.index) : body;
   if (!blank || first.replace(/<[^>]*>/g, '').trim() !== '') return false;
-  const rest = body.slice(blank.index + blank[0].length).split(/\n[ \t]*\n/);
   if (/^(?: {4}|\t)[ \t]*</m.test(maskFencedCode(body))) return false;
-  const paragraphs = rest.map((paragraph) => paragraph.trim()).filter(Boolean);
+  const paragraphs = body
+    .slice(blank.index + blank[0].length)
+    .split(/\n[ \t]*\n/)
+    .map((paragraph) => paragraph.trim())
+    .filter(Boolean);
   const plain = paragraphs.filter((paragraph) => !paragraph.startsWith('<'));
-  return (
-    plain.length > paragraphs.length - plain.length &&
-    plain.some((paragraph) => MARKDOWN_BLOCK.test(paragraph) || MARKDOWN_INLINE.test(paragraph))
-  );
+  const has = (patterns: RegExp[]) =>
+    plain.some((paragraph) => patterns.some((pattern) => pattern.test(paragraph)));
+  if (has(STRONG_MARKDOWN)) return true;
+  return plain.length > paragraphs.length - plain.length && has(WEAK_MARKDOWN);
 }
 
 /**

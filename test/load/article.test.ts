@@ -388,6 +388,15 @@ describe('chooseBodyFormat', () => {
     // Scraped HTML with lines of plain text between its paragraphs: HTML, whatever they hold.
     ['<div>\n<p>a</p>\n\nPlain words, no Markdown.\n\n<p>b</p>\n</div>', 'html'],
     ['<p>Python 3.13 is out.</p>\n\nThe release changes how __init__ files are read.', 'html'],
+    [
+      '<img src="b.jpg">\n\nText **bold** here.\n\nMore text.\n\n<figure><img src="1.jpg"></figure>\n\n<figure><img src="2.jpg"></figure>\n\n<figure><img src="3.jpg"></figure>',
+      'markdown',
+    ],
+    [
+      '<div>\n<img src="a.jpg">\n</div>\n\nAs reported [1][2], the council met.\n\n<p>More.</p>',
+      'html',
+    ],
+    ['<img src="b.jpg">\n\n- step one\n- step two\n', 'markdown'],
     ['<p><img src="a.jpg"></p>\n\n<p>第一段。</p>\n\n- 完 -', 'html'],
     [
       '<p><img src="a.jpg"></p>\n\nPhoto: [Reuters](https://x.example)\n\n    <p>Apple said.</p>',
