@@ -151,6 +151,14 @@ export function discoverContent(contentDir: string): DiscoveredContent {
         });
       } else if (isFile && isArticleName(entry.name)) {
         files.push({ absolutePath: target, relativePath });
+      } else if (isFile && /\.mdx$/i.test(entry.name)) {
+        // MDX is Markdown with JSX in it, which only a JavaScript site can run.
+        diagnostics.push({
+          severity: 'warning',
+          file: relativePath,
+          message:
+            'MDX (Markdown with JSX components) is not read; skipped (rename it .md if it holds plain Markdown)',
+        });
       } else if (!isFile && isArticleName(entry.name)) {
         // A FIFO would block the read forever; a socket or device is no article either.
         diagnostics.push({

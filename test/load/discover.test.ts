@@ -31,6 +31,18 @@ describe('discovering content', () => {
     ]);
   });
 
+  it('says it skips an MDX file, which it cannot read', () => {
+    const root = makeProject({ 'post.mdx': '# Title\n\n<Chart data={x} />\n', 'a.md': post('A') });
+    const { files, diagnostics } = discoverContent(path.join(root, 'content'));
+    expect(files.map((file) => file.relativePath)).toEqual(['a.md']);
+    expect(diagnostics).toEqual([
+      expect.objectContaining({
+        file: 'post.mdx',
+        message: expect.stringMatching(/MDX .* skipped/),
+      }),
+    ]);
+  });
+
   it('judges a relative path as the dev server passes it the same way', () => {
     for (const [name, expected] of [
       ['_layouts/default.html', false],
