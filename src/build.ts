@@ -19,7 +19,7 @@ import type { CollectInput, Site } from './collect/site.ts';
 import type { UrlBuilder } from './collect/urls.ts';
 import { ConfigError, loadConfig } from './config/load.ts';
 import type { SiteConfig } from './config/schema.ts';
-import { type ContentScan, scanContent } from './load/discover.ts';
+import { type ContentScan, mediaPaths, scanContent } from './load/discover.ts';
 import type { Diagnostic, LoadedArticle } from './model.ts';
 import {
   type EarlyTransformWorker,
@@ -77,6 +77,8 @@ export interface CollectedStages {
    * article's as built, when its folder cannot be listed now).
    */
   sizeOf: (article: LoadedArticle) => number;
+  /** The content folder's media files, content-relative (see `TransformedBody.contentFiles`). */
+  contentFiles: ReadonlySet<string>;
 }
 
 export type Phase = 'load' | 'transform' | 'collect' | 'render' | 'write';
@@ -346,7 +348,12 @@ async function buildLocked(
     // but this worker loading the parser and sanitizer (70 ms), which it does while the
     // cache index is read (longer). Not before the replay check: the output check has the
     // other core then, and a replayed build would start it for nothing.
-    if (helperThreadAllowed()) early = startEarlyTransformWorker(config, project.siteFiles);
+    if (helperThreadAllowed()) {
+      early = startEarlyTransformWorker(config, {
+        siteFiles: project.siteFiles,
+        contentFiles: scan ? mediaPaths(scan) : new Set(),
+      });
+    }
 
     // A file changed in the last seconds (an article, a template, a public/ file, the
     // config) may change again within its timestamp's tick, unseen by the fingerprint: such
@@ -389,8 +396,9 @@ function buildInputsFingerprint(project: Project, scan: ContentScan): InputsFing
   return inputsFingerprint({
     version: GAZETTE_VERSION,
     config: project.config,
-    contentFiles: scan.files,
-    contentStats: scan.stats,
+    // Media too: an image saved beside an article changes what its page shows.
+    contentFiles: [...scan.files, ...scan.media],
+    contentStats: [...scan.stats, ...scan.mediaStats],
     otherInputs: [
       project.templatesDir,
       DEFAULT_TEMPLATES_DIR,

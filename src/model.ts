@@ -71,6 +71,13 @@ export interface TransformedBody {
   textLength: number;
   /** Language recognised from the text (`ja`, `ko`) when front matter gives none. */
   language?: string;
+  /** Media of the content folder the body and cover show (content-relative paths). */
+  contentFiles?: string[];
+  /**
+   * Content-folder paths its relative URLs were looked for at and not found: a later build
+   * transforms the article again when one appears.
+   */
+  missingContentFiles?: string[];
 }
 
 export interface Image {

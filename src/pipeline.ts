@@ -43,7 +43,12 @@ import type { SiteConfig } from './config/schema.ts';
 import { feedsExtension } from './feeds/extension.ts';
 import { sitemapExtension } from './feeds/sitemap.ts';
 import { withHeapGrowingFreely } from './heap-growth.ts';
-import { ARTICLE_EXTENSIONS, type ContentScan, discoverContent } from './load/discover.ts';
+import {
+  ARTICLE_EXTENSIONS,
+  type ContentScan,
+  discoverContent,
+  mediaPaths,
+} from './load/discover.ts';
 import type { Article, Diagnostic, LoadedArticle, PathWish } from './model.ts';
 import {
   type EarlyTransformWorker,
@@ -66,8 +71,11 @@ import {
 import { buildDateOnEveryPage, DEFAULT_TEMPLATES_DIR, themeAssets } from './render/theme-assets.ts';
 import { ViewFactory } from './render/views.ts';
 import { searchExtension } from './search/extension.ts';
+import { stillResolves } from './transform/content-files.ts';
+import type { BodyTransformerOptions } from './transform/index.ts';
 import { applyImageReplacements, mirrorImages } from './transform/mirror-images.ts';
 import { GAZETTE_VERSION } from './version.ts';
+import { publishContentMedia } from './write/content-media.ts';
 import { IN_PLACE_UPDATE_LIMIT, OUTPUT_MARKER, StagedOutput } from './write/output.ts';
 import { type PreviousSite, readPreviousSite } from './write/previous-files.ts';
 
@@ -137,12 +145,12 @@ export async function transformArticles(
   articles: LoadedArticle[],
   config: SiteConfig,
   progress: BuildOptions['onProgress'] = () => {},
-  siteFiles?: ReadonlySet<string>,
+  localFiles: BodyTransformerOptions = {},
 ): Promise<{ inputs: CollectInput[]; diagnostics: Diagnostic[] }> {
   // Imported when needed: parser and sanitizer take a tenth of a second to load, which a
   // rebuild that transforms nothing on this thread need not spend.
   const { createBodyTransformer } = await import('./transform/index.ts');
-  const transformBody = createBodyTransformer(config, siteFiles ? { siteFiles } : {});
+  const transformBody = createBodyTransformer(config, localFiles);
   const inputs: CollectInput[] = [];
   const diagnostics: Diagnostic[] = [];
   for (const [index, article] of articles.entries()) {
@@ -169,6 +177,8 @@ export interface CachedStages {
   hadUnreadableInputs: boolean;
   /** An article's file size, as copies of a story were weighed by it. */
   sizeOf: (article: LoadedArticle) => number;
+  /** The content folder's media files, content-relative. */
+  contentFiles: ReadonlySet<string>;
   /** Milliseconds reading and hashing files (load) and loading and transforming new ones. */
   loadMs: number;
   transformMs: number;
@@ -190,6 +200,7 @@ export async function loadAndTransformWithCache(
   const { config, contentDir } = project;
   const started = performance.now();
   const { discovered, diagnostics, report } = discoverForBuild(contentDir, scan);
+  const contentFiles = mediaPaths(discovered);
   // Outcomes by file index, so the result does not depend on which thread finished first.
   const outcomes: (CachedArticle | { diagnostics: Diagnostic[]; loaded?: LoadedArticle })[] = [];
   const misses: Job[] = [];
@@ -224,6 +235,8 @@ export async function loadAndTransformWithCache(
         }
         if (cached) cache.store(file.relativePath, cached);
       }
+      // An image it looked for was saved beside it since, or one it showed is gone.
+      if (cached && !stillResolves(cached.body, contentFiles)) cached = undefined;
     } catch {
       // loadArticle reports what is wrong with the file.
       misses.push({ file, mtimeMs: 0 });
@@ -275,7 +288,7 @@ export async function loadAndTransformWithCache(
   const { workerFailures } = await loadAndTransformInParallel(
     misses,
     config,
-    project.siteFiles,
+    { siteFiles: project.siteFiles, contentFiles },
     (outcome) => {
       const index = indexOf.get(outcome.file.relativePath)!;
       const job = jobOf.get(outcome.file.relativePath);
@@ -363,6 +376,7 @@ export async function loadAndTransformWithCache(
     hadUnreadableInputs,
     transformedFiles: new Set(misses.map((job) => job.file.relativePath)),
     sizeOf,
+    contentFiles,
     loadMs,
     transformMs: performance.now() - started - loadMs,
   };
@@ -494,7 +508,14 @@ export async function buildSite(
     diagnostics.push(...site.diagnostics);
     report.built = site.articles.length;
     timings.collect = performance.now() - phaseStart;
-    options.onCollected?.({ project, content, inputs, site, sizeOf: stages.sizeOf });
+    options.onCollected?.({
+      project,
+      content,
+      inputs,
+      site,
+      sizeOf: stages.sizeOf,
+      contentFiles: stages.contentFiles,
+    });
     const statistics: CacheStatistics = {
       articlesReused: stages.articlesReused,
       articlesTransformed: stages.articlesTransformed,
@@ -911,7 +932,9 @@ async function renderAndWrite(
     helper = undefined;
 
     phaseStart = performance.now();
-    pages.static = copyStaticFiles(project, output, diagnostics);
+    pages.static =
+      copyStaticFiles(project, output, diagnostics) +
+      publishContentMedia(project.contentDir, site.articles, output, diagnostics);
     for (const [sitePath, file] of state.mirroredImages ?? []) output.copy(file, sitePath);
     for (const extension of extensions) {
       const found = await extension.finish?.(extensionContext);

@@ -14,6 +14,7 @@ import {
 import path from 'node:path';
 import type { Diagnostic, LoadedArticle, PathWish, TransformedBody } from '../model.ts';
 import { isRunning } from '../processes.ts';
+import { articleMadeOf } from '../transform/content-files.ts';
 import { type BodyRef, BodyStore, DamagedBodyError } from './body-store.ts';
 
 /** What the load and transform stages made of one file, minus the body texts. */
@@ -56,6 +57,10 @@ interface IndexHeader {
  * build changes more than a quarter of the entries.
  */
 const INDEX_FILE = 'articles.jsonl';
+
+function madeOf(entry: CachedArticle | undefined): string | undefined {
+  return entry && articleMadeOf(entry.contentHash, entry.body.contentFiles);
+}
 /** Characters of lines written at once when the index is rewritten. */
 const WRITE_CHUNK = 1 << 20;
 /** Bytes of the index read and decoded at once (whole lines; a longer line is read whole). */
@@ -308,10 +313,13 @@ export class ArticleCache {
     return this.replacedIndex;
   }
 
-  /** The hash of a file's bytes when this cache was read, before this build's changes. */
+  /**
+   * What a file's article was made of when this cache was read, before this build's changes
+   * (its bytes, and the media beside it it showed: see `articleMadeOf`).
+   */
   contentHashBefore(relativePath: string): string | undefined {
     if (this.settled) return this.settled.hashesBefore.get(relativePath);
-    return this.entries.get(relativePath)?.contentHash;
+    return madeOf(this.entries.get(relativePath));
   }
 
   store(relativePath: string, entry: CachedArticle): void {
@@ -399,7 +407,7 @@ export class ArticleCache {
     const hashesBefore = new Map(
       [...this.changed].map((relativePath) => [
         relativePath,
-        this.entries.get(relativePath)?.contentHash,
+        madeOf(this.entries.get(relativePath)),
       ]),
     );
     this.settled = { append, hashesBefore };

@@ -7,6 +7,7 @@ import type {
   LoadedArticle,
   TransformedBody,
 } from '../model.ts';
+import { articleMadeOf } from '../transform/content-files.ts';
 
 /**
  * An article as the collect stage makes it. Every field is set by the constructor in one
@@ -40,6 +41,7 @@ class CollectedArticle implements Article, LazyHtml {
   sourceUrl?: string;
   textLength: number;
   language?: string;
+  contentFiles?: string[];
   id: string;
   path: string;
   [READ_HTML]: () => string;
@@ -61,7 +63,7 @@ class CollectedArticle implements Article, LazyHtml {
     this.format = loaded.format;
     this.bodyLine = loaded.bodyLine;
     this.extra = loaded.extra;
-    this.contentHash = loaded.contentHash;
+    this.contentHash = articleMadeOf(loaded.contentHash, body.contentFiles);
     this.excerpt = body.excerpt;
     this.readingMinutes = body.readingMinutes;
     // The transformed cover: resolved, scheme-checked, or found in the body.
@@ -70,6 +72,7 @@ class CollectedArticle implements Article, LazyHtml {
     this.sourceUrl = body.sourceUrl;
     this.textLength = body.textLength;
     this.language = body.language;
+    this.contentFiles = body.contentFiles;
     this.id = id;
     this.path = sitePath;
     this[READ_HTML] = htmlReader(body);

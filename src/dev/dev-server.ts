@@ -18,18 +18,25 @@ import {
   type Project,
 } from '../build.ts';
 import { CONFIG_FILE_NAMES } from '../config/load.ts';
-import { discoverContent } from '../load/discover.ts';
+import { type ContentFile, discoverContent, isMediaName } from '../load/discover.ts';
 import type { Diagnostic } from '../model.ts';
 import { BUILT_IN_EXTENSIONS, transformArticles } from '../pipeline.ts';
 import { DEFAULT_TEMPLATES_DIR } from '../render/environment.ts';
 import { themeAssets } from '../render/theme-assets.ts';
+import { CONTENT_MEDIA_PATH } from '../transform/content-files.ts';
 import { lockOutputFolder } from '../write/lock.ts';
 import { StagedOutput } from '../write/output.ts';
 import { LiveOutput } from './live-output.ts';
 import { LiveSiteFiles } from './live-site-files.ts';
 import { PageScheduler, type RenderPass } from './page-scheduler.ts';
 import { type DevHttpServer, startHttpServer } from './server.ts';
-import { applyContentChanges, type SiteState, stateFromBuild } from './site-state.ts';
+import {
+  applyContentChanges,
+  contentPath,
+  localFiles,
+  type SiteState,
+  stateFromBuild,
+} from './site-state.ts';
 import { type ProjectWatcher, watchProject } from './watch.ts';
 
 export interface DevOptions
@@ -97,28 +104,43 @@ const BURST_SIZE = 20;
 /** Content files added, changed or removed since `since`, compared with what was built. */
 export function contentChangedSince(project: Project, state: SiteState, since: number): string[] {
   if (!existsSync(project.contentDir)) return [];
-  const changed: string[] = [];
-  const present = new Set<string>();
   const discovered = discoverContent(project.contentDir);
-  for (const file of discovered.files) {
-    present.add(file.relativePath);
-    let modified = 0;
-    try {
-      modified = statSync(file.absolutePath).mtimeMs;
-    } catch {
-      continue;
-    }
-    const known = state.loaded.has(file.relativePath) || state.contentErrors.has(file.relativePath);
-    if (!known || modified >= since) changed.push(file.absolutePath);
-  }
   // A folder that cannot be listed still holds its files, unseen: their articles stay, as a
   // build keeps them, instead of being taken for deleted.
   const unseen = discovered.unreadableFolders.map((folder) => (folder === '' ? '' : `${folder}/`));
-  for (const relativePath of state.loaded.keys()) {
-    if (present.has(relativePath) || unseen.some((folder) => relativePath.startsWith(folder)))
-      continue;
-    changed.push(path.join(project.contentDir, relativePath));
-  }
+  const changedAmong = (files: ContentFile[], known: (relativePath: string) => boolean) => {
+    const changed: string[] = [];
+    const present = new Set<string>();
+    for (const file of files) {
+      present.add(file.relativePath);
+      let modified = 0;
+      try {
+        modified = statSync(file.absolutePath).mtimeMs;
+      } catch {
+        continue;
+      }
+      if (!known(file.relativePath) || modified >= since) changed.push(file.absolutePath);
+    }
+    return { changed, present };
+  };
+  const articles = changedAmong(
+    discovered.files,
+    (relativePath) => state.loaded.has(relativePath) || state.contentErrors.has(relativePath),
+  );
+  // Media saved beside articles: new, gone, or changed.
+  const media = changedAmong(discovered.media, (relativePath) =>
+    state.contentFiles.has(relativePath),
+  );
+  const changed = [...articles.changed, ...media.changed];
+  const gone = (before: Iterable<string>, present: ReadonlySet<string>) => {
+    for (const relativePath of before) {
+      if (present.has(relativePath) || unseen.some((folder) => relativePath.startsWith(folder)))
+        continue;
+      changed.push(path.join(project.contentDir, relativePath));
+    }
+  };
+  gone(state.loaded.keys(), articles.present);
+  gone(state.contentFiles, media.present);
   return changed;
 }
 
@@ -304,11 +326,18 @@ export async function startDev(options: DevOptions = {}): Promise<DevServer> {
       const sitePath = `/${path.relative(project.publicDir, file).split(path.sep).join('/')}`;
       return existsSync(file) !== project.siteFiles.has(sitePath);
     });
-    if (byKind.has('config') || publicFilesMoved) {
+    // So does a picture saved beside an article (or deleted): through the build cache, only
+    // the articles that looked for it are transformed again.
+    const contentMediaMoved = (byKind.get('content') ?? []).some((file) => {
+      const relativePath = contentPath(project, file);
+      if (relativePath === undefined || !isMediaName(relativePath)) return false;
+      return existsSync(file) !== state.contentFiles.has(relativePath);
+    });
+    if (byKind.has('config') || publicFilesMoved || contentMediaMoved) {
       const written = await rebuildAll();
       options.onRebuild?.({
         files,
-        kinds: byKind.has('config') ? ['config'] : ['public'],
+        kinds: byKind.has('config') ? ['config'] : publicFilesMoved ? ['public'] : ['content'],
         written,
         removed: 0,
         pending: scheduler.staleCount,
@@ -319,9 +348,20 @@ export async function startDev(options: DevOptions = {}): Promise<DevServer> {
 
     let removed: string[] = [];
     const content = byKind.get('content');
+    /** Content-folder media to publish again: changed, or shown by an article just edited. */
+    const mediaToPublish = new Set<string>();
     if (content) {
       const update = await applyContentChanges(state, content);
       state = update.state;
+      for (const relativePath of update.reloaded) {
+        for (const file of state.inputs.get(relativePath)?.body.contentFiles ?? [])
+          mediaToPublish.add(file);
+      }
+      for (const file of content) {
+        const relativePath = contentPath(project, file);
+        if (relativePath !== undefined && state.contentFiles.has(relativePath))
+          mediaToPublish.add(relativePath);
+      }
       if (update.siteChanged) {
         siteFilesStale = true;
         removed = scheduler.setSite(
@@ -356,6 +396,20 @@ export async function startDev(options: DevOptions = {}): Promise<DevServer> {
       if (!copied) continue;
       if (sitePath.endsWith('.css')) stylesheets.push(scheduler.urls.href(sitePath));
       else otherStatic = true;
+    }
+
+    for (const relativePath of mediaToPublish) {
+      const shown = state.site.articles.some((article) =>
+        article.contentFiles?.includes(relativePath),
+      );
+      if (!shown) continue;
+      try {
+        const source = path.join(project.contentDir, ...relativePath.split('/'));
+        if (output.write(`${CONTENT_MEDIA_PATH}${relativePath}`, readFileSync(source)))
+          otherStatic = true;
+      } catch {
+        // Gone meanwhile: its removal is the next batch.
+      }
     }
 
     announceErrors();
@@ -464,7 +518,7 @@ export async function startDev(options: DevOptions = {}): Promise<DevServer> {
     scheduler.warmUp();
     const sample = state.site.articles[0];
     const loaded = sample && state.loaded.get(sample.relativePath);
-    if (loaded) await transformArticles([loaded], project.config, undefined, project.siteFiles);
+    if (loaded) await transformArticles([loaded], project.config, undefined, localFiles(state));
   }
 
   async function fullBuild(): Promise<FullBuild> {

@@ -15,6 +15,7 @@ import { loadArticle } from '../load/article.ts';
 import { isArticleName, isInside } from '../load/discover.ts';
 import type { Article, Diagnostic, LoadedArticle } from '../model.ts';
 import { transformArticles } from '../pipeline.ts';
+import type { BodyTransformerOptions } from '../transform/index.ts';
 
 export interface SiteState {
   project: Project;
@@ -30,6 +31,8 @@ export interface SiteState {
   site: Site;
   /** File sizes as the full build weighed copies of a story (see `CollectedStages`). */
   sizeOf: (article: LoadedArticle) => number;
+  /** The content folder's media files as the full build found them. */
+  contentFiles: ReadonlySet<string>;
 }
 
 export interface ContentUpdate {
@@ -84,7 +87,13 @@ export function stateFromBuild(stages: CollectedStages, diagnostics: Diagnostic[
     contentErrors,
     site: stages.site,
     sizeOf: stages.sizeOf,
+    contentFiles: stages.contentFiles,
   };
+}
+
+/** The files a body may name as the site's own (see `BodyTransformerOptions`). */
+export function localFiles(state: SiteState): BodyTransformerOptions {
+  return { siteFiles: state.project.siteFiles, contentFiles: state.contentFiles };
 }
 
 /** Content-folder-relative path with forward slashes, or undefined outside the folder. */
@@ -156,7 +165,7 @@ export async function applyContentChanges(
   );
   if (inPlace) {
     const articles = changed.map(([relativePath]) => state.loaded.get(relativePath)!);
-    const transformed = await transformArticles(articles, config, undefined, project.siteFiles);
+    const transformed = await transformArticles(articles, config, undefined, localFiles(state));
     diagnostics.push(...transformed.diagnostics);
     const patched: Article[] = [];
     for (const input of transformed.inputs) {
@@ -172,7 +181,7 @@ export async function applyContentChanges(
   const stale = unique.filter(
     (article) => state.inputs.get(article.relativePath)?.loaded !== article,
   );
-  const transformed = await transformArticles(stale, config, undefined, project.siteFiles);
+  const transformed = await transformArticles(stale, config, undefined, localFiles(state));
   diagnostics.push(...transformed.diagnostics);
   for (const input of transformed.inputs) state.inputs.set(input.loaded.relativePath, input);
   const site = collectSite(

@@ -5,6 +5,37 @@ import type { Diagnostic } from '../model.ts';
 export const ARTICLE_EXTENSIONS = ['.md', '.markdown', '.html', '.htm'];
 
 /**
+ * Pictures, video and sound an article may show from the content folder (a Hugo page bundle,
+ * Hexo's asset folder, a scraper that saved a story's images beside it). Not SVG: a scraped
+ * SVG can carry scripts, which would run on the site's own origin when the file is opened.
+ */
+export const MEDIA_EXTENSIONS = new Set([
+  '.jpg',
+  '.jpeg',
+  '.jfif',
+  '.png',
+  '.apng',
+  '.gif',
+  '.webp',
+  '.avif',
+  '.bmp',
+  '.ico',
+  '.mp4',
+  '.m4v',
+  '.webm',
+  '.ogv',
+  '.mov',
+  '.mp3',
+  '.m4a',
+  '.aac',
+  '.oga',
+  '.ogg',
+  '.opus',
+  '.wav',
+  '.flac',
+]);
+
+/**
  * Folders that hold tooling, never articles: version control, packages, and the layouts,
  * includes, styles and output of a Jekyll site whose root is taken for the content folder.
  * Hexo's and Jekyll's `_posts`, `_drafts` (drafts) and dot-files are read.
@@ -44,10 +75,13 @@ export function fileSignature(stats: { size: number; mtimeMs: number; ino: numbe
 /** The content files and, for each, its stamp (undefined when it cannot be statted). */
 export interface ContentScan extends DiscoveredContent {
   stats: (FileStamp | undefined)[];
+  mediaStats: (FileStamp | undefined)[];
 }
 
 export interface DiscoveredContent {
   files: ContentFile[];
+  /** Media files (`MEDIA_EXTENSIONS`) in the content folder, which articles may show. */
+  media: ContentFile[];
   diagnostics: Diagnostic[];
   /** Folders (relative, forward slashes, '' for the content folder) that could not be listed:
    * their files are there, unseen, not gone. */
@@ -61,7 +95,7 @@ export interface DiscoveredContent {
  */
 export function scanContent(contentDir: string): ContentScan {
   const discovered = discoverContent(contentDir);
-  const stats = discovered.files.map((file): FileStamp | undefined => {
+  const stamp = (file: ContentFile): FileStamp | undefined => {
     try {
       const { size, mtimeMs, ino } = statSync(file.absolutePath);
       // Made once here: a float's decimal form is dear, and three uses of 100,000 add up.
@@ -69,8 +103,12 @@ export function scanContent(contentDir: string): ContentScan {
     } catch {
       return undefined;
     }
-  });
-  return { ...discovered, stats };
+  };
+  return {
+    ...discovered,
+    stats: discovered.files.map(stamp),
+    mediaStats: discovered.media.map(stamp),
+  };
 }
 
 /**
@@ -79,6 +117,7 @@ export function scanContent(contentDir: string): ContentScan {
  */
 export function discoverContent(contentDir: string): DiscoveredContent {
   const files: ContentFile[] = [];
+  const media: ContentFile[] = [];
   const diagnostics: Diagnostic[] = [];
   const unreadableFolders: string[] = [];
   const root = realpathSync(contentDir);
@@ -151,6 +190,8 @@ export function discoverContent(contentDir: string): DiscoveredContent {
         });
       } else if (isFile && isArticleName(entry.name)) {
         files.push({ absolutePath: target, relativePath });
+      } else if (isFile && isMediaName(entry.name)) {
+        media.push({ absolutePath: target, relativePath });
       } else if (isFile && /\.mdx$/i.test(entry.name)) {
         // MDX is Markdown with JSX in it, which only a JavaScript site can run.
         diagnostics.push({
@@ -169,10 +210,22 @@ export function discoverContent(contentDir: string): DiscoveredContent {
       }
     }
   }
-  files.sort((a, b) =>
-    a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0,
-  );
-  return { files, diagnostics, unreadableFolders };
+  const byPath = (a: ContentFile, b: ContentFile) =>
+    a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0;
+  files.sort(byPath);
+  media.sort(byPath);
+  return { files, media, diagnostics, unreadableFolders };
+}
+
+/** The content-relative paths of the content folder's media files. */
+export function mediaPaths(discovered: Pick<DiscoveredContent, 'media'>): Set<string> {
+  return new Set(discovered.media.map((file) => file.relativePath));
+}
+
+/** Whether a file name is a media file's an article may show (`MEDIA_EXTENSIONS`). */
+export function isMediaName(name: string): boolean {
+  const dot = name.lastIndexOf('.');
+  return dot > 0 && MEDIA_EXTENSIONS.has(name.slice(dot).toLowerCase());
 }
 
 /**

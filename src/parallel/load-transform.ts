@@ -2,7 +2,11 @@ import type { SiteConfig } from '../config/schema.ts';
 import { loadArticle } from '../load/article.ts';
 import type { ContentFile } from '../load/discover.ts';
 import type { Diagnostic, LoadedArticle, TransformedBody } from '../model.ts';
-import { type BodyTransformer, createBodyTransformer } from '../transform/index.ts';
+import {
+  type BodyTransformer,
+  type BodyTransformerOptions,
+  createBodyTransformer,
+} from '../transform/index.ts';
 
 /** What load and transform made of one file; the source body is not sent back. */
 export interface FileOutcome {
@@ -22,7 +26,7 @@ export interface FileOutcome {
 export function createFileProcessor(
   config: SiteConfig,
   now: number,
-  siteFiles: ReadonlySet<string> = new Set(),
+  localFiles: BodyTransformerOptions = {},
 ) {
   let transformBody: BodyTransformer | undefined;
   return (file: ContentFile, mtimeMs: number): FileOutcome => {
@@ -38,7 +42,7 @@ export function createFileProcessor(
       ...(datedByMtime ? { mtimeMs } : {}),
     };
     if (loaded.draft && !config.drafts) return result;
-    transformBody ??= createBodyTransformer(config, { siteFiles });
+    transformBody ??= createBodyTransformer(config, localFiles);
     const transformed = transformBody(loaded);
     diagnostics.push(...transformed.diagnostics);
     result.body = transformed.body;

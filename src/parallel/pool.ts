@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import type { SiteConfig } from '../config/schema.ts';
 import type { ContentFile } from '../load/discover.ts';
+import type { BodyTransformerOptions } from '../transform/index.ts';
 import type { FileOutcome } from './load-transform.ts';
 import { startWorker } from './start-worker.ts';
 
@@ -41,12 +42,26 @@ interface TransformWorker {
   ready: Promise<void>;
 }
 
+/** The files bodies may name as site-local, as a worker is sent them (arrays). */
+export type TransformWorkerData = {
+  config: SiteConfig;
+  now: number;
+  siteFiles: string[];
+  contentFiles: string[];
+};
+
 function startTransformWorker(
   config: SiteConfig,
   now: number,
-  siteFiles: ReadonlySet<string>,
+  localFiles: BodyTransformerOptions,
 ): TransformWorker {
-  const worker = startWorker('transform-worker', { config, now, siteFiles: [...siteFiles] });
+  const data: TransformWorkerData = {
+    config,
+    now,
+    siteFiles: [...(localFiles.siteFiles ?? [])],
+    contentFiles: [...(localFiles.contentFiles ?? [])],
+  };
+  const worker = startWorker('transform-worker', data);
   const ready = new Promise<void>((resolve, reject) => {
     const onMessage = (message: unknown) => {
       if (message !== 'ready') return;
@@ -74,10 +89,10 @@ export interface EarlyTransformWorker extends TransformWorker {
  */
 export function startEarlyTransformWorker(
   config: SiteConfig,
-  siteFiles: ReadonlySet<string>,
+  localFiles: BodyTransformerOptions,
 ): EarlyTransformWorker {
   const now = Date.now();
-  return { ...startTransformWorker(config, now, siteFiles), now };
+  return { ...startTransformWorker(config, now, localFiles), now };
 }
 
 /**
@@ -107,7 +122,7 @@ function detached(outcome: FileOutcome): FileOutcome {
 export async function loadAndTransformInParallel(
   jobs: Job[],
   config: SiteConfig,
-  siteFiles: ReadonlySet<string>,
+  localFiles: BodyTransformerOptions,
   onOutcome: (outcome: FileOutcome) => void,
   early?: EarlyTransformWorker,
 ): Promise<{ workerFailures: string[] }> {
@@ -122,7 +137,7 @@ export async function loadAndTransformInParallel(
   for (let i = 0; i < jobs.length; i += BATCH) batches.push(jobs.slice(i, i + BATCH));
   const count = workerCount(jobs.length);
   const started: TransformWorker[] = early ? [early] : [];
-  while (started.length < count) started.push(startTransformWorker(config, now, siteFiles));
+  while (started.length < count) started.push(startTransformWorker(config, now, localFiles));
   const finished = started.map(
     ({ worker, ready }) =>
       new Promise<void>((resolve) => {
@@ -171,7 +186,7 @@ export async function loadAndTransformInParallel(
     if (batches.length === 0) return;
     if (!processFile) {
       const { createFileProcessor } = await import('./load-transform.ts');
-      processFile = createFileProcessor(config, now, siteFiles);
+      processFile = createFileProcessor(config, now, localFiles);
     }
     for (let batch = batches.shift(); batch; batch = batches.shift()) {
       for (const { file, mtimeMs } of batch) onOutcome(detached(processFile(file, mtimeMs)));

@@ -101,7 +101,7 @@ export function resolveCover(
   if (!src) {
     const reason =
       unresolved.length > 0
-        ? 'is relative and the article has no source URL to resolve it against, nor is it a file in public/'
+        ? 'is relative and the article has no source URL to resolve it against, nor is it a file in public/ or beside the article'
         : 'is not an http(s) image URL';
     return {
       cover: firstImage,

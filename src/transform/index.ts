@@ -24,6 +24,7 @@ import type { SiteConfig } from '../config/schema.ts';
 import { type ArticleWords, articleWords } from '../languages.ts';
 import { maskCode, maskHtmlCode } from '../load/markdown-code.ts';
 import type { Diagnostic, LoadedArticle, TransformedBody } from '../model.ts';
+import { contentFileLookup, contentFileUse } from './content-files.ts';
 import type { ArticleContext } from './context.ts';
 import {
   DEFAULT_PLACEHOLDER_COVERS,
@@ -219,6 +220,11 @@ export interface BodyTransformerOptions {
    * a URL in a body or cover stays site-local even when the article has a source URL.
    */
   siteFiles?: ReadonlySet<string>;
+  /**
+   * Media files of the content folder (content-relative paths): a relative URL naming one,
+   * from the article's folder, is published with the site (see content-files.ts).
+   */
+  contentFiles?: ReadonlySet<string>;
 }
 
 export function createBodyTransformer(
@@ -298,6 +304,9 @@ export function createBodyTransformer(
       upgradeHttp: config.images.upgradeHttp,
       rewrite,
       ...(options.siteFiles ? { siteFiles: options.siteFiles } : {}),
+      ...(options.contentFiles?.size
+        ? { content: contentFileLookup(article.relativePath, options.contentFiles) }
+        : {}),
     };
     const context: ArticleContext = {
       title: article.title ?? '',
@@ -394,6 +403,7 @@ export function createBodyTransformer(
       textLength: measures.length,
       ...(cover ? { cover } : {}),
       ...(sourceUrl ? { sourceUrl } : {}),
+      ...contentFileUse(images.content),
     };
     if (!article.lang && measures.cjkLanguage) body.language = measures.cjkLanguage;
     return { body, diagnostics };

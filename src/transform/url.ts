@@ -3,6 +3,11 @@
  * obfuscated (`jav&#x09;ascript:`), protocol-relative, root-relative, behind CORS proxies.
  */
 import type { ImageRewriteRule } from '../config/schema.ts';
+import {
+  type ContentFileLookup,
+  contentFileOfMediaUrl,
+  publishedContentFile,
+} from './content-files.ts';
 
 /** Schemes a link may use. Everything else (javascript:, vbscript:, data:, file:, …) goes. */
 export const LINK_SCHEMES: readonly string[] = ['http', 'https', 'mailto'];
@@ -202,6 +207,8 @@ export interface ImageUrlContext {
   rewrite: readonly CompiledRewriteRule[];
   /** Root-relative paths of the site's own files, kept local whatever the base. */
   siteFiles?: ReadonlySet<string>;
+  /** Media saved beside the article: a relative URL naming one is published with the site. */
+  content?: ContentFileLookup;
 }
 
 /**
@@ -220,6 +227,15 @@ export function resolveImageUrl(
     return undefined;
   if (context.siteFiles && isLocalPath(cleaned) && context.siteFiles.has(localFilePath(cleaned))) {
     return cleaned;
+  }
+  if (context.content) {
+    // Saved beside the article: the copy the site publishes wins over the news site's, which
+    // may refuse to be hot-linked (that is often why the scraper saved it).
+    const published = publishedContentFile(cleaned, context.content);
+    if (published) return published;
+    // Resolved already (a cover compared with the body's images).
+    const file = contentFileOfMediaUrl(cleaned);
+    if (file !== undefined && context.content.files.has(file)) return cleaned;
   }
   const upgraded = (value: string) =>
     context.upgradeHttp && /^http:/i.test(value) ? `https:${value.slice(5)}` : value;
@@ -281,5 +297,5 @@ function isUnresolvedLocalImage(url: string, context: ImageUrlContext): boolean 
 export function unresolvedImagesMessage(urls: readonly string[]): string {
   const listed = [...new Set(urls)].slice(0, 3).map((url) => JSON.stringify(url.slice(0, 120)));
   const more = new Set(urls).size > 3 ? ', …' : '';
-  return `${urls.length} image URL(s) are relative (${listed.join(', ')}${more}) and the article has no source URL to resolve them against, nor are they files in public/; dropped`;
+  return `${urls.length} image URL(s) are relative (${listed.join(', ')}${more}) and the article has no source URL to resolve them against, nor are they files in public/ or beside the article; dropped`;
 }

@@ -27,17 +27,23 @@ const { makeProject } = await import('../helpers.ts');
 describe('content changed while the dev server was busy', () => {
   it('counts a file gone as deleted, not the files of a folder that cannot be listed', () => {
     const article = '---\ntitle: A story\ndate: 2025-03-01 09:00\n---\n<p>Body.</p>\n';
-    const root = makeProject({ 'locked/inside.md': article, 'open.md': article });
+    const root = makeProject({
+      'locked/inside.md': article,
+      'locked/photo.jpg': 'picture',
+      'open.md': article,
+      'open.jpg': 'picture',
+    });
     const contentDir = path.join(root, 'content');
     const project = { contentDir } as Project;
     const state = {
       project,
       loaded: new Map(['locked/inside.md', 'open.md', 'gone.md'].map((name) => [name, {}])),
       contentErrors: new Map(),
+      contentFiles: new Set(['locked/photo.jpg', 'open.jpg', 'gone.jpg']),
     } as unknown as SiteState;
     unlistable.add('locked');
     // Nothing modified since: only what is gone counts.
     const changed = contentChangedSince(project, state, Date.now() + 60_000);
-    expect(changed).toEqual([path.join(contentDir, 'gone.md')]);
+    expect(changed).toEqual([path.join(contentDir, 'gone.md'), path.join(contentDir, 'gone.jpg')]);
   });
 });

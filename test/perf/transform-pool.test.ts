@@ -55,12 +55,12 @@ async function transformAll(count: number, early: boolean): Promise<string[]> {
   const { workerFailures } = await loadAndTransformInParallel(
     files.slice(0, count).map((file) => ({ file, mtimeMs: 0 })),
     config,
-    new Set(),
+    {},
     (outcome: FileOutcome) => {
       expect(outcome.body?.html).toContain('Body');
       seen.push(outcome.file.relativePath);
     },
-    early ? startEarlyTransformWorker(config, new Set()) : undefined,
+    early ? startEarlyTransformWorker(config, {}) : undefined,
   );
   // Every worker started here fails, and says so.
   expect(workerFailures.length).toBeGreaterThan(0);

@@ -1,0 +1,161 @@
+/**
+ * Media saved beside articles in the content folder (Hugo page bundles, Hexo asset folders,
+ * scrapers that download a story's images to beat hot-link protection) are published with
+ * the site, and a later build follows images added, replaced and deleted.
+ */
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildProject, elements, listFiles, makeProject, readPage } from '../helpers.ts';
+
+/** A few bytes that differ per name: what is published must be the very file. */
+function picture(name: string): Buffer {
+  return Buffer.from(`\xff\xd8\xff picture ${name}`, 'latin1');
+}
+
+const CONFIG = 'title: Media\nbaseUrl: https://user.github.io/news/\nsearch:\n  enabled: false\n';
+
+function mediaProject(): string {
+  return makeProject(
+    {
+      'posts/harbour/index.md':
+        '---\ntitle: Harbour bundle\ndate: 2022-04-01\ncover: cover.jpg\n---\n' +
+        'The harbour at dawn.\n\n![Boats](boats.jpg "Boats") and [full size](boats.jpg).\n\n![Later](later.jpg)\n',
+      'posts/harbour/boats.jpg': picture('boats'),
+      'posts/harbour/cover.jpg': picture('cover'),
+      'posts/harbour/unused.jpg': picture('unused'),
+      'posts/harbour/evil.svg':
+        '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+      '_posts/hexo-post.md':
+        '---\ntitle: Hexo post\ndate: 2022-04-02\n---\nAn asset: ![A](a%20b.png) and ![Logo](evil.svg)\n',
+      '_posts/hexo-post/a b.png': picture('a b'),
+      '_posts/hexo-post/evil.svg': '<svg xmlns="http://www.w3.org/2000/svg"/>',
+      '2022/04/story.html':
+        '---\ntitle: Scraped story\ndate: Mon, 04 Apr 2022 10:00:00 +0800\nlink: https://news.example.com/2022/04/story.html\n---\n\n' +
+        '<p>Story text.</p><p><img src="story_files/001.jpg" referrerpolicy="no-referrer">' +
+        '<img src="story_files/002.jpg"><img src="../../../outside.jpg"></p>',
+      '2022/04/story_files/001.jpg': picture('001'),
+      '2022/04/draft.md':
+        '---\ntitle: Draft\ndate: 2022-04-03\ndraft: true\n---\n![Secret](story_files/secret.jpg)\n',
+      '2022/04/story_files/secret.jpg': picture('secret'),
+    },
+    CONFIG,
+  );
+}
+
+function imageSources(outDir: string, page: string): string[] {
+  return elements(readPage(outDir, page), (element) => element.tagName === 'img').map((image) =>
+    String(image.properties.src),
+  );
+}
+
+function published(outDir: string): string[] {
+  return listFiles(outDir)
+    .filter((file) => file.startsWith('media/'))
+    .sort();
+}
+
+function snapshot(outDir: string): Map<string, string> {
+  return new Map(
+    listFiles(outDir)
+      .filter((file) => file !== '.gazette-output')
+      .map((file) => [file, readFileSync(path.join(outDir, file)).toString('hex')]),
+  );
+}
+
+describe('media saved beside articles', () => {
+  it('publishes the files bodies and covers show, under the base path, and nothing else', async () => {
+    const root = mediaProject();
+    const result = await buildProject(root);
+    expect(result.ok).toBe(true);
+    const site = result.outDir;
+
+    expect(published(site)).toEqual([
+      'media/content/2022/04/story_files/001.jpg',
+      'media/content/_posts/hexo-post/a b.png',
+      'media/content/posts/harbour/boats.jpg',
+      'media/content/posts/harbour/cover.jpg',
+    ]);
+    for (const file of published(site)) {
+      const source = path.join(root, 'content', file.slice('media/content/'.length));
+      expect(readFileSync(path.join(site, file))).toEqual(readFileSync(source));
+    }
+
+    const bundle = imageSources(site, '2022/04/01/harbour/index.html');
+    expect(bundle).toContain('/news/media/content/posts/harbour/cover.jpg');
+    expect(bundle).toContain('/news/media/content/posts/harbour/boats.jpg');
+    const links = elements(
+      readPage(site, '2022/04/01/harbour/index.html'),
+      (element) => element.tagName === 'a' && /full size/.test(JSON.stringify(element.children)),
+    );
+    expect(links.map((link) => link.properties.href)).toEqual([
+      '/news/media/content/posts/harbour/boats.jpg',
+    ]);
+
+    // Hexo's asset folder; an SVG (scripts) is never published from scraped content.
+    expect(imageSources(site, '2022/04/02/hexo-post/index.html')).toEqual([
+      '/news/media/content/_posts/hexo-post/a%20b.png',
+    ]);
+
+    // The saved copy wins over the hot-link-protected original; what was not saved still
+    // comes from the news site; nothing outside the content folder is reached.
+    expect(imageSources(site, '2022/04/04/story/index.html')).toEqual([
+      '/news/media/content/2022/04/story_files/001.jpg',
+      'https://news.example.com/2022/04/story_files/002.jpg',
+      'https://news.example.com/outside.jpg',
+    ]);
+    const feed = readFileSync(path.join(site, 'feed.xml'), 'utf8');
+    expect(feed).toContain('https://user.github.io/news/media/content/2022/04/story_files/001.jpg');
+  });
+
+  it('follows images added, replaced and deleted, as a cold build would', async () => {
+    const root = mediaProject();
+    const content = path.join(root, 'content');
+    // A draft is read again by every build: out of the counts below.
+    rmSync(path.join(content, '2022/04/draft.md'));
+    const first = await buildProject(root);
+    expect(first.ok).toBe(true);
+
+    // The bundle asked for later.jpg: saved now, only that article is transformed again.
+    writeFileSync(path.join(content, 'posts/harbour/later.jpg'), picture('later'));
+    const added = await buildProject(root);
+    expect(added.cache.articlesTransformed).toBe(1);
+    expect(imageSources(added.outDir, '2022/04/01/harbour/index.html')).toContain(
+      '/news/media/content/posts/harbour/later.jpg',
+    );
+    expect(existsSync(path.join(added.outDir, 'media/content/posts/harbour/later.jpg'))).toBe(true);
+
+    // An image unrelated to any article changes nothing.
+    writeFileSync(path.join(content, 'posts/harbour/another.jpg'), picture('another'));
+    const unrelated = await buildProject(root);
+    expect(unrelated.cache.articlesTransformed).toBe(0);
+
+    // Replaced bytes are published again; the pages showing it stay as they were.
+    writeFileSync(path.join(content, 'posts/harbour/boats.jpg'), picture('boats, retaken'));
+    const replaced = await buildProject(root);
+    expect(replaced.cache.articlesTransformed).toBe(0);
+    expect(replaced.cache.pagesRendered).toBe(0);
+    expect(
+      readFileSync(path.join(replaced.outDir, 'media/content/posts/harbour/boats.jpg')),
+    ).toEqual(picture('boats, retaken'));
+
+    // Deleted: the scraped story falls back to the news site's copy, the file leaves the site.
+    rmSync(path.join(content, '2022/04/story_files/001.jpg'));
+    const deleted = await buildProject(root);
+    expect(deleted.cache.articlesTransformed).toBe(1);
+    expect(imageSources(deleted.outDir, '2022/04/04/story/index.html')[0]).toBe(
+      'https://news.example.com/2022/04/story_files/001.jpg',
+    );
+    expect(existsSync(path.join(deleted.outDir, 'media/content/2022/04/story_files/001.jpg'))).toBe(
+      false,
+    );
+
+    // Byte for byte what a cold build of the same content makes.
+    const incremental = snapshot(deleted.outDir);
+    rmSync(path.join(root, '.gazette-cache'), { recursive: true, force: true });
+    rmSync(deleted.outDir, { recursive: true, force: true });
+    const cold = await buildProject(root);
+    expect(cold.cache.articlesReused).toBe(0);
+    expect(snapshot(cold.outDir)).toEqual(incremental);
+  });
+});
