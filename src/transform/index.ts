@@ -32,6 +32,7 @@ import {
   resolveCover,
   swappedImages,
 } from './cover.ts';
+import { expandHexoAssetTags } from './hexo-asset-tags.ts';
 import {
   DEFAULT_MAX_NESTING_DEPTH,
   limitMarkdownListDepth,
@@ -322,7 +323,10 @@ export function createBodyTransformer(
     /** The text before a `<!-- more -->` mark, which Hexo and Jekyll posts end excerpts with. */
     let textBeforeMore: string | undefined;
     try {
-      const limited = limitNestingDepth(String(article.body ?? ''), DEFAULT_MAX_NESTING_DEPTH);
+      const limited = limitNestingDepth(
+        expandHexoAssetTags(String(article.body ?? ''), article.format),
+        DEFAULT_MAX_NESTING_DEPTH,
+      );
       let body = limited.html;
       if (limited.removedTags > 0) {
         warn(

@@ -109,7 +109,7 @@ describe("another site generator's template tags", () => {
 
   it.each([
     ['{% highlight ruby %}\nputs 1\n{% endhighlight %}'],
-    ['{% asset_img diagram.png A diagram %}'],
+    ['{% post_link other-post %}'],
     ['{{< youtube dQw4w9WgXcQ >}}'],
     ['{{% note %}}Careful.{{% /note %}}'],
   ])('are named in a warning, and shown as text: %j', (body) => {
