@@ -61,6 +61,7 @@ import { compiledTemplatesFolder } from './render/compiled-templates.ts';
 import { createTemplateEnvironment } from './render/environment.ts';
 import { changesSince, mayHaveChanged, pageKey, recordPages } from './render/page-keys.ts';
 import { type PageSpec, planPages } from './render/pages.ts';
+import { redirectsExtension } from './render/redirects.ts';
 import {
   createPageRenderer,
   type FeedLink,
@@ -79,11 +80,12 @@ import { publishContentMedia } from './write/content-media.ts';
 import { IN_PLACE_UPDATE_LIMIT, OUTPUT_MARKER, StagedOutput } from './write/output.ts';
 import { type PreviousSite, readPreviousSite } from './write/previous-files.ts';
 
-/** Feeds, sitemap and search register here. */
+/** Feeds, sitemap and search register here; redirects last (see `redirectsExtension`). */
 export const BUILT_IN_EXTENSIONS: BuildExtension[] = [
   feedsExtension(),
   sitemapExtension(),
   searchExtension(),
+  redirectsExtension(),
 ];
 
 /** The content files, with an empty report that will account for each of them. */

@@ -1,0 +1,135 @@
+/**
+ * Old URLs of moved articles keep working: front-matter `aliases` (Hugo), `redirect_from`
+ * (Jekyll's jekyll-redirect-from) and `alias` (Hexo's hexo-generator-alias) each get a small
+ * page at the old path that sends readers and search engines to the article's URL, as those
+ * tools make them: a static host has no redirects of its own to configure.
+ */
+import type { BuildExtension, ExtensionContext } from '../build.ts';
+import type { UrlBuilder } from '../collect/urls.ts';
+import type { Article, Diagnostic } from '../model.ts';
+
+/** Front-matter keys other generators keep an article's old URLs in. */
+export const ALIAS_KEYS = ['aliases', 'redirect_from', 'alias'] as const;
+
+/** At most this many old URLs per article: a hostile file cannot fill the site with pages. */
+const MAX_ALIASES = 20;
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
+}
+
+/** The old URLs an article's front matter lists, as written. */
+export function articleAliases(article: Pick<Article, 'extra'>): string[] {
+  const written: string[] = [];
+  for (const key of ALIAS_KEYS) {
+    const value = article.extra[key];
+    for (const item of Array.isArray(value) ? value : [value])
+      if (typeof item === 'string' && item.trim()) written.push(item.trim());
+  }
+  return written;
+}
+
+/**
+ * The site path of the page an old URL needs (`/2019/old-post/` → `/2019/old-post/index.html`,
+ * `/old.html` as it is, `old` → `/old/index.html`), or why there can be none.
+ */
+export function aliasSitePath(alias: string): { sitePath: string } | { problem: string } {
+  if (/^[a-z][a-z\d+.-]*:|^\/\/|^\\\\/i.test(alias))
+    return { problem: 'is a URL of another site, not a path of this one' };
+  if (/[?#]/.test(alias))
+    return { problem: 'has a query or fragment, which a static page cannot answer to' };
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(alias);
+  } catch {
+    return { problem: 'is not a valid URL path (bad percent-encoding)' };
+  }
+  const segments = decoded.replaceAll('\\', '/').split('/').filter(Boolean);
+  if (segments.length === 0) return { problem: 'is the home page' };
+  // `..` would leave the site; a dot-file is a host's or Gazette's (`.gazette-output`).
+  if (segments.some((segment) => segment.startsWith('.') || /[\0-\x1f]/.test(segment)))
+    return { problem: 'has a segment starting with a dot or a control character' };
+  const joined = `/${segments.join('/')}`;
+  return { sitePath: /\.html?$/i.test(joined) ? joined : `${joined}/index.html` };
+}
+
+/** The page at an old URL: an instant refresh, a canonical link and a plain link. */
+export function redirectPage(target: string, canonical: string, language: string): string {
+  const href = escapeHtml(target);
+  return `<!doctype html>
+<html lang="${escapeHtml(language)}">
+<head>
+<meta charset="utf-8">
+<title>Redirecting…</title>
+<link rel="canonical" href="${escapeHtml(canonical)}">
+<meta name="robots" content="noindex">
+<meta http-equiv="refresh" content="0; url=${href}">
+</head>
+<body>
+<p>This page has moved: <a href="${href}">${href}</a></p>
+</body>
+</html>
+`;
+}
+
+/** Writes the pages of every article's old URLs; the diagnostics say which could not be. */
+export function writeRedirects(
+  articles: readonly Article[],
+  context: { urls: UrlBuilder; language: string; output: ExtensionContext['output'] },
+): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const taken = new Map<string, string>();
+  for (const article of articles) {
+    const aliases = articleAliases(article);
+    if (aliases.length === 0) continue;
+    const warn = (message: string) =>
+      diagnostics.push({ severity: 'warning', file: article.relativePath, message });
+    if (aliases.length > MAX_ALIASES)
+      warn(`${aliases.length} old URLs (aliases); only the first ${MAX_ALIASES} get a page`);
+    const target = context.urls.href(article.path);
+    const page = redirectPage(
+      target,
+      context.urls.absolute(article.path),
+      article.lang ?? article.language ?? context.language,
+    );
+    for (const alias of aliases.slice(0, MAX_ALIASES)) {
+      const found = aliasSitePath(alias);
+      const quoted = JSON.stringify(alias.slice(0, 200));
+      if ('problem' in found) {
+        warn(`old URL ${quoted} ${found.problem}; no redirect page`);
+        continue;
+      }
+      const { sitePath } = found;
+      if (sitePath === `${article.path}index.html`) continue;
+      const first = taken.get(sitePath);
+      if (first !== undefined) {
+        warn(`old URL ${quoted} is also one of ${first}'s; its redirect goes there`);
+        continue;
+      }
+      if (context.output.has(sitePath)) {
+        warn(`old URL ${quoted} is a page or file of the site; no redirect page`);
+        continue;
+      }
+      if (!context.output.write(sitePath, page)) {
+        warn(`old URL ${quoted} clashes with a page or folder of the site; no redirect page`);
+        continue;
+      }
+      taken.set(sitePath, article.relativePath);
+    }
+  }
+  return diagnostics;
+}
+
+/** Registered last: every page and file of the site is staged before old URLs are given out. */
+export function redirectsExtension(): BuildExtension {
+  return {
+    name: 'redirects',
+    finish(context) {
+      return writeRedirects(context.site.articles, {
+        urls: context.urls,
+        language: context.config.language,
+        output: context.output,
+      });
+    },
+  };
+}
