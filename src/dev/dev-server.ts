@@ -22,6 +22,7 @@ import { type ContentFile, discoverContent, isMediaName } from '../load/discover
 import type { Diagnostic } from '../model.ts';
 import { BUILT_IN_EXTENSIONS, transformArticles } from '../pipeline.ts';
 import { DEFAULT_TEMPLATES_DIR } from '../render/environment.ts';
+import { redirectSitePaths } from '../render/redirects.ts';
 import { themeAssets } from '../render/theme-assets.ts';
 import { CONTENT_MEDIA_PATH } from '../transform/content-files.ts';
 import { lockOutputFolder } from '../write/lock.ts';
@@ -97,6 +98,15 @@ interface FullBuild {
 
 /** How long after start the content folder is looked over once more (see `lookAgain`). */
 const WATCH_SETTLING_MS = 2_000;
+
+/**
+ * Files on disk that look like pages and are not (see `PageScheduler.knowFilesOnDisk`):
+ * `public/` files, and the redirect pages of articles' old URLs, which their extension keeps.
+ */
+function notPages(state: SiteState): (sitePath: string) => boolean {
+  const redirects = redirectSitePaths(state.site.articles);
+  return (sitePath) => state.project.siteFiles.has(sitePath) || redirects.has(sitePath);
+}
 
 /** A batch this large is a burst, after which the content folder is checked directly. */
 const BURST_SIZE = 20;
@@ -175,7 +185,7 @@ export async function startDev(options: DevOptions = {}): Promise<DevServer> {
   let state: SiteState = stateFromBuild(first.stages, first.result.diagnostics);
   let output = new LiveOutput(project.outDir);
   let scheduler = new PageScheduler(project, output, extensions, first.output);
-  scheduler.knowFilesOnDisk(leftOnDisk(first), (sitePath) => project.siteFiles.has(sitePath));
+  scheduler.knowFilesOnDisk(leftOnDisk(first), notPages(state));
   scheduler.setSite(state.site, { onDisk: first.result.ok });
   if (!first.result.ok) scheduler.renderNow(scheduler.samplePages());
   let siteFiles = await liveSiteFiles(first);
@@ -460,7 +470,7 @@ export async function startDev(options: DevOptions = {}): Promise<DevServer> {
     state = stateFromBuild(next.stages, next.result.diagnostics);
     output = new LiveOutput(project.outDir);
     scheduler = new PageScheduler(project, output, extensions, next.output);
-    scheduler.knowFilesOnDisk(leftOnDisk(next), (sitePath) => project.siteFiles.has(sitePath));
+    scheduler.knowFilesOnDisk(leftOnDisk(next), notPages(state));
     scheduler.setSite(state.site, { onDisk: next.result.ok });
     if (!next.result.ok) scheduler.renderNow(scheduler.samplePages());
     siteFiles = await liveSiteFiles(next);
@@ -488,7 +498,9 @@ export async function startDev(options: DevOptions = {}): Promise<DevServer> {
    * of the site just built, writes nothing: it learns which files are the extensions'.
    */
   async function liveSiteFiles(built: FullBuild): Promise<LiveSiteFiles> {
-    const isStatic = (sitePath: string) => project.siteFiles.has(sitePath);
+    const isStatic = (sitePath: string) =>
+      project.siteFiles.has(sitePath) ||
+      (sitePath.endsWith('/index.html') && scheduler.hasPage(sitePath.slice(0, -10)));
     const owned = (sitePath: string) =>
       !isStatic(sitePath) &&
       extensions.some((extension) => extension.refreshedLive && extension.ownsFile?.(sitePath));

@@ -22,7 +22,7 @@ export class LiveSiteFiles implements ExtensionOutput {
     private readonly output: LiveOutput,
     /** The last full build's key of each file it made. */
     private readonly builtKeyOf: (sitePath: string) => string | undefined,
-    /** Whether a `public/` file is at a site path: it stays, as in a build. */
+    /** Whether a `public/` file or a page is at a site path: it stays, as in a build. */
     private readonly isStatic: (sitePath: string) => boolean,
     /** The last full build's, which feeds' and sitemap's keys start from. */
     readonly pagesKey: string | undefined,
@@ -76,7 +76,8 @@ export class LiveSiteFiles implements ExtensionOutput {
     await make();
     const removed: string[] = [];
     for (const sitePath of this.made) {
-      if (this.touched.has(sitePath)) continue;
+      // Made before and now a `public/` file or a page (an article moved to an old URL): theirs.
+      if (this.touched.has(sitePath) || this.isStatic(sitePath)) continue;
       this.output.remove(sitePath);
       this.keys.set(sitePath, '');
       removed.push(sitePath);

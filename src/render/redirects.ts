@@ -72,10 +72,36 @@ export function redirectPage(target: string, canonical: string, language: string
 `;
 }
 
-/** Writes the pages of every article's old URLs; the diagnostics say which could not be. */
+/** The site paths of the redirect pages a site's articles ask for (valid ones, taken or not). */
+export function redirectSitePaths(articles: readonly Pick<Article, 'extra'>[]): Set<string> {
+  const paths = new Set<string>();
+  for (const article of articles) {
+    for (const alias of articleAliases(article).slice(0, MAX_ALIASES)) {
+      const found = aliasSitePath(alias);
+      if ('sitePath' in found) paths.add(found.sitePath);
+    }
+  }
+  return paths;
+}
+
+/** A page's file: `/a/` → `/a/index.html`. */
+function pageFile(sitePath: string): string {
+  return sitePath.endsWith('/') ? `${sitePath}index.html` : sitePath;
+}
+
+/**
+ * Writes the pages of every article's old URLs; the diagnostics say which could not be.
+ * `pages`: the files of the site's pages, which an old URL never replaces (the dev server's
+ * output knows only `public/` files).
+ */
 export function writeRedirects(
   articles: readonly Article[],
-  context: { urls: UrlBuilder; language: string; output: ExtensionContext['output'] },
+  context: {
+    urls: UrlBuilder;
+    language: string;
+    output: ExtensionContext['output'];
+    pages: ReadonlySet<string>;
+  },
 ): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const taken = new Map<string, string>();
@@ -100,17 +126,24 @@ export function writeRedirects(
         continue;
       }
       const { sitePath } = found;
-      if (sitePath === `${article.path}index.html`) continue;
+      if (sitePath === pageFile(article.path)) continue;
       const first = taken.get(sitePath);
       if (first !== undefined) {
         warn(`old URL ${quoted} is also one of ${first}'s; its redirect goes there`);
         continue;
       }
-      if (context.output.has(sitePath)) {
+      if (context.pages.has(sitePath) || context.output.has(sitePath)) {
         warn(`old URL ${quoted} is a page or file of the site; no redirect page`);
         continue;
       }
-      if (!context.output.write(sitePath, page)) {
+      let written: boolean;
+      try {
+        written = context.output.write(sitePath, page);
+      } catch {
+        // The dev server's folder, where a file stands in the way of the folder it needs.
+        written = false;
+      }
+      if (!written) {
         warn(`old URL ${quoted} clashes with a page or folder of the site; no redirect page`);
         continue;
       }
@@ -120,15 +153,32 @@ export function writeRedirects(
   return diagnostics;
 }
 
-/** Registered last: every page and file of the site is staged before old URLs are given out. */
+/**
+ * Registered last: every page and file of the site is staged before old URLs are given out.
+ * Made again by the dev server after each change, as its pages follow the site's.
+ */
 export function redirectsExtension(): BuildExtension {
+  /** The files of each build's pages, as they are rendered or kept. */
+  const pagesOf = new WeakMap<ExtensionContext, Set<string>>();
   return {
     name: 'redirects',
+    refreshedLive: true,
+    pageRendered(spec, _html, context) {
+      let pages = pagesOf.get(context);
+      if (!pages) {
+        pages = new Set();
+        pagesOf.set(context, pages);
+      }
+      pages.add(pageFile(spec.sitePath));
+    },
     finish(context) {
+      const pages = pagesOf.get(context) ?? new Set();
+      pagesOf.delete(context);
       return writeRedirects(context.site.articles, {
         urls: context.urls,
         language: context.config.language,
         output: context.output,
+        pages,
       });
     },
   };
