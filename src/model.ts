@@ -73,6 +73,8 @@ export interface TransformedBody {
   language?: string;
   /** Media of the content folder the body and cover show (content-relative paths). */
   contentFiles?: string[];
+  /** Media its relative URLs found, when not the same as `contentFiles` (some dropped since). */
+  foundContentFiles?: string[];
   /**
    * Content-folder paths its relative URLs were looked for at and not found: a later build
    * transforms the article again when one appears.

@@ -59,7 +59,7 @@ interface IndexHeader {
 const INDEX_FILE = 'articles.jsonl';
 
 function madeOf(entry: CachedArticle | undefined): string | undefined {
-  return entry && articleMadeOf(entry.contentHash, entry.body.contentFiles);
+  return entry && articleMadeOf(entry.contentHash, entry.body);
 }
 /** Characters of lines written at once when the index is rewritten. */
 const WRITE_CHUNK = 1 << 20;

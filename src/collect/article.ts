@@ -63,7 +63,7 @@ class CollectedArticle implements Article, LazyHtml {
     this.format = loaded.format;
     this.bodyLine = loaded.bodyLine;
     this.extra = loaded.extra;
-    this.contentHash = articleMadeOf(loaded.contentHash, body.contentFiles);
+    this.contentHash = articleMadeOf(loaded.contentHash, body);
     this.excerpt = body.excerpt;
     this.readingMinutes = body.readingMinutes;
     // The transformed cover: resolved, scheme-checked, or found in the body.

@@ -18,7 +18,7 @@ import {
   type Project,
 } from '../build.ts';
 import { CONFIG_FILE_NAMES } from '../config/load.ts';
-import { type ContentFile, discoverContent, isMediaName } from '../load/discover.ts';
+import { type ContentFile, discoverContent, isPublishableMedia } from '../load/discover.ts';
 import type { Diagnostic } from '../model.ts';
 import { BUILT_IN_EXTENSIONS, transformArticles } from '../pipeline.ts';
 import { DEFAULT_TEMPLATES_DIR } from '../render/environment.ts';
@@ -106,6 +106,16 @@ const WATCH_SETTLING_MS = 2_000;
 function notPages(state: SiteState): (sitePath: string) => boolean {
   const redirects = redirectSitePaths(state.site.articles);
   return (sitePath) => state.project.siteFiles.has(sitePath) || redirects.has(sitePath);
+}
+
+/** Media of the content folder that the articles' relative URLs looked for, found or not. */
+function mediaLookedFor(state: SiteState): Set<string> {
+  const paths = new Set<string>();
+  for (const { body } of state.inputs.values()) {
+    for (const list of [body.contentFiles, body.foundContentFiles, body.missingContentFiles])
+      for (const file of list ?? []) paths.add(file);
+  }
+  return paths;
 }
 
 /** A batch this large is a burst, after which the content folder is checked directly. */
@@ -336,13 +346,23 @@ export async function startDev(options: DevOptions = {}): Promise<DevServer> {
       const sitePath = `/${path.relative(project.publicDir, file).split(path.sep).join('/')}`;
       return existsSync(file) !== project.siteFiles.has(sitePath);
     });
-    // So does a picture saved beside an article (or deleted): through the build cache, only
-    // the articles that looked for it are transformed again.
-    const contentMediaMoved = (byKind.get('content') ?? []).some((file) => {
+    // So does a picture saved beside an article (or deleted) that an article looked for:
+    // through the build cache, only those articles are transformed again. One no article
+    // looked for is only noted, for the articles edited next.
+    const mediaMoves = (byKind.get('content') ?? []).flatMap((file) => {
       const relativePath = contentPath(project, file);
-      if (relativePath === undefined || !isMediaName(relativePath)) return false;
-      return existsSync(file) !== state.contentFiles.has(relativePath);
+      if (relativePath === undefined || !isPublishableMedia(relativePath)) return [];
+      const present = existsSync(file);
+      return present === state.contentFiles.has(relativePath) ? [] : [{ relativePath, present }];
     });
+    const lookedFor = mediaMoves.length > 0 ? mediaLookedFor(state) : new Set<string>();
+    const contentMediaMoved = mediaMoves.some(({ relativePath }) => lookedFor.has(relativePath));
+    if (!contentMediaMoved) {
+      for (const { relativePath, present } of mediaMoves) {
+        if (present) state.contentFiles.add(relativePath);
+        else state.contentFiles.delete(relativePath);
+      }
+    }
     if (byKind.has('config') || publicFilesMoved || contentMediaMoved) {
       const written = await rebuildAll();
       options.onRebuild?.({
@@ -360,7 +380,14 @@ export async function startDev(options: DevOptions = {}): Promise<DevServer> {
     const content = byKind.get('content');
     /** Content-folder media to publish again: changed, or shown by an article just edited. */
     const mediaToPublish = new Set<string>();
+    /** Media the articles about to be re-read showed: gone from the site if none shows them. */
+    const shownBefore = new Set<string>();
     if (content) {
+      for (const file of content) {
+        const relativePath = contentPath(project, file);
+        const body = relativePath === undefined ? undefined : state.inputs.get(relativePath)?.body;
+        for (const shown of body?.contentFiles ?? []) shownBefore.add(shown);
+      }
       const update = await applyContentChanges(state, content);
       state = update.state;
       for (const relativePath of update.reloaded) {
@@ -408,17 +435,23 @@ export async function startDev(options: DevOptions = {}): Promise<DevServer> {
       else otherStatic = true;
     }
 
-    for (const relativePath of mediaToPublish) {
-      const shown = state.site.articles.some((article) =>
-        article.contentFiles?.includes(relativePath),
+    if (mediaToPublish.size > 0 || shownBefore.size > 0) {
+      const shownNow = new Set(
+        state.site.articles.flatMap((article) => article.contentFiles ?? []),
       );
-      if (!shown) continue;
-      try {
-        const source = path.join(project.contentDir, ...relativePath.split('/'));
-        if (output.write(`${CONTENT_MEDIA_PATH}${relativePath}`, readFileSync(source)))
+      for (const relativePath of mediaToPublish) {
+        if (!shownNow.has(relativePath)) continue;
+        try {
+          const source = path.join(project.contentDir, ...relativePath.split('/'));
+          if (output.write(`${CONTENT_MEDIA_PATH}${relativePath}`, readFileSync(source)))
+            otherStatic = true;
+        } catch {
+          // Gone meanwhile: its removal is the next batch.
+        }
+      }
+      for (const relativePath of shownBefore) {
+        if (!shownNow.has(relativePath) && output.remove(`${CONTENT_MEDIA_PATH}${relativePath}`))
           otherStatic = true;
-      } catch {
-        // Gone meanwhile: its removal is the next batch.
       }
     }
 

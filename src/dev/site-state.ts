@@ -31,8 +31,8 @@ export interface SiteState {
   site: Site;
   /** File sizes as the full build weighed copies of a story (see `CollectedStages`). */
   sizeOf: (article: LoadedArticle) => number;
-  /** The content folder's media files as the full build found them. */
-  contentFiles: ReadonlySet<string>;
+  /** The content folder's media files: as the full build found them, with those added since. */
+  contentFiles: Set<string>;
 }
 
 export interface ContentUpdate {
@@ -87,7 +87,7 @@ export function stateFromBuild(stages: CollectedStages, diagnostics: Diagnostic[
     contentErrors,
     site: stages.site,
     sizeOf: stages.sizeOf,
-    contentFiles: stages.contentFiles,
+    contentFiles: new Set(stages.contentFiles),
   };
 }
 

@@ -189,9 +189,14 @@ export function discoverContent(contentDir: string): DiscoveredContent {
           relativeFolder: `${target === absolutePath ? relativePath : toRelative(root, target)}/`,
         });
       } else if (isFile && isArticleName(entry.name)) {
-        files.push({ absolutePath: target, relativePath });
+        // Read as the file it leads to: only if that is an article too (not `../.git/config`).
+        if (target === absolutePath || isArticleName(toRelative(root, target)))
+          files.push({ absolutePath: target, relativePath });
       } else if (isFile && isMediaName(entry.name)) {
-        media.push({ absolutePath: target, relativePath });
+        // A link is published as the file it leads to: only if that is a picture too, and not
+        // in a tooling folder (`photo.jpg -> ../.git/config` would publish a token).
+        if (target === absolutePath || isPublishableMedia(toRelative(root, target)))
+          media.push({ absolutePath: target, relativePath });
       } else if (isFile && /\.mdx$/i.test(entry.name)) {
         // MDX is Markdown with JSX in it, which only a JavaScript site can run.
         diagnostics.push({
@@ -222,10 +227,21 @@ export function mediaPaths(discovered: Pick<DiscoveredContent, 'media'>): Set<st
   return new Set(discovered.media.map((file) => file.relativePath));
 }
 
-/** Whether a file name is a media file's an article may show (`MEDIA_EXTENSIONS`). */
+/**
+ * Whether a file name is a media file's an article may show (`MEDIA_EXTENSIONS`); not with a
+ * backslash, which no output path may hold.
+ */
 export function isMediaName(name: string): boolean {
   const dot = name.lastIndexOf('.');
-  return dot > 0 && MEDIA_EXTENSIONS.has(name.slice(dot).toLowerCase());
+  return dot > 0 && MEDIA_EXTENSIONS.has(name.slice(dot).toLowerCase()) && !name.includes('\\');
+}
+
+/** A content-relative path a media file may be published from: a picture, not in tooling. */
+export function isPublishableMedia(relativePath: string): boolean {
+  const parts = relativePath.split('/');
+  return (
+    isMediaName(parts.at(-1)!) && !parts.slice(0, -1).some((part) => SKIPPED_FOLDERS.has(part))
+  );
 }
 
 /**

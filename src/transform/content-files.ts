@@ -10,7 +10,9 @@
  */
 import { createHash } from 'node:crypto';
 import path from 'node:path';
+import type { Root } from 'hast';
 import { isMediaName } from '../load/discover.ts';
+import { walkElements } from './walk.ts';
 
 /** Site path under which content-folder media are published, by their content-relative path. */
 export const CONTENT_MEDIA_PATH = '/media/content/';
@@ -105,26 +107,67 @@ export function publishedContentFile(url: string, lookup: ContentFileLookup): st
 
 /** What a transformed body records of its lookups (see `ContentFileLookup`). */
 export interface ContentFileUse {
+  /** Files the finished body and its cover show: those the site publishes. */
   contentFiles?: string[];
+  /** Files the lookups found, when not the same as `contentFiles` (an image dropped since). */
+  foundContentFiles?: string[];
   missingContentFiles?: string[];
 }
 
-/** The lookups' outcome, for the transformed body (absent when there were none). */
-export function contentFileUse(lookup: ContentFileLookup | undefined): ContentFileUse {
+const URL_PROPERTIES = ['src', 'srcSet', 'poster', 'href'] as const;
+
+/** The files of the lookup that a finished body and its cover show. */
+function filesShown(
+  tree: Root,
+  coverSrc: string | undefined,
+  found: ReadonlySet<string>,
+): string[] {
+  const shown = new Set<string>();
+  const take = (url: string) => {
+    const file = contentFileOfMediaUrl(url);
+    if (file !== undefined && found.has(file)) shown.add(file);
+  };
+  if (coverSrc) take(coverSrc);
+  walkElements(tree, (element) => {
+    for (const property of URL_PROPERTIES) {
+      const value = element.properties[property];
+      if (typeof value !== 'string' || !value.includes(CONTENT_MEDIA_PATH)) continue;
+      // A srcset's candidates are `url descriptor` pairs; the URLs are encoded (no comma).
+      for (const candidate of property === 'srcSet' ? value.split(',') : [value])
+        take(candidate.trim().split(/\s+/)[0]!);
+    }
+    return undefined;
+  });
+  return [...shown].sort();
+}
+
+/**
+ * The lookups' outcome, for the transformed body (absent when there were none): which files
+ * the finished body and cover show, and, to know when to transform it again, what was found
+ * and what was missing.
+ */
+export function contentFileUse(
+  lookup: ContentFileLookup | undefined,
+  tree: Root,
+  coverSrc: string | undefined,
+): ContentFileUse {
   if (!lookup) return {};
+  const found = [...lookup.found].sort();
+  const shown = found.length > 0 ? filesShown(tree, coverSrc, lookup.found) : [];
   return {
-    ...(lookup.found.size > 0 ? { contentFiles: [...lookup.found].sort() } : {}),
+    ...(shown.length > 0 ? { contentFiles: shown } : {}),
+    ...(found.join('\0') !== shown.join('\0') ? { foundContentFiles: found } : {}),
     ...(lookup.missing.size > 0 ? { missingContentFiles: [...lookup.missing].sort() } : {}),
   };
 }
 
 /**
  * Whether a body transformed earlier would be transformed the same with the content folder's
- * media as they are now: every file it showed is still there, none it looked for has come.
+ * media as they are now: every file its lookups found is still there, none missing has come.
  */
 export function stillResolves(use: ContentFileUse, files: ReadonlySet<string>): boolean {
   return (
-    (use.contentFiles ?? []).every((file) => files.has(file)) &&
+    (use.foundContentFiles ?? use.contentFiles ?? []).every((file) => files.has(file)) &&
     !(use.missingContentFiles ?? []).some((file) => files.has(file))
   );
 }
@@ -134,12 +177,10 @@ export function stillResolves(use: ContentFileUse, files: ReadonlySet<string>): 
  * bytes and, when its body shows media saved beside it, which ones (an image saved since
  * changes the page, not the file).
  */
-export function articleMadeOf(
-  fileHash: string,
-  contentFiles: readonly string[] | undefined,
-): string {
-  if (!contentFiles?.length) return fileHash;
+export function articleMadeOf(fileHash: string, use: ContentFileUse): string {
+  const found = use.foundContentFiles ?? use.contentFiles;
+  if (!found?.length) return fileHash;
   return createHash('sha1')
-    .update(`${fileHash}\0${contentFiles.join('\0')}`)
+    .update(`${fileHash}\0${found.join('\0')}`)
     .digest('hex');
 }

@@ -407,7 +407,7 @@ export function createBodyTransformer(
       textLength: measures.length,
       ...(cover ? { cover } : {}),
       ...(sourceUrl ? { sourceUrl } : {}),
-      ...contentFileUse(images.content),
+      ...contentFileUse(images.content, tree, cover?.src),
     };
     if (!article.lang && measures.cjkLanguage) body.language = measures.cjkLanguage;
     return { body, diagnostics };

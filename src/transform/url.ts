@@ -233,9 +233,10 @@ export function resolveImageUrl(
     // may refuse to be hot-linked (that is often why the scraper saved it).
     const published = publishedContentFile(cleaned, context.content);
     if (published) return published;
-    // Resolved already (a cover compared with the body's images).
+    // Resolved already, by this article's lookups (a cover compared with the body's images);
+    // a body that writes such a URL itself names no file this article publishes.
     const file = contentFileOfMediaUrl(cleaned);
-    if (file !== undefined && context.content.files.has(file)) return cleaned;
+    if (file !== undefined && context.content.found.has(file)) return cleaned;
   }
   const upgraded = (value: string) =>
     context.upgradeHttp && /^http:/i.test(value) ? `https:${value.slice(5)}` : value;

@@ -6,6 +6,8 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startDev } from '../../src/dev/dev-server.ts';
+import { contentTypeFor } from '../../src/dev/server.ts';
+import { MEDIA_EXTENSIONS } from '../../src/load/discover.ts';
 import { makeDevProject } from './helpers.ts';
 
 /** Waits until `check` holds (the dev server rebuilds after a short debounce). */
@@ -22,13 +24,25 @@ const article = (image: string) =>
   `---\ntitle: Harbour\ndate: 2024-05-01 10:00\n---\nThe harbour.\n\n![Boats](${image})\n`;
 
 describe('the dev server and media saved beside articles', () => {
+  it('serves every kind of media it publishes with its type', () => {
+    for (const extension of MEDIA_EXTENSIONS)
+      expect(contentTypeFor(`a${extension}`), extension).not.toBe('application/octet-stream');
+  });
+
   it('publishes images saved, shown by an edit, and replaced while it runs', async () => {
     const root = makeDevProject({}, 'baseUrl: /news/\nsearch:\n  enabled: false\n');
     const bundle = path.join(root, 'content', 'harbour');
     mkdirSync(bundle);
     writeFileSync(path.join(bundle, 'index.md'), article('boats.jpg'));
     writeFileSync(path.join(bundle, 'other.jpg'), 'other picture');
-    const dev = await startDev({ root, port: 0, extensions: [], debounceMs: 10 });
+    let fullBuilds = 0;
+    const dev = await startDev({
+      root,
+      port: 0,
+      extensions: [],
+      debounceMs: 10,
+      onBuild: () => fullBuilds++,
+    });
     try {
       const get = async (pathname: string) => {
         const response = await fetch(new URL(pathname, dev.url));
@@ -49,10 +63,26 @@ describe('the dev server and media saved beside articles', () => {
         text: 'boats picture',
       });
 
-      // An edit that shows another file already there.
+      // An edit that shows another file already there; the one it showed no more goes.
       writeFileSync(path.join(bundle, 'index.md'), article('other.jpg'));
       expect(await eventually(() => pageShows('other.jpg'))).toBe(true);
       expect((await get('/news/media/content/harbour/other.jpg')).text).toBe('other picture');
+      expect(
+        await eventually(
+          async () => (await get('/news/media/content/harbour/boats.jpg')).status === 404,
+        ),
+      ).toBe(true);
+
+      // A picture no article looked for builds nothing, and is there for the next edit.
+      const builds = fullBuilds;
+      writeFileSync(path.join(bundle, 'unasked.jpg'), 'unasked picture');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(fullBuilds).toBe(builds);
+      writeFileSync(path.join(bundle, 'index.md'), article('unasked.jpg'));
+      expect(await eventually(() => pageShows('unasked.jpg'))).toBe(true);
+      expect((await get('/news/media/content/harbour/unasked.jpg')).text).toBe('unasked picture');
+      writeFileSync(path.join(bundle, 'index.md'), article('other.jpg'));
+      expect(await eventually(() => pageShows('other.jpg'))).toBe(true);
 
       // Replaced bytes are served.
       writeFileSync(path.join(bundle, 'other.jpg'), 'other picture, retaken');

@@ -3,7 +3,7 @@
  * scrapers that download a story's images to beat hot-link protection) are published with
  * the site, and a later build follows images added, replaced and deleted.
  */
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildProject, elements, listFiles, makeProject, readPage } from '../helpers.ts';
@@ -157,5 +157,89 @@ describe('media saved beside articles', () => {
     const cold = await buildProject(root);
     expect(cold.cache.articlesReused).toBe(0);
     expect(snapshot(cold.outDir)).toEqual(incremental);
+  });
+
+  it('follows links only to pictures of the content folder, never into tooling folders', async () => {
+    const root = makeProject(
+      {
+        'posts/trip/index.md':
+          '---\ntitle: Trip\ndate: 2024-01-01\n---\nText.\n\n![x](photo.jpg) ![y](draft.jpg) ![z](real.jpg)\n',
+        'posts/trip/real.jpg': picture('real'),
+        '.git/config': '[remote "origin"]\n\turl = https://user:SECRET@example.com/a.git\n',
+        '.git/logo.jpg': picture('logo'),
+        '_drafts/secret.md': '---\ntitle: Secret draft\n---\nUnpublished scoop.\n',
+      },
+      CONFIG,
+    );
+    const content = path.join(root, 'content');
+    symlinkSync('../../.git/config', path.join(content, 'posts/trip/photo.jpg'));
+    symlinkSync('../../_drafts/secret.md', path.join(content, 'posts/trip/draft.jpg'));
+    symlinkSync('.git/logo.jpg', path.join(content, 'logo.jpg'));
+    symlinkSync('.git/config', path.join(content, 'leak.md'));
+    const result = await buildProject(root);
+    expect(published(result.outDir)).toEqual(['media/content/posts/trip/real.jpg']);
+    expect(imageSources(result.outDir, '2024/01/01/trip/index.html')).toEqual([
+      '/news/media/content/posts/trip/real.jpg',
+    ]);
+    const everything = listFiles(result.outDir)
+      .map((file) => readFileSync(path.join(result.outDir, file)).toString('latin1'))
+      .join('\n');
+    expect(everything).not.toContain('SECRET');
+    expect(everything).not.toContain('Unpublished scoop');
+  });
+
+  it('shows no file the article did not find itself, whatever URL its body writes', async () => {
+    const root = makeProject(
+      {
+        'pics/s.jpg': picture('s'),
+        'a.html':
+          '---\ntitle: A\ndate: 2024-01-01\nsource: https://news.example.com/2024/a.html\n---\n' +
+          '<p>Body text.</p><img src="/media/content/pics/s.jpg">',
+      },
+      CONFIG,
+    );
+    const result = await buildProject(root);
+    expect(imageSources(result.outDir, '2024/01/01/a/index.html')).toEqual([
+      'https://news.example.com/media/content/pics/s.jpg',
+    ]);
+    expect(published(result.outDir)).toEqual([]);
+  });
+
+  it('publishes the picture a cover names only if a page shows it', async () => {
+    const root = makeProject(
+      {
+        'lazy/index.md':
+          '---\ntitle: Lazy\ndate: 2024-01-01\ncover: thumb.jpg\nformat: html\n---\n' +
+          '<p>Text.</p><p><img src="thumb.jpg" data-original="big.jpg"></p>',
+        'lazy/thumb.jpg': picture('thumb'),
+        'lazy/big.jpg': picture('big'),
+      },
+      CONFIG,
+    );
+    const result = await buildProject(root);
+    expect(imageSources(result.outDir, '2024/01/01/lazy/index.html')).toContain(
+      '/news/media/content/lazy/big.jpg',
+    );
+    expect(published(result.outDir)).toEqual(['media/content/lazy/big.jpg']);
+  });
+
+  it('copies a picture rewritten within its timestamp’s tick again', async () => {
+    const root = makeProject(
+      { 'trip/index.md': '---\ntitle: Trip\ndate: 2024-01-01\n---\n![x](p.jpg)\n' },
+      CONFIG,
+    );
+    const file = path.join(root, 'content', 'trip/p.jpg');
+    // One whole second, set again after the rewrite: size, time and inode all the same.
+    const tick = new Date(Math.floor(Date.now() / 1000) * 1000);
+    writeFileSync(file, 'AAAAAAAA');
+    utimesSync(file, tick, tick);
+    const first = await buildProject(root);
+    writeFileSync(file, 'BBBBBBBB');
+    utimesSync(file, tick, tick);
+    const second = await buildProject(root);
+    expect(first.ok && second.ok).toBe(true);
+    expect(readFileSync(path.join(second.outDir, 'media/content/trip/p.jpg'), 'utf8')).toBe(
+      'BBBBBBBB',
+    );
   });
 });

@@ -99,18 +99,29 @@ describe('stillResolves and articleMadeOf', () => {
     expect(stillResolves(use, new Set([]))).toBe(false);
     expect(stillResolves(use, new Set(['a/x.jpg', 'a/y.jpg']))).toBe(false);
     expect(stillResolves({}, new Set(['a/y.jpg']))).toBe(true);
+    // Found and dropped since (a placeholder): its going still changes the resolution.
+    const dropped = { foundContentFiles: ['a/lazy.jpg'] };
+    expect(stillResolves(dropped, new Set(['a/lazy.jpg']))).toBe(true);
+    expect(stillResolves(dropped, new Set())).toBe(false);
   });
 
   it('is the file hash alone without media, and changes with the media shown', () => {
-    expect(articleMadeOf('abc', undefined)).toBe('abc');
-    expect(articleMadeOf('abc', [])).toBe('abc');
-    expect(articleMadeOf('abc', ['x.jpg'])).not.toBe('abc');
-    expect(articleMadeOf('abc', ['x.jpg'])).not.toBe(articleMadeOf('abc', ['x.jpg', 'y.jpg']));
+    expect(articleMadeOf('abc', {})).toBe('abc');
+    expect(articleMadeOf('abc', { contentFiles: [] })).toBe('abc');
+    expect(articleMadeOf('abc', { contentFiles: ['x.jpg'] })).not.toBe('abc');
+    expect(articleMadeOf('abc', { contentFiles: ['x.jpg'] })).not.toBe(
+      articleMadeOf('abc', { contentFiles: ['x.jpg', 'y.jpg'] }),
+    );
+    // What the lookups found decides, shown or not.
+    expect(articleMadeOf('abc', { foundContentFiles: ['x.jpg'] })).toBe(
+      articleMadeOf('abc', { contentFiles: ['x.jpg'] }),
+    );
   });
 
   it('records nothing for an article without lookups', () => {
-    expect(contentFileUse(undefined)).toEqual({});
-    expect(contentFileUse(contentFileLookup('a.md', new Set()))).toEqual({});
+    const empty = { type: 'root' as const, children: [] };
+    expect(contentFileUse(undefined, empty, undefined)).toEqual({});
+    expect(contentFileUse(contentFileLookup('a.md', new Set()), empty, undefined)).toEqual({});
   });
 });
 
