@@ -944,9 +944,11 @@ async function renderAndWrite(
     }
     timings.write += performance.now() - phaseStart;
     const pageClashes = new Set(diagnostics.map((diagnostic) => diagnostic.message));
-    for (const sitePath of output.clashes) {
+    for (const sitePath of new Set(output.clashes)) {
       const message = `cannot write ${sitePath}: its path is outside the site or clashes with another page or file`;
-      if (!pageClashes.has(message))
+      // Named already by what wanted it (an article's old URL): not twice.
+      const named = diagnostics.some((diagnostic) => diagnostic.message.endsWith(`(${sitePath})`));
+      if (!pageClashes.has(message) && !named)
         diagnostics.push({ severity: 'warning', file: `output ${sitePath}`, message });
     }
 

@@ -9,7 +9,7 @@ export const MAX_SLUG_LENGTH = 72;
 export const MAX_SLUG_BYTES = 200;
 
 // Device names Windows refuses as file names, whatever the extension.
-const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i;
+export const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i;
 
 /**
  * A path segment from a title or name: letters and digits of any script, `-` between words.

@@ -5,6 +5,7 @@
  * tools make them: a static host has no redirects of its own to configure.
  */
 import type { BuildExtension, ExtensionContext } from '../build.ts';
+import { MAX_SLUG_BYTES, WINDOWS_RESERVED } from '../collect/slug.ts';
 import type { UrlBuilder } from '../collect/urls.ts';
 import type { Article, Diagnostic } from '../model.ts';
 
@@ -13,6 +14,8 @@ export const ALIAS_KEYS = ['aliases', 'redirect_from', 'alias'] as const;
 
 /** At most this many old URLs per article: a hostile file cannot fill the site with pages. */
 const MAX_ALIASES = 20;
+/** As for slugs: a segment stays under the 255 bytes file systems allow a name. */
+const MAX_SEGMENT_BYTES = MAX_SLUG_BYTES;
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
@@ -49,6 +52,11 @@ export function aliasSitePath(alias: string): { sitePath: string } | { problem: 
   // `..` would leave the site; a dot-file is a host's or Gazette's (`.gazette-output`).
   if (segments.some((segment) => segment.startsWith('.') || /[\0-\x1f]/.test(segment)))
     return { problem: 'has a segment starting with a dot or a control character' };
+  // What Windows, and so many hosts' and users' copies of the site, cannot hold.
+  if (segments.some((segment) => /[<>:"|?*]/.test(segment) || WINDOWS_RESERVED.test(segment)))
+    return { problem: 'has a name Windows cannot hold (<>:"|?* or a device name such as con)' };
+  if (segments.some((segment) => Buffer.byteLength(segment) > MAX_SEGMENT_BYTES))
+    return { problem: `has a segment over ${MAX_SEGMENT_BYTES} bytes` };
   const joined = `/${segments.join('/')}`;
   return { sitePath: /\.html?$/i.test(joined) ? joined : `${joined}/index.html` };
 }
@@ -104,7 +112,9 @@ export function writeRedirects(
   },
 ): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
+  /** Old URLs given out, case-folded: macOS and Windows hosts serve both cases from one file. */
   const taken = new Map<string, string>();
+  const pagesFolded = new Set([...context.pages].map((page) => page.toLowerCase()));
   for (const article of articles) {
     const aliases = articleAliases(article);
     if (aliases.length === 0) continue;
@@ -126,28 +136,33 @@ export function writeRedirects(
         continue;
       }
       const { sitePath } = found;
-      if (sitePath === pageFile(article.path)) continue;
-      const first = taken.get(sitePath);
+      const folded = sitePath.toLowerCase();
+      if (folded === pageFile(article.path).toLowerCase()) continue;
+      const first = taken.get(folded);
       if (first !== undefined) {
         warn(`old URL ${quoted} is also one of ${first}'s; its redirect goes there`);
         continue;
       }
-      if (context.pages.has(sitePath) || context.output.has(sitePath)) {
-        warn(`old URL ${quoted} is a page or file of the site; no redirect page`);
+      if (pagesFolded.has(folded) || context.output.has(sitePath) || context.output.has(folded)) {
+        warn(
+          `old URL ${quoted} is a page or file of the site (letter case aside); no redirect page`,
+        );
         continue;
       }
-      let written: boolean;
+      let problem: string | undefined;
       try {
-        written = context.output.write(sitePath, page);
-      } catch {
-        // The dev server's folder, where a file stands in the way of the folder it needs.
-        written = false;
+        if (!context.output.write(sitePath, page))
+          problem = 'clashes with a file or folder of the site';
+      } catch (error) {
+        // The dev server's folder, where a file stands in the way of the folder it needs,
+        // or a path the file system refuses.
+        problem = `cannot be written (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
       }
-      if (!written) {
-        warn(`old URL ${quoted} clashes with a page or folder of the site; no redirect page`);
+      if (problem) {
+        warn(`old URL ${quoted} ${problem}; no redirect page (${sitePath})`);
         continue;
       }
-      taken.set(sitePath, article.relativePath);
+      taken.set(folded, article.relativePath);
     }
   }
   return diagnostics;

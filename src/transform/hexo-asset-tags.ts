@@ -5,10 +5,12 @@
  * stands for, with the file name left relative, which the image resolution then finds beside
  * the article (content-files.ts). Tags inside code are examples and stay as written.
  */
+import type { Nodes as MdastNodes } from 'mdast';
 import { maskCode, maskHtmlCode } from '../load/markdown-code.ts';
 
-const ASSET_TAG =
-  /\{%-?[ \t]{0,20}(asset_img|asset_path|asset_link)[ \t]+([^\n]{1,500}?)[ \t]*-?%\}/g;
+// One blank after the name and the arguments trimmed in code: blanks the pattern could match
+// in more than one way made an unclosed tag cost 50 ms (a hostile 1 MB body, a minute).
+const ASSET_TAG = /\{%-?[ \t]{0,20}(asset_img|asset_path|asset_link)[ \t]([^\n]{0,500}?)-?%\}/g;
 
 /** Whether a body may hold an asset tag at all (most do not: no masking then). */
 export function mayHaveAssetTags(body: string): boolean {
@@ -24,12 +26,23 @@ interface Argument {
   quoted: boolean;
 }
 
-/** Arguments split on blanks, a quoted one (`"a title"`, `'a title'`) kept whole. */
+/**
+ * Arguments split on blanks, a quoted one (`"a title"`, `'a title'`) kept whole, with its
+ * escaped quotes (`"A \"quoted\" title"`).
+ */
 function splitArguments(text: string): Argument[] {
-  return [...text.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)].map((match) => ({
-    text: match[1] ?? match[2] ?? match[3]!,
+  return [...text.matchAll(/"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'|(\S+)/g)].map((match) => ({
+    text: match[3] ?? (match[1] ?? match[2]!).replace(/\\(.)/g, '$1'),
     quoted: match[3] === undefined,
   }));
+}
+
+/** A file name as a URL that Markdown takes whole: blanks, brackets and parentheses encoded. */
+function urlOf(slug: string): string {
+  return slug.replace(
+    /[\s()<>[\]]/g,
+    (character) => `%${character.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`,
+  );
 }
 
 /**
@@ -64,26 +77,70 @@ function expandTag(name: string, argumentsText: string): string | undefined {
   if (name === 'asset_img') return assetImage(argumentsText);
   const [slug, ...title] = splitArguments(argumentsText).map(({ text }) => text);
   if (!slug) return undefined;
-  if (name === 'asset_path') return escapeAttribute(slug);
+  if (name === 'asset_path') return escapeAttribute(urlOf(slug));
   // asset_link: `slug [title] [escape]`.
   const text = title.filter((word) => word !== 'true' && word !== 'false').join(' ') || slug;
-  return `<a href="${escapeAttribute(slug)}">${escapeAttribute(text)}</a>`;
+  return `<a href="${escapeAttribute(urlOf(slug))}">${escapeAttribute(text)}</a>`;
 }
 
-/** The body with its asset tags (outside code) replaced by what they stand for. */
-export function expandHexoAssetTags(body: string, format: 'markdown' | 'html'): string {
+/** Offsets `[start, end)` of the code in a Markdown body, as its parser found them. */
+export type MarkdownCodeRanges = (markdown: string) => readonly (readonly [number, number])[];
+
+/** Where a Markdown tree's code blocks and code spans are in its source. */
+export function codeRanges(tree: MdastNodes): [number, number][] {
+  const ranges: [number, number][] = [];
+  const pending: MdastNodes[] = [tree];
+  for (let node = pending.pop(); node; node = pending.pop()) {
+    if (node.type === 'code' || node.type === 'inlineCode') {
+      const start = node.position?.start.offset;
+      const end = node.position?.end.offset;
+      if (start !== undefined && end !== undefined) ranges.push([start, end]);
+    } else if ('children' in node) {
+      pending.push(...(node.children as MdastNodes[]));
+    }
+  }
+  return ranges;
+}
+
+/**
+ * The body with its asset tags (outside code) replaced by what they stand for. For Markdown,
+ * `markdownCode` gives where its code is (indented code too, which no pattern can tell from a
+ * list item's continuation); without it, fences and code spans are found by pattern.
+ */
+export function expandHexoAssetTags(
+  body: string,
+  format: 'markdown' | 'html',
+  markdownCode?: MarkdownCodeRanges,
+): string {
   if (!mayHaveAssetTags(body)) return body;
   // Found in the body with its code blanked (same length), replaced in the body itself.
-  const masked = format === 'markdown' ? maskCode(body) : maskHtmlCode(body);
+  const masked =
+    format === 'html'
+      ? maskHtmlCode(body)
+      : markdownCode
+        ? blankRanges(maskHtmlCode(body, false), markdownCode(body))
+        : maskCode(body);
   let result = '';
   let copied = 0;
   for (const match of masked.matchAll(ASSET_TAG)) {
     // Partly blanked (code within the tag): not a tag of the post's own.
     if (body.slice(match.index, match.index + match[0].length) !== match[0]) continue;
-    const expanded = expandTag(match[1]!, match[2]!);
+    const expanded = expandTag(match[1]!, match[2]!.trim());
     if (expanded === undefined) continue;
     result += body.slice(copied, match.index) + expanded;
     copied = match.index + match[0].length;
   }
   return copied === 0 ? body : result + body.slice(copied);
+}
+
+function blankRanges(text: string, ranges: readonly (readonly [number, number])[]): string {
+  if (ranges.length === 0) return text;
+  let result = '';
+  let copied = 0;
+  for (const [start, end] of [...ranges].sort((a, b) => a[0] - b[0])) {
+    if (start < copied) continue;
+    result += text.slice(copied, start) + text.slice(start, end).replace(/[^\n]/g, ' ');
+    copied = end;
+  }
+  return result + text.slice(copied);
 }

@@ -32,7 +32,7 @@ import {
   resolveCover,
   swappedImages,
 } from './cover.ts';
-import { expandHexoAssetTags } from './hexo-asset-tags.ts';
+import { codeRanges, expandHexoAssetTags } from './hexo-asset-tags.ts';
 import {
   DEFAULT_MAX_NESTING_DEPTH,
   limitMarkdownListDepth,
@@ -323,10 +323,7 @@ export function createBodyTransformer(
     /** The text before a `<!-- more -->` mark, which Hexo and Jekyll posts end excerpts with. */
     let textBeforeMore: string | undefined;
     try {
-      const limited = limitNestingDepth(
-        expandHexoAssetTags(String(article.body ?? ''), article.format),
-        DEFAULT_MAX_NESTING_DEPTH,
-      );
+      const limited = limitNestingDepth(String(article.body ?? ''), DEFAULT_MAX_NESTING_DEPTH);
       let body = limited.html;
       if (limited.removedTags > 0) {
         warn(
@@ -336,6 +333,9 @@ export function createBodyTransformer(
       }
       if (article.format === 'markdown')
         body = limitMarkdownListDepth(limitMarkdownQuoteDepth(body, DEFAULT_MAX_NESTING_DEPTH));
+      body = expandHexoAssetTags(body, article.format, (markdown) =>
+        codeRanges(markdownFor(context.language).parse(markdown)),
+      );
       const file = new VFile({ path: article.relativePath, value: body });
       file.data.article = context;
       const parsed =

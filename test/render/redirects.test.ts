@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { aliasSitePath, articleAliases, redirectPage } from '../../src/render/redirects.ts';
@@ -25,6 +25,11 @@ describe('aliasSitePath', () => {
       '/.gazette-output',
       '/a/%00/b',
       '/bad%',
+      '/con/',
+      '/a:b/',
+      '/x|y/',
+      '/%22%3E%3Cscript%3E/',
+      `/${'x'.repeat(201)}/`,
     ]) {
       expect(aliasSitePath(alias), alias).toHaveProperty('problem');
     }
@@ -109,5 +114,39 @@ describe('redirect pages in a build', () => {
     expect(readFileSync(path.join(again.outDir, '2019/old-story/index.html'), 'utf8')).toContain(
       'url=/news/2022/04/04/kept/',
     );
+  });
+
+  it('refuses old URLs that differ only in letter case from a page, a file or another old URL', async () => {
+    const root = makeProject(
+      {
+        'hello.md': article(
+          'Hello',
+          '2022-04-04',
+          'aliases: [/2022/04/04/Hello/, /Tags/, /About/, /OLD-A.HTML, /feed.xml/]\n',
+        ),
+        'other.md': article('Other', '2022-04-03', 'aliases: [/old-a.html]\n'),
+      },
+      'title: Case\nsearch:\n  enabled: false\n',
+    );
+    mkdirSync(path.join(root, 'public', 'about'), { recursive: true });
+    writeFileSync(path.join(root, 'public', 'about', 'index.html'), '<p>About us</p>');
+    const result = await buildProject(root);
+    const site = result.outDir;
+    expect(readFileSync(path.join(site, '2022/04/04/hello/index.html'), 'utf8')).toContain(
+      'Hello text.',
+    );
+    for (const gone of ['2022/04/04/Hello', 'Tags', 'About'])
+      expect(existsSync(path.join(site, gone, 'index.html')), gone).toBe(false);
+    expect(existsSync(path.join(site, 'OLD-A.HTML'))).toBe(true);
+    expect(existsSync(path.join(site, 'old-a.html'))).toBe(false);
+    const warnings = result.diagnostics.map((d) => `${d.file}: ${d.message}`);
+    expect(warnings).toContainEqual(
+      expect.stringMatching(/hello\.md: old URL "\/Tags\/" is a page or file of the site/),
+    );
+    expect(warnings).toContainEqual(
+      expect.stringMatching(/other\.md: old URL "\/old-a\.html" is also one of hello\.md/),
+    );
+    // A clash the output found is told once, by the article that wanted the path.
+    expect(warnings.filter((warning) => warning.includes('/feed.xml/index.html'))).toHaveLength(1);
   });
 });

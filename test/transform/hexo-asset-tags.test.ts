@@ -20,11 +20,18 @@ describe('expandHexoAssetTags', () => {
     expect(expandHexoAssetTags('{%- asset_img a%20b.png -%}', 'markdown')).toBe(
       '<img src="a%20b.png" alt="">',
     );
+    expect(expandHexoAssetTags('{% asset_img pic.png "A \\"quoted\\" title" %}', 'markdown')).toBe(
+      '<img src="pic.png" alt="A &#34;quoted&#34; title" title="A &#34;quoted&#34; title">',
+    );
   });
 
   it('makes asset_path the file name and asset_link a link', () => {
     expect(expandHexoAssetTags('![Map]({% asset_path map.png %})', 'markdown')).toBe(
       '![Map](map.png)',
+    );
+    // A name Markdown would not take whole as a link's URL is encoded.
+    expect(expandHexoAssetTags('![Map]({% asset_path "my map (1).png" %})', 'markdown')).toBe(
+      '![Map](my%20map%20%281%29.png)',
     );
     expect(expandHexoAssetTags('{% asset_link report.pdf The full report %}', 'markdown')).toBe(
       '<a href="report.pdf">The full report</a>',
@@ -54,6 +61,22 @@ describe('expandHexoAssetTags', () => {
     );
   });
 
+  it('leaves tags in indented code as written, and expands those in list items', () => {
+    const transform = createBodyTransformer(defaultConfig(), {
+      siteFiles: new Set(),
+      contentFiles: new Set(['_posts/trip/real.png']),
+    });
+    const { body } = transform(
+      htmlArticle(
+        'Para.\n\n    {% asset_img pic.png indented %}\n\n- item\n\n      {% asset_img code.png in item code %}\n\n- other {% asset_img real.png Real %}\n',
+        { format: 'markdown', relativePath: '_posts/trip.md' },
+      ),
+    );
+    expect(body.html).toContain('<code>{% asset_img pic.png indented %}');
+    expect(body.html).toContain('{% asset_img code.png in item code %}');
+    expect(body.html).toContain('alt="Real"');
+  });
+
   it('lets the body show the picture from the post’s asset folder, without a foreign-tag warning', () => {
     const transform = createBodyTransformer(defaultConfig(), {
       siteFiles: new Set(),
@@ -78,5 +101,10 @@ describe('expandHexoAssetTags on hostile input', () => {
     expect(expandHexoAssetTags(unclosed, 'markdown')).toBe(unclosed);
     const long = `{% asset_img ${'x'.repeat(200_000)} %}`;
     expect(expandHexoAssetTags(long, 'html')).toBe(long);
+    // Runs of blanks an overlapping pattern could split in many ways (10 s for 200 KB).
+    const blanks = `{% asset_img ${' '.repeat(500)}x\n`.repeat(400);
+    expect(expandHexoAssetTags(blanks, 'markdown')).toBe(blanks);
+    const mixed = `{% asset_img ${' \t'.repeat(250)}\n`.repeat(400);
+    expect(expandHexoAssetTags(mixed, 'html')).toBe(mixed);
   });
 });
