@@ -175,10 +175,24 @@ export function writeRedirects(
 export function redirectsExtension(): BuildExtension {
   /** The files of each build's pages, as they are rendered or kept. */
   const pagesOf = new WeakMap<ExtensionContext, Set<string>>();
+  /**
+   * Whether any article has old URLs, per build (a dev server's site is patched in place, so
+   * not per site): most sites have none, and keep no list of pages.
+   */
+  const withAliases = new WeakMap<ExtensionContext, boolean>();
+  const hasAliases = (context: ExtensionContext) => {
+    let has = withAliases.get(context);
+    if (has === undefined) {
+      has = context.site.articles.some((article) => articleAliases(article).length > 0);
+      withAliases.set(context, has);
+    }
+    return has;
+  };
   return {
     name: 'redirects',
     refreshedLive: true,
     pageRendered(spec, _html, context) {
+      if (!hasAliases(context)) return;
       let pages = pagesOf.get(context);
       if (!pages) {
         pages = new Set();
@@ -187,6 +201,7 @@ export function redirectsExtension(): BuildExtension {
       pages.add(pageFile(spec.sitePath));
     },
     finish(context) {
+      if (!hasAliases(context)) return [];
       const pages = pagesOf.get(context) ?? new Set();
       pagesOf.delete(context);
       return writeRedirects(context.site.articles, {

@@ -68,6 +68,18 @@ describe('the dev server and redirect pages', () => {
       expect(readFileSync(file('2019/old/index.html'), 'utf8')).toContain(
         'Back at the old place text.',
       );
+
+      // Old URLs given in an edit to a site that had none.
+      writeFileSync(
+        path.join(root, 'content', 'moved.md'),
+        article('Moved story, edited', '2024-05-02'),
+      );
+      expect(await eventually(() => !existsSync(file('2020/new-old/index.html')))).toBe(true);
+      writeFileSync(
+        path.join(root, 'content', 'moved.md'),
+        article('Moved story, edited', '2024-05-02', 'aliases: [/2021/again/]\n'),
+      );
+      expect(await eventually(() => existsSync(file('2021/again/index.html')))).toBe(true);
     } finally {
       await dev.close();
       rmSync(root, { recursive: true, force: true });
