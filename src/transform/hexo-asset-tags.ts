@@ -5,8 +5,8 @@
  * stands for, with the file name left relative, which the image resolution then finds beside
  * the article (content-files.ts). Tags inside code are examples and stay as written.
  */
-import type { Nodes as MdastNodes } from 'mdast';
 import { maskCode, maskHtmlCode } from '../load/markdown-code.ts';
+import { maskRanges } from './code-ranges.ts';
 
 // One blank after the name and the arguments trimmed in code: blanks the pattern could match
 // in more than one way made an unclosed tag cost 50 ms (a hostile 1 MB body, a minute).
@@ -86,22 +86,6 @@ function expandTag(name: string, argumentsText: string): string | undefined {
 /** Offsets `[start, end)` of the code in a Markdown body, as its parser found them. */
 export type MarkdownCodeRanges = (markdown: string) => readonly (readonly [number, number])[];
 
-/** Where a Markdown tree's code blocks and code spans are in its source. */
-export function codeRanges(tree: MdastNodes): [number, number][] {
-  const ranges: [number, number][] = [];
-  const pending: MdastNodes[] = [tree];
-  for (let node = pending.pop(); node; node = pending.pop()) {
-    if (node.type === 'code' || node.type === 'inlineCode') {
-      const start = node.position?.start.offset;
-      const end = node.position?.end.offset;
-      if (start !== undefined && end !== undefined) ranges.push([start, end]);
-    } else if ('children' in node) {
-      pending.push(...(node.children as MdastNodes[]));
-    }
-  }
-  return ranges;
-}
-
 /**
  * The body with its asset tags (outside code) replaced by what they stand for. For Markdown,
  * `markdownCode` gives where its code is (indented code too, which no pattern can tell from a
@@ -118,7 +102,7 @@ export function expandHexoAssetTags(
     format === 'html'
       ? maskHtmlCode(body)
       : markdownCode
-        ? blankRanges(maskHtmlCode(body, false), markdownCode(body))
+        ? maskRanges(maskHtmlCode(body, false), markdownCode(body))
         : maskCode(body);
   let result = '';
   let copied = 0;
@@ -131,16 +115,4 @@ export function expandHexoAssetTags(
     copied = match.index + match[0].length;
   }
   return copied === 0 ? body : result + body.slice(copied);
-}
-
-function blankRanges(text: string, ranges: readonly (readonly [number, number])[]): string {
-  if (ranges.length === 0) return text;
-  let result = '';
-  let copied = 0;
-  for (const [start, end] of [...ranges].sort((a, b) => a[0] - b[0])) {
-    if (start < copied) continue;
-    result += text.slice(copied, start) + text.slice(start, end).replace(/[^\n]/g, ' ');
-    copied = end;
-  }
-  return result + text.slice(copied);
 }

@@ -24,6 +24,7 @@ import type { SiteConfig } from '../config/schema.ts';
 import { type ArticleWords, articleWords } from '../languages.ts';
 import { maskCode, maskHtmlCode } from '../load/markdown-code.ts';
 import type { Diagnostic, LoadedArticle, TransformedBody } from '../model.ts';
+import { codeRanges, maskRanges } from './code-ranges.ts';
 import { contentFileLookup, contentFileUse } from './content-files.ts';
 import type { ArticleContext } from './context.ts';
 import {
@@ -32,7 +33,7 @@ import {
   resolveCover,
   swappedImages,
 } from './cover.ts';
-import { codeRanges, expandHexoAssetTags } from './hexo-asset-tags.ts';
+import { expandHexoAssetTags } from './hexo-asset-tags.ts';
 import {
   DEFAULT_MAX_NESTING_DEPTH,
   limitMarkdownListDepth,
@@ -350,7 +351,12 @@ export function createBodyTransformer(
         masked ??= article.format === 'markdown' ? maskCode(body) : maskHtmlCode(body);
         return masked;
       };
-      const tag = /\{[%{]/.test(body) ? FOREIGN_TEMPLATE_TAG.exec(withoutCode()) : null;
+      let tag = /\{[%{]/.test(body) ? FOREIGN_TEMPLATE_TAG.exec(withoutCode()) : null;
+      // One the patterns left may be in indented code, which only the parser tells.
+      if (tag && article.format === 'markdown') {
+        const code = codeRanges(markdownFor(context.language).parse(body));
+        tag = FOREIGN_TEMPLATE_TAG.exec(maskRanges(maskHtmlCode(body, false), code));
+      }
       if (tag) {
         warn(
           `body has a template tag of another site generator (${JSON.stringify(tag[0].slice(0, 40))}), which Gazette never runs: it is shown as text`,

@@ -124,6 +124,12 @@ describe("another site generator's template tags", () => {
     expect(warnings('{{< a '.repeat(40_000))).toEqual([]);
   });
 
+  it('are not taken from indented code, which only the parser tells from a list item', () => {
+    expect(warnings('Para.\n\n    {% highlight ruby %}\n    puts 1\n')).toEqual([]);
+    expect(warnings('- item\n\n      {% include x.html %}\n')).toEqual([]);
+    expect(warnings('- item\n\n  {% include x.html %}\n')).toHaveLength(1);
+  });
+
   it('are not taken from code blocks or ordinary braces', () => {
     expect(
       warnings('```liquid\n{% if user %}Hi{% endif %}\n```\n\nA set {1, 2} and {{ x }}.\n'),
