@@ -13,7 +13,19 @@ export const FIELD_ALIASES = {
   categories: ['categories', 'category'],
   tags: ['tags', 'tag', 'keywords'],
   authors: ['author', 'authors'],
-  cover: ['headimg', 'thumbnail', 'cover', 'image', 'banner'],
+  cover: [
+    'headimg',
+    'thumbnail',
+    'cover',
+    'image',
+    'banner',
+    // Hugo themes (Ananke, Ghost's), Hugo's own `images` list, Hexo's `photos` list.
+    'featured_image',
+    'featuredImage',
+    'feature_image',
+    'images',
+    'photos',
+  ],
   sourceUrl: ['from', 'link', 'source', 'url', 'original'],
   description: ['description', 'excerpt', 'summary'],
   slug: ['slug'],
@@ -107,6 +119,8 @@ export function misshapenFields(data: Record<string, unknown>): MisshapenField[]
   for (const field of TEXT_FIELDS) {
     for (const key of FIELD_ALIASES[field]) {
       const shape = Object.hasOwn(data, key) ? shapeOf(data[key]) : undefined;
+      // A cover may be a list of pictures or a mapping naming one (`cover: {image: …}`).
+      if (field === 'cover' && toCoverUrl(data[key]) !== undefined) continue;
       if (shape) found.push({ key, found: shape });
     }
   }
@@ -223,6 +237,28 @@ export function toUrlString(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
   const trimmed = decodeCharacterReferences(value).trim();
   return trimmed === '' ? undefined : trimmed;
+}
+
+/**
+ * A cover as themes write it: a URL, a list of pictures (Hugo's `images`, Hexo's `photos`: the
+ * first), or a mapping naming one (PaperMod's `cover: {image: …}`, jekyll-seo-tag's
+ * `image: {path: …}`).
+ */
+export function toCoverUrl(value: unknown): string | undefined {
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      const url = toCoverUrl(Array.isArray(item) ? undefined : item);
+      if (url !== undefined) return url;
+    }
+    return undefined;
+  }
+  if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
+    const fields = value as Record<string, unknown>;
+    for (const key of ['image', 'src', 'url', 'path'])
+      if (typeof fields[key] === 'string') return toUrlString(fields[key]);
+    return undefined;
+  }
+  return toUrlString(value);
 }
 
 export function isNonEmpty(value: unknown): boolean {

@@ -16,6 +16,35 @@ function load(name: string, content: string | Buffer) {
 }
 
 describe('loadArticle', () => {
+  it('takes a cover as themes write it: a list of pictures, or a mapping naming one', () => {
+    const cover = (front: string) => {
+      const { article, diagnostics } = load(
+        'cover.md',
+        `---\ntitle: T\ndate: 2024-01-01\n${front}\n---\n<p>B</p>`,
+      );
+      return { cover: article?.cover, messages: diagnostics.map((d) => d.message) };
+    };
+    // PaperMod, jekyll-seo-tag, Hugo's `images`, Hexo's `photos`, Ananke's featured_image.
+    expect(cover('cover:\n  image: trip.jpg\n  alt: A trip')).toEqual({
+      cover: 'trip.jpg',
+      messages: [],
+    });
+    expect(cover('image:\n  path: /img/a.png\n  height: 100')).toEqual({
+      cover: '/img/a.png',
+      messages: [],
+    });
+    expect(cover('images: [first.jpg, second.jpg]')).toEqual({ cover: 'first.jpg', messages: [] });
+    expect(cover('photos:\n  - https://img.example/p.jpg')).toEqual({
+      cover: 'https://img.example/p.jpg',
+      messages: [],
+    });
+    expect(cover('featured_image: hero.webp')).toEqual({ cover: 'hero.webp', messages: [] });
+    // One that names no picture is said, and the next key is taken.
+    const odd = cover('cover:\n  hidden: true\nthumbnail: t.jpg');
+    expect(odd.cover).toBe('t.jpg');
+    expect(odd.messages.join('\n')).toMatch(/cover/);
+  });
+
   it('dates an article without a readable date by its path, then its source URL, then its file', () => {
     const noDate = (url: string) =>
       `---\ntitle: T\ndate: Invalid Date\nlink: ${url}\n---\n<p>B</p>`;
