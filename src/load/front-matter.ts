@@ -20,8 +20,9 @@ const EXECUTABLE_LANGUAGES = ['javascript', 'js', 'coffee', 'coffeescript', 'cso
 
 /**
  * Splits text into front matter and body. YAML (`---`), TOML (`+++`) and JSON (`---json`) are
- * read; a file opening with anything else is all body. The opening delimiter may follow blank
- * lines, as in files written by RSSHub's Hexo action.
+ * read, and YAML without its opening `---` as Hexo reads it (`isOpenlessFrontMatter`); a file
+ * opening with anything else is all body. The opening delimiter may follow blank lines, as in
+ * files written by RSSHub's Hexo action.
  */
 export function splitFrontMatter(text: string): FrontMatterResult {
   const leading = /^(?:[ \t]*\n)*/.exec(text)?.[0] ?? '';
@@ -30,6 +31,18 @@ export function splitFrontMatter(text: string): FrontMatterResult {
   const problems: FrontMatterResult['problems'] = [];
 
   const opening = /^(---|\+\+\+)([^\n]*)\n/.exec(rest);
+  if (!opening && isOpenlessFrontMatter(rest)) {
+    // Read as if opened: each line is then one later than in the file.
+    const opened = splitFrontMatter(`---\n${rest}`);
+    const shift = (line: number) => line + leadingLines - 1;
+    return {
+      ...opened,
+      bodyLine: shift(opened.bodyLine),
+      problems: opened.problems.map((problem) =>
+        problem.line === undefined ? problem : { ...problem, line: shift(problem.line) },
+      ),
+    };
+  }
   if (!opening) {
     if (rest.startsWith('---') && !rest.includes('\n')) {
       problems.push({
@@ -122,6 +135,25 @@ export function splitFrontMatter(text: string): FrontMatterResult {
     problems,
     failed: false,
   };
+}
+
+/**
+ * Hexo reads front matter without its opening `---` (`title: A\ndate: …\n---\nbody`), as
+ * older Hexo posts were written. Taken so only when every line before the first `---` line is
+ * a key, a list item or an indented continuation, and `title` or `date` is among the keys: a
+ * paragraph over a Markdown rule, or a heading underlined with `---`, is not.
+ */
+function isOpenlessFrontMatter(text: string): boolean {
+  if (!/^[A-Za-z_][\w-]*:(?:[ \t]|$)/.test(text)) return false;
+  const close = /^---[ \t]*$/m.exec(text.slice(0, 16_384));
+  if (!close) return false;
+  let named = false;
+  for (const line of text.slice(0, close.index).split('\n')) {
+    const key = /^([A-Za-z_][\w-]*):(?:[ \t]|$)/.exec(line);
+    if (key) named ||= key[1] === 'title' || key[1] === 'date';
+    else if (line.trim() !== '' && !/^(?:[ \t]+\S|-[ \t])/.test(line)) return false;
+  }
+  return named;
 }
 
 /** Values of one key past this many items (lists, maps and scalars) are dropped. */

@@ -3,6 +3,30 @@ import { describe, expect, it } from 'vitest';
 import { splitFrontMatter } from '../../src/load/front-matter.ts';
 
 describe('splitFrontMatter', () => {
+  it('reads Hexo front matter without its opening ---, lines as in the file', () => {
+    const result = splitFrontMatter(
+      '\ntitle: Old post\ndate: 2015-03-02 10:00:00\ntags:\n  - a\n  - b\n---\nBody.\n',
+    );
+    expect(result.data).toMatchObject({ title: 'Old post', tags: ['a', 'b'] });
+    expect(result.body).toBe('Body.\n');
+    expect(result.bodyLine).toBe(8);
+    const broken = splitFrontMatter('title: "unclosed\ndate: 2015-03-02\n---\nBody.\n');
+    expect(broken.problems[0]?.line).toBe(1);
+  });
+
+  it('leaves text over a rule, or a heading underlined with ---, as body', () => {
+    for (const text of [
+      'Heading\n---\nText.\n',
+      'Note: read this first.\n\nAnd this.\n---\nText.\n',
+      'Author: Ann\n---\nText.\n',
+      'title: only a key\nthen a sentence\n---\nText.\n',
+    ]) {
+      const result = splitFrontMatter(text);
+      expect(result.data, text).toEqual({});
+      expect(result.body, text).toBe(text);
+    }
+  });
+
   it('reads front matter after leading blank lines, as RSSHub writes it', () => {
     const result = splitFrontMatter(
       "\n---\ntitle: 'A'\ncategories: \n - x\n - y\n---\n\n<div>body</div>",
