@@ -49,7 +49,7 @@ import {
   discoverContent,
   mediaPaths,
 } from './load/discover.ts';
-import type { Article, Diagnostic, LoadedArticle, PathWish } from './model.ts';
+import type { Article, Diagnostic, LoadedArticle, PathWish, TransformedBody } from './model.ts';
 import {
   type EarlyTransformWorker,
   helperThreadAllowed,
@@ -79,6 +79,15 @@ import { GAZETTE_VERSION } from './version.ts';
 import { publishContentMedia } from './write/content-media.ts';
 import { IN_PLACE_UPDATE_LIMIT, OUTPUT_MARKER, StagedOutput } from './write/output.ts';
 import { type PreviousSite, readPreviousSite } from './write/previous-files.ts';
+
+/** What the cache keeps for a draft that is not built (see `CachedArticle.draft`). */
+const UNBUILT_DRAFT_BODY: TransformedBody = {
+  html: '',
+  excerpt: '',
+  readingMinutes: 0,
+  coverInBody: false,
+  textLength: 0,
+};
 
 /** Feeds, sitemap and search register here; redirects last (see `redirectsExtension`). */
 export const BUILT_IN_EXTENSIONS: BuildExtension[] = [
@@ -294,8 +303,10 @@ export async function loadAndTransformWithCache(
     (outcome) => {
       const index = indexOf.get(outcome.file.relativePath)!;
       const job = jobOf.get(outcome.file.relativePath);
-      if (outcome.loaded && outcome.body) {
-        const { html, ...body } = outcome.body;
+      if (outcome.loaded) {
+        // A draft that is not built has no body, and is remembered all the same: it is not
+        // read again until it changes.
+        const { html, ...body } = outcome.body ?? UNBUILT_DRAFT_BODY;
         const entry: CachedArticle = {
           contentHash: outcome.loaded.contentHash,
           ...(outcome.mtimeMs !== undefined ? { mtimeMs: outcome.mtimeMs } : {}),
@@ -304,6 +315,7 @@ export async function loadAndTransformWithCache(
           body,
           html: cache.bodies.put(html),
           diagnostics: outcome.diagnostics,
+          ...(outcome.body ? {} : { draft: true as const }),
         };
         cache.store(outcome.file.relativePath, entry);
         outcomes[index] = entry;
@@ -345,7 +357,7 @@ export async function loadAndTransformWithCache(
   for (const [index, file] of files.entries()) {
     const outcome = outcomes[index]!;
     diagnostics.push(...outcome.diagnostics);
-    if ('html' in outcome) {
+    if ('html' in outcome && !outcome.draft) {
       const article = loadedFromCache(outcome, file);
       loaded.push(article);
       const keptSize = keptUnreadable.has(index) ? sizeInSignature(outcome.signature) : undefined;

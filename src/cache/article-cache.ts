@@ -39,6 +39,8 @@ export interface CachedArticle {
    * (see `lastEntry`): never taken for the file once it can be read again.
    */
   carried?: true;
+  /** A draft that is not built: its body is empty, and it makes no page. */
+  draft?: true;
 }
 
 /** The index's first line: what its entries were made with and where their bodies are. */

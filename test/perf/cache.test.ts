@@ -299,6 +299,44 @@ describe('the build cache', () => {
     expect(listedFilesPresent(path.join(root, 'nowhere'))).toBe(false);
   });
 
+  it('remembers drafts: an unchanged one is not read again, a published one is built', async () => {
+    const draft = (flag: string) =>
+      `---\ntitle: Not yet\ndate: 2024-01-02\ndraft: ${flag}\n---\n<p>Draft text.</p>\n`;
+    const root = makeProject(
+      {
+        'story.md': '---\ntitle: Story\ndate: 2024-01-01\n---\n<p>Story text.</p>\n',
+        'draft.md': draft('true'),
+        '_drafts/hexo.md': '---\ntitle: Hexo draft\n---\n<p>Hexo draft text.</p>\n',
+      },
+      CONFIG,
+    );
+    const anHourAgo = new Date(Date.now() - 3_600_000);
+    for (const file of ['story.md', 'draft.md', '_drafts/hexo.md'])
+      utimesSync(path.join(root, 'content', file), anHourAgo, anHourAgo);
+    const first = await buildProject(root);
+    expect(first.report.drafts.sort()).toEqual(['_drafts/hexo.md', 'draft.md']);
+    expect(first.cache.articlesTransformed).toBe(3);
+    // A build that cannot be replayed (a new file) reads only that file.
+    writeFileSync(
+      path.join(root, 'content', 'other.md'),
+      '---\ntitle: Other\ndate: 2024-01-03\n---\n<p>O.</p>\n',
+    );
+    const second = await buildProject(root);
+    expect(second.cache.articlesTransformed).toBe(1);
+    expect(second.report.drafts.sort()).toEqual(['_drafts/hexo.md', 'draft.md']);
+    // Published: built, with its page.
+    writeFileSync(path.join(root, 'content', 'draft.md'), draft('false'));
+    const third = await buildProject(root);
+    expect(third.report.drafts).toEqual(['_drafts/hexo.md']);
+    expect(readFileSync(path.join(third.outDir, '2024/01/02/draft/index.html'), 'utf8')).toContain(
+      'Draft text.',
+    );
+    // And with `drafts: true`, every draft is built.
+    const all = await buildProject(root, { overrides: { drafts: true } });
+    expect(all.report.drafts).toEqual([]);
+    expect(all.report.built).toBe(4);
+  });
+
   it('reads a file again only when its size, time or inode changed', async () => {
     const { root, files } = corpusProject(12);
     await buildProject(root);
