@@ -59,6 +59,7 @@ const CONTENT_TYPES: Record<string, string> = {
   '.opus': 'audio/ogg',
   '.wav': 'audio/wav',
   '.flac': 'audio/flac',
+  '.vtt': 'text/vtt; charset=utf-8',
 };
 
 export function contentTypeFor(file: string): string {

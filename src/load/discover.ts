@@ -5,7 +5,7 @@ import type { Diagnostic } from '../model.ts';
 export const ARTICLE_EXTENSIONS = ['.md', '.markdown', '.html', '.htm'];
 
 /**
- * Pictures, video and sound an article may show from the content folder (a Hugo page bundle,
+ * Pictures, video, sound and subtitles an article may show from the content folder (a Hugo page bundle,
  * Hexo's asset folder, a scraper that saved a story's images beside it). Not SVG: a scraped
  * SVG can carry scripts, which would run on the site's own origin when the file is opened.
  */
@@ -33,6 +33,8 @@ export const MEDIA_EXTENSIONS = new Set([
   '.opus',
   '.wav',
   '.flac',
+  // A video's subtitles (`<track src>`): text a browser only ever shows as captions.
+  '.vtt',
 ]);
 
 /**

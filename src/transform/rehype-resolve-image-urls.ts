@@ -30,7 +30,7 @@ export interface ResolveImageUrlsOptions {
 export const DEFAULT_PLACEHOLDER_IMAGE =
   /(?:^|\/)(?:(?:load(?:ing)?(?:img)?|lazy(?:load)?|blank|spacer|pixel|placeholder|transparent|1x1|grey|gray|empty)[\w-]*\.(?:gif|png|svg|jpe?g|webp)|undefined|null)(?:[?#]|$)/i;
 
-const MEDIA_TAGS = new Set(['img', 'source', 'video', 'audio']);
+const MEDIA_TAGS = new Set(['img', 'source', 'video', 'audio', 'track']);
 
 /** `970`, `970px`, ` 970 ` → 970; `auto`, `50%`, `0` → undefined. */
 export function pixelDimension(value: unknown): number | undefined {

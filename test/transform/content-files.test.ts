@@ -130,6 +130,7 @@ describe('isMediaName', () => {
     expect(isMediaName('a/B.JPG')).toBe(true);
     expect(isMediaName('clip.webm')).toBe(true);
     expect(isMediaName('talk.mp3')).toBe(true);
+    expect(isMediaName('en.vtt')).toBe(true);
     expect(isMediaName('logo.svg')).toBe(false);
     expect(isMediaName('page.html')).toBe(false);
     expect(isMediaName('.jpg')).toBe(false);
@@ -176,6 +177,24 @@ describe('the body transformer with media beside the article', () => {
       '2022/04/story/story/cover.jpg',
     ]);
     expect(diagnostics).toEqual([]);
+  });
+
+  it('shows a video and its subtitles saved beside it, and resolves remote tracks', () => {
+    const transform = createBodyTransformer(defaultConfig(), {
+      siteFiles: new Set(),
+      contentFiles: new Set(['talk/clip.mp4', 'talk/en.vtt', 'talk/poster.jpg']),
+    });
+    const { body } = transform(
+      htmlArticle(
+        '<p>Talk.</p><video src="clip.mp4" poster="poster.jpg"><track src="en.vtt" kind="subtitles" srclang="en"><track src="fr.vtt" srclang="fr"></video>',
+        { relativePath: 'talk/index.md', sourceUrl: 'https://news.example.com/talk/' },
+      ),
+    );
+    expect(body.html).toContain('src="/media/content/talk/clip.mp4"');
+    expect(body.html).toContain('poster="/media/content/talk/poster.jpg"');
+    expect(body.html).toContain('<track src="/media/content/talk/en.vtt"');
+    expect(body.html).toContain('<track src="https://news.example.com/talk/fr.vtt"');
+    expect(body.contentFiles).toEqual(['talk/clip.mp4', 'talk/en.vtt', 'talk/poster.jpg']);
   });
 
   it('takes the first saved body image for the cover', () => {
