@@ -232,6 +232,21 @@ describe('building the sample content of the repository', () => {
     }
     expect(brokenLocalLinks(result.outDir, '/news/')).toEqual([]);
 
+    // The page bundle's chart, saved beside its article, is published with it; its old URL
+    // leads there.
+    const bundle = readPage(result.outDir, '2025/12/04/river-port-throughput/index.html');
+    expect(
+      elements(bundle, (e) => e.tagName === 'img').map((image) => image.properties.src),
+    ).toContain('/news/media/content/river-port-throughput/throughput.png');
+    expect(
+      readFileSync(path.join(result.outDir, 'media/content/river-port-throughput/throughput.png'))
+        .subarray(1, 4)
+        .toString(),
+    ).toBe('PNG');
+    expect(
+      readFileSync(path.join(result.outDir, '2025/12/port-throughput/index.html'), 'utf8'),
+    ).toContain('url=/news/2025/12/04/river-port-throughput/');
+
     // Article pages send no Referer for what their bodies load (video posters and audio
     // have no referrerpolicy attribute); list pages need not.
     const referrerPolicy = (file: string) =>
