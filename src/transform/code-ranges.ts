@@ -4,6 +4,10 @@
  * that must not take an example in code for the post's own (a template tag, an asset tag).
  */
 import type { Nodes as MdastNodes } from 'mdast';
+import { maskCode, maskHtmlCode } from '../load/markdown-code.ts';
+
+/** Offsets `[start, end)` of the code in a Markdown body, as its parser found them. */
+export type MarkdownCodeRanges = (markdown: string) => readonly (readonly [number, number])[];
 
 /** Where a Markdown tree's code blocks and code spans are in its source. */
 export function codeRanges(tree: MdastNodes): [number, number][] {
@@ -33,4 +37,36 @@ export function maskRanges(text: string, ranges: readonly (readonly [number, num
     copied = end;
   }
   return result + text.slice(copied);
+}
+
+/**
+ * The body with each match of `pattern` (global) outside code replaced by what `replace`
+ * makes of it (undefined: left as written). For Markdown, `markdownCode` gives where its code
+ * is; without it, fences and code spans are found by pattern. A match partly in code (code
+ * within it) is left as written.
+ */
+export function replaceOutsideCode(
+  body: string,
+  format: 'markdown' | 'html',
+  pattern: RegExp,
+  replace: (match: RegExpExecArray) => string | undefined,
+  markdownCode?: MarkdownCodeRanges,
+): string {
+  // Found in the body with its code blanked (same length), replaced in the body itself.
+  const masked =
+    format === 'html'
+      ? maskHtmlCode(body)
+      : markdownCode
+        ? maskRanges(maskHtmlCode(body, false), markdownCode(body))
+        : maskCode(body);
+  let result = '';
+  let copied = 0;
+  for (const match of masked.matchAll(pattern)) {
+    if (body.slice(match.index, match.index + match[0].length) !== match[0]) continue;
+    const replacement = replace(match);
+    if (replacement === undefined) continue;
+    result += body.slice(copied, match.index) + replacement;
+    copied = match.index + match[0].length;
+  }
+  return copied === 0 ? body : result + body.slice(copied);
 }

@@ -5,8 +5,7 @@
  * stands for, with the file name left relative, which the image resolution then finds beside
  * the article (content-files.ts). Tags inside code are examples and stay as written.
  */
-import { maskCode, maskHtmlCode } from '../load/markdown-code.ts';
-import { maskRanges } from './code-ranges.ts';
+import { type MarkdownCodeRanges, replaceOutsideCode } from './code-ranges.ts';
 
 // One blank after the name and the arguments trimmed in code: blanks the pattern could match
 // in more than one way made an unclosed tag cost 50 ms (a hostile 1 MB body, a minute).
@@ -83,13 +82,9 @@ function expandTag(name: string, argumentsText: string): string | undefined {
   return `<a href="${escapeAttribute(urlOf(slug))}">${escapeAttribute(text)}</a>`;
 }
 
-/** Offsets `[start, end)` of the code in a Markdown body, as its parser found them. */
-export type MarkdownCodeRanges = (markdown: string) => readonly (readonly [number, number])[];
-
 /**
- * The body with its asset tags (outside code) replaced by what they stand for. For Markdown,
- * `markdownCode` gives where its code is (indented code too, which no pattern can tell from a
- * list item's continuation); without it, fences and code spans are found by pattern.
+ * The body with its asset tags (outside code) replaced by what they stand for (see
+ * `replaceOutsideCode` for `markdownCode`).
  */
 export function expandHexoAssetTags(
   body: string,
@@ -97,22 +92,11 @@ export function expandHexoAssetTags(
   markdownCode?: MarkdownCodeRanges,
 ): string {
   if (!mayHaveAssetTags(body)) return body;
-  // Found in the body with its code blanked (same length), replaced in the body itself.
-  const masked =
-    format === 'html'
-      ? maskHtmlCode(body)
-      : markdownCode
-        ? maskRanges(maskHtmlCode(body, false), markdownCode(body))
-        : maskCode(body);
-  let result = '';
-  let copied = 0;
-  for (const match of masked.matchAll(ASSET_TAG)) {
-    // Partly blanked (code within the tag): not a tag of the post's own.
-    if (body.slice(match.index, match.index + match[0].length) !== match[0]) continue;
-    const expanded = expandTag(match[1]!, match[2]!.trim());
-    if (expanded === undefined) continue;
-    result += body.slice(copied, match.index) + expanded;
-    copied = match.index + match[0].length;
-  }
-  return copied === 0 ? body : result + body.slice(copied);
+  return replaceOutsideCode(
+    body,
+    format,
+    ASSET_TAG,
+    (match) => expandTag(match[1]!, match[2]!.trim()),
+    markdownCode,
+  );
 }

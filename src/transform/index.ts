@@ -34,6 +34,7 @@ import {
   swappedImages,
 } from './cover.ts';
 import { expandHexoAssetTags } from './hexo-asset-tags.ts';
+import { expandHugoShortcodes } from './hugo-shortcodes.ts';
 import {
   DEFAULT_MAX_NESTING_DEPTH,
   limitMarkdownListDepth,
@@ -334,9 +335,11 @@ export function createBodyTransformer(
       }
       if (article.format === 'markdown')
         body = limitMarkdownListDepth(limitMarkdownQuoteDepth(body, DEFAULT_MAX_NESTING_DEPTH));
-      body = expandHexoAssetTags(body, article.format, (markdown) =>
-        codeRanges(markdownFor(context.language).parse(markdown)),
-      );
+      // Other generators' tags whose meaning needs no generator (a page bundle's pictures).
+      const markdownCode = (markdown: string) =>
+        codeRanges(markdownFor(context.language).parse(markdown));
+      body = expandHexoAssetTags(body, article.format, markdownCode);
+      body = expandHugoShortcodes(body, article.format, markdownCode);
       const file = new VFile({ path: article.relativePath, value: body });
       file.data.article = context;
       const parsed =

@@ -110,7 +110,7 @@ describe("another site generator's template tags", () => {
   it.each([
     ['{% highlight ruby %}\nputs 1\n{% endhighlight %}'],
     ['{% post_link other-post %}'],
-    ['{{< youtube dQw4w9WgXcQ >}}'],
+    ['{{< tweet user="SanDiegoZoo" id="1453110110599868418" >}}'],
     ['{{% note %}}Careful.{{% /note %}}'],
   ])('are named in a warning, and shown as text: %j', (body) => {
     expect(warnings(`Intro.\n\n${body}\n`)).toEqual([
