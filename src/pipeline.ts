@@ -277,7 +277,8 @@ export async function loadAndTransformWithCache(
           absolutePath: path.join(contentDir, ...relativePath.split('/')),
           relativePath,
         });
-        kept++;
+        // A draft stays a draft: listed as one, no article kept.
+        if (!entry.draft) kept++;
       }
       if (kept > 0) {
         diagnostics.push({

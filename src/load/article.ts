@@ -9,6 +9,7 @@ import { dateFromPath, dateFromUrl, parseDate } from './dates.ts';
 import { decodeArticleBytes } from './decode.ts';
 import type { ContentFile } from './discover.ts';
 import {
+  coverOf,
   extraFields,
   FIELD_ALIASES,
   FIELD_LIMITS,
@@ -17,7 +18,6 @@ import {
   pick,
   toAuthors,
   toCategoryTrails,
-  toCoverUrl,
   toTags,
   toText,
   toUrlString,
@@ -225,7 +225,7 @@ export function loadArticle(file: ContentFile, config: SiteConfig, now = Date.no
     categories: toCategoryTrails(pick(data, FIELD_ALIASES.categories, isNonEmpty)),
     tags: toTags(pick(data, FIELD_ALIASES.tags, isNonEmpty)),
     authors: toAuthors(pick(data, FIELD_ALIASES.authors, isNonEmpty)),
-    cover: toCoverUrl(pick(data, FIELD_ALIASES.cover, (value) => toCoverUrl(value) !== undefined)),
+    cover: coverOf(data),
     sourceUrl,
     description: toText(pick(data, FIELD_ALIASES.description, isNonEmpty)),
     slug: slugSource.trim() ? slugSource : title,

@@ -35,7 +35,25 @@ export const FIELD_ALIASES = {
   format: ['format'],
 } as const;
 
-const KNOWN_KEYS = new Set<string>(Object.values(FIELD_ALIASES).flat());
+/**
+ * Cover keys of themes that hold more than the cover (Hugo's `images` and Hexo's `photos` are
+ * galleries): read for the cover, and still given to templates as they are.
+ */
+const COVER_KEYS_ALSO_EXTRA = new Set([
+  'featured_image',
+  'featuredImage',
+  'feature_image',
+  'images',
+  'photos',
+]);
+/** Cover keys that are lists in the generators that define them, never one URL as text. */
+const COVER_LISTS = new Set(['images', 'photos']);
+
+const KNOWN_KEYS = new Set<string>(
+  Object.values(FIELD_ALIASES)
+    .flat()
+    .filter((key) => !COVER_KEYS_ALSO_EXTRA.has(key)),
+);
 
 /** Keys that could reach an object's prototype if copied naively. */
 const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
@@ -119,8 +137,13 @@ export function misshapenFields(data: Record<string, unknown>): MisshapenField[]
   for (const field of TEXT_FIELDS) {
     for (const key of FIELD_ALIASES[field]) {
       const shape = Object.hasOwn(data, key) ? shapeOf(data[key]) : undefined;
-      // A cover may be a list of pictures or a mapping naming one (`cover: {image: …}`).
-      if (field === 'cover' && toCoverUrl(data[key]) !== undefined) continue;
+      // A cover may be a list of pictures or a mapping naming one (`cover: {image: …}`); the
+      // keys of themes' own shapes are theirs to shape.
+      if (
+        field === 'cover' &&
+        (toCoverUrl(data[key]) !== undefined || COVER_KEYS_ALSO_EXTRA.has(key))
+      )
+        continue;
       if (shape) found.push({ key, found: shape });
     }
   }
@@ -241,24 +264,41 @@ export function toUrlString(value: unknown): string | undefined {
 
 /**
  * A cover as themes write it: a URL, a list of pictures (Hugo's `images`, Hexo's `photos`: the
- * first), or a mapping naming one (PaperMod's `cover: {image: …}`, jekyll-seo-tag's
- * `image: {path: …}`).
+ * first that is an http(s) or relative URL), or a mapping naming one (PaperMod's
+ * `cover: {image: …}`, jekyll-seo-tag's `image: {path: …}`).
  */
 export function toCoverUrl(value: unknown): string | undefined {
   if (Array.isArray(value)) {
+    let first: string | undefined;
     for (const item of value) {
-      const url = toCoverUrl(Array.isArray(item) ? undefined : item);
+      const url = Array.isArray(item) ? undefined : toCoverUrl(item);
+      if (url === undefined) continue;
+      if (!/^[a-z][\w+.-]*:/i.test(url) || /^https?:/i.test(url)) return url;
+      first ??= url;
+    }
+    return first;
+  }
+  if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
+    const fields = value as Record<string, unknown>;
+    for (const key of ['image', 'src', 'url', 'path']) {
+      const url = toUrlString(fields[key]);
       if (url !== undefined) return url;
     }
     return undefined;
   }
-  if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
-    const fields = value as Record<string, unknown>;
-    for (const key of ['image', 'src', 'url', 'path'])
-      if (typeof fields[key] === 'string') return toUrlString(fields[key]);
-    return undefined;
-  }
   return toUrlString(value);
+}
+
+/** The cover the front matter names, by the first of its keys that names one. */
+export function coverOf(data: Record<string, unknown>): string | undefined {
+  for (const key of FIELD_ALIASES.cover) {
+    if (!Object.hasOwn(data, key)) continue;
+    const value = data[key];
+    if (COVER_LISTS.has(key) && !Array.isArray(value)) continue;
+    const url = toCoverUrl(value);
+    if (url !== undefined) return url;
+  }
+  return undefined;
 }
 
 export function isNonEmpty(value: unknown): boolean {

@@ -32,16 +32,18 @@ export function splitFrontMatter(text: string): FrontMatterResult {
 
   const opening = /^(---|\+\+\+)([^\n]*)\n/.exec(rest);
   if (!opening && isOpenlessFrontMatter(rest)) {
-    // Read as if opened: each line is then one later than in the file.
+    // Read as if opened: each line is then one later than in the file. Keys that are not
+    // YAML after all are the body's text, as before.
     const opened = splitFrontMatter(`---\n${rest}`);
     const shift = (line: number) => line + leadingLines - 1;
-    return {
-      ...opened,
-      bodyLine: shift(opened.bodyLine),
-      problems: opened.problems.map((problem) =>
-        problem.line === undefined ? problem : { ...problem, line: shift(problem.line) },
-      ),
-    };
+    if (!opened.failed && !opened.problems.some((problem) => problem.severity === 'error'))
+      return {
+        ...opened,
+        bodyLine: shift(opened.bodyLine),
+        problems: opened.problems.map((problem) =>
+          problem.line === undefined ? problem : { ...problem, line: shift(problem.line) },
+        ),
+      };
   }
   if (!opening) {
     if (rest.startsWith('---') && !rest.includes('\n')) {
@@ -139,21 +141,22 @@ export function splitFrontMatter(text: string): FrontMatterResult {
 
 /**
  * Hexo reads front matter without its opening `---` (`title: A\ndate: …\n---\nbody`), as
- * older Hexo posts were written. Taken so only when every line before the first `---` line is
- * a key, a list item or an indented continuation, and `title` or `date` is among the keys: a
- * paragraph over a Markdown rule, or a heading underlined with `---`, is not.
+ * older Hexo posts were written (`hexo new` writes both keys). Taken so only when every line
+ * before the first `---` line is a key, a list item or an indented continuation, with both
+ * `title` and `date` among the keys: a paragraph over a Markdown rule, a line underlined into
+ * a heading (`date: 2024-01-02` over `---`), an e-mail's headers are not.
  */
 function isOpenlessFrontMatter(text: string): boolean {
   if (!/^[A-Za-z_][\w-]*:(?:[ \t]|$)/.test(text)) return false;
   const close = /^---[ \t]*$/m.exec(text.slice(0, 16_384));
   if (!close) return false;
-  let named = false;
+  const keys = new Set<string>();
   for (const line of text.slice(0, close.index).split('\n')) {
     const key = /^([A-Za-z_][\w-]*):(?:[ \t]|$)/.exec(line);
-    if (key) named ||= key[1] === 'title' || key[1] === 'date';
+    if (key) keys.add(key[1]!);
     else if (line.trim() !== '' && !/^(?:[ \t]+\S|-[ \t])/.test(line)) return false;
   }
-  return named;
+  return keys.has('title') && keys.has('date');
 }
 
 /** Values of one key past this many items (lists, maps and scalars) are dropped. */

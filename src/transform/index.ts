@@ -15,6 +15,7 @@
 import { createRequire } from 'node:module';
 import type { Root } from 'hast';
 import { fromHtml } from 'hast-util-from-html';
+import type { Root as MdastRoot } from 'mdast';
 import rehypeParse from 'rehype-parse';
 import rehypeSanitize from 'rehype-sanitize';
 import rehypeStringify from 'rehype-stringify';
@@ -24,7 +25,7 @@ import type { SiteConfig } from '../config/schema.ts';
 import { type ArticleWords, articleWords } from '../languages.ts';
 import { maskCode, maskHtmlCode } from '../load/markdown-code.ts';
 import type { Diagnostic, LoadedArticle, TransformedBody } from '../model.ts';
-import { codeRanges, maskRanges } from './code-ranges.ts';
+import { codeRanges, type MarkdownCodeRanges, maskRanges } from './code-ranges.ts';
 import { contentFileLookup, contentFileUse } from './content-files.ts';
 import type { ArticleContext } from './context.ts';
 import {
@@ -273,17 +274,40 @@ export function createBodyTransformer(
     .use(rehypeStringify)
     .freeze();
 
-  const parseMarkdown = (body: string, file: VFile, language: string): Root => {
+  /**
+   * The body as hast, and the Markdown tree of its Markdown part (where its code is, for the
+   * checks that must not take an example in code for the post's own).
+   */
+  const parseMarkdown = (
+    body: string,
+    file: VFile,
+    language: string,
+  ): { tree: Root; markdownTree: MdastRoot } => {
     const markdown = markdownFor(language);
     const split = splitHtmlTail(body);
-    if (!split) return markdown.runSync(markdown.parse(file), file) as Root;
+    if (!split) {
+      const markdownTree = markdown.parse(file);
+      return { tree: markdown.runSync(markdownTree, file) as Root, markdownTree };
+    }
     // Scrapers put a short Markdown preamble before the page's HTML: only the preamble is
     // Markdown, and parsing the HTML once (not through remark and again) halves the cost.
     const preamble = new VFile({ path: file.path, value: split.markdown });
-    const head = markdown.runSync(markdown.parse(preamble), preamble) as Root;
+    const markdownTree = markdown.parse(preamble);
+    const head = markdown.runSync(markdownTree, preamble) as Root;
     const tail = htmlParser.parse(split.html);
-    return { type: 'root', children: [...head.children, ...tail.children] };
+    return { tree: { type: 'root', children: [...head.children, ...tail.children] }, markdownTree };
   };
+
+  /**
+   * Where a Markdown body's code is, as it will be parsed: its Markdown part only (an HTML
+   * tail's indented markup is no code block), for tags expanded before the body is parsed.
+   */
+  const markdownCodeFor =
+    (language: string): MarkdownCodeRanges =>
+    (body) => {
+      const split = splitHtmlTail(body);
+      return codeRanges(markdownFor(language).parse(split ? split.markdown : body));
+    };
 
   return (article) => {
     const diagnostics: Diagnostic[] = [];
@@ -336,16 +360,18 @@ export function createBodyTransformer(
       if (article.format === 'markdown')
         body = limitMarkdownListDepth(limitMarkdownQuoteDepth(body, DEFAULT_MAX_NESTING_DEPTH));
       // Other generators' tags whose meaning needs no generator (a page bundle's pictures).
-      const markdownCode = (markdown: string) =>
-        codeRanges(markdownFor(context.language).parse(markdown));
+      const markdownCode = markdownCodeFor(context.language);
       body = expandHexoAssetTags(body, article.format, markdownCode);
       body = expandHugoShortcodes(body, article.format, markdownCode);
       const file = new VFile({ path: article.relativePath, value: body });
       file.data.article = context;
-      const parsed =
-        article.format === 'markdown'
-          ? parseMarkdown(body, file, context.language)
-          : htmlParser.parse(file);
+      let markdownTree: MdastRoot | undefined;
+      let parsed: Root;
+      if (article.format === 'markdown') {
+        ({ tree: parsed, markdownTree } = parseMarkdown(body, file, context.language));
+      } else {
+        parsed = htmlParser.parse(file);
+      }
       tree = bodyPipeline.runSync(parsed, file);
       html = bodyPipeline.stringify(tree, file);
       // The body with its code blanked, made only when a tag or mark may be there at all.
@@ -355,9 +381,10 @@ export function createBodyTransformer(
         return masked;
       };
       let tag = /\{[%{]/.test(body) ? FOREIGN_TEMPLATE_TAG.exec(withoutCode()) : null;
-      // One the patterns left may be in indented code, which only the parser tells.
-      if (tag && article.format === 'markdown') {
-        const code = codeRanges(markdownFor(context.language).parse(body));
+      // One the patterns left may be in indented code, which only the parser tells (the
+      // Markdown part's: an HTML tail's indented markup is no code).
+      if (tag && markdownTree) {
+        const code = codeRanges(markdownTree);
         tag = FOREIGN_TEMPLATE_TAG.exec(maskRanges(maskHtmlCode(body, false), code));
       }
       if (tag) {
@@ -380,7 +407,7 @@ export function createBodyTransformer(
         head.data.article = context;
         const headTree =
           article.format === 'markdown'
-            ? parseMarkdown(String(head.value), head, context.language)
+            ? parseMarkdown(String(head.value), head, context.language).tree
             : htmlParser.parse(head);
         textBeforeMore = bodyText(bodyPipeline.runSync(headTree, head));
       }

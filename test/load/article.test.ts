@@ -39,6 +39,26 @@ describe('loadArticle', () => {
       messages: [],
     });
     expect(cover('featured_image: hero.webp')).toEqual({ cover: 'hero.webp', messages: [] });
+    // Galleries stay the templates' too; empty or text ones are no cover, and no warning.
+    const gallery = load(
+      'gallery.md',
+      '---\ntitle: T\ndate: 2024-01-01\nimages: [https://e.com/1.jpg, https://e.com/2.jpg]\nphotos: [https://e.com/p.jpg]\n---\n<p>B</p>',
+    );
+    expect(gallery.article?.extra).toEqual({
+      images: ['https://e.com/1.jpg', 'https://e.com/2.jpg'],
+      photos: ['https://e.com/p.jpg'],
+    });
+    expect(cover('images: []')).toEqual({ cover: undefined, messages: [] });
+    expect(cover('images: [{caption: one}]')).toEqual({ cover: undefined, messages: [] });
+    expect(cover('photos: "3"')).toEqual({ cover: undefined, messages: [] });
+    expect(cover('featured_image: {width: 3}')).toEqual({ cover: undefined, messages: [] });
+    // The first usable picture of a list; the first named one of a mapping.
+    expect(
+      cover('images: [{src: "javascript:alert(1)"}, {src: https://e.com/good.jpg}]').cover,
+    ).toBe('https://e.com/good.jpg');
+    expect(cover('cover: {image: "  ", src: https://e.com/s.jpg}').cover).toBe(
+      'https://e.com/s.jpg',
+    );
     // One that names no picture is said, and the next key is taken.
     const odd = cover('cover:\n  hidden: true\nthumbnail: t.jpg');
     expect(odd.cover).toBe('t.jpg');

@@ -10,8 +10,8 @@ describe('splitFrontMatter', () => {
     expect(result.data).toMatchObject({ title: 'Old post', tags: ['a', 'b'] });
     expect(result.body).toBe('Body.\n');
     expect(result.bodyLine).toBe(8);
-    const broken = splitFrontMatter('title: "unclosed\ndate: 2015-03-02\n---\nBody.\n');
-    expect(broken.problems[0]?.line).toBe(1);
+    const warned = splitFrontMatter('\n\ntitle: T\ndate: 2015-03-02\ntags: {a: 1}\n---\nBody.\n');
+    expect(warned.bodyLine).toBe(7);
   });
 
   it('leaves text over a rule, or a heading underlined with ---, as body', () => {
@@ -20,6 +20,11 @@ describe('splitFrontMatter', () => {
       'Note: read this first.\n\nAnd this.\n---\nText.\n',
       'Author: Ann\n---\nText.\n',
       'title: only a key\nthen a sentence\n---\nText.\n',
+      'date: 2024-01-02\n---\n\n## Changelog\n',
+      'title: the film\n\nNote: "Dune" was great, really.\n---\nText.\n',
+      'date: Mon, 4 Mar 2024\nfrom: ann@example.com\nsubject: Re: meeting\n\n---\nText.\n',
+      // Keys, but not YAML after all: the text stays the body's.
+      'title: "unclosed\ndate: 2015-03-02\n---\nBody.\n',
     ]) {
       const result = splitFrontMatter(text);
       expect(result.data, text).toEqual({});

@@ -215,6 +215,21 @@ describe('an article that cannot be read on a rebuild', () => {
     unreadable.folders.clear();
   });
 
+  it('keeps a draft in a folder that cannot be listed a draft, not a kept article', async () => {
+    mkdirSync(path.join(root, 'content/_drafts'), { recursive: true });
+    writeFileSync(path.join(root, 'content/_drafts/later.md'), article('Not yet'));
+    const first = await buildProject(root);
+    expect(first.report.drafts).toContain('_drafts/later.md');
+    unreadable.folders.add('_drafts');
+    const result = await buildProject(root);
+    expect(result.report.drafts).toContain('_drafts/later.md');
+    expect(result.diagnostics).not.toContainEqual(
+      expect.objectContaining({ file: '_drafts', message: expect.stringMatching(/kept/) }),
+    );
+    unreadable.folders.clear();
+    rmSync(path.join(root, 'content/_drafts'), { recursive: true, force: true });
+  });
+
   it('keeps a larger copy of a story in a folder that cannot be listed over a smaller one', async () => {
     const project = storyCopies('vault');
     try {

@@ -77,6 +77,20 @@ describe('expandHexoAssetTags', () => {
     expect(body.html).toContain('alt="Real"');
   });
 
+  it('expands tags in a scraped page’s HTML tail, whose indented markup is no code', () => {
+    const transform = createBodyTransformer(defaultConfig(), {
+      siteFiles: new Set(),
+      contentFiles: new Set(['_posts/trip/pic.jpg']),
+    });
+    const { body } = transform(
+      htmlArticle(
+        '[Source](https://ex.com/a)\n\n<div class="content">\n    <p>First.</p>\n\n    <p>{% asset_img pic.jpg Tail %}</p>\n</div>\n',
+        { format: 'markdown', relativePath: '_posts/trip.md' },
+      ),
+    );
+    expect(body.html).toContain('src="/media/content/_posts/trip/pic.jpg"');
+  });
+
   it('lets the body show the picture from the post’s asset folder, without a foreign-tag warning', () => {
     const transform = createBodyTransformer(defaultConfig(), {
       siteFiles: new Set(),

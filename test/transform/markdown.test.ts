@@ -124,6 +124,14 @@ describe("another site generator's template tags", () => {
     expect(warnings('{{< a '.repeat(40_000))).toEqual([]);
   });
 
+  it('are named in a scraped page’s HTML tail, whose indented markup is no code', () => {
+    expect(
+      warnings(
+        '[Source](https://ex.com/a)\n\n<div class="content">\n    <p>First.</p>\n\n    <p>Second {% include ad.html %} paragraph.</p>\n</div>\n',
+      ),
+    ).toHaveLength(1);
+  });
+
   it('are not taken from indented code, which only the parser tells from a list item', () => {
     expect(warnings('Para.\n\n    {% highlight ruby %}\n    puts 1\n')).toEqual([]);
     expect(warnings('- item\n\n      {% include x.html %}\n')).toEqual([]);
