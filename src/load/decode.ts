@@ -208,8 +208,12 @@ export function decodeArticleBytes(bytes: Uint8Array, language = ''): DecodeResu
 function declaredLanguage(bytes: Uint8Array): string | undefined {
   const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, 8192));
   const text = head.toString('latin1');
-  const block = /^\s*(?:(---|\+\+\+)[ \t]*\r?\n([\s\S]*?)\r?\n\1|(\{[\s\S]*?\r?\n\}))/.exec(text);
-  const frontMatter = block?.[2] ?? block?.[3];
+  // Fenced, JSON, or Hexo's without its opening `---` (keys from the first line on).
+  const block =
+    /^\s*(?:(---|\+\+\+)[ \t]*\r?\n([\s\S]*?)\r?\n\1|(\{[\s\S]*?\r?\n\})|([A-Za-z_][\w-]*:[\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$))/.exec(
+      text,
+    );
+  const frontMatter = block?.[2] ?? block?.[3] ?? block?.[4];
   if (frontMatter === undefined) return undefined;
   return /^[ \t]*["']?(?:lang|language)["']?[ \t]*[:=][ \t]*["']?([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*)["']?[ \t]*,?[ \t]*\r?$/im.exec(
     frontMatter,

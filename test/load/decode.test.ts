@@ -65,6 +65,13 @@ describe('decoding an article file', () => {
         text: json,
         encoding: 'Shift_JIS',
       });
+      // Hexo's front matter without its opening `---`.
+      const openless =
+        'title: 日本語のテスト\nlang: ja\ndate: 2024-01-04\n---\n<p>これは日本語の文章です。</p>\n';
+      expect(decoded(openless, 'shift_jis', 'zh-CN')).toMatchObject({
+        text: openless,
+        encoding: 'Shift_JIS',
+      });
       // A wrong declaration does not beat the site's language on bytes that read as its.
       const wrong = '---\ntitle: 乌克兰局势\nlang: ko\n---\n<p>各方呼吁停火，谈判仍在继续。</p>\n';
       expect(decoded(wrong, 'gbk', 'zh-CN')).toMatchObject({ text: wrong, encoding: 'GB18030' });
