@@ -36,7 +36,8 @@ export function splitFrontMatter(text: string): FrontMatterResult {
     // YAML after all are the body's text, as before.
     const opened = splitFrontMatter(`---\n${rest}`);
     const shift = (line: number) => line + leadingLines - 1;
-    if (!opened.failed && !opened.problems.some((problem) => problem.severity === 'error'))
+    const error = opened.problems.find((problem) => problem.severity === 'error');
+    if (!opened.failed && !error) {
       return {
         ...opened,
         bodyLine: shift(opened.bodyLine),
@@ -44,6 +45,12 @@ export function splitFrontMatter(text: string): FrontMatterResult {
           problem.line === undefined ? problem : { ...problem, line: shift(problem.line) },
         ),
       };
+    }
+    problems.push({
+      severity: 'warning',
+      message: `the lines before the first --- look like front matter without its opening --- (title, date), but are not valid YAML${error ? ` (${/\(([^)]*)\)|: (.*)$/.exec(error.message)?.slice(1).find(Boolean) ?? error.message})` : ''}; read as body (add a --- line above them to have them read)`,
+      line: error?.line === undefined ? leadingLines + 1 : shift(error.line),
+    });
   }
   if (!opening) {
     if (rest.startsWith('---') && !rest.includes('\n')) {

@@ -41,9 +41,10 @@ export function maskRanges(text: string, ranges: readonly (readonly [number, num
 
 /**
  * The body with each match of `pattern` (global) outside code replaced by what `replace`
- * makes of it (undefined: left as written). For Markdown, `markdownCode` gives where its code
- * is; without it, fences and code spans are found by pattern. A match partly in code (code
- * within it) is left as written.
+ * makes of it (undefined: left as written). A match counts when it opens outside code (a
+ * caption with a code span in it is still one). For Markdown, `markdownCode` gives where its
+ * code is, asked only when a match opens outside the code patterns find (a parse costs as much
+ * as the body's own); without it, fences and code spans are found by pattern.
  */
 export function replaceOutsideCode(
   body: string,
@@ -52,21 +53,43 @@ export function replaceOutsideCode(
   replace: (match: RegExpExecArray) => string | undefined,
   markdownCode?: MarkdownCodeRanges,
 ): string {
-  // Found in the body with its code blanked (same length), replaced in the body itself.
+  const patternMasked = format === 'html' ? maskHtmlCode(body) : maskCode(body);
+  const opensOutside = (masked: string, index: number) =>
+    masked.charCodeAt(index) === body.charCodeAt(index);
+  const matches: RegExpExecArray[] = [];
+  pattern.lastIndex = 0;
+  for (let match = pattern.exec(body); match; match = pattern.exec(body)) {
+    if (opensOutside(patternMasked, match.index)) matches.push(match);
+    // A match that opens in code may hide one that opens after it: looked for from the next
+    // character on.
+    else pattern.lastIndex = match.index + 1;
+  }
+  if (matches.length === 0) return body;
   const masked =
-    format === 'html'
-      ? maskHtmlCode(body)
-      : markdownCode
-        ? maskRanges(maskHtmlCode(body, false), markdownCode(body))
-        : maskCode(body);
+    format === 'markdown' && markdownCode
+      ? maskRanges(maskHtmlCode(body, false), markdownCode(body))
+      : patternMasked;
   let result = '';
   let copied = 0;
-  for (const match of masked.matchAll(pattern)) {
-    if (body.slice(match.index, match.index + match[0].length) !== match[0]) continue;
+  for (const match of matches) {
+    if (match.index < copied || !opensOutside(masked, match.index)) continue;
     const replacement = replace(match);
     if (replacement === undefined) continue;
     result += body.slice(copied, match.index) + replacement;
     copied = match.index + match[0].length;
   }
   return copied === 0 ? body : result + body.slice(copied);
+}
+
+/**
+ * HTML put where a tag stood, with a blank line after it when the tag was a line of its own
+ * followed by text: in Markdown, a line opening with a tag starts an HTML block that runs to
+ * the next blank line, and the text would be shown as written instead of as Markdown.
+ */
+export function asOwnBlock(match: RegExpExecArray, html: string): string {
+  const { input, index } = match;
+  const end = index + match[0].length;
+  const aloneOnLine = (index === 0 || input[index - 1] === '\n') && input[end] === '\n';
+  const textFollows = aloneOnLine && /^[ \t]*\S/.test(input.slice(end + 1, end + 200));
+  return textFollows ? `${html}\n` : html;
 }

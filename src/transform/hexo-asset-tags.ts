@@ -5,7 +5,7 @@
  * stands for, with the file name left relative, which the image resolution then finds beside
  * the article (content-files.ts). Tags inside code are examples and stay as written.
  */
-import { type MarkdownCodeRanges, replaceOutsideCode } from './code-ranges.ts';
+import { asOwnBlock, type MarkdownCodeRanges, replaceOutsideCode } from './code-ranges.ts';
 
 // One blank after the name and the arguments trimmed in code: blanks the pattern could match
 // in more than one way made an unclosed tag cost 50 ms (a hostile 1 MB body, a minute).
@@ -96,7 +96,13 @@ export function expandHexoAssetTags(
     body,
     format,
     ASSET_TAG,
-    (match) => expandTag(match[1]!, match[2]!.trim()),
+    (match) => {
+      const html = expandTag(match[1]!, match[2]!.trim());
+      // `asset_path` is a URL in a line of its own making, never a block.
+      return html === undefined || format === 'html' || match[1] === 'asset_path'
+        ? html
+        : asOwnBlock(match, html);
+    },
     markdownCode,
   );
 }

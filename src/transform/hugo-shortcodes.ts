@@ -6,11 +6,11 @@
  * (content-files.ts), and the players' iframes go through the embed allowlist like any other.
  * Shortcodes in code are examples and stay as written; others stay as text, with a warning.
  */
-import { type MarkdownCodeRanges, replaceOutsideCode } from './code-ranges.ts';
+import { asOwnBlock, type MarkdownCodeRanges, replaceOutsideCode } from './code-ranges.ts';
 
 // `{{< name args >}}` or `{{% name args %}}`, on one line. One blank after the name and the
 // arguments trimmed in code: blanks the pattern could match in several ways would backtrack.
-const SHORTCODE = /\{\{([<%])[ \t]{0,20}(figure|youtube|vimeo)[ \t]([^\n]{0,1000}?)[>%]\}\}/g;
+const SHORTCODE = /\{\{([<%])[ \t]{0,20}(figure|youtube|vimeo)[ \t]([^\n]{0,1000}?)([>%])\}\}/g;
 
 /** Whether a body may hold one at all (most do not: no masking then). */
 function mayHaveShortcodes(body: string): boolean {
@@ -86,7 +86,8 @@ function player(
 }
 
 function expandShortcode(name: string, argumentsText: string): string | undefined {
-  const parsed = parseArguments(argumentsText.trim().replace(/\/$/, ''));
+  // A self-closing `/` (`{{< figure src="a.jpg" />}}`), not the end of a URL.
+  const parsed = parseArguments(argumentsText.trim().replace(/(^|\s)\/$/, '$1'));
   if (name === 'figure') return figure(parsed);
   if (name === 'youtube')
     return player(parsed, /^[\w-]{6,20}$/, (id) => `https://www.youtube.com/embed/${id}`);
@@ -107,7 +108,12 @@ export function expandHugoShortcodes(
     body,
     format,
     SHORTCODE,
-    (match) => expandShortcode(match[2]!, match[3]!),
+    (match) => {
+      // `{{< … >}}` or `{{% … %}}`: Hugo refuses the two mixed.
+      if ((match[1] === '<') !== (match[4] === '>')) return undefined;
+      const html = expandShortcode(match[2]!, match[3]!);
+      return html === undefined || format === 'html' ? html : asOwnBlock(match, html);
+    },
     markdownCode,
   );
 }

@@ -115,23 +115,40 @@ function escapeHtml(text: string): string {
 }
 
 /** Last resort when a body defeats the pipeline: its text, escaped, one paragraph per block. */
-const HTML_TAIL_START = /^<(div|section|article|main|table|figure|blockquote)\b[^>]*>/im;
+const HTML_TAIL_START = /^<(div|section|article|main|table|figure|blockquote)\b[^>]{0,2000}>/gim;
 
 /**
  * Splits a Markdown body whose rest, from a line opening a block element to the end, is one
  * HTML element (as Jekyll scrapers write: a link to the source, a rule, then `<div>…</div>`).
- * Undefined when the body is not shaped so.
+ * Undefined when the body is not shaped so. The first such line is taken that has only HTML
+ * paragraphs after it and opens the element the body ends with: a figure a shortcode put in
+ * the preamble is not the tail (one pass over the body, whatever it holds).
  */
 export function splitHtmlTail(body: string): { markdown: string; html: string } | undefined {
-  const match = HTML_TAIL_START.exec(body);
-  if (!match) return undefined;
-  const html = body.slice(match.index);
-  if (!html.trimEnd().toLowerCase().endsWith(`</${match[1]!.toLowerCase()}>`)) return undefined;
+  const end = /<\/([A-Za-z]+)>\s*$/.exec(body);
+  if (!end) return undefined;
+  const closing = end[1]!.toLowerCase();
   // Markdown would read a paragraph after a blank line as Markdown, not as part of the HTML:
-  // a post with a figure in the middle and Markdown after it is no HTML tail.
-  const paragraphs = html.split(/\n[ \t]*\n/);
-  if (paragraphs.some((paragraph) => !/^\s*(?:<|$)/.test(paragraph))) return undefined;
-  return { markdown: body.slice(0, match.index), html };
+  // the tail starts after the last paragraph that is not HTML.
+  let textStart = 0;
+  let paragraphStart = 0;
+  const boundary = /\n[ \t]*\n/g;
+  for (;;) {
+    const next = boundary.exec(body);
+    const paragraphEnd = next ? next.index : body.length;
+    if (
+      !/^\s*(?:<|$)/.test(body.slice(paragraphStart, Math.min(paragraphEnd, paragraphStart + 400)))
+    )
+      textStart = paragraphStart;
+    if (!next) break;
+    paragraphStart = next.index + next[0].length;
+  }
+  HTML_TAIL_START.lastIndex = textStart;
+  for (let match = HTML_TAIL_START.exec(body); match; match = HTML_TAIL_START.exec(body)) {
+    if (match[1]!.toLowerCase() !== closing) continue;
+    return { markdown: body.slice(0, match.index), html: body.slice(match.index) };
+  }
+  return undefined;
 }
 
 function plainTextFallback(body: string): string {
@@ -302,12 +319,18 @@ export function createBodyTransformer(
    * Where a Markdown body's code is, as it will be parsed: its Markdown part only (an HTML
    * tail's indented markup is no code block), for tags expanded before the body is parsed.
    */
-  const markdownCodeFor =
-    (language: string): MarkdownCodeRanges =>
-    (body) => {
-      const split = splitHtmlTail(body);
-      return codeRanges(markdownFor(language).parse(split ? split.markdown : body));
+  const markdownCodeFor = (language: string): MarkdownCodeRanges => {
+    // Asked by each kind of tag of one body: parsed once while the body is the same.
+    let last: { body: string; ranges: [number, number][] } | undefined;
+    return (body) => {
+      if (last?.body !== body) {
+        const split = splitHtmlTail(body);
+        const tree = markdownFor(language).parse(split ? split.markdown : body);
+        last = { body, ranges: codeRanges(tree) };
+      }
+      return last.ranges;
     };
+  };
 
   return (article) => {
     const diagnostics: Diagnostic[] = [];

@@ -87,6 +87,11 @@ export function rehypeResolveImageUrls(options: ResolveImageUrlsOptions = {}) {
         if (poster) properties.poster = poster;
         else delete properties.poster;
       }
+      // Subtitles that cannot load are no subtitles.
+      if (element.tagName === 'track' && !properties.src) {
+        parent.children.splice(index, 1);
+        return index;
+      }
       if (element.tagName !== 'img') return undefined;
 
       for (const dimension of ['width', 'height'] as const) {

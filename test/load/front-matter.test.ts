@@ -14,6 +14,18 @@ describe('splitFrontMatter', () => {
     expect(warned.bodyLine).toBe(7);
   });
 
+  it('says why lines that look like Hexo front matter were read as body', () => {
+    const result = splitFrontMatter('\ntitle: Bad: yaml: here\ndate: 2024-02-03\n---\nBody\n');
+    expect(result.data).toEqual({});
+    expect(result.problems).toEqual([
+      expect.objectContaining({
+        severity: 'warning',
+        line: 2,
+        message: expect.stringMatching(/not valid YAML.*read as body/),
+      }),
+    ]);
+  });
+
   it('leaves text over a rule, or a heading underlined with ---, as body', () => {
     for (const text of [
       'Heading\n---\nText.\n',

@@ -194,6 +194,16 @@ describe('the body transformer with media beside the article', () => {
     expect(body.html).toContain('poster="/media/content/talk/poster.jpg"');
     expect(body.html).toContain('<track src="/media/content/talk/en.vtt"');
     expect(body.html).toContain('<track src="https://news.example.com/talk/fr.vtt"');
+    // Subtitles nothing resolves are dropped, not left as an empty track.
+    const { body: without } = transform(
+      htmlArticle(
+        '<p>Talk.</p><video src="clip.mp4"><track src="gone.vtt" kind="captions"></video>',
+        {
+          relativePath: 'talk/index.md',
+        },
+      ),
+    );
+    expect(without.html).not.toContain('<track');
     expect(body.contentFiles).toEqual(['talk/clip.mp4', 'talk/en.vtt', 'talk/poster.jpg']);
   });
 

@@ -47,6 +47,58 @@ describe('expandHugoShortcodes', () => {
     expect(expandHugoShortcodes(code, 'markdown')).toBe(code);
   });
 
+  it('keeps a URL’s trailing slash, takes a self-closing one, refuses mixed delimiters', () => {
+    expect(expandHugoShortcodes('{{< figure src="a.png" link=https://e.com/dir/ >}}', 'html')).toBe(
+      '<figure><a href="https://e.com/dir/"><img src="a.png" alt=""></a></figure>',
+    );
+    expect(expandHugoShortcodes('{{< figure src="a.png" />}}', 'html')).toBe(
+      '<figure><img src="a.png" alt=""></figure>',
+    );
+    expect(expandHugoShortcodes('{{< figure src="a.png" %}}', 'html')).toBe(
+      '{{< figure src="a.png" %}}',
+    );
+  });
+
+  it('expands a shortcode whose caption holds a code span, but not one opening in code', () => {
+    expect(
+      expandHugoShortcodes('{{< figure src="a.png" caption="Run `npm ci` first" >}}', 'markdown'),
+    ).toBe(
+      '<figure><img src="a.png" alt="Run `npm ci` first"><figcaption>Run `npm ci` first</figcaption></figure>',
+    );
+    const inCode = '`{{< figure src="x.png" >}}` and {{< figure src="a.png" >}}';
+    expect(expandHugoShortcodes(inCode, 'markdown')).toBe(
+      '`{{< figure src="x.png" >}}` and <figure><img src="a.png" alt=""></figure>',
+    );
+  });
+
+  it('leaves the Markdown after a figure line Markdown', () => {
+    const transform = createBodyTransformer(defaultConfig(), { siteFiles: new Set() });
+    const { body } = transform(
+      htmlArticle(
+        '{{< figure src="https://e.com/pic.png" alt="lead" >}}\nThe port handled *record* volumes, [officials said](https://e.com/s).\n',
+        { format: 'markdown' },
+      ),
+    );
+    expect(body.html).toContain('<em>record</em>');
+    expect(body.html).toContain('<a href="https://e.com/s"');
+  });
+
+  it('keeps a scraped page’s HTML tail HTML when a figure leads the preamble', () => {
+    const transform = createBodyTransformer(defaultConfig(), {
+      siteFiles: new Set(),
+      contentFiles: new Set(['t/pic.png']),
+    });
+    const { body } = transform(
+      htmlArticle(
+        'Source: [orig](https://example.com/orig)\n\n{{< figure src="pic.png" caption="Lead picture" >}}\n\n<div class="article">\n    <p>First paragraph.</p>\n\n    <p>Second paragraph after a blank line.</p>\n</div>\n',
+        { format: 'markdown', relativePath: 't/index.md' },
+      ),
+    );
+    expect(body.html).toContain('<p>Second paragraph after a blank line.</p>');
+    expect(body.html).not.toContain('<pre>');
+    expect(body.html).toContain('src="/media/content/t/pic.png"');
+  });
+
   it('gets through long and unclosed shortcodes (a backtracking pattern never would)', () => {
     const unclosed = `{{< figure ${' '.repeat(900)}x\n`.repeat(300);
     expect(expandHugoShortcodes(unclosed, 'markdown')).toBe(unclosed);

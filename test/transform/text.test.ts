@@ -169,15 +169,22 @@ describe('splitHtmlTail', () => {
     ['<!--1-->\n[T](https://x.example)\n------\n\n<div>\n<p>a</p>\n\n<p>b</p>\n</div>\n', true],
     ['# Title\n\n<div>x</div>\n\nMore **markdown** after.', false],
     ['Just *markdown*.', false],
-    // A figure in the middle with Markdown after it, ending with another figure.
+    // A figure in the middle with Markdown after it, ending with another figure: only that
+    // last figure, after the last Markdown paragraph, is HTML to the end.
     [
       'Intro **bold**.\n\n<figure><img src="a.png"></figure>\n\n## Section\n\nMore.\n\n<figure><img src="b.png"></figure>',
-      false,
+      true,
     ],
   ])('splits %j: %s', (body, splits) => {
     const split = splitHtmlTail(body);
     expect(Boolean(split)).toBe(splits);
     if (split) expect(split.markdown + split.html).toBe(body);
+  });
+
+  it('takes the element the body ends with for the tail, not a figure before it', () => {
+    const body =
+      'Source: [orig](https://e.com/o)\n\n<figure><img src="a.png"></figure>\n\n<div class="a">\n    <p>One.</p>\n\n    <p>Two.</p>\n</div>\n';
+    expect(splitHtmlTail(body)?.html.startsWith('<div class="a">')).toBe(true);
   });
 
   it('renders the Markdown between two HTML blocks as Markdown', () => {
