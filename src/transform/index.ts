@@ -125,7 +125,8 @@ const HTML_TAIL_START = /^<(div|section|article|main|table|figure|blockquote)\b[
  * the preamble is not the tail (one pass over the body, whatever it holds).
  */
 export function splitHtmlTail(body: string): { markdown: string; html: string } | undefined {
-  const end = /<\/([A-Za-z]+)>\s*$/.exec(body);
+  // Looked for in the last characters only: no pattern runs over the whole body for it.
+  const end = /<\/([A-Za-z]+)>$/.exec(body.trimEnd().slice(-64));
   if (!end) return undefined;
   const closing = end[1]!.toLowerCase();
   // Markdown would read a paragraph after a blank line as Markdown, not as part of the HTML:
