@@ -211,7 +211,21 @@ export function resolveProject(
   };
   checkCacheFolder(project);
   checkContentFolder(project.contentDir);
+  checkPublicFolder(project);
   return project;
+}
+
+/**
+ * `public/` is copied into the site as it is: a public folder that is or holds the content
+ * folder would publish every source, drafts and unpublished posts included (a Jekyll or Hexo
+ * site root given for both).
+ */
+function checkPublicFolder(project: Project): void {
+  const relative = path.relative(project.publicDir, project.contentDir);
+  if (relative.startsWith('..') || path.isAbsolute(relative)) return;
+  throw new ConfigError(
+    `"publicDir" ${project.publicDir} is or holds the content folder ${project.contentDir}, whose sources (drafts too) it would publish; give public files a folder of their own (a link in it to an assets folder works)`,
+  );
 }
 
 /**

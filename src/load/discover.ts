@@ -5,9 +5,10 @@ import type { Diagnostic } from '../model.ts';
 export const ARTICLE_EXTENSIONS = ['.md', '.markdown', '.html', '.htm'];
 
 /**
- * Pictures, video, sound and subtitles an article may show from the content folder (a Hugo page bundle,
- * Hexo's asset folder, a scraper that saved a story's images beside it). Not SVG: a scraped
- * SVG can carry scripts, which would run on the site's own origin when the file is opened.
+ * Pictures, video, sound, subtitles and documents an article may show or link to from the
+ * content folder (a Hugo page bundle, Hexo's asset folder, a scraper that saved a story's
+ * images beside it). Not SVG or HTML: a scraped one can carry scripts, which would run on the
+ * site's own origin when the file is opened.
  */
 export const MEDIA_EXTENSIONS = new Set([
   '.jpg',
@@ -35,6 +36,24 @@ export const MEDIA_EXTENSIONS = new Set([
   '.flac',
   // A video's subtitles (`<track src>`): text a browser only ever shows as captions.
   '.vtt',
+  // Documents a post links to (a Hugo bundle's report, a Hexo `asset_link`): downloaded or
+  // shown by a viewer, never run as a page of the site (no HTML, no SVG).
+  '.pdf',
+  '.epub',
+  '.txt',
+  '.csv',
+  '.zip',
+  '.gz',
+  '.7z',
+  '.doc',
+  '.docx',
+  '.xls',
+  '.xlsx',
+  '.ppt',
+  '.pptx',
+  '.odt',
+  '.ods',
+  '.odp',
 ]);
 
 /**

@@ -9,7 +9,7 @@ import { isLocalTomlDate } from './dates.ts';
 export const FIELD_ALIASES = {
   title: ['title'],
   date: ['date', 'published', 'pubDate', 'pubdate'],
-  updated: ['updated', 'modified', 'lastmod', 'lastModified'],
+  updated: ['updated', 'modified', 'lastmod', 'lastModified', 'last_modified_at'],
   categories: ['categories', 'category'],
   tags: ['tags', 'tag', 'keywords'],
   authors: ['author', 'authors'],

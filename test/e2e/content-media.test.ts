@@ -20,7 +20,8 @@ function mediaProject(): string {
     {
       'posts/harbour/index.md':
         '---\ntitle: Harbour bundle\ndate: 2022-04-01\ncover: cover.jpg\n---\n' +
-        'The harbour at dawn.\n\n![Boats](boats.jpg "Boats") and [full size](boats.jpg).\n\n![Later](later.jpg)\n',
+        'The harbour at dawn.\n\n![Boats](boats.jpg "Boats") and [full size](boats.jpg).\n\n![Later](later.jpg)\n\n[The port report](report.pdf)\n',
+      'posts/harbour/report.pdf': '%PDF-1.4 report',
       'posts/harbour/boats.jpg': picture('boats'),
       'posts/harbour/cover.jpg': picture('cover'),
       'posts/harbour/unused.jpg': picture('unused'),
@@ -75,6 +76,7 @@ describe('media saved beside articles', () => {
       'media/content/_posts/hexo-post/a b.png',
       'media/content/posts/harbour/boats.jpg',
       'media/content/posts/harbour/cover.jpg',
+      'media/content/posts/harbour/report.pdf',
     ]);
     for (const file of published(site)) {
       const source = path.join(root, 'content', file.slice('media/content/'.length));

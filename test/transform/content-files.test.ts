@@ -131,6 +131,8 @@ describe('isMediaName', () => {
     expect(isMediaName('clip.webm')).toBe(true);
     expect(isMediaName('talk.mp3')).toBe(true);
     expect(isMediaName('en.vtt')).toBe(true);
+    expect(isMediaName('annual-report.PDF')).toBe(true);
+    expect(isMediaName('page.htm')).toBe(false);
     expect(isMediaName('logo.svg')).toBe(false);
     expect(isMediaName('page.html')).toBe(false);
     expect(isMediaName('.jpg')).toBe(false);
