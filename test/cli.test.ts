@@ -199,6 +199,16 @@ describe('the gazette command', () => {
         2,
         /^gazette: content folder .*a\.md is a file: give the folder/,
       ],
+      // A Jekyll or Hexo site root given for both: every source, drafts too, would be public.
+      [
+        [
+          'build',
+          '--root',
+          makeProject({ 'a.md': '---\ntitle: A\n---\nA' }, 'publicDir: content\n'),
+        ],
+        2,
+        /^gazette: .*"publicDir" .* is or holds the content folder/,
+      ],
       [['check', '--out', path.join(root, 'nope')], 2, /^gazette: no built site at /],
       [
         [
