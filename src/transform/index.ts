@@ -25,6 +25,7 @@ import type { SiteConfig } from '../config/schema.ts';
 import { type ArticleWords, articleWords } from '../languages.ts';
 import { maskCode, maskHtmlCode } from '../load/markdown-code.ts';
 import type { Diagnostic, LoadedArticle, TransformedBody } from '../model.ts';
+import { expandCodeBlockTags } from './code-block-tags.ts';
 import { codeRanges, type MarkdownCodeRanges, maskRanges } from './code-ranges.ts';
 import { contentFileLookup, contentFileUse } from './content-files.ts';
 import type { ArticleContext } from './context.ts';
@@ -42,6 +43,7 @@ import {
   limitMarkdownQuoteDepth,
   limitNestingDepth,
 } from './limit-nesting.ts';
+import { expandLiquidUrls } from './liquid-urls.ts';
 import { NEWS_SCHEMA } from './news-schema.ts';
 import { rehypeAlignmentClass } from './rehype-alignment-class.ts';
 import { rehypeDropFormWidgets } from './rehype-drop-form-widgets.ts';
@@ -175,11 +177,12 @@ function descriptionText(description: string): string {
 const requireModule = createRequire(import.meta.url);
 
 /**
- * A Liquid or Hexo tag (`{% highlight ruby %}`, `{% asset_img a.png %}`) or a Hugo shortcode
- * (`{{< youtube id >}}`, `{{% note %}}`) left in a moved archive's posts.
+ * A Liquid or Hexo tag (`{% include ad.html %}`, `{% post_link a %}`), a Hugo shortcode
+ * (`{{< tweet … >}}`, `{{% note %}}`) or a Liquid object (`{{ page.title }}`) left in a moved
+ * archive's posts.
  */
 const FOREIGN_TEMPLATE_TAG =
-  /\{%-?[ \t]{0,20}[a-zA-Z_][\w-]{0,40}[^%\n]{0,200}%\}|\{\{[<%][ \t]{0,20}\/?[ \t]{0,20}[\w-]{1,40}[^}\n]{0,200}[>%]\}\}/;
+  /\{%-?[ \t]{0,20}[a-zA-Z_][\w-]{0,40}[^%\n]{0,200}%\}|\{\{[<%][ \t]{0,20}\/?[ \t]{0,20}[\w-]{1,40}[^}\n]{0,200}[>%]\}\}|\{\{-?[ \t]{0,20}(?:site|page|post|paginator|layout|include)\.[\w.]{1,60}[^}\n]{0,200}\}\}/;
 
 /** Hexo's and Jekyll's excerpt mark, `<!-- more -->` (also written `<!--more-->`). */
 const MORE_MARK = /<!--\s*more\s*-->/i;
@@ -385,6 +388,8 @@ export function createBodyTransformer(
         body = limitMarkdownListDepth(limitMarkdownQuoteDepth(body, DEFAULT_MAX_NESTING_DEPTH));
       // Other generators' tags whose meaning needs no generator (a page bundle's pictures).
       const markdownCode = markdownCodeFor(context.language);
+      body = expandCodeBlockTags(body, article.format);
+      body = expandLiquidUrls(body, article.format, markdownCode);
       body = expandHexoAssetTags(body, article.format, markdownCode);
       body = expandHugoShortcodes(body, article.format, markdownCode);
       const file = new VFile({ path: article.relativePath, value: body });

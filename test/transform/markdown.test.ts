@@ -108,7 +108,7 @@ describe("another site generator's template tags", () => {
     transform({ ...htmlArticle(''), format: 'markdown', body }).diagnostics.map((d) => d.message);
 
   it.each([
-    ['{% highlight ruby %}\nputs 1\n{% endhighlight %}'],
+    ['{% include ad.html %}'],
     ['{% post_link other-post %}'],
     ['{{< tweet user="SanDiegoZoo" id="1453110110599868418" >}}'],
     ['{{% note %}}Careful.{{% /note %}}'],
