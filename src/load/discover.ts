@@ -57,8 +57,9 @@ export const MEDIA_EXTENSIONS = new Set([
 ]);
 
 /**
- * Folders that hold tooling, never articles: version control, packages, and the layouts,
- * includes, styles and output of a Jekyll site whose root is taken for the content folder.
+ * Folders that hold tooling, never articles: version control, packages, the layouts,
+ * includes, styles and output of a Jekyll site and the templates of a Hugo site whose root is
+ * taken for the content folder.
  * Hexo's and Jekyll's `_posts`, `_drafts` (drafts) and dot-files are read.
  */
 const SKIPPED_FOLDERS = new Set([
@@ -71,7 +72,14 @@ const SKIPPED_FOLDERS = new Set([
   '_sass',
   '_site',
   '_plugins',
+  // A Hugo site's root taken for the content folder: templates and themes, not posts.
+  'archetypes',
+  'layouts',
+  'themes',
 ]);
+
+/** The file a Gazette output folder holds (`write/output.ts`): a built site, never sources. */
+const OUTPUT_MARKER_FILE = '.gazette-output';
 
 export interface ContentFile {
   absolutePath: string;
@@ -166,6 +174,9 @@ export function discoverContent(contentDir: string): DiscoveredContent {
         unreadableFolders.push(relativeFolder.replace(/\/$/, ''));
       continue;
     }
+    // A site Gazette built (a copy kept beside the content, say): its pages are no articles.
+    if (relativeFolder !== '' && entries.some((entry) => entry.name === OUTPUT_MARKER_FILE))
+      continue;
     for (const entry of entries) {
       const absolutePath = `${folderPrefix}${entry.name}`;
       const relativePath = `${relativeFolder}${entry.name}`;

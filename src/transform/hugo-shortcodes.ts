@@ -8,9 +8,10 @@
  */
 import { asOwnBlock, type MarkdownCodeRanges, replaceOutsideCode } from './code-ranges.ts';
 
-// `{{< name args >}}` or `{{% name args %}}`, on one line. One blank after the name and the
-// arguments trimmed in code: blanks the pattern could match in several ways would backtrack.
-const SHORTCODE = /\{\{([<%])[ \t]{0,20}(figure|youtube|vimeo)[ \t]([^\n]{0,1000}?)([>%])\}\}/g;
+// `{{< name args >}}` or `{{% name args %}}`, its arguments on one line or several (as Hugo
+// allows). One blank after the name and the arguments trimmed in code: blanks the pattern
+// could match in several ways would backtrack.
+const SHORTCODE = /\{\{([<%])[ \t]{0,20}(figure|youtube|vimeo)[ \t\n]([\s\S]{0,1000}?)([>%])\}\}/g;
 
 /** Whether a body may hold one at all (most do not: no masking then). */
 function mayHaveShortcodes(body: string): boolean {

@@ -16,6 +16,13 @@ const ARCHIVE: Record<string, string> = {
   'post/section/_index.md': '---\ntitle: Section\n---\nThe section list page.\n',
   'post/section/bundle/index.md': post('Bundle'),
   'node_modules/pkg/README.md': '# A package\n',
+  // A Hugo site's root: templates and themes.
+  'layouts/_default/single.html': '<html>{{ .Content }}</html>\n',
+  'themes/ananke/layouts/index.html': '<html>{{ .Content }}</html>\n',
+  'archetypes/default.md': '---\ntitle: "{{ .Name }}"\n---\n',
+  // A site Gazette built, kept beside the content.
+  'old-site/.gazette-output': '{}\n',
+  'old-site/2021/04/18/harbour/index.html': '<html><body>built</body></html>\n',
 };
 
 describe('discovering content', () => {

@@ -124,3 +124,19 @@ describe('expandHugoShortcodes', () => {
     expect(diagnostics).toEqual([]);
   });
 });
+
+describe('multi-line shortcodes', () => {
+  it('takes arguments on several lines, as Hugo does', () => {
+    expect(
+      expandHugoShortcodes(
+        '{{< figure\n    src="a.jpg"\n    caption="Caption of a multi-line figure"\n>}}\n',
+        'markdown',
+      ),
+    ).toBe(
+      '<figure><img src="a.jpg" alt="Caption of a multi-line figure"><figcaption>Caption of a multi-line figure</figcaption></figure>\n',
+    );
+    expect(expandHugoShortcodes('{{< youtube\n  id="w7Ft2ymGmfc"\n>}}', 'markdown')).toBe(
+      '<iframe src="https://www.youtube.com/embed/w7Ft2ymGmfc" allowfullscreen></iframe>',
+    );
+  });
+});
