@@ -23,6 +23,12 @@ export interface ContentFileLookup {
   files: ReadonlySet<string>;
   /** Folders relative URLs are resolved in, in order (content-relative, '' for the root). */
   folders: readonly string[];
+  /**
+   * Root-relative URLs (`/posts/trip/map.png`) are looked for from the content folder's root
+   * too: in an article without a source URL they name the site's own files, and a Hugo bundle
+   * is served at its folder's path.
+   */
+  fromRoot: boolean;
   /** Files the article's URLs named and were found. */
   found: Set<string>;
   /** Paths its URLs named and were not there. */
@@ -45,8 +51,15 @@ export function articleFolders(relativePath: string): string[] {
 export function contentFileLookup(
   relativePath: string,
   files: ReadonlySet<string>,
+  fromRoot = false,
 ): ContentFileLookup {
-  return { files, folders: articleFolders(relativePath), found: new Set(), missing: new Set() };
+  return {
+    files,
+    folders: articleFolders(relativePath),
+    fromRoot,
+    found: new Set(),
+    missing: new Set(),
+  };
 }
 
 /** The site path a content-folder file is published at, percent-encoded. */
@@ -90,8 +103,10 @@ function pathInFolder(url: string, folder: string): string | undefined {
 export function publishedContentFile(url: string, lookup: ContentFileLookup): string | undefined {
   if (lookup.files.size === 0) return undefined;
   const candidates: string[] = [];
-  for (const folder of lookup.folders) {
-    const candidate = pathInFolder(url, folder);
+  const rootRelative = url.startsWith('/') && !url.startsWith('//');
+  if (rootRelative && !lookup.fromRoot) return undefined;
+  for (const folder of rootRelative ? [''] : lookup.folders) {
+    const candidate = pathInFolder(rootRelative ? url.slice(1) : url, folder);
     if (candidate === undefined) continue;
     if (lookup.files.has(candidate)) {
       lookup.found.add(candidate);

@@ -353,13 +353,20 @@ export function createBodyTransformer(
         `source URL ${JSON.stringify(article.sourceUrl.slice(0, 200))} is not an http(s) URL; ignored`,
       );
     }
+    const base = articleBase(sourceUrl, config.images.sourceBase);
     const images: ImageUrlContext = {
-      base: articleBase(sourceUrl, config.images.sourceBase),
+      ...(base ? { base } : {}),
       upgradeHttp: config.images.upgradeHttp,
       rewrite,
       ...(options.siteFiles ? { siteFiles: options.siteFiles } : {}),
       ...(options.contentFiles?.size
-        ? { content: contentFileLookup(article.relativePath, options.contentFiles) }
+        ? {
+            content: contentFileLookup(
+              article.relativePath,
+              options.contentFiles,
+              base === undefined,
+            ),
+          }
         : {}),
     };
     const context: ArticleContext = {

@@ -77,6 +77,20 @@ describe('publishedContentFile', () => {
     expect(lookup.found.size + lookup.missing.size).toBe(0);
   });
 
+  it('finds root-relative URLs from the content root only when told (no source URL)', () => {
+    const bundle = new Set(['posts/trip/map.png']);
+    const hugo = contentFileLookup('posts/trip/index.md', bundle, true);
+    expect(publishedContentFile('/posts/trip/map.png', hugo)).toBe(
+      '/media/content/posts/trip/map.png',
+    );
+    expect(publishedContentFile('/posts/trip/later.png', hugo)).toBeUndefined();
+    expect([...hugo.missing]).toEqual(['posts/trip/later.png']);
+    expect(publishedContentFile('/../../etc/x.png', hugo)).toBeUndefined();
+    const scraped = contentFileLookup('posts/trip/index.md', bundle);
+    expect(publishedContentFile('/posts/trip/map.png', scraped)).toBeUndefined();
+    expect(scraped.missing.size).toBe(0);
+  });
+
   it('never reaches outside the content folder', () => {
     const lookup = contentFileLookup('posts/trip/index.md', new Set(['../secret.jpg', 'x.jpg']));
     expect(publishedContentFile('../../../secret.jpg', lookup)).toBeUndefined();
