@@ -2,7 +2,8 @@
  * Old URLs of moved articles keep working: front-matter `aliases` (Hugo), `redirect_from`
  * (Jekyll's jekyll-redirect-from) and `alias` (Hexo's hexo-generator-alias) each get a small
  * page at the old path that sends readers and search engines to the article's URL, as those
- * tools make them: a static host has no redirects of its own to configure.
+ * tools make them: a static host has no redirects of its own to configure. So does the
+ * `.html` file a permalink named (`/2019/03/04/title.html`), now served as a folder.
  */
 import type { BuildExtension, ExtensionContext } from '../build.ts';
 import { MAX_SLUG_BYTES, WINDOWS_RESERVED } from '../collect/slug.ts';
@@ -30,6 +31,39 @@ export function articleAliases(article: Pick<Article, 'extra'>): string[] {
       if (typeof item === 'string' && item.trim()) written.push(item.trim());
   }
   return written;
+}
+
+/** An old URL of an article: listed in its front matter, or implied by its permalink. */
+export interface OldUrl {
+  url: string;
+  /** Implied: given up without a word when it cannot have a page. */
+  implied: boolean;
+}
+
+const HTML_FILE = /\.html?$/i;
+const INDEX_FILE = /(?:^|\/)index\.html?$/i;
+
+/**
+ * Its front matter's old URLs, and the `.html` URL its permalink had in the generator it
+ * comes from (Jekyll's and Hexo's `:title.html`), which Gazette serves as a folder: the old
+ * file gets a redirect page too.
+ */
+export function oldUrls(
+  article: Pick<Article, 'extra' | 'permalink' | 'path'>,
+  sitePermalink = '',
+): OldUrl[] {
+  const urls: OldUrl[] = articleAliases(article).map((url) => ({ url, implied: false }));
+  const extension = (text: string) => /\.html?$/i.exec(text)?.[0] ?? '.html';
+  if (article.permalink !== undefined) {
+    if (HTML_FILE.test(article.permalink) && !INDEX_FILE.test(article.permalink))
+      urls.push({ url: article.permalink, implied: true });
+  } else if (HTML_FILE.test(sitePermalink) && !INDEX_FILE.test(sitePermalink)) {
+    urls.push({
+      url: `${article.path.replace(/\/$/, '')}${extension(sitePermalink)}`,
+      implied: true,
+    });
+  }
+  return urls;
 }
 
 /**
@@ -81,11 +115,14 @@ export function redirectPage(target: string, canonical: string, language: string
 }
 
 /** The site paths of the redirect pages a site's articles ask for (valid ones, taken or not). */
-export function redirectSitePaths(articles: readonly Pick<Article, 'extra'>[]): Set<string> {
+export function redirectSitePaths(
+  articles: readonly Pick<Article, 'extra' | 'permalink' | 'path'>[],
+  sitePermalink?: string,
+): Set<string> {
   const paths = new Set<string>();
   for (const article of articles) {
-    for (const alias of articleAliases(article).slice(0, MAX_ALIASES)) {
-      const found = aliasSitePath(alias);
+    for (const { url } of oldUrls(article, sitePermalink).slice(0, MAX_ALIASES + 1)) {
+      const found = aliasSitePath(url);
       if ('sitePath' in found) paths.add(found.sitePath);
     }
   }
@@ -109,6 +146,8 @@ export function writeRedirects(
     language: string;
     output: ExtensionContext['output'];
     pages: ReadonlySet<string>;
+    /** The site's permalink pattern, whose `.html` URLs get redirect pages. */
+    permalink?: string;
   },
 ): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
@@ -116,19 +155,25 @@ export function writeRedirects(
   const taken = new Map<string, string>();
   const pagesFolded = new Set([...context.pages].map((page) => page.toLowerCase()));
   for (const article of articles) {
-    const aliases = articleAliases(article);
-    if (aliases.length === 0) continue;
-    const warn = (message: string) =>
+    const all = oldUrls(article, context.permalink);
+    if (all.length === 0) continue;
+    const written = all.filter(({ implied }) => !implied);
+    const say = (message: string) =>
       diagnostics.push({ severity: 'warning', file: article.relativePath, message });
-    if (aliases.length > MAX_ALIASES)
-      warn(`${aliases.length} old URLs (aliases); only the first ${MAX_ALIASES} get a page`);
+    if (written.length > MAX_ALIASES)
+      say(`${written.length} old URLs (aliases); only the first ${MAX_ALIASES} get a page`);
+    const aliases = [...written.slice(0, MAX_ALIASES), ...all.filter(({ implied }) => implied)];
     const target = context.urls.href(article.path);
     const page = redirectPage(
       target,
       context.urls.absolute(article.path),
       article.lang ?? article.language ?? context.language,
     );
-    for (const alias of aliases.slice(0, MAX_ALIASES)) {
+    for (const { url: alias, implied } of aliases) {
+      // An implied old URL that cannot have a page is given up quietly.
+      const warn = (message: string) => {
+        if (!implied) say(message);
+      };
       const found = aliasSitePath(alias);
       const quoted = JSON.stringify(alias.slice(0, 200));
       if ('problem' in found) {
@@ -183,7 +228,9 @@ export function redirectsExtension(): BuildExtension {
   const hasAliases = (context: ExtensionContext) => {
     let has = withAliases.get(context);
     if (has === undefined) {
-      has = context.site.articles.some((article) => articleAliases(article).length > 0);
+      has = context.site.articles.some(
+        (article) => oldUrls(article, context.config.permalink).length > 0,
+      );
       withAliases.set(context, has);
     }
     return has;
@@ -209,6 +256,7 @@ export function redirectsExtension(): BuildExtension {
         language: context.config.language,
         output: context.output,
         pages,
+        permalink: context.config.permalink,
       });
     },
   };

@@ -150,3 +150,27 @@ describe('redirect pages in a build', () => {
     expect(warnings.filter((warning) => warning.includes('/feed.xml/index.html'))).toHaveLength(1);
   });
 });
+
+describe('redirect pages for .html permalinks', () => {
+  it('keeps the .html URL a permalink named, as a redirect to the folder Gazette serves', async () => {
+    const root = makeProject(
+      {
+        'custom.md': article('Custom', '2019-03-05', 'permalink: /custom/path/custom-post.html\n'),
+        '2019-03-04-hello.md': article('Hello', '2019-03-04'),
+        'index-like.md': article('Index like', '2019-03-03', 'permalink: /about/index.html\n'),
+      },
+      'title: Jekyll\nbaseUrl: https://user.github.io/blog/\npermalink: ":year/:month/:day/:slug.html"\nsearch:\n  enabled: false\n',
+    );
+    const result = await buildProject(root);
+    const site = result.outDir;
+    expect(readFileSync(path.join(site, 'custom/path/custom-post.html'), 'utf8')).toContain(
+      'url=/blog/custom/path/custom-post/',
+    );
+    expect(readFileSync(path.join(site, '2019/03/04/hello.html'), 'utf8')).toContain(
+      'url=/blog/2019/03/04/hello/',
+    );
+    // `index.html` permalinks were folders already; no warning for implied old URLs.
+    expect(existsSync(path.join(site, 'about.html'))).toBe(false);
+    expect(result.diagnostics.filter((d) => /old URL/.test(d.message))).toEqual([]);
+  });
+});
