@@ -57,7 +57,7 @@ export const CONFIG_SCHEMA = {
   permalink: {
     kind: 'string',
     default: ':year/:month/:day/:slug/',
-    doc: 'Article URL pattern. Tokens: `:year :month :day :hour :minute :slug` (or `:title`) `:id :category`; any other token is an error. Every article is a folder: an ending `.html` or `/index.html` (`:slug.html`, from Hexo or Jekyll) is left out, with a warning.',
+    doc: 'Article URL pattern. Tokens: `:year :month :day :hour :minute :slug` (or `:title`) `:id :category`; any other token is an error. Every article is a folder: an ending `.html` or `/index.html` (`:slug.html`, from Hexo or Jekyll) is left out, with a warning, and the old `.html` URL gets a redirect page.',
   },
   pageSize: {
     kind: 'integer',
