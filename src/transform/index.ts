@@ -424,22 +424,37 @@ export function createBodyTransformer(
         tag = FOREIGN_TEMPLATE_TAG.exec(maskRanges(maskHtmlCode(body, false), code));
       }
       if (tag) {
+        // Its line in the file, where the tag is as written (the body was expanded since).
+        const written = String(article.body ?? '');
+        const at = written.indexOf(tag[0]);
+        const line =
+          at < 0 ? undefined : bodyLine + (written.slice(0, at).match(/\n/g)?.length ?? 0);
         warn(
           `body has a template tag of another site generator (${JSON.stringify(tag[0].slice(0, 40))}), which Gazette never runs: it is shown as text`,
+          line,
         );
       }
       // In Markdown, a mark of its own line outside code (`<!-- more -->` in a sentence about
       // Hexo is an example); in HTML, a comment wherever it is.
-      const more =
-        article.description?.trim() || !MORE_MARK.test(body)
-          ? null
-          : article.format === 'markdown'
-            ? MORE_MARK_LINE.exec(withoutCode())
-            : MORE_MARK.exec(body);
-      if (more) {
+      // A post may name its own mark, as Jekyll's `excerpt_separator` does (`<!--cut-->`).
+      const separator = article.extra.excerpt_separator;
+      const ownMark =
+        typeof separator === 'string' && separator.trim() && separator.length <= 200
+          ? separator.trim()
+          : undefined;
+      let moreIndex: number | undefined;
+      if (!article.description?.trim() && ownMark) {
+        const index = (article.format === 'markdown' ? withoutCode() : body).indexOf(ownMark);
+        if (index >= 0) moreIndex = index;
+      } else if (!article.description?.trim() && MORE_MARK.test(body)) {
+        moreIndex = (
+          article.format === 'markdown' ? MORE_MARK_LINE.exec(withoutCode()) : MORE_MARK.exec(body)
+        )?.index;
+      }
+      if (moreIndex !== undefined) {
         // The part before the mark, made as the whole body is (a comment is all the mark is,
         // and the sanitizer drops comments); its warnings are the body's, already given.
-        const head = new VFile({ path: article.relativePath, value: body.slice(0, more.index) });
+        const head = new VFile({ path: article.relativePath, value: body.slice(0, moreIndex) });
         head.data.article = context;
         const headTree =
           article.format === 'markdown'

@@ -73,6 +73,21 @@ describe('the <!-- more --> mark', () => {
     }
   });
 
+  it('is the post’s own excerpt_separator when it names one, as Jekyll reads it', () => {
+    for (const [format, body] of [
+      ['markdown', 'Only this should be the excerpt.\n\n<!--cut-->\n\nThe rest. `<!--cut-->`'],
+      ['html', '<p>Only this should be the excerpt.</p><!--cut--><p>The rest.</p>'],
+    ] as const) {
+      const { body: result } = transform({
+        ...htmlArticle(''),
+        format,
+        body,
+        extra: { excerpt_separator: '<!--cut-->' },
+      });
+      expect(result.excerpt, format).toBe('Only this should be the excerpt.');
+    }
+  });
+
   it('is no mark inside code or in the middle of a sentence', () => {
     for (const body of [
       "Hexo's <!-- more --> mark, written in running text, ends no excerpt in this sentence here.",
@@ -122,6 +137,16 @@ describe("another site generator's template tags", () => {
     // 200 KB of backticks after a tag took 81 s with a backtracking pattern.
     expect(warnings(`{% a %}\n\n${'`'.repeat(200_000)}\n`)).toHaveLength(1);
     expect(warnings('{{< a '.repeat(40_000))).toEqual([]);
+  });
+
+  it('are named with their line in the file', () => {
+    const { diagnostics } = transform({
+      ...htmlArticle(''),
+      format: 'markdown',
+      bodyLine: 5,
+      body: 'Intro.\n\nMore.\n\n{% post_url 2019-03-04-a %}\n',
+    });
+    expect(diagnostics).toEqual([expect.objectContaining({ line: 9 })]);
   });
 
   it('are named in a scraped page’s HTML tail, whose indented markup is no code', () => {
