@@ -3,7 +3,7 @@
  * module stays light: when nothing changed since the last build, its outcome is replayed
  * without loading the parser, the sanitizer or the template engine (`pipeline.ts`).
  */
-import { existsSync, lstatSync, readlinkSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { codeStamp, GAZETTE_CODE_DIR } from './cache/code-stamp.ts';
 import {
@@ -221,7 +221,15 @@ export function resolveProject(
  * site root given for both).
  */
 function checkPublicFolder(project: Project): void {
-  const relative = path.relative(project.publicDir, project.contentDir);
+  // Where links lead: `public -> content` is the content folder too.
+  const real = (folder: string) => {
+    try {
+      return realpathSync(folder);
+    } catch {
+      return folder;
+    }
+  };
+  const relative = path.relative(real(project.publicDir), real(project.contentDir));
   if (relative.startsWith('..') || path.isAbsolute(relative)) return;
   throw new ConfigError(
     `"publicDir" ${project.publicDir} is or holds the content folder ${project.contentDir}, whose sources (drafts too) it would publish; give public files a folder of their own (a link in it to an assets folder works)`,

@@ -3,7 +3,7 @@
  * the build cache. `build()` (build.ts) comes here once it knows something changed.
  */
 
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { setImmediate as yieldToEvents } from 'node:timers/promises';
 import type {
@@ -47,6 +47,7 @@ import {
   ARTICLE_EXTENSIONS,
   type ContentScan,
   discoverContent,
+  isInside,
   mediaPaths,
 } from './load/discover.ts';
 import type { Article, Diagnostic, LoadedArticle, PathWish, TransformedBody } from './model.ts';
@@ -482,7 +483,10 @@ export async function buildSite(
   const timings = { load: 0, transform: 0, collect: 0, render: 0, write: 0, total: 0 };
   const progress = options.onProgress ?? (() => {});
   // Gazette's own code is part of the keys too: a changed sanitizer must re-sanitize.
-  const inputsKey = `${[...project.siteFiles].sort().join('\0')}\0${codeStamp()}`;
+  // Bodies record the media they looked for only once the content folder has any: the first
+  // picture saved (or the last removed) makes every article again.
+  const hasMedia = (run.scan?.media.length ?? 0) > 0;
+  const inputsKey = `${[...project.siteFiles].sort().join('\0')}\0${codeStamp()}${hasMedia ? '\0media' : ''}`;
   const articleKey = sha1(`${articleCacheKey(GAZETTE_VERSION, config)}\0${inputsKey}`);
   // A worker thread reads the previous site's manifest and checks its files while articles
   // load.
@@ -1024,17 +1028,34 @@ function copyStaticFiles(
   const assets = themeAssets(themeFolders);
   for (const [sitePath, file] of assets) output.copy(file, sitePath);
   let copied = assets.size;
+  const content = realFolder(project.contentDir);
   for (const sitePath of project.siteFiles) {
+    const source = path.join(project.publicDir, ...sitePath.split('/'));
     if (output.has(sitePath) && !assets.has(sitePath)) {
       diagnostics.push({
         severity: 'warning',
         file: `public${sitePath}`,
         message: 'a generated page has the same path; the static file is not copied',
       });
-    } else if (output.copy(path.join(project.publicDir, ...sitePath.split('/')), sitePath))
-      copied++;
+    } else if (isInside(content, realFolder(source))) {
+      // A link in public/ into the content folder would publish sources, drafts too.
+      diagnostics.push({
+        severity: 'warning',
+        file: `public${sitePath}`,
+        message: 'leads into the content folder (a symbolic link); not published',
+      });
+    } else if (output.copy(source, sitePath)) copied++;
   }
   return copied;
+}
+
+/** Where a path leads, links followed (itself when it cannot be resolved). */
+function realFolder(file: string): string {
+  try {
+    return realpathSync(file);
+  } catch {
+    return file;
+  }
 }
 
 function firstError(diagnostics: Diagnostic[]): string {

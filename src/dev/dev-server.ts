@@ -356,7 +356,15 @@ export async function startDev(options: DevOptions = {}): Promise<DevServer> {
       return present === state.contentFiles.has(relativePath) ? [] : [{ relativePath, present }];
     });
     const lookedFor = mediaMoves.length > 0 ? mediaLookedFor(state) : new Set<string>();
-    const contentMediaMoved = mediaMoves.some(({ relativePath }) => lookedFor.has(relativePath));
+    // Bodies look for media only once the content folder has some (see the build cache key):
+    // the first picture saved, or the last removed, makes every article again.
+    const firstOrLast =
+      mediaMoves.length > 0 &&
+      (state.contentFiles.size === 0 ||
+        (mediaMoves.every(({ present }) => !present) &&
+          mediaMoves.length >= state.contentFiles.size));
+    const contentMediaMoved =
+      firstOrLast || mediaMoves.some(({ relativePath }) => lookedFor.has(relativePath));
     if (!contentMediaMoved) {
       for (const { relativePath, present } of mediaMoves) {
         if (present) state.contentFiles.add(relativePath);

@@ -57,9 +57,8 @@ export const MEDIA_EXTENSIONS = new Set([
 ]);
 
 /**
- * Folders that hold tooling, never articles: version control, packages, the layouts,
- * includes, styles and output of a Jekyll site and the templates of a Hugo site whose root is
- * taken for the content folder.
+ * Folders that hold tooling, never articles: version control, packages, and the layouts,
+ * includes, styles and output of a Jekyll site whose root is taken for the content folder.
  * Hexo's and Jekyll's `_posts`, `_drafts` (drafts) and dot-files are read.
  */
 const SKIPPED_FOLDERS = new Set([
@@ -72,11 +71,10 @@ const SKIPPED_FOLDERS = new Set([
   '_sass',
   '_site',
   '_plugins',
-  // A Hugo site's root taken for the content folder: templates and themes, not posts.
-  'archetypes',
-  'layouts',
-  'themes',
 ]);
+
+/** A Hugo site's root taken for the content folder: its templates and themes, not posts. */
+const SKIPPED_ROOT_FOLDERS = new Set(['archetypes', 'layouts', 'themes']);
 
 /** The file a Gazette output folder holds (`write/output.ts`): a built site, never sources. */
 const OUTPUT_MARKER_FILE = '.gazette-output';
@@ -215,6 +213,7 @@ export function discoverContent(contentDir: string): DiscoveredContent {
       }
       if (isFolder) {
         if (SKIPPED_FOLDERS.has(entry.name) || visited.has(target)) continue;
+        if (relativeFolder === '' && SKIPPED_ROOT_FOLDERS.has(entry.name)) continue;
         visited.add(target);
         pending.push({
           folder: target,

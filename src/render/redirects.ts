@@ -114,6 +114,14 @@ export function redirectPage(target: string, canonical: string, language: string
 `;
 }
 
+/** The old URLs that get a page: the first `MAX_ALIASES` written ones, and the implied one. */
+function limitedOldUrls(urls: readonly OldUrl[]): OldUrl[] {
+  return [
+    ...urls.filter(({ implied }) => !implied).slice(0, MAX_ALIASES),
+    ...urls.filter(({ implied }) => implied),
+  ];
+}
+
 /** The site paths of the redirect pages a site's articles ask for (valid ones, taken or not). */
 export function redirectSitePaths(
   articles: readonly Pick<Article, 'extra' | 'permalink' | 'path'>[],
@@ -121,7 +129,7 @@ export function redirectSitePaths(
 ): Set<string> {
   const paths = new Set<string>();
   for (const article of articles) {
-    for (const { url } of oldUrls(article, sitePermalink).slice(0, MAX_ALIASES + 1)) {
+    for (const { url } of limitedOldUrls(oldUrls(article, sitePermalink))) {
       const found = aliasSitePath(url);
       if ('sitePath' in found) paths.add(found.sitePath);
     }
@@ -162,7 +170,7 @@ export function writeRedirects(
       diagnostics.push({ severity: 'warning', file: article.relativePath, message });
     if (written.length > MAX_ALIASES)
       say(`${written.length} old URLs (aliases); only the first ${MAX_ALIASES} get a page`);
-    const aliases = [...written.slice(0, MAX_ALIASES), ...all.filter(({ implied }) => implied)];
+    const aliases = limitedOldUrls(all);
     const target = context.urls.href(article.path);
     const page = redirectPage(
       target,

@@ -11,6 +11,8 @@ import { maskCode, maskHtmlCode } from '../load/markdown-code.ts';
 const OPENING =
   /\{%-?[ \t]{0,20}(highlight|codeblock|code|raw)\b([^\n%]{0,300})-?%\}|\{\{([<%])[ \t]{0,20}(highlight)\b([^\n]{0,300}?)[>%]\}\}/g;
 
+const RAW_MARKS = /\{%-?[ \t]{0,20}(?:end)?raw[ \t]{0,20}-?%\}/g;
+
 /** Whether a body may hold one at all (most do not: nothing else is done then). */
 function mayHaveCodeBlockTags(body: string): boolean {
   return /\{[%{]/.test(body) && /highlight|codeblock|code|raw/.test(body);
@@ -49,6 +51,19 @@ function codeBlock(code: string, language: string, format: 'markdown' | 'html'):
 }
 
 /**
+ * A `raw` block's text as written: its braces outside code as character references, which no
+ * later expansion or warning takes for a tag and which the page shows as braces (in code,
+ * where references are not read, they stay braces: nothing is expanded there anyway).
+ */
+function literalText(text: string, format: 'markdown' | 'html'): string {
+  const masked = format === 'markdown' ? maskCode(text) : maskHtmlCode(text, false);
+  let result = '';
+  for (let i = 0; i < text.length; i++)
+    result += text[i] === '{' && masked[i] === '{' ? '&#123;' : text[i];
+  return result;
+}
+
+/**
  * The body with its code block tags (opening outside code) replaced by the code they hold.
  * Linear: a closing tag is looked for forward only, and a kind of tag found unclosed once is
  * not looked for again (none after it is closed either).
@@ -73,20 +88,23 @@ export function expandCodeBlockTags(body: string, format: 'markdown' | 'html'): 
       continue;
     }
     const inner = body.slice(opening.index + opening[0].length, close.index);
-    const code = inner.replace(/^[ \t]*\r?\n/, '').replace(/\r?\n[ \t]*$/, '');
+    // Jekyll posts show Liquid in code with `{% raw %}` around it, which is no part of it.
+    const code = inner
+      .replace(/^[ \t]*\r?\n/, '')
+      .replace(/\r?\n[ \t]*$/, '')
+      .replace(RAW_MARKS, '');
     const argumentsText = hugo ? opening[5]! : opening[2]!;
     let replacement =
       name === 'raw'
-        ? inner
+        ? literalText(inner, format)
         : codeBlock(code, languageOf(hugo ? 'highlight' : name, argumentsText), format);
-    // A fence opens a line of its own.
-    if (
-      format === 'markdown' &&
-      name !== 'raw' &&
-      opening.index > 0 &&
-      body[opening.index - 1] !== '\n'
-    )
-      replacement = `\n${replacement}`;
+    if (format === 'markdown' && name !== 'raw') {
+      // A fence is a line of its own, opening and closing.
+      const end = close.index + close[0].length;
+      if (opening.index > 0 && body[opening.index - 1] !== '\n') replacement = `\n${replacement}`;
+      if (end < body.length && body[end] !== '\n' && body[end] !== '\r')
+        replacement = `${replacement}\n`;
+    }
     result += body.slice(copied, opening.index) + replacement;
     copied = close.index + close[0].length;
     OPENING.lastIndex = copied;

@@ -11,7 +11,9 @@ import { asOwnBlock, type MarkdownCodeRanges, replaceOutsideCode } from './code-
 // `{{< name args >}}` or `{{% name args %}}`, its arguments on one line or several (as Hugo
 // allows). One blank after the name and the arguments trimmed in code: blanks the pattern
 // could match in several ways would backtrack.
-const SHORTCODE = /\{\{([<%])[ \t]{0,20}(figure|youtube|vimeo)[ \t\n]([\s\S]{0,1000}?)([>%])\}\}/g;
+// Arguments never hold a blank line or another `{{`: an unclosed one does not swallow the next.
+const SHORTCODE =
+  /\{\{([<%])[ \t]{0,20}(figure|youtube|vimeo)[ \t\n]((?:(?!\{\{|\n[ \t]*\n)[\s\S]){0,1000}?)([>%])\}\}/g;
 
 /** Whether a body may hold one at all (most do not: no masking then). */
 function mayHaveShortcodes(body: string): boolean {

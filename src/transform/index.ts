@@ -426,7 +426,10 @@ export function createBodyTransformer(
       if (tag) {
         // Its line in the file, where the tag is as written (the body was expanded since).
         const written = String(article.body ?? '');
-        const at = written.indexOf(tag[0]);
+        const writtenOutsideCode =
+          article.format === 'markdown' ? maskCode(written) : maskHtmlCode(written);
+        const outside = writtenOutsideCode.indexOf(tag[0]);
+        const at = outside >= 0 ? outside : written.indexOf(tag[0]);
         const line =
           at < 0 ? undefined : bodyLine + (written.slice(0, at).match(/\n/g)?.length ?? 0);
         warn(
@@ -444,7 +447,10 @@ export function createBodyTransformer(
           : undefined;
       let moreIndex: number | undefined;
       if (!article.description?.trim() && ownMark) {
-        const index = (article.format === 'markdown' ? withoutCode() : body).indexOf(ownMark);
+        // Outside code; in HTML, comments kept (the mark is often one).
+        const index = (
+          article.format === 'markdown' ? withoutCode() : maskHtmlCode(body, false)
+        ).indexOf(ownMark);
         if (index >= 0) moreIndex = index;
       } else if (!article.description?.trim() && MORE_MARK.test(body)) {
         moreIndex = (

@@ -3,7 +3,15 @@
  * scrapers that download a story's images to beat hot-link protection) are published with
  * the site, and a later build follows images added, replaced and deleted.
  */
-import { existsSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildProject, elements, listFiles, makeProject, readPage } from '../helpers.ts';
@@ -240,6 +248,49 @@ describe('media saved beside articles', () => {
     expect(first.ok && second.ok).toBe(true);
     expect(readFileSync(path.join(second.outDir, 'media/content/trip/p.jpg'), 'utf8')).toBe(
       'BBBBBBBB',
+    );
+  });
+
+  it('shows the first picture saved into a content folder that had none', async () => {
+    const root = makeProject(
+      {
+        'posts/trip/index.md':
+          '---\ntitle: Trip\ndate: 2024-01-01\n---\nText.\n\n![map](/posts/trip/map.png) ![photo](photo.jpg)\n',
+      },
+      CONFIG,
+    );
+    const first = await buildProject(root);
+    expect(published(first.outDir)).toEqual([]);
+    writeFileSync(path.join(root, 'content/posts/trip/map.png'), picture('map'));
+    writeFileSync(path.join(root, 'content/posts/trip/photo.jpg'), picture('photo'));
+    const second = await buildProject(root);
+    expect(published(second.outDir)).toEqual([
+      'media/content/posts/trip/map.png',
+      'media/content/posts/trip/photo.jpg',
+    ]);
+    expect(imageSources(second.outDir, '2024/01/01/trip/index.html')).toEqual([
+      '/news/media/content/posts/trip/map.png',
+      '/news/media/content/posts/trip/photo.jpg',
+    ]);
+  });
+
+  it('publishes no source through a public folder that leads into the content folder', async () => {
+    const draft = '---\ntitle: Secret draft\ndraft: true\n---\nUnpublished scoop.\n';
+    // public/ itself a link to the content folder: refused like the folder itself.
+    const linked = makeProject({ 'd.md': draft }, CONFIG);
+    symlinkSync('content', path.join(linked, 'public'));
+    await expect(buildProject(linked)).rejects.toThrow(/is or holds the content folder/);
+    // A link inside public/ into it: not published, with a warning.
+    const inside = makeProject(
+      { 'd.md': draft, 'a.md': '---\ntitle: A\ndate: 2024-01-01\n---\nA.\n' },
+      CONFIG,
+    );
+    mkdirSync(path.join(inside, 'public'));
+    symlinkSync('../content', path.join(inside, 'public', 'archive'));
+    const result = await buildProject(inside);
+    expect(existsSync(path.join(result.outDir, 'archive/d.md'))).toBe(false);
+    expect(result.diagnostics).toContainEqual(
+      expect.objectContaining({ message: expect.stringMatching(/leads into the content folder/) }),
     );
   });
 });

@@ -20,6 +20,8 @@ const ARCHIVE: Record<string, string> = {
   'layouts/_default/single.html': '<html>{{ .Content }}</html>\n',
   'themes/ananke/layouts/index.html': '<html>{{ .Content }}</html>\n',
   'archetypes/default.md': '---\ntitle: "{{ .Name }}"\n---\n',
+  // Deeper down, folders of those names are a site's own.
+  'news/layouts/kept.md': post('Kept'),
   // A site Gazette built, kept beside the content.
   'old-site/.gazette-output': '{}\n',
   'old-site/2021/04/18/harbour/index.html': '<html><body>built</body></html>\n',
@@ -34,6 +36,7 @@ describe('discovering content', () => {
     expect(found.sort()).toEqual([
       '_drafts/wip.md',
       '_posts/2021-04-18-harbour.md',
+      'news/layouts/kept.md',
       'post/section/bundle/index.md',
     ]);
   });
@@ -65,9 +68,9 @@ describe('discovering content', () => {
   it('builds the posts, and the drafts folder only as drafts', async () => {
     const root = makeProject(ARCHIVE, 'search:\n  enabled: false\n');
     const result = await buildProject(root);
-    expect(result.report.built).toBe(2);
+    expect(result.report.built).toBe(3);
     expect(result.report.drafts).toEqual(['_drafts/wip.md']);
     const withDrafts = await buildProject(root, { overrides: { drafts: true } });
-    expect(withDrafts.report.built).toBe(3);
+    expect(withDrafts.report.built).toBe(4);
   });
 });

@@ -32,7 +32,10 @@ describe('expandCodeBlockTags', () => {
 
   it('gives raw its text as written, and HTML bodies escaped <pre><code>', () => {
     expect(expandCodeBlockTags('{% raw %}{{ page.title }}{% endraw %}', 'markdown')).toBe(
-      '{{ page.title }}',
+      '&#123;&#123; page.title }}',
+    );
+    expect(expandCodeBlockTags('{% raw %}`{{ page.title }}`{% endraw %}', 'markdown')).toBe(
+      '`{{ page.title }}`',
     );
     expect(
       expandCodeBlockTags(
@@ -86,5 +89,38 @@ describe('Jekyll URLs in Liquid', () => {
     expect(diagnostics.map((d) => d.message)).toEqual([
       expect.stringMatching(/template tag of another site generator \("\{\{ page\.title \}\}"\)/),
     ]);
+  });
+});
+
+describe('code block tags after review', () => {
+  const transform = createBodyTransformer(defaultConfig(), { siteFiles: new Set() });
+  const html = (body: string) => transform(htmlArticle(body, { format: 'markdown' }));
+
+  it('keeps a raw block’s text as written, no tag in it expanded or warned', () => {
+    const { body, diagnostics } = html(
+      'A {% raw %}Literal {{ site.baseurl }}/x and {{< youtube abc123def >}} and {% for post in site.posts %}{% endraw %} B\n',
+    );
+    expect(body.html).toContain(
+      'Literal {{ site.baseurl }}/x and {{&#x3C; youtube abc123def >}} and {% for post in site.posts %}',
+    );
+    expect(body.html).not.toContain('<iframe');
+    expect(diagnostics).toEqual([]);
+  });
+
+  it('closes the fence on a line of its own when text follows the closing tag', () => {
+    const { body } = html(
+      'Text {% highlight ruby %}puts 1{% endhighlight %} more text here.\n\nFinal paragraph.\n',
+    );
+    expect(body.html).toContain('<pre><code class="language-ruby">puts 1\n</code></pre>');
+    expect(body.html).toContain('<p>Final paragraph.</p>');
+  });
+
+  it('leaves out the raw marks Jekyll posts put around Liquid shown in code', () => {
+    expect(
+      expandCodeBlockTags(
+        '{% highlight liquid %}\n{% raw %}{{ page.title }}{% endraw %}\n{% endhighlight %}',
+        'markdown',
+      ),
+    ).toBe('```liquid\n{{ page.title }}\n```');
   });
 });

@@ -140,3 +140,16 @@ describe('multi-line shortcodes', () => {
     );
   });
 });
+
+describe('an unclosed shortcode', () => {
+  it('does not swallow the next one', () => {
+    expect(
+      expandHugoShortcodes(
+        'Text mentions {{< youtube in prose.\n\nParagraph two.\n\n{{< vimeo 146022717 >}}',
+        'markdown',
+      ),
+    ).toBe(
+      'Text mentions {{< youtube in prose.\n\nParagraph two.\n\n<iframe src="https://player.vimeo.com/video/146022717" allowfullscreen></iframe>',
+    );
+  });
+});

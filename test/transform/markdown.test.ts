@@ -86,6 +86,14 @@ describe('the <!-- more --> mark', () => {
       });
       expect(result.excerpt, format).toBe('Only this should be the excerpt.');
     }
+    // Not a mark shown in code.
+    const { body: coded } = transform({
+      ...htmlArticle(''),
+      format: 'html',
+      body: '<p>A.</p><pre><code><!--cut--></code></pre><p>B.</p><!--cut--><p>C.</p>',
+      extra: { excerpt_separator: '<!--cut-->' },
+    });
+    expect(coded.excerpt).toBe('A. B.');
   });
 
   it('is no mark inside code or in the middle of a sentence', () => {
@@ -147,6 +155,14 @@ describe("another site generator's template tags", () => {
       body: 'Intro.\n\nMore.\n\n{% post_url 2019-03-04-a %}\n',
     });
     expect(diagnostics).toEqual([expect.objectContaining({ line: 9 })]);
+    // The line of the one outside code, not of an example in code before it.
+    const withExample = transform({
+      ...htmlArticle(''),
+      format: 'markdown',
+      bodyLine: 1,
+      body: '```\n{% include ad.html %}\n```\n\n{% include ad.html %}\n',
+    });
+    expect(withExample.diagnostics).toEqual([expect.objectContaining({ line: 5 })]);
   });
 
   it('are named in a scraped page’s HTML tail, whose indented markup is no code', () => {
