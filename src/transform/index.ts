@@ -63,6 +63,7 @@ import { rehypeTidyBlankLines } from './rehype-tidy-blank-lines.ts';
 import { rehypeUnnest } from './rehype-unnest.ts';
 import { rehypeUnprefixIds } from './rehype-unprefix-ids.ts';
 import { rehypeUnwrapCellButtons } from './rehype-unwrap-cell-buttons.ts';
+import { remarkHeadingIds } from './remark-heading-ids.ts';
 import { bodyText, collapseWhitespace, makeExcerpt, measureText, plainText } from './text.ts';
 import {
   articleBase,
@@ -213,6 +214,7 @@ function createMarkdownParser(words: ArticleWords) {
       // CommonMark leaves `**「引号」**。` as asterisks (punctuation beside CJK text breaks its
       // emphasis rules); Chinese and Japanese Markdown writes it so all the time.
       .use(remarkCjkFriendly)
+      .use(remarkHeadingIds)
       // Ids are prefixed by the sanitizer; remark-rehype must not prefix them a second time.
       .use(remarkRehype, {
         allowDangerousHtml: true,

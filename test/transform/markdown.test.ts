@@ -194,3 +194,17 @@ describe("another site generator's template tags", () => {
     expect(html).toEqual([]);
   });
 });
+
+describe('heading ids written after the heading', () => {
+  it('take {#id} off the text and give it to the heading, which the post’s links find', () => {
+    const { body } = transform({
+      ...htmlArticle(''),
+      format: 'markdown',
+      body: '## Photos {#photos}\n\nSee [photos](#photos).\n\n### Code `x` {#with-code}\n\n## No mark {#}\n',
+    });
+    expect(body.html).toContain('<h2 id="user-content-photos">Photos</h2>');
+    expect(body.html).toContain('<a href="#user-content-photos">photos</a>');
+    expect(body.html).toContain('<h3 id="user-content-with-code">Code <code>x</code></h3>');
+    expect(body.html).toContain('No mark {#}');
+  });
+});
