@@ -36,6 +36,7 @@ import {
 import { RACY_SECONDS, writeLastBuild } from './cache/last-build.ts';
 import { htmlReader, withLazyHtml } from './cache/lazy-html.ts';
 import { separateDuplicates } from './collect/duplicates.ts';
+import { RelatedArticles } from './collect/related.ts';
 import { type CollectInput, collectSite, lastChange, pathWish, type Site } from './collect/site.ts';
 import { UrlBuilder } from './collect/urls.ts';
 import { ConfigError } from './config/load.ts';
@@ -424,6 +425,7 @@ function withHtmlFromPack(
 export interface SiteRenderer {
   urls: UrlBuilder;
   views: ViewFactory;
+  related: RelatedArticles;
   pages: () => Generator<PageSpec>;
   context: PageRenderer['context'];
   renderContext: PageRenderer['renderContext'];
@@ -438,6 +440,7 @@ export function createSiteRenderer(
   const { config } = project;
   const urls = new UrlBuilder(config.baseUrl);
   const views = new ViewFactory(site, config, urls);
+  const related = new RelatedArticles(site, config.relatedArticles);
   const { env, searchPaths } = createTemplateEnvironment({
     config,
     urls,
@@ -457,7 +460,8 @@ export function createSiteRenderer(
   return {
     urls,
     views,
-    pages: () => planPages(site, config, views, urls),
+    related,
+    pages: () => planPages(site, config, views, urls, related),
     context,
     renderContext,
   };
@@ -749,7 +753,7 @@ async function renderAndWrite(
     (extension) => !extension.feedsFor || extension.feedLinksFollowStructure,
   );
   const changes = feedLinksKnown
-    ? changesSince(output.previousPages, pagesNow, site, state.contentHashBefore)
+    ? changesSince(output.previousPages, pagesNow, site, state.contentHashBefore, renderer.related)
     : undefined;
   const helperAfter = renderHelperAfter(options);
   let helper: RenderHelper | undefined;

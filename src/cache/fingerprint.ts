@@ -22,6 +22,7 @@ export const PRESENTATION_KEYS: ReadonlySet<string> = new Set([
   'baseUrl',
   'pageSize',
   'pageNumbering',
+  'relatedArticles',
   'dateFormat',
   'templatesDir',
   'publicDir',

@@ -72,6 +72,13 @@ export const CONFIG_SCHEMA = {
     values: ['newest-first', 'stable'],
     doc: 'How index pages are numbered. `newest-first`: `page/2/` holds the second newest `pageSize` articles, so every page changes when an article is added. `stable`: `page/1/`, `page/2/`… hold fixed blocks counted from the oldest and the first page the newest `pageSize` to `2 × pageSize − 1`, so an article added as the newest changes the first page of each of its lists (and, every `pageSize` additions, the new block and the three below it): faster rebuilds, smaller uploads, old page URLs that keep their articles while the news is only added to.',
   },
+  relatedArticles: {
+    kind: 'integer',
+    default: 4,
+    min: 0,
+    max: 20,
+    doc: 'How many related articles an article page lists (sharing its tags and categories, nearest in time first); 0 lists none.',
+  },
   dateFormat: {
     kind: 'string',
     default: 'yyyy-MM-dd HH:mm',

@@ -1,12 +1,14 @@
 /**
  * Which pages a change touches. Every page of a site gets a fingerprint of what it shows:
- * for an article page, that article and its two neighbours; for a page of an index, the
+ * for an article page, that article, its two neighbours and its related articles; for a page of an index, the
  * index's name, URL and size and the articles on that page. A page must be rendered again
  * exactly when its fingerprint differs from the one it was last rendered with.
  *
  * What every page shows (the navigation, the URLs of categories, authors and tags) is the
  * site signature: when it changes, every page is stale.
  */
+
+import type { RelatedArticles } from '../collect/related.ts';
 import type { Site } from '../collect/site.ts';
 import { SITE_PATHS } from '../collect/urls.ts';
 import type { SiteConfig } from '../config/schema.ts';
@@ -41,21 +43,21 @@ function articleToken(article: Article | undefined): string {
 export function pageFingerprints(
   site: Site,
   config: SiteConfig,
+  related: RelatedArticles,
   showing?: ReadonlySet<Article>,
 ): PageFingerprints {
   const fingerprints: PageFingerprints = new Map();
   const { articles } = site;
-  const articlePages = showing
-    ? [...showing].flatMap((article) => {
-        const index = articles.indexOf(article);
-        return index < 0 ? [] : [index - 1, index, index + 1];
-      })
-    : articles.keys();
+  const articlePages = showing ? articlePagesShowing(articles, showing, related) : articles.keys();
   for (const i of articlePages) {
     if (i < 0 || i >= articles.length) continue;
+    const relatedTokens = related
+      .of(articles[i]!)
+      .map((shown) => articleToken(shown))
+      .join(',');
     fingerprints.set(
       articles[i]!.path,
-      `article|${articleToken(articles[i])}|${articleToken(articles[i - 1])}|${articleToken(articles[i + 1])}`,
+      `article|${articleToken(articles[i])}|${articleToken(articles[i - 1])}|${articleToken(articles[i + 1])}|${relatedTokens}`,
     );
   }
   // `blockSignature`: what the numbered pages of a stable list show of it (no counts).
@@ -153,6 +155,23 @@ export function pageFingerprints(
     fingerprints.set(SITE_PATHS.search, `search|${searchShards(site, config).bundles.join(',')}`);
   fingerprints.set(SITE_PATHS.notFound, '404');
   return fingerprints;
+}
+
+/** Where the pages of these articles, their neighbours and those that may list them as related are. */
+function articlePagesShowing(
+  articles: readonly Article[],
+  showing: ReadonlySet<Article>,
+  related: RelatedArticles,
+): Set<number> {
+  const indexes = new Set<number>();
+  for (const article of showing) {
+    const index = articles.indexOf(article);
+    if (index >= 0) for (const near of [index - 1, index, index + 1]) indexes.add(near);
+  }
+  const reached = related.reachOf(showing);
+  if (reached.size > 0)
+    for (const [index, article] of articles.entries()) if (reached.has(article)) indexes.add(index);
+  return indexes;
 }
 
 function termSignature(term: TaxonomyTerm): string {

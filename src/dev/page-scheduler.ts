@@ -1,5 +1,6 @@
 import type nunjucks from 'nunjucks';
 import type { BuildExtension, ExtensionContext, Project } from '../build.ts';
+import { RelatedArticles } from '../collect/related.ts';
 import { lastChange, type Site } from '../collect/site.ts';
 import { UrlBuilder } from '../collect/urls.ts';
 import type { Article, Diagnostic } from '../model.ts';
@@ -49,6 +50,7 @@ export class PageScheduler {
   private templates: { env: nunjucks.Environment; searchPaths: string[] };
   private site!: Site;
   private views!: ViewFactory;
+  private related!: RelatedArticles;
   private context!: ExtensionContext;
   private render!: (spec: PageSpec) => RenderResult;
   private specs = new Map<string, PageSpec>();
@@ -97,6 +99,7 @@ export class PageScheduler {
       return this.patchSite(options.patched);
     const recollected = site !== this.site || !options.patched;
     this.site = site;
+    this.related = new RelatedArticles(site, this.project.config.relatedArticles);
     if (recollected || !this.views) {
       this.views = new ViewFactory(site, this.project.config, this.urls);
       this.context = {
@@ -110,7 +113,7 @@ export class PageScheduler {
     }
     this.render = this.createRender();
     this.planSpecs();
-    this.fingerprints = this.dated(pageFingerprints(site, this.project.config));
+    this.fingerprints = this.dated(pageFingerprints(site, this.project.config, this.related));
     const signature = siteSignature(site);
     // Remembered before a full re-render forgets them: pages that left the site leave the disk.
     const previouslyRendered = [...this.rendered.keys()];
@@ -157,8 +160,12 @@ export class PageScheduler {
     // the build date, whichever articles they list: the site is taken as a whole then.
     if (lastChange(this.site)?.getTime() !== this.buildDate?.getTime())
       return this.setSite(this.site);
+    // Chosen again: the lists it chose from hold the patched articles now.
+    this.related = new RelatedArticles(this.site, this.project.config.relatedArticles);
     this.replanArticlePages(patched);
-    const showing = this.dated(pageFingerprints(this.site, this.project.config, new Set(patched)));
+    const showing = this.dated(
+      pageFingerprints(this.site, this.project.config, this.related, new Set(patched)),
+    );
     for (const [sitePath, fingerprint] of showing) {
       this.fingerprints.set(sitePath, fingerprint);
       if (this.rendered.get(sitePath) !== fingerprint) this.stale.add(sitePath);
@@ -167,9 +174,10 @@ export class PageScheduler {
   }
 
   /**
-   * New specs for the pages of patched articles and of their neighbours. The specs of index
-   * pages read the site's lists when rendered, so the patched lists need no new spec; article
-   * specs come first in the plan, so planning stops once the last one wanted is seen.
+   * New specs for the pages of patched articles, of their neighbours and of the articles that
+   * may list them as related. The specs of index pages read the site's lists when rendered,
+   * so the patched lists need no new spec; article specs come first in the plan, so planning
+   * stops once the last one wanted is seen.
    */
   private replanArticlePages(patched: Article[]): void {
     const wanted = new Set<string>();
@@ -180,7 +188,9 @@ export class PageScheduler {
         if (path) wanted.add(path);
       }
     }
-    for (const spec of planPages(this.site, this.project.config, this.views, this.urls)) {
+    for (const article of this.related.reachOf(patched)) wanted.add(article.path);
+    const plan = planPages(this.site, this.project.config, this.views, this.urls, this.related);
+    for (const spec of plan) {
       if (spec.kind !== 'article') break;
       if (!wanted.delete(spec.sitePath)) continue;
       this.specs.set(spec.sitePath, spec);
@@ -192,8 +202,8 @@ export class PageScheduler {
 
   private planSpecs(): void {
     this.specs = new Map();
-    for (const spec of planPages(this.site, this.project.config, this.views, this.urls))
-      this.specs.set(spec.sitePath, spec);
+    const plan = planPages(this.site, this.project.config, this.views, this.urls, this.related);
+    for (const spec of plan) this.specs.set(spec.sitePath, spec);
   }
 
   /** Templates changed: a fresh environment, and every page is stale. */

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { BuildExtension, ExtensionContext } from '../build.ts';
 import { sha1 } from '../cache/fingerprint.ts';
+import type { RelatedArticles } from '../collect/related.ts';
 import type { Site } from '../collect/site.ts';
 import type { Article, TaxonomyTerm } from '../model.ts';
 import type { PagesRecord } from '../write/output.ts';
@@ -133,6 +134,8 @@ export interface PageChanges {
   changed: ReadonlySet<Article>;
   /** Articles added, all newer than every other article: the site's newest `added.size`. */
   added: ReadonlySet<Article>;
+  /** Articles whose related articles may include a changed or added one. */
+  relatedReach: ReadonlySet<Article>;
 }
 
 /**
@@ -150,6 +153,7 @@ export function changesSince(
   now: PagesNow,
   site: Site,
   contentHashBefore: (article: Article) => string | undefined,
+  related: RelatedArticles,
 ): PageChanges | undefined {
   if (previous?.base !== now.record.base || previous.articles === undefined) return undefined;
   const addedCount = site.articles.length - previous.articles;
@@ -161,7 +165,8 @@ export function changesSince(
       ? now.record.terms
       : termsDigest(site, (term) => term.articles.some((article) => !added.has(article)));
   if (terms !== previous.terms) return undefined;
-  if (addedCount === 0 && previous.content === now.record.content) return { changed: added, added };
+  if (addedCount === 0 && previous.content === now.record.content)
+    return { changed: added, added, relatedReach: new Set() };
   const kept = site.articles.slice(addedCount);
   const before = oldestFirst(kept, (article) => {
     const contentHash = contentHashBefore(article);
@@ -171,7 +176,7 @@ export function changesSince(
   const changed = new Set(added);
   for (const article of kept)
     if (contentHashBefore(article) !== article.contentHash) changed.add(article);
-  return { changed, added };
+  return { changed, added, relatedReach: related.reachOf(changed) };
 }
 
 /** Whether a page's key may differ from the last build's, given what changed. */
@@ -179,6 +184,7 @@ export function mayHaveChanged(spec: PageSpec, changes: PageChanges): boolean {
   // A page that does not say what it shows (taxonomy indexes, search, 404) is keyed again.
   if (!spec.articlesShown) return true;
   if (spec.articlesShown().some((article) => changes.changed.has(article))) return true;
+  if (spec.showsRelated && spec.article && changes.relatedReach.has(spec.article)) return true;
   if (changes.added.size === 0) return false;
   return !spec.showsAsBefore?.(changes.added);
 }

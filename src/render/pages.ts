@@ -1,4 +1,5 @@
 import { hash } from 'node:crypto';
+import type { RelatedArticles } from '../collect/related.ts';
 import type { Site } from '../collect/site.ts';
 import { SITE_PATHS, type UrlBuilder } from '../collect/urls.ts';
 import type { SiteConfig } from '../config/schema.ts';
@@ -50,6 +51,12 @@ export interface PageSpec {
    */
   showsAsBefore?: (added: ReadonlySet<Article>) => boolean;
   /**
+   * The page also shows its article's related articles, which `articlesShown` leaves out:
+   * asking every page for them would choose them for every article on every rebuild.
+   * Rebuilds ask `RelatedArticles.reachOf` which articles a change can reach instead.
+   */
+  showsRelated?: boolean;
+  /**
    * Rendered without the build date (`site.buildDate`, the newest article's date), so that a
    * new article does not change the page: the numbered pages of a stable home list.
    */
@@ -72,6 +79,7 @@ export function* planPages(
   config: SiteConfig,
   views: ViewFactory,
   urls: UrlBuilder,
+  related: RelatedArticles,
 ): Generator<PageSpec> {
   const articles = site.articles;
   for (let i = 0; i < articles.length; i++) {
@@ -96,17 +104,21 @@ export function* planPages(
         article: views.full(article),
         previous: older ? views.card(older) : undefined,
         next: newer ? views.card(newer) : undefined,
+        related: related.of(article).map((shown) => views.card(shown)),
       }),
       // The body is what load and transform made of the file's bytes under the build's config.
       articlesShown: () => [older, article, newer].filter((shown) => shown !== undefined),
       // Articles are added above the newest: an older article's neighbours were its
-      // neighbours before, unless one of them is new, which it then shows.
+      // neighbours before, unless one of them is new, which it then shows; so were its
+      // related articles, unless a new one is among them (which `reachOf` finds).
       showsAsBefore: () => true,
+      showsRelated: related.count > 0,
       keyVariables: () => [
         views.cardKey(article),
         article.contentHash,
         older ? views.cardKey(older) : '',
         newer ? views.cardKey(newer) : '',
+        related.of(article).map((shown) => views.cardKey(shown)),
       ],
     };
   }

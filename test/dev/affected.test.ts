@@ -2,10 +2,13 @@ import { readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'no
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { build, type CollectedStages } from '../../src/build.ts';
-import { collectSite } from '../../src/collect/site.ts';
+import { RelatedArticles } from '../../src/collect/related.ts';
+import { collectSite, type Site } from '../../src/collect/site.ts';
+import type { SiteConfig } from '../../src/config/schema.ts';
 import { affectedPages, pageFingerprints, siteSignature } from '../../src/dev/affected.ts';
 import { contentChangedSince } from '../../src/dev/dev-server.ts';
 import { applyContentChanges, type SiteState, stateFromBuild } from '../../src/dev/site-state.ts';
+import type { Article } from '../../src/model.ts';
 import { articleText, makeDevProject } from './helpers.ts';
 
 /** Twelve articles, one a day, in two categories; three per index page. */
@@ -20,6 +23,10 @@ function project(config = ''): string {
     });
   }
   return makeDevProject(articles, `pageSize: 3\nsearch:\n  enabled: false\n${config}`);
+}
+
+function fingerprintsOf(site: Site, config: SiteConfig, showing?: ReadonlySet<Article>) {
+  return pageFingerprints(site, config, new RelatedArticles(site, config.relatedArticles), showing);
 }
 
 async function stateOf(root: string): Promise<SiteState> {
@@ -42,11 +49,11 @@ afterEach(() => {
 /** Edits a file, applies the change, and says which pages must be rendered again. */
 async function change(root: string, edit: (file: (name: string) => string) => string[]) {
   const state = await stateOf(root);
-  const before = pageFingerprints(state.site, state.project.config);
+  const before = fingerprintsOf(state.site, state.project.config);
   const signature = siteSignature(state.site);
   const files = edit((name) => path.join(root, 'content', name));
   const update = await applyContentChanges(state, files);
-  const after = pageFingerprints(update.state.site, state.project.config);
+  const after = fingerprintsOf(update.state.site, state.project.config);
   const affected = affectedPages(before, after);
   return {
     ...affected,
@@ -54,7 +61,7 @@ async function change(root: string, edit: (file: (name: string) => string) => st
     update,
     sameSignature: signature === siteSignature(update.state.site),
     /** The fingerprints of the same content collected from scratch. */
-    fresh: pageFingerprints(
+    fresh: fingerprintsOf(
       collectSite(
         [...update.state.inputs.values()].filter((input) =>
           update.state.site.articles.some((a) => a.relativePath === input.loaded.relativePath),
@@ -100,13 +107,42 @@ describe('pages affected by a change', () => {
     expect(patched.title).toBe('Story five');
     expect(patched.html).toContain('<p>');
     expect(patched.html).toBe(result.update.state.inputs.get(patched.relativePath)!.body.html);
-    // The pages showing the patched article are found without fingerprinting the whole site.
-    const showing = pageFingerprints(
+    // The pages showing the patched article are found without fingerprinting the whole site:
+    // those and the pages of articles that may list it as related, as they are.
+    const showing = fingerprintsOf(
       result.update.state.site,
       result.update.state.project.config,
       new Set(result.update.patched),
     );
-    expect([...showing.keys()].sort()).toEqual(result.stale);
+    expect([...showing.keys()]).toEqual(expect.arrayContaining(result.stale));
+    for (const [sitePath, fingerprint] of showing)
+      expect(fingerprint).toBe(result.after.get(sitePath));
+  });
+
+  it('an edited title re-renders the pages listing it among related articles', async () => {
+    const root = project();
+    roots.push(root);
+    const result = await change(root, (file) => {
+      const text = readFileSync(file('story-4.md'), 'utf8');
+      writeFileSync(file('story-4.md'), text.replace('title: "Story 4"', 'title: "Story four"'));
+      return [file('story-4.md')];
+    });
+    expect(result.update.recollected).toBe(false);
+    const { site, project: project_ } = result.update.state;
+    const related = new RelatedArticles(site, project_.config.relatedArticles);
+    const listing = site.articles
+      .filter((article) => related.of(article).some((shown) => shown.title === 'Story four'))
+      .map((article) => article.path);
+    // Stories 2, 6 and 8 share its category and tag; not only its neighbours.
+    expect(listing).toEqual(
+      expect.arrayContaining([
+        '/2025/03/02/story-2/',
+        '/2025/03/06/story-6/',
+        '/2025/03/08/story-8/',
+      ]),
+    );
+    expect(result.stale).toEqual(expect.arrayContaining(listing));
+    expect([...result.after]).toEqual([...result.fresh]);
   });
 
   it('an article whose date moves it re-renders the index pages it left and joined', async () => {

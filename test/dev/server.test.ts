@@ -406,6 +406,39 @@ describe("the dev server's feeds and sitemap", () => {
   });
 });
 
+describe("the dev server's related articles", () => {
+  it('follow an edited title onto the pages that list it, not only its neighbours', async () => {
+    const root = makeDevProject(
+      Object.fromEntries(
+        [1, 2, 3, 4, 5, 6, 7].map((day) => [
+          `a${day}.md`,
+          articleText(`Article ${day}`, { date: `2022-04-0${day} 10:00:00`, tags: ['energy'] }),
+        ]),
+      ),
+      'search:\n  enabled: false\n',
+    );
+    const dev = await startDev({ root, port: 0, debounceMs: 10 });
+    const served = async (pathname: string) => (await fetch(new URL(pathname, dev.url))).text();
+    try {
+      // Article 2 lists 1 and 3 (a day away), then 4 (two days): its neighbours are 3 and 5.
+      const related = (html: string) => html.slice(html.indexOf('class="related'));
+      expect(related(await served('2022/04/02/a2/'))).toContain('Article 4');
+      writeFileSync(
+        path.join(root, 'content', 'a4.md'),
+        articleText('Article 4 corrected', { date: '2022-04-04 10:00:00', tags: ['energy'] }),
+      );
+      await eventually(async () =>
+        (await served('2022/04/04/a4/')).includes('Article 4 corrected'),
+      );
+      await dev.settled();
+      expect(related(await served('2022/04/02/a2/'))).toContain('Article 4 corrected');
+    } finally {
+      await dev.close();
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('the dev server starting with a failed build', () => {
   it("deletes the previous site's feeds and pages of a tag gone meanwhile, keeps the rest", async () => {
     const root = makeDevProject(

@@ -26,6 +26,9 @@ import {
 
 // Small pages, so that an article is on the second or third page of its lists.
 const CONFIG = 'title: Page keys\npageSize: 4\nsearch:\n  enabled: false\n';
+// For counts of pages keyed: related articles key the pages of the articles near an edited
+// one too (see 'related articles' below).
+const UNRELATED = `${CONFIG}relatedArticles: 0\n`;
 
 function snapshot(outDir: string): Map<string, string> {
   return new Map(
@@ -166,7 +169,7 @@ describe('page keys known without working them out', () => {
   }
 
   it('are worked out only for pages showing an edited article when the structure is the same', async () => {
-    const { root, files } = agedCorpus(12);
+    const { root, files } = agedCorpus(12, UNRELATED);
     const first = await buildProject(root);
     const pages = first.cache.pagesKeyed;
     expect(pages).toBeGreaterThan(60);
@@ -190,13 +193,13 @@ describe('page keys known without working them out', () => {
     const third = await buildProject(root);
     expect(third.ok).toBe(true);
     expect(third.cache.pagesKeyed).toBe(pages);
-    expect(snapshot(third.outDir)).toEqual(await coldBuildOf(root));
+    expect(snapshot(third.outDir)).toEqual(await coldBuildOf(root, UNRELATED));
     expect(readdirSync(third.outDir).length).toBeGreaterThan(0);
   });
 });
 
 describe('stable page numbering', () => {
-  const STABLE = `${CONFIG}pageNumbering: stable\n`;
+  const STABLE = `${UNRELATED}pageNumbering: stable\n`;
 
   /** Numbered list pages (`…/page/N/index.html`) whose bytes differ between two builds. */
   function changedNumberedPages(before: Map<string, string>, after: Map<string, string>) {
@@ -354,7 +357,7 @@ describe('the build date', () => {
 
 describe('page keys and extensions', () => {
   it('are not all worked out after a build with an extension that leaves pages alone', async () => {
-    const { root, files } = agedCorpus(15);
+    const { root, files } = agedCorpus(15, UNRELATED);
     const watcher = { name: 'dev-server', finish: () => undefined };
     await buildProject(root, { extensions: [...BUILT_IN_EXTENSIONS, watcher] });
     const file = path.join(root, 'content', files[9]!);
@@ -423,5 +426,58 @@ describe('feeds kept by their keys', () => {
     expect(feed).toContain('new-name');
     expect(feed).not.toContain('old-name');
     expect(snapshot(result.outDir)).toEqual(await coldBuildOf(root, config));
+  });
+});
+
+describe('related articles', () => {
+  /** Each article page's related links, as output files. */
+  function relatedLinks(outDir: string): Map<string, string[]> {
+    const links = new Map<string, string[]>();
+    for (const file of listFiles(outDir)) {
+      if (!file.endsWith('index.html')) continue;
+      const tree = readPage(outDir, file);
+      const aside = elements(tree, (element) =>
+        String(element.properties.className ?? '').includes('related'),
+      )[0];
+      if (!aside) continue;
+      links.set(
+        file,
+        elements({ type: 'root', children: [aside] }, (element) => element.tagName === 'a').map(
+          (link) => fileForHref(String(link.properties.href), '/')!,
+        ),
+      );
+    }
+    return links;
+  }
+
+  it('follow an edited headline onto the pages listing it, keying only the pages it can reach', async () => {
+    const { root } = agedCorpus(16);
+    const fileOfPage = new Map<string, string>();
+    const first = await buildProject(root, {
+      onCollected: ({ site }) => {
+        for (const article of site.articles)
+          fileOfPage.set(`${article.path.slice(1)}index.html`, article.relativePath);
+      },
+    });
+    expect(first.ok).toBe(true);
+    const links = relatedLinks(first.outDir);
+    expect(links.size).toBeGreaterThan(10);
+    // The article listed as related on the most pages.
+    const listed = new Map<string, string[]>();
+    for (const [page, targets] of links)
+      for (const target of targets) listed.set(target, [...(listed.get(target) ?? []), page]);
+    const [target, listing] = [...listed].sort((a, b) => b[1].length - a[1].length)[0]!;
+    expect(listing.length).toBeGreaterThan(1);
+
+    const absolute = path.join(root, 'content', fileOfPage.get(target)!);
+    writeFileSync(absolute, EDITS['a new headline']!(readFileSync(absolute, 'utf8'), 99)!);
+    const second = await buildProject(root);
+    expect(second.ok).toBe(true);
+    for (const page of listing)
+      expect(readFileSync(path.join(second.outDir, page), 'utf8'), page).toContain(
+        'Headline rewritten 99',
+      );
+    expect(second.cache.pagesKeyed).toBeLessThan(first.cache.pagesKeyed / 2);
+    expect(snapshot(second.outDir)).toEqual(await coldBuildOf(root));
   });
 });
