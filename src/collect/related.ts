@@ -63,27 +63,42 @@ export class RelatedArticles {
 
   private choose(article: Article): Article[] {
     const leaves = this.leavesOf(article);
-    const tags = this.tagsOf(article);
-    const candidates = new Set<Article>();
-    for (const term of [...tags, ...leaves])
-      for (const near of this.near(term.articles, article)) candidates.add(near);
-    candidates.delete(article);
+    const lists = [...this.tagsOf(article), ...leaves].map((term) => term.articles);
     const time = article.date.getTime();
     const tagNames = new Set(article.tags);
-    const scored = [...candidates].map((candidate) => {
-      let score = 0;
-      for (const name of candidate.tags) if (tagNames.has(name)) score += 2;
-      for (const leaf of leaves) if (inCategory(candidate, leaf)) score += 1;
-      return { candidate, score, distance: Math.abs(candidate.date.getTime() - time) };
-    });
-    scored.sort(
-      (a, b) =>
-        b.score - a.score ||
-        a.distance - b.distance ||
-        b.candidate.date.getTime() - a.candidate.date.getTime() ||
-        compareText(a.candidate.relativePath, b.candidate.relativePath),
-    );
-    return scored.slice(0, this.count).map(({ candidate }) => candidate);
+    // The best `count` so far, best first: a few insertions beat sorting every candidate.
+    const best: Scored[] = [];
+    const seen = new Set<Article>([article]);
+    for (const list of lists) {
+      const index = this.positionIn(list, article);
+      if (index === undefined) continue;
+      const end = Math.min(list.length, index + this.window + 1);
+      for (let i = Math.max(0, index - this.window); i < end; i++) {
+        const candidate = list[i]!;
+        if (seen.has(candidate)) continue;
+        seen.add(candidate);
+        let score = 0;
+        for (const name of candidate.tags) if (tagNames.has(name)) score += 2;
+        // In the category or one of its sub-categories, which its list holds too.
+        for (const leaf of leaves)
+          if (this.positionIn(leaf.articles, candidate) !== undefined) score += 1;
+        const worst = best.length === this.count ? best[best.length - 1]! : undefined;
+        if (worst && score < worst.score) continue;
+        const candidateTime = candidate.date.getTime();
+        const scored = {
+          article: candidate,
+          score,
+          distance: Math.abs(candidateTime - time),
+          time: candidateTime,
+        };
+        if (worst && !isBetter(scored, worst)) continue;
+        let at = best.length;
+        while (at > 0 && isBetter(scored, best[at - 1]!)) at--;
+        best.splice(at, 0, scored);
+        if (best.length > this.count) best.pop();
+      }
+    }
+    return best.map((scored) => scored.article);
   }
 
   /** The article and the `window` articles on either side of it in a list holding it. */
@@ -126,11 +141,20 @@ function trailKey(trail: readonly string[]): string {
   return trail.join('\u0000');
 }
 
-/** Whether the article is in the category or one of its sub-categories. */
-function inCategory(article: Article, node: CategoryNode): boolean {
-  return article.categories.some(
-    (trail) =>
-      trail.length >= node.trail.length && node.trail.every((name, depth) => trail[depth] === name),
+interface Scored {
+  article: Article;
+  score: number;
+  distance: number;
+  time: number;
+}
+
+/** More shared terms; then nearer in time; then newer; then by file path. */
+function isBetter(a: Scored, b: Scored): boolean {
+  return (
+    (b.score - a.score ||
+      a.distance - b.distance ||
+      b.time - a.time ||
+      compareText(a.article.relativePath, b.article.relativePath)) < 0
   );
 }
 

@@ -104,7 +104,7 @@ export function* planPages(
         article: views.full(article),
         previous: older ? views.card(older) : undefined,
         next: newer ? views.card(newer) : undefined,
-        related: related.of(article).map((shown) => views.card(shown)),
+        related: related.of(article).map((shown) => views.teaser(shown)),
       }),
       // The body is what load and transform made of the file's bytes under the build's config.
       articlesShown: () => [older, article, newer].filter((shown) => shown !== undefined),

@@ -53,6 +53,16 @@ export interface ArticleView {
 }
 
 /**
+ * An article as a related-articles list shows it: a card without its terms, byline and
+ * front matter, so that handing an article page to the render helper thread (a copy of its
+ * variables) does not copy four more whole cards (at 10,000 articles, 0.4 s of a build).
+ */
+export type ArticleTeaser = Pick<
+  ArticleView,
+  'title' | 'url' | 'date' | 'updated' | 'cover' | 'showCover' | 'excerpt' | 'description' | 'lang'
+>;
+
+/**
  * Builds template views once per article and term, so an article listed on fifty index pages
  * is formatted once, not fifty times.
  */
@@ -137,6 +147,23 @@ export class ViewFactory {
       this.card(article);
       this.cardKey(article);
     }
+  }
+
+  /** The article in a related-articles list (see `ArticleTeaser`). */
+  teaser(article: Article): ArticleTeaser {
+    const { title, url, date, updated, cover, showCover, excerpt, description, lang } =
+      this.card(article);
+    return {
+      title,
+      url,
+      date,
+      ...(updated ? { updated } : {}),
+      ...(cover ? { cover } : {}),
+      showCover,
+      excerpt,
+      ...(description ? { description } : {}),
+      lang,
+    };
   }
 
   /** The article with its body, for its own page. */
