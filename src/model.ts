@@ -80,6 +80,8 @@ export interface TransformedBody {
    * transforms the article again when one appears.
    */
   missingContentFiles?: string[];
+  /** Its links to other sites' pages (absolute http(s), no fragment), when it has any. */
+  links?: string[];
 }
 
 export interface Image {

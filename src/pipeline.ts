@@ -753,7 +753,14 @@ async function renderAndWrite(
     (extension) => !extension.feedsFor || extension.feedLinksFollowStructure,
   );
   const changes = feedLinksKnown
-    ? changesSince(output.previousPages, pagesNow, site, state.contentHashBefore, renderer.related)
+    ? changesSince(
+        output.previousPages,
+        pagesNow,
+        site,
+        state.contentHashBefore,
+        renderer.related,
+        renderer.views.archived,
+      )
     : undefined;
   const helperAfter = renderHelperAfter(options);
   let helper: RenderHelper | undefined;

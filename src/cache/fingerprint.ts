@@ -23,6 +23,7 @@ export const PRESENTATION_KEYS: ReadonlySet<string> = new Set([
   'pageSize',
   'pageNumbering',
   'relatedArticles',
+  'archivedLinks',
   'dateFormat',
   'templatesDir',
   'publicDir',

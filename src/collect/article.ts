@@ -42,6 +42,7 @@ class CollectedArticle implements Article, LazyHtml {
   textLength: number;
   language?: string;
   contentFiles?: string[];
+  links?: string[];
   id: string;
   path: string;
   [READ_HTML]: () => string;
@@ -73,6 +74,7 @@ class CollectedArticle implements Article, LazyHtml {
     this.textLength = body.textLength;
     this.language = body.language;
     this.contentFiles = body.contentFiles;
+    this.links = body.links;
     this.id = id;
     this.path = sitePath;
     this[READ_HTML] = htmlReader(body);

@@ -72,6 +72,11 @@ export const CONFIG_SCHEMA = {
     values: ['newest-first', 'stable'],
     doc: 'How index pages are numbered. `newest-first`: `page/2/` holds the second newest `pageSize` articles, so every page changes when an article is added. `stable`: `page/1/`, `page/2/`… hold fixed blocks counted from the oldest and the first page the newest `pageSize` to `2 × pageSize − 1`, so an article added as the newest changes the first page of each of its lists (and, every `pageSize` additions, the new block and the three below it): faster rebuilds, smaller uploads, old page URLs that keep their articles while the news is only added to.',
   },
+  archivedLinks: {
+    kind: 'boolean',
+    default: true,
+    doc: "Take a body's links to a story the archive also holds (an article whose source URL it is) to the archived copy; `false` keeps them as written.",
+  },
   relatedArticles: {
     kind: 'integer',
     default: 4,

@@ -1,6 +1,7 @@
 /**
  * Which pages a change touches. Every page of a site gets a fingerprint of what it shows:
- * for an article page, that article, its two neighbours and its related articles; for a page of an index, the
+ * for an article page, that article, its two neighbours, its related articles and the archived
+ * copies its links go to; for a page of an index, the
  * index's name, URL and size and the articles on that page. A page must be rendered again
  * exactly when its fingerprint differs from the one it was last rendered with.
  *
@@ -8,6 +9,7 @@
  * site signature: when it changes, every page is stale.
  */
 
+import type { ArchivedCopies } from '../collect/archived-copies.ts';
 import type { RelatedArticles } from '../collect/related.ts';
 import type { Site } from '../collect/site.ts';
 import { SITE_PATHS } from '../collect/urls.ts';
@@ -44,6 +46,7 @@ export function pageFingerprints(
   site: Site,
   config: SiteConfig,
   related: RelatedArticles,
+  archived: ArchivedCopies,
   showing?: ReadonlySet<Article>,
 ): PageFingerprints {
   const fingerprints: PageFingerprints = new Map();
@@ -57,7 +60,7 @@ export function pageFingerprints(
       .join(',');
     fingerprints.set(
       articles[i]!.path,
-      `article|${articleToken(articles[i])}|${articleToken(articles[i - 1])}|${articleToken(articles[i + 1])}|${relatedTokens}`,
+      `article|${articleToken(articles[i])}|${articleToken(articles[i - 1])}|${articleToken(articles[i + 1])}|${relatedTokens}|${archived.keyOf(articles[i]!)}`,
     );
   }
   // `blockSignature`: what the numbered pages of a stable list show of it (no counts).

@@ -113,7 +113,9 @@ export class PageScheduler {
     }
     this.render = this.createRender();
     this.planSpecs();
-    this.fingerprints = this.dated(pageFingerprints(site, this.project.config, this.related));
+    this.fingerprints = this.dated(
+      pageFingerprints(site, this.project.config, this.related, this.views.archived),
+    );
     const signature = siteSignature(site);
     // Remembered before a full re-render forgets them: pages that left the site leave the disk.
     const previouslyRendered = [...this.rendered.keys()];
@@ -164,7 +166,13 @@ export class PageScheduler {
     this.related = new RelatedArticles(this.site, this.project.config.relatedArticles);
     this.replanArticlePages(patched);
     const showing = this.dated(
-      pageFingerprints(this.site, this.project.config, this.related, new Set(patched)),
+      pageFingerprints(
+        this.site,
+        this.project.config,
+        this.related,
+        this.views.archived,
+        new Set(patched),
+      ),
     );
     for (const [sitePath, fingerprint] of showing) {
       this.fingerprints.set(sitePath, fingerprint);

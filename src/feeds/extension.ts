@@ -1,5 +1,6 @@
 import type { BuildExtension, ExtensionContext } from '../build.ts';
 import { sha1, siteConfigKey } from '../cache/fingerprint.ts';
+import type { ArchivedCopies } from '../collect/archived-copies.ts';
 import { SITE_PATHS } from '../collect/urls.ts';
 import type { Article, Diagnostic } from '../model.ts';
 import type { PageSpec } from '../render/pages.ts';
@@ -79,7 +80,7 @@ export function feedsExtension(): BuildExtension {
           message: `baseUrl "${config.baseUrl}" is a path: feeds carry root-relative links, which most readers resolve against the feed's address but validators reject. Set baseUrl to the full address (https://example.org${urls.basePath}).`,
         });
       }
-      const builder = new FeedBuilder(config, urls);
+      const builder = new FeedBuilder(config, urls, context.views.archived);
       const scopes: FeedScope[] = [
         { sitePath: SITE_PATHS.home, articles: site.articles },
         ...new Set(stateOf(context).byPage.values()),
@@ -92,7 +93,7 @@ export function feedsExtension(): BuildExtension {
       for (const scope of scopes) {
         const listed = scope.articles.slice(0, config.feeds.items);
         const scopeKey = sha1(
-          `${configKey}\0${scope.sitePath}\0${scope.name ?? ''}\0${listed.map(feedLine).join('\0')}`,
+          `${configKey}\0${scope.sitePath}\0${scope.name ?? ''}\0${listed.map((article) => feedLine(article, context.views.archived)).join('\0')}`,
         );
         let document: ReturnType<FeedBuilder['document']> | undefined;
         for (const format of FEED_FORMATS) {
@@ -119,8 +120,9 @@ export function feedsExtension(): BuildExtension {
 /**
  * What a feed says of one article besides the config: its file's bytes and URL, and what the
  * bytes need not hold: its dates (an undated article takes its file's time, which a checkout
- * changes) and its file's name (an untitled article takes its title from it).
+ * changes), its file's name (an untitled article takes its title from it) and the URLs of
+ * the archived copies its links go to.
  */
-function feedLine(article: Article): string {
-  return `${article.relativePath}\0${article.path}\0${article.contentHash}\0${article.date.getTime()}\0${article.updated?.getTime() ?? ''}`;
+function feedLine(article: Article, archived: ArchivedCopies): string {
+  return `${article.relativePath}\0${article.path}\0${article.contentHash}\0${article.date.getTime()}\0${article.updated?.getTime() ?? ''}\0${archived.keyOf(article)}`;
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { type ArchivedCopies, linkedToArchivedCopies } from '../collect/archived-copies.ts';
 import type { UrlBuilder } from '../collect/urls.ts';
 import type { SiteConfig } from '../config/schema.ts';
 import type { Article } from '../model.ts';
@@ -87,6 +88,8 @@ export class FeedBuilder {
   constructor(
     private readonly config: SiteConfig,
     private readonly urls: UrlBuilder,
+    /** Links of bodies to stories the archive holds, taken to the copies (see views). */
+    private readonly archived?: ArchivedCopies,
   ) {
     this.absolute = urls.origin !== undefined;
   }
@@ -132,7 +135,12 @@ export class FeedBuilder {
     let entry = this.entriesWithContent.get(article);
     if (!entry) {
       const base = this.entry(article);
-      entry = { ...base, contentHtml: cleanText(this.absoluteHtml(article.html, base.url)) };
+      const html = linkedToArchivedCopies(
+        this.absoluteHtml(article.html, base.url),
+        this.archived?.targetsOf(article) ?? new Map(),
+        (target) => this.urls.absolute(target.path),
+      );
+      entry = { ...base, contentHtml: cleanText(html) };
       this.entriesWithContent.set(article, entry);
     }
     return entry;

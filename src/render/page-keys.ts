@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { BuildExtension, ExtensionContext } from '../build.ts';
 import { sha1 } from '../cache/fingerprint.ts';
+import type { ArchivedCopies } from '../collect/archived-copies.ts';
 import type { RelatedArticles } from '../collect/related.ts';
 import type { Site } from '../collect/site.ts';
 import type { Article, TaxonomyTerm } from '../model.ts';
@@ -35,9 +36,12 @@ function pageKeyFields(spec: PageSpec): PageSpec['page'] {
   return { title, description, lang, noindex };
 }
 
-/** What a page's key says of one article besides its file: where, when, under which terms. */
+/**
+ * What a page's key says of one article besides its file: where, when, under which terms, and
+ * the source URL that other articles' links to it are taken by (see `ArchivedCopies`).
+ */
 function structureLine(article: Article): string {
-  return `${article.relativePath}\0${article.path}\0${article.date.getTime()}\0${article.updated?.getTime() ?? ''}\0${article.cover?.src ?? ''}\0${JSON.stringify([article.categories, article.authors, article.tags])}\0`;
+  return `${article.relativePath}\0${article.path}\0${article.date.getTime()}\0${article.updated?.getTime() ?? ''}\0${article.cover?.src ?? ''}\0${article.sourceUrl ?? ''}\0${JSON.stringify([article.categories, article.authors, article.tags])}\0`;
 }
 
 /** Characters of lines handed to the hash at once. */
@@ -136,6 +140,8 @@ export interface PageChanges {
   added: ReadonlySet<Article>;
   /** Articles whose related articles may include a changed or added one. */
   relatedReach: ReadonlySet<Article>;
+  /** Articles with links to an added one's source URL, now taken to its archived copy. */
+  linkReach: ReadonlySet<Article>;
 }
 
 /**
@@ -154,6 +160,7 @@ export function changesSince(
   site: Site,
   contentHashBefore: (article: Article) => string | undefined,
   related: RelatedArticles,
+  archived: ArchivedCopies,
 ): PageChanges | undefined {
   if (previous?.base !== now.record.base || previous.articles === undefined) return undefined;
   const addedCount = site.articles.length - previous.articles;
@@ -166,7 +173,7 @@ export function changesSince(
       : termsDigest(site, (term) => term.articles.some((article) => !added.has(article)));
   if (terms !== previous.terms) return undefined;
   if (addedCount === 0 && previous.content === now.record.content)
-    return { changed: added, added, relatedReach: new Set() };
+    return { changed: added, added, relatedReach: new Set(), linkReach: new Set() };
   const kept = site.articles.slice(addedCount);
   const before = oldestFirst(kept, (article) => {
     const contentHash = contentHashBefore(article);
@@ -176,7 +183,12 @@ export function changesSince(
   const changed = new Set(added);
   for (const article of kept)
     if (contentHashBefore(article) !== article.contentHash) changed.add(article);
-  return { changed, added, relatedReach: related.reachOf(changed) };
+  return {
+    changed,
+    added,
+    relatedReach: related.reachOf(changed),
+    linkReach: archived.linkersOf(added),
+  };
 }
 
 /** Whether a page's key may differ from the last build's, given what changed. */
@@ -185,6 +197,7 @@ export function mayHaveChanged(spec: PageSpec, changes: PageChanges): boolean {
   if (!spec.articlesShown) return true;
   if (spec.articlesShown().some((article) => changes.changed.has(article))) return true;
   if (spec.showsRelated && spec.article && changes.relatedReach.has(spec.article)) return true;
+  if (spec.article && changes.linkReach.has(spec.article)) return true;
   if (changes.added.size === 0) return false;
   return !spec.showsAsBefore?.(changes.added);
 }

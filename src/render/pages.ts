@@ -119,6 +119,7 @@ export function* planPages(
         older ? views.cardKey(older) : '',
         newer ? views.cardKey(newer) : '',
         related.of(article).map((shown) => views.cardKey(shown)),
+        views.archived.keyOf(article),
       ],
     };
   }

@@ -1,4 +1,5 @@
 import { hash } from 'node:crypto';
+import { ArchivedCopies, linkedToArchivedCopies } from '../collect/archived-copies.ts';
 import {
   compileLocalFormat,
   inZone,
@@ -76,12 +77,15 @@ export class ViewFactory {
   private readonly tagLinks = new Map<string, LinkView>();
   private readonly trailLinks = new Map<string, LinkView[]>();
   private readonly displayFormat: (parts: LocalParts) => string | undefined;
+  /** Links of bodies to stories the archive holds (see collect/archived-copies.ts). */
+  readonly archived: ArchivedCopies;
 
   constructor(
     site: Site,
     private readonly config: SiteConfig,
     private readonly urls: UrlBuilder,
   ) {
+    this.archived = new ArchivedCopies(site, config.archivedLinks);
     for (const node of site.categories) this.categoryByTrail.set(node.trail.join('\u0000'), node);
     for (const term of site.authors) this.authorByName.set(term.name, term);
     for (const term of site.tags) this.tagByName.set(term.name, term);
@@ -170,7 +174,12 @@ export class ViewFactory {
   full(article: Article): ArticleView {
     return {
       ...this.card(article),
-      html: localUrlsWithBasePath(article.html, this.urls.href('/')),
+      // After the base path is given to root-relative URLs, which the copies' already have.
+      html: linkedToArchivedCopies(
+        localUrlsWithBasePath(article.html, this.urls.href('/')),
+        this.archived.targetsOf(article),
+        (target) => this.urls.href(target.path),
+      ),
     };
   }
 

@@ -45,6 +45,7 @@ import {
 } from './limit-nesting.ts';
 import { expandLiquidUrls } from './liquid-urls.ts';
 import { NEWS_SCHEMA } from './news-schema.ts';
+import { outboundLinks } from './outbound-links.ts';
 import { rehypeAlignmentClass } from './rehype-alignment-class.ts';
 import { rehypeDropFormWidgets } from './rehype-drop-form-widgets.ts';
 import { rehypeEmbedSandbox } from './rehype-embed-sandbox.ts';
@@ -505,6 +506,8 @@ export function createBodyTransformer(
       ...contentFileUse(images.content, tree, cover?.src),
     };
     if (!article.lang && measures.cjkLanguage) body.language = measures.cjkLanguage;
+    const links = outboundLinks(tree);
+    if (links) body.links = links;
     return { body, diagnostics };
   };
 }

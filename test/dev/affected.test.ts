@@ -2,6 +2,7 @@ import { readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'no
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { build, type CollectedStages } from '../../src/build.ts';
+import { ArchivedCopies } from '../../src/collect/archived-copies.ts';
 import { RelatedArticles } from '../../src/collect/related.ts';
 import { collectSite, type Site } from '../../src/collect/site.ts';
 import type { SiteConfig } from '../../src/config/schema.ts';
@@ -26,7 +27,13 @@ function project(config = ''): string {
 }
 
 function fingerprintsOf(site: Site, config: SiteConfig, showing?: ReadonlySet<Article>) {
-  return pageFingerprints(site, config, new RelatedArticles(site, config.relatedArticles), showing);
+  return pageFingerprints(
+    site,
+    config,
+    new RelatedArticles(site, config.relatedArticles),
+    new ArchivedCopies(site, config.archivedLinks),
+    showing,
+  );
 }
 
 async function stateOf(root: string): Promise<SiteState> {

@@ -439,6 +439,38 @@ describe("the dev server's related articles", () => {
   });
 });
 
+describe("the dev server's links to archived copies", () => {
+  it('take a link to the copy when the story it names is added', async () => {
+    const root = makeDevProject(
+      {
+        'a.md':
+          '---\ntitle: Port strike widens\ndate: 2024-05-02 10:00\n---\n<p><a href="https://news.example.cn/talks.html#two">Talks</a> failed.</p>\n',
+        // Between the two: the story added is no neighbour of the linking article.
+        'b.md': '---\ntitle: Ships wait\ndate: 2024-05-01 12:00\n---\n<p>Text.</p>\n',
+      },
+      'search:\n  enabled: false\n',
+    );
+    const dev = await startDev({ root, port: 0, debounceMs: 10 });
+    const served = async (pathname: string) => (await fetch(new URL(pathname, dev.url))).text();
+    try {
+      expect(await served('2024/05/02/a/')).toContain(
+        'href="https://news.example.cn/talks.html#two"',
+      );
+      writeFileSync(
+        path.join(root, 'content', 'talks.md'),
+        '---\ntitle: Talks fail\ndate: 2024-05-01 10:00\nlink: https://news.example.cn/talks.html\n---\n<p>Text.</p>\n',
+      );
+      await eventually(async () =>
+        (await served('2024/05/02/a/')).includes('href="/2024/05/01/talks/#two"'),
+      );
+      expect(await served('2024/05/02/a/')).toContain('href="/2024/05/01/talks/#two"');
+    } finally {
+      await dev.close();
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('the dev server starting with a failed build', () => {
   it("deletes the previous site's feeds and pages of a tag gone meanwhile, keeps the rest", async () => {
     const root = makeDevProject(

@@ -481,3 +481,65 @@ describe('related articles', () => {
     expect(snapshot(second.outDir)).toEqual(await coldBuildOf(root));
   });
 });
+
+describe('links to archived copies', () => {
+  it('follow the stories the archive gains and loses, as a cold build makes them', async () => {
+    // Term feeds with bodies: the linking article's author's feed does not list the story.
+    const config = `${CONFIG}baseUrl: https://example.org/news/\nfeeds:\n  termContent: full\n`;
+    // Six older articles, one of them linking to a story not archived yet.
+    const { root, files } = generatedProject({ count: 6, seed: 17, config });
+    const linking = path.join(root, 'content', files[3]!);
+    writeFileSync(
+      linking,
+      readFileSync(linking, 'utf8').replace(
+        '</div>',
+        '<p><a href="https://news.example.cn/2031/story.html?utm_source=rss#follow-up">Later</a></p></div>',
+      ),
+    );
+    const anHourAgo = new Date(Date.now() - 3_600_000);
+    utimesSync(linking, anHourAgo, anHourAgo);
+    let linkingPage = '';
+    const first = await buildProject(root, {
+      onCollected: ({ site }) => {
+        linkingPage = site.articles.find((article) => linking.endsWith(article.relativePath))!.path;
+      },
+    });
+    expect(first.ok).toBe(true);
+    const page = () =>
+      readFileSync(path.join(root, 'site', linkingPage.slice(1), 'index.html'), 'utf8');
+    expect(page()).toContain(
+      'href="https://news.example.cn/2031/story.html?utm_source=rss#follow-up"',
+    );
+
+    // A scraper adds the story, newest of all: the old page and feeds now link to the copy.
+    writeFileSync(
+      path.join(root, 'content', 'story.md'),
+      '---\ntitle: The follow-up\ndate: 2031-01-01T08:00:00Z\nlink: http://news.example.cn/2031/story.html\n---\n<p>Text.</p>\n',
+    );
+    const second = await buildProject(root);
+    expect(second.ok).toBe(true);
+    expect(page()).toContain('href="/news/2031/01/01/story/#follow-up"');
+    expect(second.cache.pagesKeyed).toBeLessThan(first.cache.pagesKeyed);
+    expect(snapshot(second.outDir)).toEqual(await coldBuildOf(root, config));
+    expect(readFileSync(path.join(second.outDir, 'feed.xml'), 'utf8')).toContain(
+      'https://example.org/news/2031/01/01/story/#follow-up',
+    );
+
+    // Its source URL corrected: the link goes back out.
+    const story = path.join(root, 'content', 'story.md');
+    writeFileSync(story, readFileSync(story, 'utf8').replace('story.html', 'story-2.html'));
+    const third = await buildProject(root);
+    expect(page()).toContain(
+      'href="https://news.example.cn/2031/story.html?utm_source=rss#follow-up"',
+    );
+    expect(snapshot(third.outDir)).toEqual(await coldBuildOf(root, config));
+
+    // Or kept as written, by choice.
+    writeFileSync(story, readFileSync(story, 'utf8').replace('story-2.html', 'story.html'));
+    writeFileSync(path.join(root, 'gazette.config.yml'), `${config}archivedLinks: false\n`);
+    await buildProject(root);
+    expect(page()).toContain(
+      'href="https://news.example.cn/2031/story.html?utm_source=rss#follow-up"',
+    );
+  });
+});
