@@ -52,6 +52,11 @@ export interface BuildOptions {
   strict?: boolean;
   /** Extensions to run; the default is every built-in one (feeds, sitemap, search). */
   extensions?: BuildExtension[];
+  /**
+   * The time the site is built for (ms since the epoch): articles with a `publishDate` or
+   * `expiryDate` are in it or not by this time. The present by default.
+   */
+  now?: number;
   /** Called as phases advance, for a progress display. */
   onProgress?: (phase: Phase, done: number, total: number) => void;
   /**
@@ -162,6 +167,9 @@ export interface BuildReport {
   inputFiles: number;
   built: number;
   drafts: string[];
+  /** Articles whose `publishDate` is ahead, or whose `expiryDate` has passed. */
+  scheduled: string[];
+  expired: string[];
   duplicates: { file: string; keptAs: string; reason: string }[];
   failed: { file: string; reason: string }[];
 }
@@ -357,7 +365,11 @@ async function buildLocked(
     let scan = existsSync(project.contentDir) ? scanContent(project.contentDir) : undefined;
     const fingerprint = replayable && scan ? buildInputsFingerprint(project, scan) : undefined;
     if (fingerprint && outputCheck) {
-      const last = readLastBuild<BuildResult>(project.cacheDir, fingerprint.digest);
+      const last = readLastBuild<BuildResult>(
+        project.cacheDir,
+        fingerprint.digest,
+        options.now ?? Date.now(),
+      );
       if (
         last &&
         (await outputUnchangedSince(project.outDir, last, outputCheck.listedFilesPresent))

@@ -43,6 +43,10 @@ export interface LoadedArticle {
   /** Explicit permalink from front matter (a URL path), overriding the site pattern. */
   permalink?: string;
   draft: boolean;
+  /** Not published before this time (Hugo's `publishDate`). */
+  publishDate?: Date;
+  /** Withdrawn from this time on (Hugo's `expiryDate`). */
+  expiryDate?: Date;
   lang?: string;
   format: BodyFormat;
   body: string;

@@ -37,6 +37,7 @@ import { RACY_SECONDS, writeLastBuild } from './cache/last-build.ts';
 import { htmlReader, withLazyHtml } from './cache/lazy-html.ts';
 import { separateDuplicates } from './collect/duplicates.ts';
 import { RelatedArticles } from './collect/related.ts';
+import { nextScheduleChange, scheduleState } from './collect/schedule.ts';
 import { type CollectInput, collectSite, lastChange, pathWish, type Site } from './collect/site.ts';
 import { UrlBuilder } from './collect/urls.ts';
 import { ConfigError } from './config/load.ts';
@@ -108,6 +109,8 @@ function discoverForBuild(contentDir: string, scan?: ContentScan) {
     inputFiles: discovered.files.length,
     built: 0,
     drafts: [],
+    scheduled: [],
+    expired: [],
     duplicates: [],
     failed: [],
   };
@@ -192,6 +195,8 @@ export interface CachedStages {
   sizeOf: (article: LoadedArticle) => number;
   /** The content folder's media files, content-relative. */
   contentFiles: ReadonlySet<string>;
+  /** When an article given a `publishDate` or `expiryDate` next comes out or goes. */
+  nextScheduleChange?: number;
   /** Milliseconds reading and hashing files (load) and loading and transforming new ones. */
   loadMs: number;
   transformMs: number;
@@ -209,6 +214,7 @@ export async function loadAndTransformWithCache(
   progress: BuildOptions['onProgress'] = () => {},
   scan?: ContentScan,
   early?: EarlyTransformWorker,
+  now = Date.now(),
 ): Promise<CachedStages> {
   const { config, contentDir } = project;
   const started = performance.now();
@@ -357,11 +363,21 @@ export async function loadAndTransformWithCache(
   const keptSizes = new Map<LoadedArticle, number>();
   const bodies = new Map<LoadedArticle, CollectInput['body']>();
   const wishes = new Map<LoadedArticle, PathWish>();
+  const scheduled: LoadedArticle[] = [];
   for (const [index, file] of files.entries()) {
     const outcome = outcomes[index]!;
     diagnostics.push(...outcome.diagnostics);
     if ('html' in outcome && !outcome.draft) {
       const article = loadedFromCache(outcome, file);
+      if (article.publishDate || article.expiryDate) {
+        scheduled.push(article);
+        // Drafts are built for a preview: so are the articles of another time.
+        const state = scheduleState(article, now);
+        if (state !== 'published' && !config.drafts) {
+          report[state].push(file.relativePath);
+          continue;
+        }
+      }
       loaded.push(article);
       const keptSize = keptUnreadable.has(index) ? sizeInSignature(outcome.signature) : undefined;
       if (keptSize !== undefined) keptSizes.set(article, keptSize);
@@ -394,6 +410,7 @@ export async function loadAndTransformWithCache(
     transformedFiles: new Set(misses.map((job) => job.file.relativePath)),
     sizeOf,
     contentFiles,
+    ...(config.drafts ? {} : { nextScheduleChange: nextScheduleChange(scheduled, now) }),
     loadMs,
     transformMs: performance.now() - started - loadMs,
   };
@@ -514,7 +531,14 @@ export async function buildSite(
   }
   let cacheSaved = false;
   try {
-    const stages = await loadAndTransformWithCache(project, cache, progress, run.scan, early);
+    const stages = await loadAndTransformWithCache(
+      project,
+      cache,
+      progress,
+      run.scan,
+      early,
+      options.now,
+    );
     // Not needed any more: a stat per file, held for the rest of the build otherwise.
     delete run.scan;
     cache.settle();
@@ -578,7 +602,13 @@ export async function buildSite(
     cacheSaved = true;
     timings.total = performance.now() - started;
     if (fingerprint && result.ok && !hadUnreadableInputs)
-      writeLastBuild(project.cacheDir, fingerprint, project.outDir, result);
+      writeLastBuild(
+        project.cacheDir,
+        fingerprint,
+        project.outDir,
+        result,
+        stages.nextScheduleChange,
+      );
     return result;
   } catch (error) {
     // Deleted while this build still holds the cache's lock: the next build starts afresh.

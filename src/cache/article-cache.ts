@@ -27,8 +27,20 @@ export interface CachedArticle {
   signature?: string;
   loaded: Omit<
     LoadedArticle,
-    'body' | 'date' | 'updated' | 'sourcePath' | 'relativePath' | 'contentHash'
-  > & { date: number; updated?: number | undefined };
+    | 'body'
+    | 'date'
+    | 'updated'
+    | 'publishDate'
+    | 'expiryDate'
+    | 'sourcePath'
+    | 'relativePath'
+    | 'contentHash'
+  > & {
+    date: number;
+    updated?: number | undefined;
+    publishDate?: number | undefined;
+    expiryDate?: number | undefined;
+  };
   body: Omit<TransformedBody, 'html'>;
   html: BodyRef;
   diagnostics: Diagnostic[];
@@ -522,6 +534,8 @@ export function loadedFromCache(
     slug: loaded.slug,
     permalink: loaded.permalink,
     draft: loaded.draft,
+    publishDate: loaded.publishDate === undefined ? undefined : new Date(loaded.publishDate),
+    expiryDate: loaded.expiryDate === undefined ? undefined : new Date(loaded.expiryDate),
     lang: loaded.lang,
     format: loaded.format,
     body: '',
@@ -549,6 +563,8 @@ export function cacheableLoaded(loaded: LoadedArticle): CachedArticle['loaded'] 
     slug: loaded.slug,
     permalink: loaded.permalink,
     draft: loaded.draft,
+    publishDate: loaded.publishDate?.getTime(),
+    expiryDate: loaded.expiryDate?.getTime(),
     lang: loaded.lang,
     format: loaded.format,
     bodyLine: loaded.bodyLine,

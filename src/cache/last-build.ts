@@ -99,6 +99,8 @@ export interface LastBuild<Result> {
   fingerprint: string;
   /** Modification time of the output folder's manifest the build wrote. */
   manifestMtimeMs: number;
+  /** When a scheduled article comes out or one expires: the build is not replayed from then. */
+  validUntilMs?: number;
   result: Result;
 }
 
@@ -112,6 +114,7 @@ export const LAST_BUILD_FILE = 'last-build.json';
 export function readLastBuild<Result>(
   cacheDir: string,
   fingerprint: string,
+  now: number,
 ): LastBuild<Result> | undefined {
   try {
     const bytes = readFileSync(path.join(cacheDir, LAST_BUILD_FILE));
@@ -122,6 +125,7 @@ export function readLastBuild<Result>(
       'result'
     >;
     if (header.fingerprint !== fingerprint) return undefined;
+    if (header.validUntilMs !== undefined && now >= header.validUntilMs) return undefined;
     const result = JSON.parse(bytes.toString('utf8', headerEnd + 1)) as Result;
     return { ...header, result };
   } catch {
@@ -134,12 +138,17 @@ export function writeLastBuild<Result>(
   fingerprint: string,
   outDir: string,
   result: Result,
+  validUntilMs?: number,
 ): void {
   const manifestMtimeMs = outputManifestMtime(outDir);
   if (manifestMtimeMs === undefined) return;
   mkdirSync(cacheDir, { recursive: true });
   const temporary = path.join(cacheDir, `${LAST_BUILD_FILE}.${process.pid}`);
-  const header = { fingerprint, manifestMtimeMs };
+  const header = {
+    fingerprint,
+    manifestMtimeMs,
+    ...(validUntilMs === undefined ? {} : { validUntilMs }),
+  };
   // JSON.stringify escapes newlines inside strings: the header ends at the first one.
   writeFileSync(temporary, `${JSON.stringify(header)}\n${JSON.stringify(result)}`);
   renameSync(temporary, path.join(cacheDir, LAST_BUILD_FILE));

@@ -68,7 +68,7 @@ Options:
   --config FILE     config file (default: gazette.config.yml in the project folder)
   --base-url URL    where the site is deployed, e.g. https://user.github.io/news/
   --root DIR        project folder (default: the current folder)
-  --drafts          build drafts too
+  --drafts          build drafts (and scheduled or expired articles) too
   --mirror-images   download remote images into the site (cached across builds)
   --strict          fail, keeping the previous site, when any file has an error
   --timings         show where the time went, phase by phase
@@ -90,7 +90,7 @@ Options:
   --config FILE     config file (default: gazette.config.yml in the project folder)
   --base-url URL    where the site is deployed; the preview serves under its path
   --root DIR        project folder (default: the current folder)
-  --drafts          build drafts too
+  --drafts          build drafts (and scheduled or expired articles) too
   --no-search       skip the search index
   --mirror-images   download remote images into the site (cached across builds)
   --strict          count any file error as a failed first build (the server still serves,

@@ -28,6 +28,8 @@ export function formatSummary(result: BuildResult): string {
     `${number.format(report.built)} built`,
     report.duplicates.length ? `${number.format(report.duplicates.length)} duplicates merged` : '',
     report.drafts.length ? `${number.format(report.drafts.length)} drafts skipped` : '',
+    report.scheduled.length ? `${number.format(report.scheduled.length)} scheduled` : '',
+    report.expired.length ? `${number.format(report.expired.length)} expired` : '',
     ...failedFates(report.failed),
   ].filter(Boolean);
   return [

@@ -124,7 +124,7 @@ export const CONFIG_SCHEMA = {
   drafts: {
     kind: 'boolean',
     default: false,
-    doc: 'Build drafts (`draft: true` or `published: false`).',
+    doc: 'Build drafts (`draft: true` or `published: false`), and articles whose `publishDate` is ahead or `expiryDate` past (a preview).',
   },
   images: {
     kind: 'section',

@@ -10,6 +10,7 @@ import path from 'node:path';
 import type { CollectedStages, Project } from '../build.ts';
 import { collectedArticle } from '../collect/article.ts';
 import { normalizeSourceUrl, separateDuplicates } from '../collect/duplicates.ts';
+import { scheduleState } from '../collect/schedule.ts';
 import { type CollectInput, collectSite, type Site } from '../collect/site.ts';
 import { loadArticle } from '../load/article.ts';
 import { isArticleName, isInside } from '../load/discover.ts';
@@ -62,6 +63,8 @@ export function stateFromBuild(stages: CollectedStages, diagnostics: Diagnostic[
   // Drafts and duplicates are not built, but an edit can make them buildable: keep them.
   const skipped = [
     ...stages.content.report.drafts,
+    ...stages.content.report.scheduled,
+    ...stages.content.report.expired,
     ...stages.content.report.duplicates.map((duplicate) => duplicate.file),
   ];
   for (const relativePath of skipped) {
@@ -176,7 +179,11 @@ export async function applyContentChanges(
     return { state, siteChanged: true, recollected: false, patched, reloaded, diagnostics };
   }
 
-  const built = [...state.loaded.values()].filter((article) => !article.draft || config.drafts);
+  // Scheduled articles as the server finds them when a change comes (not as time passes).
+  const now = Date.now();
+  const built = [...state.loaded.values()].filter(
+    (article) => config.drafts || (!article.draft && scheduleState(article, now) === 'published'),
+  );
   const { unique } = separateDuplicates(built, state.sizeOf);
   const stale = unique.filter(
     (article) => state.inputs.get(article.relativePath)?.loaded !== article,
@@ -244,6 +251,8 @@ function placementKey(article: LoadedArticle): string {
     article.slug,
     article.permalink ?? null,
     article.draft,
+    article.publishDate?.getTime() ?? null,
+    article.expiryDate?.getTime() ?? null,
     article.sourceUrl ?? null,
   ]);
 }

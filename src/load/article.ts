@@ -115,12 +115,29 @@ export function loadArticle(file: ContentFile, config: SiteConfig, now = Date.no
     title ??= articleWords(lang && isLanguageTag(lang) ? lang : config.language).untitled;
   }
 
+  /** A date that publishes or withdraws the article (see collect/schedule.ts). */
+  const scheduleDate = (name: string, keys: readonly string[]): Date | undefined => {
+    const raw = pick(data, keys, (value) => isNonEmpty(value) && typeof value !== 'boolean');
+    if (raw === undefined) return undefined;
+    const parsed = parseDate(raw, config.timezone);
+    if (!parsed)
+      report(
+        'warning',
+        `unreadable ${name} ${JSON.stringify(raw)}, ignored`,
+        lineOfKey(decoded.text, keys),
+      );
+    return parsed;
+  };
+  const publishDate = scheduleDate('publishDate', FIELD_ALIASES.publishDate);
+  const expiryDate = scheduleDate('expiryDate', FIELD_ALIASES.expiryDate);
   const rawDate = pick(
     data,
     FIELD_ALIASES.date,
     (value) => isNonEmpty(value) && typeof value !== 'boolean',
   );
-  let date = parseDate(rawDate, config.timezone);
+  // Hugo dates a post without `date` by its `publishDate`.
+  let date =
+    parseDate(rawDate, config.timezone) ?? (rawDate === undefined ? publishDate : undefined);
   // Hugo's `url` is the page's own pretty path (`/2019/05/my-old-url/`), which it keeps: a
   // permalink, not where the article was taken from. A path to a file or with a query
   // (`/news/a.html?id=3`) is a scraper's relative source link, refused as before.
@@ -157,7 +174,8 @@ export function loadArticle(file: ContentFile, config: SiteConfig, now = Date.no
         lineOfKey(decoded.text, FIELD_ALIASES.date),
       );
     }
-  } else if (date.getTime() > now + FUTURE_TOLERANCE_MS) {
+  } else if (date.getTime() > now + FUTURE_TOLERANCE_MS && !publishDate) {
+    // (A post given a `publishDate` is scheduled: it comes out then, whatever its date.)
     report(
       'warning',
       `date ${isoInZone(date, config.timezone)} is in the future`,
@@ -231,6 +249,8 @@ export function loadArticle(file: ContentFile, config: SiteConfig, now = Date.no
     slug: slugSource.trim() ? slugSource : title,
     ...(permalink ? { permalink } : {}),
     draft,
+    ...(publishDate ? { publishDate } : {}),
+    ...(expiryDate ? { expiryDate } : {}),
     lang,
     format: chooseBodyFormat(file.relativePath, forcedFormat, config.bodyFormat, body),
     body,

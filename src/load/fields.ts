@@ -10,6 +10,8 @@ export const FIELD_ALIASES = {
   title: ['title'],
   date: ['date', 'published', 'pubDate', 'pubdate'],
   updated: ['updated', 'modified', 'lastmod', 'lastModified', 'last_modified_at'],
+  publishDate: ['publishDate', 'publishdate', 'publish_date'],
+  expiryDate: ['expiryDate', 'expirydate', 'expiry_date', 'unpublishdate'],
   categories: ['categories', 'category'],
   tags: ['tags', 'tag', 'keywords'],
   authors: ['author', 'authors'],
