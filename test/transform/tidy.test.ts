@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/config/schema.ts';
 import { createBodyTransformer } from '../../src/transform/index.ts';
+import { rehypeDropEmptyFigures } from '../../src/transform/rehype-drop-empty-figures.ts';
 import { rehypeStripSourceHeading } from '../../src/transform/rehype-strip-source-heading.ts';
 import { rehypeTidyBlankLines } from '../../src/transform/rehype-tidy-blank-lines.ts';
 import { htmlArticle } from './corpus-article.ts';
@@ -75,5 +76,32 @@ describe('buttons', () => {
     expect(html).toContain('<th>死亡個案</th>');
     expect(html).not.toContain('Share');
     expect(html).not.toContain('button');
+  });
+});
+
+describe('rehypeDropEmptyFigures', () => {
+  it.each([
+    ['<figure></figure><p>Text</p>', '<p>Text</p>'],
+    ['<figure><div> </div><figcaption><span>RFI Studio</span> © RFI</figcaption></figure>', ''],
+    ['<figure><img src="a.png"><figcaption>A</figcaption></figure>', null],
+    ['<figure><picture><source srcset="a.webp"></picture></figure>', null],
+    [
+      '<figure><blockquote><p>Quoted words</p></blockquote><figcaption>— A</figcaption></figure>',
+      null,
+    ],
+    ['<figure><a href="https://v.example/1">embedded content: v.example</a></figure>', null],
+    ['<figure><table><tbody><tr><td>1</td></tr></tbody></table></figure>', null],
+    ['<figure><figure></figure><img src="b.png"></figure>', '<figure><img src="b.png"></figure>'],
+  ])('%s', (input, expected) => {
+    expect(runPlugins(input, [rehypeDropEmptyFigures])).toBe(expected ?? input);
+  });
+
+  it('drop the caption of a picture that was dropped, in a whole transform', () => {
+    // A relative picture in an article without a source URL is dropped.
+    const html = transformHtml(
+      '<p>Before.</p><figure><img src="photo.jpg"><figcaption>© Photographer</figcaption></figure><p>After.</p>',
+    );
+    expect(html).not.toContain('Photographer');
+    expect(html).not.toContain('<figure');
   });
 });
