@@ -16,14 +16,16 @@ export class RelatedArticles {
   private readonly window: number;
   private readonly tagByName = new Map<string, TaxonomyTerm>();
   private readonly categoryByTrail = new Map<string, CategoryNode>();
-  private readonly positions = new WeakMap<readonly Article[], Map<Article, number>>();
-  private readonly lists = new Map<Article, Article[]>();
+  private positions = new WeakMap<readonly Article[], Map<Article, number>>();
+  private readonly lists = new WeakMap<Article, Article[]>();
+  private readonly site: Site;
 
   constructor(
     site: Site,
     /** How many to show; 0 shows none. */
     readonly count: number,
   ) {
+    this.site = site;
     this.window = Math.max(8, 2 * count);
     for (const term of site.tags) this.tagByName.set(term.name, term);
     for (const node of site.categories) this.categoryByTrail.set(trailKey(node.trail), node);
@@ -42,35 +44,62 @@ export class RelatedArticles {
 
   /**
    * Every article whose related articles may include one of these: those near one of them
-   * in any list it is in (its tags', and every category's on its trails, since a category
-   * lists its sub-categories' articles). A superset, which is what a rebuild needs.
+   * in one of its lists that is also one of theirs (a tag, or the deepest category of one
+   * of their trails, whose list holds its sub-categories' articles too). A superset of those
+   * that do, which is what a rebuild needs.
    */
   reachOf(articles: Iterable<Article>): Set<Article> {
     const reached = new Set<Article>();
     if (this.count === 0) return reached;
     for (const article of articles) {
-      const lists: TaxonomyTerm[] = this.tagsOf(article);
+      for (const term of this.tagsOf(article))
+        for (const near of this.near(term.articles, article))
+          if (near.tags.includes(term.name)) reached.add(near);
       for (const trail of article.categories)
         for (let depth = 1; depth <= trail.length; depth++) {
           const node = this.categoryByTrail.get(trailKey(trail.slice(0, depth)));
-          if (node) lists.push(node);
+          if (!node) continue;
+          for (const near of this.near(node.articles, article))
+            if (near.categories.some((theirs) => sameTrail(theirs, node.trail))) reached.add(near);
         }
-      for (const term of lists)
-        for (const near of this.near(term.articles, article)) reached.add(near);
     }
     return reached;
   }
 
+  /**
+   * These articles were put in the place of others with the same dates, URLs and terms (the
+   * dev server patching an edit in): what was chosen with the ones they replaced goes.
+   */
+  replaced(articles: readonly Article[]): void {
+    this.positions = new WeakMap();
+    for (const article of this.reachOf(articles)) this.lists.delete(article);
+  }
+
   private choose(article: Article): Article[] {
-    const leaves = this.leavesOf(article);
-    const lists = [...this.tagsOf(article), ...leaves].map((term) => term.articles);
+    const leaves = this.leavesOf(article).map((node) => this.positionsIn(node.articles));
+    const lists = [...this.tagsOf(article).map((term) => term.articles)];
+    for (const node of this.leavesOf(article)) lists.push(node.articles);
     const time = article.date.getTime();
-    const tagNames = new Set(article.tags);
+    // A tag that names one of its categories (scrapers tag a story with its outlet) says no
+    // more than the category does.
+    const categoryNames = new Set(article.categories.flat());
+    const ownTags = article.tags.filter((name) => !categoryNames.has(name));
+    const tagNames = ownTags.length > 0 ? new Set(ownTags) : undefined;
     // The best `count` so far, best first: a few insertions beat sorting every candidate.
     const best: Scored[] = [];
+    // Not the article, nor its neighbours, which the page links already.
     const seen = new Set<Article>([article]);
+    const index = this.positionsIn(this.site.articles).get(article);
+    if (index !== undefined) {
+      const newer = this.site.articles[index - 1];
+      const older = this.site.articles[index + 1];
+      if (newer) seen.add(newer);
+      if (older) seen.add(older);
+    }
+    // One article per headline: scrapers keep a story twice under two addresses.
+    const ownTitle = headline(article.title);
     for (const list of lists) {
-      const index = this.positionIn(list, article);
+      const index = this.positionsIn(list).get(article);
       if (index === undefined) continue;
       const end = Math.min(list.length, index + this.window + 1);
       for (let i = Math.max(0, index - this.window); i < end; i++) {
@@ -78,20 +107,27 @@ export class RelatedArticles {
         if (seen.has(candidate)) continue;
         seen.add(candidate);
         let score = 0;
-        for (const name of candidate.tags) if (tagNames.has(name)) score += 2;
+        if (tagNames) for (const name of candidate.tags) if (tagNames.has(name)) score += 2;
         // In the category or one of its sub-categories, which its list holds too.
-        for (const leaf of leaves)
-          if (this.positionIn(leaf.articles, candidate) !== undefined) score += 1;
+        for (const leaf of leaves) if (leaf.has(candidate)) score += 1;
         const worst = best.length === this.count ? best[best.length - 1]! : undefined;
         if (worst && score < worst.score) continue;
+        const title = headline(candidate.title);
+        if (title === ownTitle) continue;
         const candidateTime = candidate.date.getTime();
         const scored = {
           article: candidate,
+          title,
           score,
           distance: Math.abs(candidateTime - time),
           time: candidateTime,
         };
-        if (worst && !isBetter(scored, worst)) continue;
+        // Of two with one headline, the better stays (in the place it earns).
+        const twin = best.findIndex((chosen) => chosen.title === title);
+        if (twin >= 0) {
+          if (!isBetter(scored, best[twin]!)) continue;
+          best.splice(twin, 1);
+        } else if (worst && !isBetter(scored, worst)) continue;
         let at = best.length;
         while (at > 0 && isBetter(scored, best[at - 1]!)) at--;
         best.splice(at, 0, scored);
@@ -103,18 +139,18 @@ export class RelatedArticles {
 
   /** The article and the `window` articles on either side of it in a list holding it. */
   private near(list: readonly Article[], article: Article): Article[] {
-    const index = this.positionIn(list, article);
+    const index = this.positionsIn(list).get(article);
     if (index === undefined) return [];
     return list.slice(Math.max(0, index - this.window), index + this.window + 1);
   }
 
-  private positionIn(list: readonly Article[], article: Article): number | undefined {
+  private positionsIn(list: readonly Article[]): Map<Article, number> {
     let positions = this.positions.get(list);
     if (!positions) {
       positions = new Map(list.map((listed, index) => [listed, index]));
       this.positions.set(list, positions);
     }
-    return positions.get(article);
+    return positions;
   }
 
   private tagsOf(article: Article): TaxonomyTerm[] {
@@ -137,12 +173,23 @@ export class RelatedArticles {
   }
 }
 
+/** A headline as two copies of a story have it: spaces and letter case aside. */
+function headline(title: string): string {
+  return title.replace(/\s+/g, ' ').trim().toLowerCase();
+}
+
+function sameTrail(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((name, depth) => name === b[depth]);
+}
+
 function trailKey(trail: readonly string[]): string {
   return trail.join('\u0000');
 }
 
 interface Scored {
   article: Article;
+  /** Its headline, as `headline` compares them. */
+  title: string;
   score: number;
   distance: number;
   time: number;

@@ -162,8 +162,8 @@ export class PageScheduler {
     // the build date, whichever articles they list: the site is taken as a whole then.
     if (lastChange(this.site)?.getTime() !== this.buildDate?.getTime())
       return this.setSite(this.site);
-    // Chosen again: the lists it chose from hold the patched articles now.
-    this.related = new RelatedArticles(this.site, this.project.config.relatedArticles);
+    // Chosen again where the patched articles may be listed: the lists hold them now.
+    this.related.replaced(patched);
     this.replanArticlePages(patched);
     const showing = this.dated(
       pageFingerprints(
@@ -182,10 +182,11 @@ export class PageScheduler {
   }
 
   /**
-   * New specs for the pages of patched articles, of their neighbours and of the articles that
-   * may list them as related. The specs of index pages read the site's lists when rendered,
-   * so the patched lists need no new spec; article specs come first in the plan, so planning
-   * stops once the last one wanted is seen.
+   * New specs for the pages of patched articles and of their neighbours, whose specs hold the
+   * articles they replaced (the related articles of others are chosen when asked). The specs
+   * of index pages read the site's lists when rendered, so the patched lists need no new
+   * spec; article specs come first in the plan, so planning stops once the last one wanted
+   * is seen.
    */
   private replanArticlePages(patched: Article[]): void {
     const wanted = new Set<string>();
@@ -196,7 +197,6 @@ export class PageScheduler {
         if (path) wanted.add(path);
       }
     }
-    for (const article of this.related.reachOf(patched)) wanted.add(article.path);
     const plan = planPages(this.site, this.project.config, this.views, this.urls, this.related);
     for (const spec of plan) {
       if (spec.kind !== 'article') break;

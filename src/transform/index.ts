@@ -6,7 +6,7 @@
  *        ─▶ strip source heading ─▶ lazy images ─▶ noscript images ─▶ resolve image URLs
  *        ─▶ resolve links ─▶ embeds ─▶ alignment class
  *        ─▶ unprefix ids ─▶ drop form widgets ─▶ unwrap cell buttons ─▶ sanitize (NEWS_SCHEMA)
- *        ─▶ unnest ─▶ drop empty figures ─▶ tidy blank lines ─▶ image loading ─▶ link rel ─▶ embed sandbox ─▶ fragment links ─▶ stringify
+ *        ─▶ unnest ─▶ caption from alt ─▶ drop empty figures ─▶ tidy blank lines ─▶ image loading ─▶ link rel ─▶ embed sandbox ─▶ fragment links ─▶ stringify
  *
  * URLs that are still relative after resolution (no source URL to resolve against) are left as
  * root-relative paths (`/images/x.jpg`): site-local files the render stage prefixes with the
@@ -47,6 +47,7 @@ import { expandLiquidUrls } from './liquid-urls.ts';
 import { NEWS_SCHEMA } from './news-schema.ts';
 import { outboundLinks } from './outbound-links.ts';
 import { rehypeAlignmentClass } from './rehype-alignment-class.ts';
+import { rehypeCaptionFromAlt } from './rehype-caption-from-alt.ts';
 import { rehypeDropEmptyFigures } from './rehype-drop-empty-figures.ts';
 import { rehypeDropFormWidgets } from './rehype-drop-form-widgets.ts';
 import { rehypeEmbedSandbox } from './rehype-embed-sandbox.ts';
@@ -291,6 +292,7 @@ export function createBodyTransformer(
     .use(rehypeSanitize, NEWS_SCHEMA)
     // post-sanitize
     .use(rehypeUnnest)
+    .use(rehypeCaptionFromAlt)
     .use(rehypeDropEmptyFigures)
     .use(rehypeTidyBlankLines)
     .use(rehypeImageLoading)

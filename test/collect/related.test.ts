@@ -53,11 +53,38 @@ describe('related articles', () => {
     ]);
     expect(relatedFiles(new RelatedArticles(site, 0), site, 'a.md')).toEqual([]);
     expect(relatedFiles(new RelatedArticles(site, 4), site, 'unrelated.md')).toEqual([]);
-    // Its only category is World, which lists every article under it.
+    // Its only category is World, which lists every article under it; its neighbours (a.md
+    // and category.md) are linked from its page already.
     expect(relatedFiles(new RelatedArticles(site, 4), site, 'parent-category.md')).toEqual([
-      'a.md',
-      'category.md',
       'tag-and-category.md',
+    ]);
+  });
+
+  it('leave out a second copy of a headline, and a tag that names a category counts as one', () => {
+    const site = siteOf([
+      [
+        'a.md',
+        {
+          title: 'Port strike',
+          date: day(20),
+          tags: ['Reuters', 'ports'],
+          categories: [['Reuters']],
+        },
+      ],
+      // Not its neighbour, which would be left out as one.
+      ['between.md', { title: 'Between', date: day(15) }],
+      ['copy.md', { title: 'port  STRIKE ', date: day(10), tags: ['ports'] }],
+      ['twin-1.md', { title: 'Ships wait', date: day(5), tags: ['ports'] }],
+      ['twin-2.md', { title: 'Ships wait', date: day(4), tags: ['ports'] }],
+      ['outlet.md', { title: 'Other', date: day(3), tags: ['Reuters'], categories: [['Reuters']] }],
+      ['filler-1.md', { title: 'Filler 1', date: day(30) }],
+      ['filler-2.md', { title: 'Filler 2', date: day(1) }],
+    ]);
+    // The tag `Reuters` is its category: `outlet.md` scores one for the category, as much as
+    // a tag it shares would give only twice over.
+    expect(relatedFiles(new RelatedArticles(site, 4), site, 'a.md')).toEqual([
+      'twin-1.md',
+      'outlet.md',
     ]);
   });
 
@@ -66,7 +93,8 @@ describe('related articles', () => {
     for (let n = 0; n < 60; n++) articles.push([`${n}.md`, { date: day(n), tags: ['daily'] }]);
     const site = siteOf(articles);
     const related = new RelatedArticles(site, 4);
-    expect(relatedFiles(related, site, '30.md')).toEqual(['31.md', '29.md', '32.md', '28.md']);
+    // Its neighbours, 31 and 29, are linked from its page already.
+    expect(relatedFiles(related, site, '30.md')).toEqual(['32.md', '28.md', '33.md', '27.md']);
     // An article far away in the list never reaches it: a rebuild need not look at its page.
     const far = site.articles.find((article) => article.relativePath === '0.md')!;
     const reached = [...related.reachOf([far])].map((article) => article.relativePath);
@@ -123,5 +151,33 @@ describe('related articles', () => {
         }
       }),
     );
+  });
+});
+
+describe('related articles after an article is replaced in place', () => {
+  it('are chosen again where it may be listed, with the new version', () => {
+    const articles: [string, Partial<LoadedArticle>][] = [];
+    for (let n = 0; n < 12; n++) articles.push([`${n}.md`, { date: day(n), tags: ['daily'] }]);
+    const site = siteOf(articles);
+    const related = new RelatedArticles(site, 4);
+    const four = site.articles.find((article) => article.relativePath === '4.md')!;
+    expect(related.of(four).map((shown) => shown.relativePath)).toContain('6.md');
+    // The dev server puts a new version of 6.md in every list, as `patchArticle` does.
+    const old = site.articles.find((article) => article.relativePath === '6.md')!;
+    const fresh = Object.assign(Object.create(Object.getPrototypeOf(old)), old, { title: 'New' });
+    for (const list of [site.articles, ...site.tags.map((term) => term.articles)]) {
+      const index = list.indexOf(old);
+      if (index >= 0) list[index] = fresh;
+    }
+    related.replaced([fresh]);
+    expect(related.of(four)).toContain(fresh);
+    expect(related.of(four)).not.toContain(old);
+    // Its neighbours, 5 and 7, are linked from its page already.
+    expect(related.of(fresh).map((shown) => shown.relativePath)).toEqual([
+      '8.md',
+      '4.md',
+      '9.md',
+      '3.md',
+    ]);
   });
 });

@@ -70,3 +70,65 @@ describe.skipIf(!hasChromium)('the default theme with long single-word names', (
     60_000,
   );
 });
+
+describe.skipIf(!hasChromium)('the default theme in print', () => {
+  let browser: Browser;
+  let site: { url: string; close: () => Promise<void> };
+
+  beforeAll(async () => {
+    const root = makeProject(
+      {
+        'a.md':
+          '---\ntitle: Talks fail\ndate: 2024-05-01 10:00\nlink: https://news.example.cn/talks.html\n---\n<p>Talks failed.</p>\n',
+        'b.md': `---
+title: Strike widens
+date: 2024-05-02 10:00
+format: markdown
+---
+As [reported](https://news.example.cn/talks.html), talks failed ([source](https://other.example.org/x)).
+
+| name | count |
+| :--: | :---: |
+| ports | 3 |
+`,
+      },
+      'search:\n  enabled: false\n',
+    );
+    const result = await buildProject(root, { overrides: { baseUrl: '/news/' } });
+    expect(result.ok).toBe(true);
+    site = await serve(result.outDir, '/news/');
+    browser = await launchChromium();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await site?.close();
+  });
+
+  it('prints dark text on white whatever the screen scheme, and only outside links’ addresses', async () => {
+    const page = await browser.newPage({ colorScheme: 'dark' });
+    await page.goto(`${site.url}2024/05/02/b/`, { waitUntil: 'load' });
+    const screenText = await page.evaluate(
+      'getComputedStyle(document.querySelector(".prose p")).color',
+    );
+    await page.emulateMedia({ media: 'print', colorScheme: 'dark' });
+    const printed = (await page.evaluate(`(() => {
+      const after = (selector) => getComputedStyle(document.querySelector(selector), '::after').content;
+      return {
+        text: getComputedStyle(document.querySelector('.prose p')).color,
+        archived: after('.prose a[href^="/news/"]'),
+        outside: after('.prose a[href^="https://other"]'),
+        cell: getComputedStyle(document.querySelector('.prose td')).color === getComputedStyle(document.querySelector('.prose p')).color,
+      };
+    })()`)) as { text: string; archived: string; outside: string; cell: boolean };
+    const lightness = (color: string) =>
+      (color.match(/\d+/g) ?? []).slice(0, 3).reduce((sum, value) => sum + Number(value), 0) / 3;
+    expect(lightness(String(screenText))).toBeGreaterThan(150);
+    expect(lightness(printed.text)).toBeLessThan(90);
+    expect(printed.archived).toBe('none');
+    expect(printed.outside).toContain('https://other.example.org/x');
+    // A centred table cell is no caption.
+    expect(printed.cell).toBe(true);
+    await page.close();
+  }, 60_000);
+});

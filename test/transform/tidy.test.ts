@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/config/schema.ts';
 import { createBodyTransformer } from '../../src/transform/index.ts';
+import { rehypeCaptionFromAlt } from '../../src/transform/rehype-caption-from-alt.ts';
 import { rehypeDropEmptyFigures } from '../../src/transform/rehype-drop-empty-figures.ts';
 import { rehypeStripSourceHeading } from '../../src/transform/rehype-strip-source-heading.ts';
 import { rehypeTidyBlankLines } from '../../src/transform/rehype-tidy-blank-lines.ts';
@@ -103,5 +104,23 @@ describe('rehypeDropEmptyFigures', () => {
     );
     expect(html).not.toContain('Photographer');
     expect(html).not.toContain('<figure');
+  });
+});
+
+describe('rehypeCaptionFromAlt', () => {
+  it.each([
+    [
+      '<figure><img src="a.jpg" alt="Protesters in the square"><figcaption></figcaption></figure>',
+      '<figure><img src="a.jpg" alt="Protesters in the square"><figcaption>Protesters in the square</figcaption></figure>',
+    ],
+    ['<figure><img src="a.jpg" alt="Alt"><figcaption>Own caption</figcaption></figure>', null],
+    ['<figure><img src="a.jpg" alt=""><figcaption> </figcaption></figure>', null],
+    [
+      '<figure><img src="a.jpg" alt="One"><img src="b.jpg" alt="Two"><figcaption></figcaption></figure>',
+      null,
+    ],
+    ['<figure><img src="a.jpg" alt="No caption"></figure>', null],
+  ])('%s', (input, expected) => {
+    expect(runPlugins(input, [rehypeCaptionFromAlt])).toBe(expected ?? input);
   });
 });
