@@ -66,3 +66,16 @@ const ARTICLE_WORDS: Record<InterfaceLanguage, ArticleWords> = {
 export function articleWords(tag: string): ArticleWords {
   return ARTICLE_WORDS[interfaceLanguage(tag)];
 }
+
+/** The site's description when the config gives none, in the site's language. */
+const SITE_DESCRIPTIONS: Record<InterfaceLanguage, string> = {
+  'zh-Hans': '新闻文章存档',
+  'zh-Hant': '新聞文章存檔',
+  ja: 'ニュース記事のアーカイブ',
+  ko: '뉴스 기사 아카이브',
+  en: 'An archive of news articles',
+};
+
+export function defaultSiteDescription(language: string): string {
+  return SITE_DESCRIPTIONS[interfaceLanguage(language)];
+}

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import yaml, { type YAMLException } from 'js-yaml';
+import { defaultSiteDescription } from '../languages.ts';
 import { jsonErrorOffset } from '../load/json-error-offset.ts';
 import { CONFIG_SCHEMA, defaultConfig, type Field, type SiteConfig } from './schema.ts';
 
@@ -57,6 +58,9 @@ export function loadConfig(options: {
     }
   }
   if (options.overrides) config = validateConfig(options.overrides, 'command line', config);
+  // In the site's language: an English line read out by a Chinese voice helps no one.
+  if (!config.description.trim())
+    config = { ...config, description: defaultSiteDescription(config.language) };
   return { config, file, root: file ? path.dirname(file) : options.root };
 }
 

@@ -34,8 +34,8 @@ export const CONFIG_SCHEMA = {
   title: { kind: 'string', default: 'Gazette', doc: 'Site title, shown in the header and feeds.' },
   description: {
     kind: 'string',
-    default: 'An archive of news articles',
-    doc: 'Site description for the home page, feeds and search engines.',
+    default: '',
+    doc: 'Site description for the home page, feeds and search engines; empty: "An archive of news articles" in the site\'s language (新闻文章存档…).',
   },
   language: {
     kind: 'string',

@@ -88,3 +88,20 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ root, overrides: { baseUrl: 'nope' } })).toThrow(/baseUrl/);
   });
 });
+
+describe('the site description', () => {
+  it("is in the site's language when the config gives none", () => {
+    const root = makeTempFolder('gazette-config-');
+    expect(loadConfig({ root }).config.description).toBe('新闻文章存档');
+    expect(loadConfig({ root, overrides: { language: 'zh-TW' } }).config.description).toBe(
+      '新聞文章存檔',
+    );
+    expect(loadConfig({ root, overrides: { language: 'en-GB' } }).config.description).toBe(
+      'An archive of news articles',
+    );
+    expect(
+      loadConfig({ root, overrides: { language: 'en', description: 'Harbour news' } }).config
+        .description,
+    ).toBe('Harbour news');
+  });
+});
