@@ -6,7 +6,8 @@
  *        ─▶ strip source heading ─▶ lazy images ─▶ noscript images ─▶ resolve image URLs
  *        ─▶ resolve links ─▶ embeds ─▶ alignment class
  *        ─▶ unprefix ids ─▶ drop form widgets ─▶ unwrap cell buttons ─▶ sanitize (NEWS_SCHEMA)
- *        ─▶ unnest ─▶ caption from alt ─▶ drop empty figures ─▶ tidy blank lines ─▶ image loading ─▶ link rel ─▶ embed sandbox ─▶ fragment links ─▶ stringify
+ *        ─▶ unnest ─▶ caption from alt ─▶ drop empty figures ─▶ demote headings ─▶ unique ids
+ *        ─▶ space adjacent links ─▶ tidy blank lines ─▶ image loading ─▶ link rel ─▶ embed sandbox ─▶ fragment links ─▶ stringify
  *
  * URLs that are still relative after resolution (no source URL to resolve against) are left as
  * root-relative paths (`/images/x.jpg`): site-local files the render stage prefixes with the
@@ -48,6 +49,7 @@ import { NEWS_SCHEMA } from './news-schema.ts';
 import { outboundLinks } from './outbound-links.ts';
 import { rehypeAlignmentClass } from './rehype-alignment-class.ts';
 import { rehypeCaptionFromAlt } from './rehype-caption-from-alt.ts';
+import { rehypeDemoteHeadings } from './rehype-demote-headings.ts';
 import { rehypeDropEmptyFigures } from './rehype-drop-empty-figures.ts';
 import { rehypeDropFormWidgets } from './rehype-drop-form-widgets.ts';
 import { rehypeEmbedSandbox } from './rehype-embed-sandbox.ts';
@@ -60,9 +62,11 @@ import { rehypeNoscriptImages } from './rehype-noscript-images.ts';
 import { rehypeParseFragment } from './rehype-parse-fragment.ts';
 import { rehypeResolveImageUrls } from './rehype-resolve-image-urls.ts';
 import { rehypeResolveLinks } from './rehype-resolve-links.ts';
+import { rehypeSpaceAdjacentLinks } from './rehype-space-adjacent-links.ts';
 import { rehypeStripSourceHeading } from './rehype-strip-source-heading.ts';
 import { rehypeTaskListMarks } from './rehype-task-list-marks.ts';
 import { rehypeTidyBlankLines } from './rehype-tidy-blank-lines.ts';
+import { rehypeUniqueIds } from './rehype-unique-ids.ts';
 import { rehypeUnnest } from './rehype-unnest.ts';
 import { rehypeUnprefixIds } from './rehype-unprefix-ids.ts';
 import { rehypeUnwrapCellButtons } from './rehype-unwrap-cell-buttons.ts';
@@ -294,6 +298,9 @@ export function createBodyTransformer(
     .use(rehypeUnnest)
     .use(rehypeCaptionFromAlt)
     .use(rehypeDropEmptyFigures)
+    .use(rehypeDemoteHeadings)
+    .use(rehypeUniqueIds)
+    .use(rehypeSpaceAdjacentLinks)
     .use(rehypeTidyBlankLines)
     .use(rehypeImageLoading)
     .use(rehypeLinkRel)

@@ -2,9 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/config/schema.ts';
 import { createBodyTransformer } from '../../src/transform/index.ts';
 import { rehypeCaptionFromAlt } from '../../src/transform/rehype-caption-from-alt.ts';
+import { rehypeDemoteHeadings } from '../../src/transform/rehype-demote-headings.ts';
 import { rehypeDropEmptyFigures } from '../../src/transform/rehype-drop-empty-figures.ts';
+import { rehypeSpaceAdjacentLinks } from '../../src/transform/rehype-space-adjacent-links.ts';
 import { rehypeStripSourceHeading } from '../../src/transform/rehype-strip-source-heading.ts';
 import { rehypeTidyBlankLines } from '../../src/transform/rehype-tidy-blank-lines.ts';
+import { rehypeUniqueIds } from '../../src/transform/rehype-unique-ids.ts';
 import { htmlArticle } from './corpus-article.ts';
 import { context, runPlugins, transformHtml } from './helpers.ts';
 
@@ -98,10 +101,11 @@ describe('rehypeDropEmptyFigures', () => {
   });
 
   it('drop the caption of a picture that was dropped, in a whole transform', () => {
-    // A relative picture in an article without a source URL is dropped.
-    const html = transformHtml(
-      '<p>Before.</p><figure><img src="photo.jpg"><figcaption>© Photographer</figcaption></figure><p>After.</p>',
-    );
+    // A picture with a script for its address is dropped.
+    const { html } = transformHtml(
+      '<p>Before.</p><figure><img src="javascript:alert(1)"><figcaption>© Photographer</figcaption></figure><p>After.</p>',
+    ).body;
+    expect(html).toContain('<p>After.</p>');
     expect(html).not.toContain('Photographer');
     expect(html).not.toContain('<figure');
   });
@@ -122,5 +126,46 @@ describe('rehypeCaptionFromAlt', () => {
     ['<figure><img src="a.jpg" alt="No caption"></figure>', null],
   ])('%s', (input, expected) => {
     expect(runPlugins(input, [rehypeCaptionFromAlt])).toBe(expected ?? input);
+  });
+});
+
+describe('rehypeUniqueIds', () => {
+  it.each([
+    [
+      '<p id="zoom">a</p><p id="zoom">b</p><p id="zoom-2">c</p><p id="zoom">d</p>',
+      '<p id="zoom">a</p><p id="zoom-3">b</p><p id="zoom-2">c</p><p id="zoom-4">d</p>',
+    ],
+    ['<p id="a">a</p><p id="b">b</p>', null],
+  ])('%s', (input, expected) => {
+    expect(runPlugins(input, [rehypeUniqueIds])).toBe(expected ?? input);
+  });
+
+  it('leave the first of a repeated id where in-page links find it', () => {
+    const { html } = transformHtml(
+      '<p><a href="#zoom">to the picture</a></p><p id="zoom">one</p><p id="zoom">two</p>',
+    ).body;
+    expect(html).toContain('href="#user-content-zoom"');
+    expect(html).toContain('<p id="user-content-zoom">one</p>');
+    expect(html).toContain('<p id="user-content-zoom-2">two</p>');
+  });
+});
+
+describe('rehypeDemoteHeadings', () => {
+  it.each([
+    ['<h1>Masthead</h1><h2>Part</h2><h6>Note</h6>', '<h2>Masthead</h2><h3>Part</h3><h6>Note</h6>'],
+    ['<h2>Part</h2><h3>Sub</h3>', null],
+  ])('%s', (input, expected) => {
+    expect(runPlugins(input, [rehypeDemoteHeadings])).toBe(expected ?? input);
+  });
+});
+
+describe('rehypeSpaceAdjacentLinks', () => {
+  it.each([
+    ['<p><a href="/a">A</a><a href="/b">B</a></p>', '<p><a href="/a">A</a> <a href="/b">B</a></p>'],
+    ['<a href="/a">A</a><a href="/b">B</a>', '<a href="/a">A</a> <a href="/b">B</a>'],
+    ['<p><a href="/a">A</a>、<a href="/b">B</a></p>', null],
+    ['<p><a href="/a">A</a> <a href="/b">B</a></p>', null],
+  ])('%s', (input, expected) => {
+    expect(runPlugins(input, [rehypeSpaceAdjacentLinks])).toBe(expected ?? input);
   });
 });
