@@ -3,24 +3,26 @@
  * page two elements with one id break the fragment links and labels that name it. The
  * first keeps it; the others get `-2`, `-3`… (never an id the body has already).
  */
-import type { Root } from 'hast';
+import type { Element, Root } from 'hast';
 import { walkElements } from './walk.ts';
 
 export function rehypeUniqueIds() {
   return (tree: Root) => {
-    const taken = new Set<string>();
+    const withIds: Element[] = [];
     walkElements(tree, (element) => {
-      const id = element.properties.id;
-      if (typeof id === 'string' && id !== '') taken.add(id);
+      if (typeof element.properties.id === 'string' && element.properties.id !== '')
+        withIds.push(element);
       return undefined;
     });
+    if (withIds.length < 2) return;
+    const taken = new Set(withIds.map((element) => element.properties.id as string));
+    if (taken.size === withIds.length) return;
     const seen = new Set<string>();
-    walkElements(tree, (element) => {
-      const id = element.properties.id;
-      if (typeof id !== 'string' || id === '') return undefined;
+    for (const element of withIds) {
+      const id = element.properties.id as string;
       if (!seen.has(id)) {
         seen.add(id);
-        return undefined;
+        continue;
       }
       let number = 2;
       while (taken.has(`${id}-${number}`)) number++;
@@ -28,7 +30,6 @@ export function rehypeUniqueIds() {
       taken.add(unique);
       seen.add(unique);
       element.properties.id = unique;
-      return undefined;
-    });
+    }
   };
 }
