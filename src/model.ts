@@ -84,8 +84,10 @@ export interface TransformedBody {
    * transforms the article again when one appears.
    */
   missingContentFiles?: string[];
-  /** Its links to other sites' pages (absolute http(s), no fragment), when it has any. */
+  /** Its links to other sites' pages, normalized as `normalizeSourceUrl` makes them. */
   links?: string[];
+  /** Its source URL so normalized: what links to the story look like (and duplicates). */
+  sourceKey?: string;
 }
 
 export interface Image {

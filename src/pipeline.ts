@@ -37,7 +37,7 @@ import { RACY_SECONDS, writeLastBuild } from './cache/last-build.ts';
 import { htmlReader, withLazyHtml } from './cache/lazy-html.ts';
 import { separateDuplicates } from './collect/duplicates.ts';
 import { RelatedArticles } from './collect/related.ts';
-import { nextScheduleChange, scheduleState } from './collect/schedule.ts';
+import { scheduleState, scheduleWindow } from './collect/schedule.ts';
 import { type CollectInput, collectSite, lastChange, pathWish, type Site } from './collect/site.ts';
 import { UrlBuilder } from './collect/urls.ts';
 import { ConfigError } from './config/load.ts';
@@ -195,8 +195,8 @@ export interface CachedStages {
   sizeOf: (article: LoadedArticle) => number;
   /** The content folder's media files, content-relative. */
   contentFiles: ReadonlySet<string>;
-  /** When an article given a `publishDate` or `expiryDate` next comes out or goes. */
-  nextScheduleChange?: number;
+  /** Since and until when the articles given a `publishDate` or `expiryDate` stay as built. */
+  scheduleWindow?: { from?: number; until?: number };
   /** Milliseconds reading and hashing files (load) and loading and transforming new ones. */
   loadMs: number;
   transformMs: number;
@@ -410,7 +410,7 @@ export async function loadAndTransformWithCache(
     transformedFiles: new Set(misses.map((job) => job.file.relativePath)),
     sizeOf,
     contentFiles,
-    ...(config.drafts ? {} : { nextScheduleChange: nextScheduleChange(scheduled, now) }),
+    ...(config.drafts ? {} : { scheduleWindow: scheduleWindow(scheduled, now) }),
     loadMs,
     transformMs: performance.now() - started - loadMs,
   };
@@ -602,13 +602,7 @@ export async function buildSite(
     cacheSaved = true;
     timings.total = performance.now() - started;
     if (fingerprint && result.ok && !hadUnreadableInputs)
-      writeLastBuild(
-        project.cacheDir,
-        fingerprint,
-        project.outDir,
-        result,
-        stages.nextScheduleChange,
-      );
+      writeLastBuild(project.cacheDir, fingerprint, project.outDir, result, stages.scheduleWindow);
     return result;
   } catch (error) {
     // Deleted while this build still holds the cache's lock: the next build starts afresh.

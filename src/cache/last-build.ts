@@ -99,7 +99,11 @@ export interface LastBuild<Result> {
   fingerprint: string;
   /** Modification time of the output folder's manifest the build wrote. */
   manifestMtimeMs: number;
-  /** When a scheduled article comes out or one expires: the build is not replayed from then. */
+  /**
+   * Between which times its scheduled and expiring articles stay as built: the build is not
+   * replayed before the first (a clock set back) nor from the second on.
+   */
+  validFromMs?: number;
   validUntilMs?: number;
   result: Result;
 }
@@ -126,6 +130,7 @@ export function readLastBuild<Result>(
     >;
     if (header.fingerprint !== fingerprint) return undefined;
     if (header.validUntilMs !== undefined && now >= header.validUntilMs) return undefined;
+    if (header.validFromMs !== undefined && now < header.validFromMs) return undefined;
     const result = JSON.parse(bytes.toString('utf8', headerEnd + 1)) as Result;
     return { ...header, result };
   } catch {
@@ -138,7 +143,7 @@ export function writeLastBuild<Result>(
   fingerprint: string,
   outDir: string,
   result: Result,
-  validUntilMs?: number,
+  valid: { from?: number; until?: number } = {},
 ): void {
   const manifestMtimeMs = outputManifestMtime(outDir);
   if (manifestMtimeMs === undefined) return;
@@ -147,7 +152,8 @@ export function writeLastBuild<Result>(
   const header = {
     fingerprint,
     manifestMtimeMs,
-    ...(validUntilMs === undefined ? {} : { validUntilMs }),
+    ...(valid.from === undefined ? {} : { validFromMs: valid.from }),
+    ...(valid.until === undefined ? {} : { validUntilMs: valid.until }),
   };
   // JSON.stringify escapes newlines inside strings: the header ends at the first one.
   writeFileSync(temporary, `${JSON.stringify(header)}\n${JSON.stringify(result)}`);

@@ -7,8 +7,10 @@ import type { Site } from './site.ts';
  * such a link is taken to the archived copy (the article whose source URL it is, as
  * duplicates are told apart: `http`/`https`, a trailing slash, tracking parameters aside),
  * which stays readable when the news site deletes the story or walls it off. A link to the
- * article's own source stays as it is. Only links found when the body was made count
- * (`TransformedBody.links`): no body is read to know which articles link to another.
+ * article's own source stays as it is, and so does a link to a site's home page (an article
+ * whose source is one would catch every link to the site). Only links found when the body
+ * was made count (`TransformedBody.links`, normalized then): no body is read, and no URL
+ * parsed, to know which articles link to another.
  */
 export class ArchivedCopies {
   private bySourceKey: Map<string, Article> | undefined;
@@ -22,16 +24,15 @@ export class ArchivedCopies {
     readonly enabled = true,
   ) {}
 
-  /** The archived copies its links name, by link (as in `links`: no fragment). */
+  /** The archived copies its links name, by the links' normalized URLs. */
   targetsOf(article: Article): ReadonlyMap<string, Article> {
     if (!this.enabled || !article.links) return NO_TARGETS;
     let targets = this.targets.get(article);
     if (!targets) {
       const found = new Map<string, Article>();
-      for (const link of article.links) {
-        const key = normalizeSourceUrl(link);
-        const target = key === undefined ? undefined : this.sources().get(key);
-        if (target && target.relativePath !== article.relativePath) found.set(link, target);
+      for (const key of article.links) {
+        const target = this.sources().get(key);
+        if (target && target.relativePath !== article.relativePath) found.set(key, target);
       }
       targets = found.size > 0 ? found : NO_TARGETS;
       this.targets.set(article, targets);
@@ -55,9 +56,8 @@ export class ArchivedCopies {
     const found = new Set<Article>();
     if (!this.enabled) return found;
     for (const article of articles) {
-      const key = article.sourceUrl ? normalizeSourceUrl(article.sourceUrl) : undefined;
-      if (key === undefined) continue;
-      for (const linker of this.linkersBySource().get(key) ?? []) found.add(linker);
+      if (article.sourceKey === undefined) continue;
+      for (const linker of this.linkersBySource().get(article.sourceKey) ?? []) found.add(linker);
     }
     return found;
   }
@@ -67,8 +67,9 @@ export class ArchivedCopies {
       this.bySourceKey = new Map();
       // Duplicates are built once per source URL; the newest wins should two remain.
       for (const article of this.site.articles) {
-        const key = article.sourceUrl ? normalizeSourceUrl(article.sourceUrl) : undefined;
-        if (key !== undefined && !this.bySourceKey.has(key)) this.bySourceKey.set(key, article);
+        const key = article.sourceKey;
+        if (key !== undefined && !isSiteHome(key) && !this.bySourceKey.has(key))
+          this.bySourceKey.set(key, article);
       }
     }
     return this.bySourceKey;
@@ -78,9 +79,7 @@ export class ArchivedCopies {
     if (!this.linkers) {
       this.linkers = new Map();
       for (const article of this.site.articles)
-        for (const link of article.links ?? []) {
-          const key = normalizeSourceUrl(link);
-          if (key === undefined) continue;
+        for (const key of article.links ?? []) {
           const list = this.linkers.get(key);
           if (list) list.push(article);
           else this.linkers.set(key, [article]);
@@ -92,10 +91,16 @@ export class ArchivedCopies {
 
 const NO_TARGETS: ReadonlyMap<string, Article> = new Map();
 
+/** A normalized URL naming a site's home page (a host, with no path, query or route). */
+function isSiteHome(key: string): boolean {
+  return !/[/?#]/.test(key);
+}
+
 /**
- * A sanitized body with its links to archived copies (`targets`, by link without fragment)
- * taken there: `href` from `hrefOf` (the copy's URL, encoded), the link's fragment kept; the
- * `rel` and `target` given to links out of the site dropped, as for the site's own links.
+ * A sanitized body with its links to archived copies (`targets`, by normalized URL) taken
+ * there: `href` from `hrefOf` (the copy's URL, encoded), the link's fragment kept (not a
+ * `#/` route, which names the story); the `rel` and `target` given to links out of the site
+ * dropped, as for the site's own links.
  */
 export function linkedToArchivedCopies(
   html: string,
@@ -104,17 +109,25 @@ export function linkedToArchivedCopies(
 ): string {
   if (targets.size === 0) return html;
   // Every `<` of the serialized body opens a tag (text has `&lt;`), whose attribute values
-  // are double-quoted: see `localUrlsWithBasePath`.
-  return html.replace(/<a\s[^>"]*(?:"[^"]*"[^>"]*)*>/g, (tag) => {
-    const href = /\shref="([^"]*)"/.exec(tag);
-    if (!href) return tag;
-    const link = decodeAttribute(href[1]!);
-    const hash = link.indexOf('#');
-    const target = targets.get(hash < 0 ? link : link.slice(0, hash));
+  // are double-quoted: see `localUrlsWithBasePath`. A tag is read attribute by attribute,
+  // so that a value holding ` rel="` is never taken for an attribute.
+  return html.replace(/<a(\s[^>"]*(?:"[^"]*"[^>"]*)*)>/g, (tag, attributes: string) => {
+    const parsed = [...attributes.matchAll(/\s+([^\s"'>/=]+)(?:="([^"]*)")?/g)];
+    const href = parsed.find((attribute) => attribute[1] === 'href')?.[2];
+    if (href === undefined) return tag;
+    const link = decodeAttribute(href);
+    const key = normalizeSourceUrl(link);
+    const target = key === undefined ? undefined : targets.get(key);
     if (!target) return tag;
-    const fragment = hash < 0 ? '' : encodeAttribute(link.slice(hash));
-    const local = ` href="${hrefOf(target)}${fragment}"`;
-    return tag.replace(href[0], () => local).replace(/\s(?:rel|target)="[^"]*"/g, '');
+    const hash = link.indexOf('#');
+    const fragment = hash < 0 || /^#!?\//.test(link.slice(hash)) ? '' : link.slice(hash);
+    let rewritten = '<a';
+    for (const [, name, value] of parsed) {
+      if (name === 'rel' || name === 'target') continue;
+      if (name === 'href') rewritten += ` href="${hrefOf(target)}${encodeAttribute(fragment)}"`;
+      else rewritten += value === undefined ? ` ${name}` : ` ${name}="${value}"`;
+    }
+    return `${rewritten}>`;
   });
 }
 

@@ -43,6 +43,7 @@ class CollectedArticle implements Article, LazyHtml {
   language?: string;
   contentFiles?: string[];
   links?: string[];
+  sourceKey?: string;
   id: string;
   path: string;
   [READ_HTML]: () => string;
@@ -75,6 +76,7 @@ class CollectedArticle implements Article, LazyHtml {
     this.language = body.language;
     this.contentFiles = body.contentFiles;
     this.links = body.links;
+    this.sourceKey = body.sourceKey;
     this.id = id;
     this.path = sitePath;
     this[READ_HTML] = htmlReader(body);

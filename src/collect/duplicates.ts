@@ -1,4 +1,7 @@
 import type { LoadedArticle } from '../model.ts';
+import { normalizeSourceUrl } from '../transform/url.ts';
+
+export { normalizeSourceUrl };
 
 export interface Duplicate {
   article: LoadedArticle;
@@ -95,31 +98,4 @@ function mostCompleteFirst(
   }
   if (placed.size === 0) return ordered;
   return ordered.map((article) => placed.get(article) ?? article);
-}
-
-/**
- * `http://Example.com/a/?utm_source=x#top` and `https://example.com/a` are the same story.
- * Only http(s) URLs identify a story: a `source:` that names an outlet ("新华社") does not.
- * Fragments are dropped except hash routes (`#/news/1001`, `#!…`), which name the page.
- */
-export function normalizeSourceUrl(url: string): string | undefined {
-  let parsed: URL;
-  try {
-    parsed = new URL(url.trim());
-  } catch {
-    return undefined;
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return undefined;
-  // Most URLs have no query: its parameters are not made for nothing.
-  if (parsed.search) {
-    for (const key of [...parsed.searchParams.keys()]) {
-      if (/^(utm_|spm$|from$|ref$)/i.test(key)) parsed.searchParams.delete(key);
-    }
-  }
-  // Percent-escapes in either case name the same URL (`%e4%b8%ad` and `%E4%B8%AD`).
-  const pathname = parsed.pathname
-    .replace(/\/+$/, '')
-    .replace(/%[0-9a-f]{2}/gi, (percentEscape) => percentEscape.toUpperCase());
-  const route = /^#!?\//.test(parsed.hash) ? parsed.hash : '';
-  return `${parsed.host.toLowerCase()}${pathname}${parsed.search}${route}`;
 }

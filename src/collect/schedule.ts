@@ -18,13 +18,22 @@ export function scheduleState(article: Scheduled, now: number): ScheduleState {
   return 'published';
 }
 
-/** The first time after `now` at which one of these articles comes out or goes. */
-export function nextScheduleChange(articles: Iterable<Scheduled>, now: number): number | undefined {
-  let next: number | undefined;
+/**
+ * The times between which these articles stay as they are at `now`: the last time one came
+ * out or went, at or before `now`, and the first time after it that one does.
+ */
+export function scheduleWindow(
+  articles: Iterable<Scheduled>,
+  now: number,
+): { from?: number; until?: number } {
+  let from: number | undefined;
+  let until: number | undefined;
   for (const article of articles)
     for (const date of [article.publishDate, article.expiryDate]) {
       const time = date?.getTime();
-      if (time !== undefined && time > now && (next === undefined || time < next)) next = time;
+      if (time === undefined) continue;
+      if (time > now) until = until === undefined ? time : Math.min(until, time);
+      else from = from === undefined ? time : Math.max(from, time);
     }
-  return next;
+  return { ...(from === undefined ? {} : { from }), ...(until === undefined ? {} : { until }) };
 }

@@ -215,6 +215,9 @@ function canPatchInPlace(
   if (!state.site.articles.some((article) => article.relativePath === before.relativePath))
     return false;
   if (placementKey(before) !== placementKey(after)) return false;
+  // Its time came or went while the server ran: only collecting the site again says so.
+  if (!state.project.config.drafts && scheduleState(after, Date.now()) !== 'published')
+    return false;
   // Of copies of one source URL the largest file is built: an edit may make another copy
   // the larger one, which only collecting the site again tells.
   const source = sourceKeyOf(after);

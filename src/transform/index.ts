@@ -80,6 +80,7 @@ import {
   type ImageUrlContext,
   isSafeUrl,
   MEDIA_SCHEMES,
+  normalizeSourceUrl,
   withoutCredentials,
 } from './url.ts';
 
@@ -516,6 +517,8 @@ export function createBodyTransformer(
       ...(sourceUrl ? { sourceUrl } : {}),
       ...contentFileUse(images.content, tree, cover?.src),
     };
+    const sourceKey = sourceUrl ? normalizeSourceUrl(sourceUrl) : undefined;
+    if (sourceKey) body.sourceKey = sourceKey;
     if (!article.lang && measures.cjkLanguage) body.language = measures.cjkLanguage;
     const links = outboundLinks(tree);
     if (links) body.links = links;

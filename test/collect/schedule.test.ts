@@ -1,7 +1,7 @@
 import { cpSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { nextScheduleChange, scheduleState } from '../../src/collect/schedule.ts';
+import { scheduleState, scheduleWindow } from '../../src/collect/schedule.ts';
 import { defaultConfig } from '../../src/config/schema.ts';
 import { loadArticle } from '../../src/load/article.ts';
 import { buildProject, listFiles, makeProject } from '../helpers.ts';
@@ -19,13 +19,16 @@ describe('scheduled and expiring articles', () => {
     expect(scheduleState(article, at('2030-01-01T00:00:00Z'))).toBe('published');
     expect(scheduleState(article, at('2030-06-01T00:00:00Z'))).toBe('expired');
     expect(scheduleState({}, 0)).toBe('published');
-    expect(nextScheduleChange([article, {}], at('2029-01-01T00:00:00Z'))).toBe(
-      at('2030-01-01T00:00:00Z'),
-    );
-    expect(nextScheduleChange([article], at('2030-02-01T00:00:00Z'))).toBe(
-      at('2030-06-01T00:00:00Z'),
-    );
-    expect(nextScheduleChange([article], at('2031-01-01T00:00:00Z'))).toBeUndefined();
+    expect(scheduleWindow([article, {}], at('2029-01-01T00:00:00Z'))).toEqual({
+      until: at('2030-01-01T00:00:00Z'),
+    });
+    expect(scheduleWindow([article], at('2030-02-01T00:00:00Z'))).toEqual({
+      from: at('2030-01-01T00:00:00Z'),
+      until: at('2030-06-01T00:00:00Z'),
+    });
+    expect(scheduleWindow([article], at('2031-01-01T00:00:00Z'))).toEqual({
+      from: at('2030-06-01T00:00:00Z'),
+    });
   });
 
   it("are read from Hugo's front matter, dated by publishDate when they have no date", () => {
@@ -112,5 +115,10 @@ describe('scheduled and expiring articles', () => {
       '2030/01/02/later/index.html',
     ]);
     expect(readFileSync(path.join(april.outDir, 'feed.xml'), 'utf8')).not.toContain('Gone');
+
+    // A clock set back to February is not served April's site.
+    const back = await buildProject(root, { now: at('2030-02-01T00:00:00Z') });
+    expect(back.report.scheduled).toEqual(['later.md']);
+    expect(pages(back.outDir)).toEqual(['2030/01/01/old/index.html', '2030/01/03/gone/index.html']);
   });
 });

@@ -471,6 +471,27 @@ describe("the dev server's links to archived copies", () => {
   });
 });
 
+describe("the dev server's expiring articles", () => {
+  it('takes down an article that expired while it ran when it is next edited', async () => {
+    const expiry = new Date(Date.now() + 2_000).toISOString();
+    const text = (body: string) =>
+      `---\ntitle: Offer\ndate: 2024-05-01 10:00\nexpiryDate: ${expiry}\n---\n<p>${body}</p>\n`;
+    const root = makeDevProject({ 'offer.md': text('Until soon.') }, 'search:\n  enabled: false\n');
+    const dev = await startDev({ root, port: 0, debounceMs: 10 });
+    const status = async (pathname: string) => (await fetch(new URL(pathname, dev.url))).status;
+    try {
+      expect(await status('2024/05/01/offer/')).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 2_500));
+      writeFileSync(path.join(root, 'content', 'offer.md'), text('Until soon, corrected.'));
+      await eventually(async () => (await status('2024/05/01/offer/')) === 404);
+      expect(await status('2024/05/01/offer/')).toBe(404);
+    } finally {
+      await dev.close();
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('the dev server starting with a failed build', () => {
   it("deletes the previous site's feeds and pages of a tag gone meanwhile, keeps the rest", async () => {
     const root = makeDevProject(

@@ -115,8 +115,18 @@ describe('rehypeCaptionFromAlt', () => {
   it.each([
     [
       '<figure><img src="a.jpg" alt="Protesters in the square"><figcaption></figcaption></figure>',
-      '<figure><img src="a.jpg" alt="Protesters in the square"><figcaption>Protesters in the square</figcaption></figure>',
+      '<figure><img src="a.jpg" alt=""><figcaption>Protesters in the square</figcaption></figure>',
     ],
+    [
+      '<figure><img src="a.jpg" alt="示威者聚集在广场上"><figcaption></figcaption></figure>',
+      '<figure><img src="a.jpg" alt=""><figcaption>示威者聚集在广场上</figcaption></figure>',
+    ],
+    ['<figure><img src="a.jpg" alt="bbc"><figcaption></figcaption></figure>', null],
+    [
+      '<figure><img src="a.jpg" alt="Presentational grey line"><figcaption></figcaption></figure>',
+      null,
+    ],
+    ['<figure><img src="a.jpg" alt="."><figcaption></figcaption></figure>', null],
     ['<figure><img src="a.jpg" alt="Alt"><figcaption>Own caption</figcaption></figure>', null],
     ['<figure><img src="a.jpg" alt=""><figcaption> </figcaption></figure>', null],
     [
