@@ -18,6 +18,7 @@ export class RelatedArticles {
   private readonly categoryByTrail = new Map<string, CategoryNode>();
   private positions = new WeakMap<readonly Article[], Map<Article, number>>();
   private readonly lists = new WeakMap<Article, Article[]>();
+  private readonly headlines = new WeakMap<Article, string>();
   private readonly site: Site;
 
   constructor(
@@ -97,7 +98,7 @@ export class RelatedArticles {
       if (older) seen.add(older);
     }
     // One article per headline: scrapers keep a story twice under two addresses.
-    const ownTitle = headline(article.title);
+    const ownTitle = this.headlineOf(article);
     for (const list of lists) {
       const index = this.positionsIn(list).get(article);
       if (index === undefined) continue;
@@ -112,22 +113,24 @@ export class RelatedArticles {
         for (const leaf of leaves) if (leaf.has(candidate)) score += 1;
         const worst = best.length === this.count ? best[best.length - 1]! : undefined;
         if (worst && score < worst.score) continue;
-        const title = headline(candidate.title);
-        if (title === ownTitle) continue;
         const candidateTime = candidate.date.getTime();
         const scored = {
           article: candidate,
-          title,
+          title: '',
           score,
           distance: Math.abs(candidateTime - time),
           time: candidateTime,
         };
+        // (Not better than the last chosen: not better than a chosen twin either.)
+        if (worst && !isBetter(scored, worst)) continue;
+        scored.title = this.headlineOf(candidate);
+        if (scored.title === ownTitle) continue;
         // Of two with one headline, the better stays (in the place it earns).
-        const twin = best.findIndex((chosen) => chosen.title === title);
+        const twin = best.findIndex((chosen) => chosen.title === scored.title);
         if (twin >= 0) {
           if (!isBetter(scored, best[twin]!)) continue;
           best.splice(twin, 1);
-        } else if (worst && !isBetter(scored, worst)) continue;
+        }
         let at = best.length;
         while (at > 0 && isBetter(scored, best[at - 1]!)) at--;
         best.splice(at, 0, scored);
@@ -135,6 +138,15 @@ export class RelatedArticles {
       }
     }
     return best.map((scored) => scored.article);
+  }
+
+  private headlineOf(article: Article): string {
+    let title = this.headlines.get(article);
+    if (title === undefined) {
+      title = headline(article.title);
+      this.headlines.set(article, title);
+    }
+    return title;
   }
 
   /** The article and the `window` articles on either side of it in a list holding it. */
