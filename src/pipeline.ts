@@ -553,7 +553,7 @@ export async function buildSite(
     const phaseStart = performance.now();
     const site = collectSite(inputs, config, project.siteFiles);
     diagnostics.push(...site.diagnostics);
-    report.built = site.articles.length;
+    report.built = site.articles.length + site.pages.length;
     timings.collect = performance.now() - phaseStart;
     options.onCollected?.({
       project,
@@ -636,7 +636,7 @@ async function mirrorSiteImages(
 ): Promise<{ files: Map<string, string>; diagnostics: Diagnostic[]; digest: string }> {
   // Mirrored files are assembled in the cache and copied into the staged site like static files.
   const mirrorDir = path.join(project.cacheDir, 'mirrored-site');
-  const result = await mirrorImages(site.articles, {
+  const result = await mirrorImages([...site.articles, ...site.pages], {
     config: project.config,
     outDir: mirrorDir,
     cacheDir: project.cacheDir,
@@ -645,7 +645,7 @@ async function mirrorSiteImages(
   for (const sitePath of new Set(result.replacements.values())) {
     files.set(sitePath, path.join(mirrorDir, ...sitePath.split('/').filter(Boolean)));
   }
-  for (const article of site.articles) {
+  for (const article of [...site.articles, ...site.pages]) {
     // Read as it is now (a body in the pack, or a string), each time a page needs it.
     const readHtml = htmlReader(article);
     const cover = applyImageReplacements(
@@ -756,6 +756,7 @@ async function renderAndWrite(
   const sharedKey = sha1(
     `${state.pageKeyBase}\0${stableJson({
       nav: site.categoryRoots.slice(0, 8).map((node) => [node.name, node.path]),
+      pages: site.pages.map((page) => [page.title, page.path]),
       buildDate: datedEverywhere ? buildDate : '',
     })}`,
   );
@@ -988,7 +989,12 @@ async function renderAndWrite(
     phaseStart = performance.now();
     pages.static =
       copyStaticFiles(project, output, diagnostics) +
-      publishContentMedia(project.contentDir, site.articles, output, diagnostics);
+      publishContentMedia(
+        project.contentDir,
+        [...site.articles, ...site.pages],
+        output,
+        diagnostics,
+      );
     for (const [sitePath, file] of state.mirroredImages ?? []) output.copy(file, sitePath);
     for (const extension of extensions) {
       const found = await extension.finish?.(extensionContext);

@@ -1,4 +1,5 @@
 import type { SiteConfig } from '../config/schema.ts';
+import { isStandalonePage } from '../load/fields.ts';
 import type {
   ArchiveMonth,
   ArchiveYear,
@@ -18,6 +19,8 @@ import { SITE_PATHS } from './urls.ts';
 /** Everything the render stage needs: articles newest first and every index over them. */
 export interface Site {
   articles: Article[];
+  /** Pages of the site that are not articles (`layout: page`): an About page. By URL. */
+  pages: Article[];
   /** Top-level categories; each node lists its descendants' articles too. */
   categoryRoots: CategoryNode[];
   /** Every category node, parents before children. */
@@ -66,12 +69,35 @@ export function collectSite(
       message: `permalink "${config.permalink}" ends in a file name: articles are folders (each page is its folder's index.html), so ".html" is left out of their URLs`,
     });
   }
-  const articles = assignPaths(inputs, config, diagnostics, staticFiles, categoryPath);
+  // The site owner's own pages (`public/about/index.html`, then `layout: page` files) keep
+  // their places: an article wanting `/about/` (or `/ABOUT/`, one folder on
+  // case-insensitive hosts) moves aside.
+  const taken = new Map<string, string>();
+  for (const file of staticFiles) {
+    const folder = file.endsWith('/index.html') ? file.slice(0, -'index.html'.length) : `${file}/`;
+    taken.set(folder.toLowerCase(), `public${file}`);
+  }
+  const pages = assignPaths(
+    inputs
+      .filter((input) => isStandalonePage(input.loaded.extra))
+      .map((input) => ({ ...input, wish: pageWish(input.loaded, config) })),
+    config,
+    diagnostics,
+    taken,
+  ).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const articles = assignPaths(
+    inputs.filter((input) => !isStandalonePage(input.loaded.extra)),
+    config,
+    diagnostics,
+    taken,
+    categoryPath,
+  );
   articles.sort(newestFirst);
 
   const { roots, nodes } = collectCategories(articles, config);
   return {
     articles,
+    pages,
     categoryRoots: roots,
     categories: nodes,
     authors: collectTerms(
@@ -104,17 +130,11 @@ function assignPaths(
   inputs: CollectInput[],
   config: SiteConfig,
   diagnostics: Diagnostic[],
-  staticFiles: ReadonlySet<string>,
+  /** Site folders taken (lower case), by what took them; the paths given are added. */
+  taken: Map<string, string>,
   categoryPath?: (trail: readonly string[]) => string,
 ): Article[] {
   const ordered = [...inputs].sort((a, b) => -newestFirst(a.loaded, b.loaded));
-  // The site owner's own pages (`public/about/index.html`) keep their places: a scraped
-  // article wanting `/about/` (or `/ABOUT/`, one folder on case-insensitive hosts) moves aside.
-  const taken = new Map<string, string>();
-  for (const file of staticFiles) {
-    const folder = file.endsWith('/index.html') ? file.slice(0, -'index.html'.length) : `${file}/`;
-    taken.set(folder.toLowerCase(), `public${file}`);
-  }
   return ordered.map(({ loaded, body, wish }) => {
     // A wish worked out alone (in a worker, or kept by the cache) cannot know the category
     // slugs the whole site gives: with `:category` it is worked out again here.
@@ -158,6 +178,20 @@ export function pathWish(
     ? permalinkFromFrontMatter(loaded.permalink, config)
     : expandPermalink(config.permalink, loaded, id, config, categoryPath);
   return { id, wanted };
+}
+
+/**
+ * Where a page (`layout: page`) goes: its permalink, else its file's path without the
+ * extension (`about.md` and `about/index.md` are `/about/`).
+ */
+function pageWish(loaded: LoadedArticle, config: SiteConfig): PathWish {
+  const fromFile = loaded.relativePath
+    .replace(/\.(?:md|markdown|html?)$/i, '')
+    .replace(/(?:^|\/)_?index$/i, '');
+  return {
+    id: shortHash(loaded.relativePath),
+    wanted: permalinkFromFrontMatter(loaded.permalink ?? (fromFile || 'page'), config),
+  };
 }
 
 /**

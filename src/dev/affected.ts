@@ -186,7 +186,7 @@ function termName(term: TaxonomyTerm): string {
 }
 
 /**
- * What every page shows: the navigation and the URL of every category, author and tag
+ * What every page shows: the navigation, the site's own pages and the URL of every category, author and tag
  * (article cards link to them). A change here makes every page stale.
  */
 export function siteSignature(site: Site): string {
@@ -199,7 +199,8 @@ export function siteSignature(site: Site): string {
     ...site.authors.map((term) => `a:${term.name}@${term.path}`),
     ...site.tags.map((term) => `t:${term.name}@${term.path}`),
   ].sort();
-  return `${nav}|${terms.join(';')}`;
+  const pages = site.pages.map((page) => `${page.title}@${page.path}`).join(';');
+  return `${nav}|${pages}|${terms.join(';')}`;
 }
 
 /** Pages whose fingerprint differs from the one they were rendered with, and pages gone. */

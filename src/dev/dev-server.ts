@@ -445,7 +445,9 @@ export async function startDev(options: DevOptions = {}): Promise<DevServer> {
 
     if (mediaToPublish.size > 0 || shownBefore.size > 0) {
       const shownNow = new Set(
-        state.site.articles.flatMap((article) => article.contentFiles ?? []),
+        [...state.site.articles, ...state.site.pages].flatMap(
+          (article) => article.contentFiles ?? [],
+        ),
       );
       for (const relativePath of mediaToPublish) {
         if (!shownNow.has(relativePath)) continue;
@@ -596,7 +598,8 @@ export async function startDev(options: DevOptions = {}): Promise<DevServer> {
         // Bodies may be read lazily from a build cache that closes when the build ends; the
         // dev server keeps them, so they are read now, while it is open.
         for (const input of collected.inputs) keepValue(input.body, 'html');
-        for (const article of collected.site.articles) keepValue(article, 'html');
+        for (const article of [...collected.site.articles, ...collected.site.pages])
+          keepValue(article, 'html');
         stages = collected;
       },
     });
@@ -654,7 +657,9 @@ export async function startDev(options: DevOptions = {}): Promise<DevServer> {
       return project;
     },
     hrefOf(relativePath) {
-      const article = state.site.articles.find((each) => each.relativePath === relativePath);
+      const article = [...state.site.articles, ...state.site.pages].find(
+        (each) => each.relativePath === relativePath,
+      );
       return article ? scheduler.urls.href(article.path) : undefined;
     },
     async settled() {

@@ -169,7 +169,7 @@ export function sitemapExtension(): BuildExtension {
     pageRendered(spec, _html, context) {
       if (!listed(spec)) return;
       const state = stateOf(context);
-      if (spec.article) {
+      if (spec.article && spec.kind === 'article') {
         state.articlePaths.add(spec.sitePath);
         return;
       }

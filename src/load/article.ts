@@ -14,6 +14,7 @@ import {
   FIELD_ALIASES,
   FIELD_LIMITS,
   isNonEmpty,
+  isStandalonePage,
   misshapenFields,
   pick,
   toAuthors,
@@ -165,7 +166,8 @@ export function loadArticle(file: ContentFile, config: SiteConfig, now = Date.no
     // Jekyll dates posts by their file names (`2021-04-18-harbour.md`): no need to say so.
     const datedByName =
       rawDate === undefined && fromPath !== undefined && /^\d{4}-\d{2}-\d{2}-/.test(fileStem);
-    if (!datedByName) {
+    // A page of the site (`layout: page`) has no date to show.
+    if (!datedByName && !isStandalonePage(data)) {
       report(
         'warning',
         rawDate === undefined

@@ -343,3 +343,13 @@ export function truncateText(text: string, max: number): string {
     .join('')
     .trimEnd()}…`;
 }
+
+/**
+ * A page of the site rather than an article (an About page): Jekyll's and Hexo's
+ * `layout: page`, Hugo's `type: page`. It gets its own URL and no date, list or feed.
+ */
+export function isStandalonePage(frontMatter: Record<string, unknown>): boolean {
+  return [frontMatter.layout, frontMatter.type].some(
+    (value) => typeof value === 'string' && value.trim().toLowerCase() === 'page',
+  );
+}

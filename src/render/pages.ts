@@ -21,7 +21,8 @@ export type PageKind =
   | 'tags'
   | 'archives'
   | 'search'
-  | '404';
+  | '404'
+  | 'page';
 
 /** One page to render: where it goes, with which template, and its page-specific variables. */
 export interface PageSpec {
@@ -266,6 +267,22 @@ export function* planPages(
     ...single('404', '404.njk', SITE_PATHS.notFound, titles.notFound, () => ({})),
     page: { title: titles.notFound, noindex: true },
   };
+  // The site's own pages (an About page). Keyed on every build: they are few, and no
+  // digest of the articles says when one changed.
+  for (const page of site.pages)
+    yield {
+      kind: 'page',
+      sitePath: page.path,
+      template: 'page.njk',
+      article: page,
+      page: {
+        title: page.title,
+        ...(page.description ? { description: page.description } : {}),
+        lang: page.lang ?? page.language ?? config.language,
+      },
+      variables: () => ({ article: views.full(page) }),
+      keyVariables: () => [views.cardKey(page), page.contentHash, views.archived.keyOf(page)],
+    };
 }
 
 function single(

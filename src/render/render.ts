@@ -112,6 +112,8 @@ export function createPageRenderer(options: {
     name: node.name,
     url: urls.href(node.path),
   }));
+  // The site's own pages, linked from every page's footer.
+  const pages = site.pages.map((page) => ({ title: page.title, url: urls.href(page.path) }));
   const assets = {
     stylesheet: urls.href('/assets/gazette.css'),
     script: urls.href('/assets/gazette.js'),
@@ -136,6 +138,7 @@ export function createPageRenderer(options: {
           ? siteView
           : undatedSiteView,
       nav,
+      pages,
       assets,
       csp,
       page: {

@@ -165,3 +165,31 @@ describe('collectSite', () => {
     ]);
   });
 });
+
+describe("the site's own pages", () => {
+  it('are kept out of the lists, at their own URLs, before any article', () => {
+    const site = collectSite(
+      [
+        input('about.md', { extra: { layout: 'page' }, title: 'About' }),
+        input('team/index.md', { extra: { type: 'page' }, title: 'Team' }),
+        input('legal.md', { extra: { layout: 'Page' }, permalink: '/imprint/', title: 'Imprint' }),
+        input('story.md', { permalink: '/about/', tags: ['news'], categories: [['World']] }),
+        input('post.md', { extra: { layout: 'post' } }),
+      ],
+      defaultConfig(),
+    );
+    expect(site.pages.map((page) => [page.relativePath, page.path])).toEqual([
+      ['about.md', '/about/'],
+      ['legal.md', '/imprint/'],
+      ['team/index.md', '/team/'],
+    ]);
+    // An article wanting a page's URL moves aside, as from a public/ page.
+    expect(site.articles.map((article) => [article.relativePath, article.path]).sort()).toEqual([
+      ['post.md', '/2024/01/01/post/'],
+      ['story.md', '/about-2/'],
+    ]);
+    expect(
+      site.tags.flatMap((term) => term.articles.map((article) => article.relativePath)),
+    ).toEqual(['story.md']);
+  });
+});

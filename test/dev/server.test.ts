@@ -471,6 +471,33 @@ describe("the dev server's links to archived copies", () => {
   });
 });
 
+describe("the dev server's own pages", () => {
+  it('follows an edited About page and links a new one from every page', async () => {
+    const about = (text: string) => `---\ntitle: About the desk\nlayout: page\n---\n\n${text}\n`;
+    const root = makeDevProject(
+      { 'a.md': articleText('Port strike widens'), 'about.md': about('We keep the news.') },
+      'search:\n  enabled: false\n',
+    );
+    const dev = await startDev({ root, port: 0, debounceMs: 10 });
+    const served = async (pathname: string) => (await fetch(new URL(pathname, dev.url))).text();
+    try {
+      expect(await served('about/')).toContain('We keep the news.');
+      writeFileSync(path.join(root, 'content', 'about.md'), about('We keep and correct the news.'));
+      await eventually(async () => (await served('about/')).includes('keep and correct'));
+      expect(await served('about/')).toContain('keep and correct');
+      writeFileSync(
+        path.join(root, 'content', 'contact.md'),
+        '---\ntitle: Contact the desk\ntype: page\n---\n\nWrite to us.\n',
+      );
+      await eventually(async () => (await served('')).includes('Contact the desk'));
+      expect(await served('')).toContain('href="/contact/">Contact the desk</a>');
+    } finally {
+      await dev.close();
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("the dev server's expiring articles", () => {
   it('takes down an article that expired while it ran when it is next edited', async () => {
     const expiry = new Date(Date.now() + 2_000).toISOString();

@@ -543,3 +543,39 @@ describe('links to archived copies', () => {
     );
   });
 });
+
+describe("the site's own pages", () => {
+  it('are built, linked from every page, kept out of lists and feeds, and follow edits', async () => {
+    const config = `${CONFIG}baseUrl: https://example.org/news/\n`;
+    const { root } = generatedProject({ count: 8, seed: 18, config });
+    const about = path.join(root, 'content', 'about.md');
+    const write = (body: string) =>
+      writeFileSync(about, `---\ntitle: About the archive desk\nlayout: page\n---\n\n${body}\n`);
+    write('We keep the news.');
+    const anHourAgo = new Date(Date.now() - 3_600_000);
+    utimesSync(about, anHourAgo, anHourAgo);
+    const first = await buildProject(root);
+    expect(first.ok).toBe(true);
+    expect(first.diagnostics.filter((d) => d.file === 'about.md')).toEqual([]);
+    const read = (file: string) => readFileSync(path.join(root, 'site', file), 'utf8');
+    expect(read('about/index.html')).toContain('We keep the news.');
+    expect(read('index.html')).toContain('href="/news/about/">About the archive desk</a>');
+    expect(read('index.html')).not.toContain('We keep the news.');
+    expect(read('feed.xml')).not.toContain('About the archive desk');
+    expect(read('sitemap.xml')).toContain('https://example.org/news/about/');
+
+    write('We keep the news, and correct it.');
+    const second = await buildProject(root);
+    expect(read('about/index.html')).toContain('and correct it.');
+    expect(snapshot(second.outDir)).toEqual(await coldBuildOf(root, config));
+
+    // A second page is linked from every page.
+    writeFileSync(
+      path.join(root, 'content', 'contact.md'),
+      '---\ntitle: Contact\ntype: page\n---\n\nWrite to us.\n',
+    );
+    const third = await buildProject(root);
+    expect(read('index.html')).toContain('href="/news/contact/">Contact</a>');
+    expect(snapshot(third.outDir)).toEqual(await coldBuildOf(root, config));
+  });
+});
