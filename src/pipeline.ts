@@ -52,6 +52,7 @@ import {
   isInside,
   mediaPaths,
 } from './load/discover.ts';
+import { isStandalonePage } from './load/fields.ts';
 import type { Article, Diagnostic, LoadedArticle, PathWish, TransformedBody } from './model.ts';
 import {
   type EarlyTransformWorker,
@@ -145,7 +146,13 @@ function withoutDuplicates(
   report: BuildReport,
   sizeOf: (article: LoadedArticle) => number = fileSize,
 ): LoadedArticle[] {
-  const { unique, duplicates } = separateDuplicates(loaded, sizeOf);
+  // A page of the site (an About page) is nobody's copy.
+  const pages = loaded.filter((article) => isStandalonePage(article.extra, article.relativePath));
+  const { unique, duplicates } = separateDuplicates(
+    loaded.filter((article) => !pages.includes(article)),
+    sizeOf,
+  );
+  unique.push(...pages);
   for (const duplicate of duplicates) {
     report.duplicates.push({
       file: duplicate.article.relativePath,
@@ -756,7 +763,7 @@ async function renderAndWrite(
   const sharedKey = sha1(
     `${state.pageKeyBase}\0${stableJson({
       nav: site.categoryRoots.slice(0, 8).map((node) => [node.name, node.path]),
-      pages: site.pages.map((page) => [page.title, page.path]),
+      pages: site.pages.map((page) => [page.title, page.path, page.lang ?? page.language ?? '']),
       buildDate: datedEverywhere ? buildDate : '',
     })}`,
   );

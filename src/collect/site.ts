@@ -79,14 +79,17 @@ export function collectSite(
   }
   const pages = assignPaths(
     inputs
-      .filter((input) => isStandalonePage(input.loaded.extra))
+      .filter((input) => isStandalonePage(input.loaded.extra, input.loaded.relativePath))
       .map((input) => ({ ...input, wish: pageWish(input.loaded, config) })),
     config,
     diagnostics,
     taken,
+    undefined,
+    // Not by date: a page's is its file's time, which an edit moves.
+    'path',
   ).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const articles = assignPaths(
-    inputs.filter((input) => !isStandalonePage(input.loaded.extra)),
+    inputs.filter((input) => !isStandalonePage(input.loaded.extra, input.loaded.relativePath)),
     config,
     diagnostics,
     taken,
@@ -133,8 +136,18 @@ function assignPaths(
   /** Site folders taken (lower case), by what took them; the paths given are added. */
   taken: Map<string, string>,
   categoryPath?: (trail: readonly string[]) => string,
+  /** Who comes first when two want one URL: the older article, else the first file by path. */
+  order: 'oldest' | 'path' = 'oldest',
 ): Article[] {
-  const ordered = [...inputs].sort((a, b) => -newestFirst(a.loaded, b.loaded));
+  const ordered = [...inputs].sort((a, b) =>
+    order === 'oldest'
+      ? -newestFirst(a.loaded, b.loaded)
+      : a.loaded.relativePath < b.loaded.relativePath
+        ? -1
+        : a.loaded.relativePath > b.loaded.relativePath
+          ? 1
+          : 0,
+  );
   return ordered.map(({ loaded, body, wish }) => {
     // A wish worked out alone (in a worker, or kept by the cache) cannot know the category
     // slugs the whole site gives: with `:category` it is worked out again here.
@@ -190,7 +203,8 @@ function pageWish(loaded: LoadedArticle, config: SiteConfig): PathWish {
     .replace(/(?:^|\/)_?index$/i, '');
   return {
     id: shortHash(loaded.relativePath),
-    wanted: permalinkFromFrontMatter(loaded.permalink ?? (fromFile || 'page'), config),
+    // (The home page is the site's list: a page of the content root's `index.md` is `/index/`.)
+    wanted: permalinkFromFrontMatter(loaded.permalink ?? (fromFile || 'index'), config),
   };
 }
 

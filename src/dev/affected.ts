@@ -199,7 +199,9 @@ export function siteSignature(site: Site): string {
     ...site.authors.map((term) => `a:${term.name}@${term.path}`),
     ...site.tags.map((term) => `t:${term.name}@${term.path}`),
   ].sort();
-  const pages = site.pages.map((page) => `${page.title}@${page.path}`).join(';');
+  const pages = site.pages
+    .map((page) => `${page.title}@${page.path}@${page.lang ?? page.language ?? ''}`)
+    .join(';');
   return `${nav}|${pages}|${terms.join(';')}`;
 }
 

@@ -104,7 +104,10 @@ const WATCH_SETTLING_MS = 2_000;
  * `public/` files, and the redirect pages of articles' old URLs, which their extension keeps.
  */
 function notPages(state: SiteState): (sitePath: string) => boolean {
-  const redirects = redirectSitePaths(state.site.articles, state.project.config.permalink);
+  const redirects = redirectSitePaths(
+    [...state.site.articles, ...state.site.pages],
+    state.project.config.permalink,
+  );
   return (sitePath) => state.project.siteFiles.has(sitePath) || redirects.has(sitePath);
 }
 

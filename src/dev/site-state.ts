@@ -14,6 +14,7 @@ import { scheduleState } from '../collect/schedule.ts';
 import { type CollectInput, collectSite, type Site } from '../collect/site.ts';
 import { loadArticle } from '../load/article.ts';
 import { isArticleName, isInside } from '../load/discover.ts';
+import { isStandalonePage } from '../load/fields.ts';
 import type { Article, Diagnostic, LoadedArticle } from '../model.ts';
 import { transformArticles } from '../pipeline.ts';
 import type { BodyTransformerOptions } from '../transform/index.ts';
@@ -184,7 +185,13 @@ export async function applyContentChanges(
   const built = [...state.loaded.values()].filter(
     (article) => config.drafts || (!article.draft && scheduleState(article, now) === 'published'),
   );
-  const { unique } = separateDuplicates(built, state.sizeOf);
+  // A page of the site (an About page) is nobody's copy.
+  const isPage = (article: LoadedArticle) => isStandalonePage(article.extra, article.relativePath);
+  const { unique } = separateDuplicates(
+    built.filter((article) => !isPage(article)),
+    state.sizeOf,
+  );
+  unique.push(...built.filter(isPage));
   const stale = unique.filter(
     (article) => state.inputs.get(article.relativePath)?.loaded !== article,
   );
@@ -254,6 +261,7 @@ function placementKey(article: LoadedArticle): string {
     article.slug,
     article.permalink ?? null,
     article.draft,
+    isStandalonePage(article.extra, article.relativePath),
     article.publishDate?.getTime() ?? null,
     article.expiryDate?.getTime() ?? null,
     article.sourceUrl ?? null,

@@ -167,7 +167,7 @@ export function loadArticle(file: ContentFile, config: SiteConfig, now = Date.no
     const datedByName =
       rawDate === undefined && fromPath !== undefined && /^\d{4}-\d{2}-\d{2}-/.test(fileStem);
     // A page of the site (`layout: page`) has no date to show.
-    if (!datedByName && !isStandalonePage(data)) {
+    if (!datedByName && !isStandalonePage(data, file.relativePath)) {
       report(
         'warning',
         rawDate === undefined

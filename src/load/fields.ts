@@ -346,9 +346,15 @@ export function truncateText(text: string, max: number): string {
 
 /**
  * A page of the site rather than an article (an About page): Jekyll's and Hexo's
- * `layout: page`, Hugo's `type: page`. It gets its own URL and no date, list or feed.
+ * `layout: page`, Hugo's `type: page`. It gets its own URL and no date, list or feed. A file
+ * in `_posts/` is a post whatever its layout, as Jekyll and Hexo take it (themes and
+ * scrapers write `layout: page` on posts too).
  */
-export function isStandalonePage(frontMatter: Record<string, unknown>): boolean {
+export function isStandalonePage(
+  frontMatter: Record<string, unknown>,
+  relativePath: string,
+): boolean {
+  if (relativePath.split('/').includes('_posts')) return false;
   return [frontMatter.layout, frontMatter.type].some(
     (value) => typeof value === 'string' && value.trim().toLowerCase() === 'page',
   );

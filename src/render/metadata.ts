@@ -187,7 +187,7 @@ export function pageMetadata(input: MetadataInput): PageMetadata {
       tags: [],
       twitterCard: image ? 'summary_large_image' : 'summary',
       jsonLd,
-      noReferrer: spec.kind === 'search',
+      noReferrer: spec.kind === 'search' || spec.kind === 'page',
     };
   }
   if (crumbs.length > 1) {

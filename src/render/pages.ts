@@ -277,7 +277,7 @@ export function* planPages(
       article: page,
       page: {
         title: page.title,
-        ...(page.description ? { description: page.description } : {}),
+        description: page.excerpt,
         lang: page.lang ?? page.language ?? config.language,
       },
       variables: () => ({ article: views.full(page) }),

@@ -236,7 +236,7 @@ export function redirectsExtension(): BuildExtension {
   const hasAliases = (context: ExtensionContext) => {
     let has = withAliases.get(context);
     if (has === undefined) {
-      has = context.site.articles.some(
+      has = [...context.site.articles, ...context.site.pages].some(
         (article) => oldUrls(article, context.config.permalink).length > 0,
       );
       withAliases.set(context, has);
@@ -259,7 +259,7 @@ export function redirectsExtension(): BuildExtension {
       if (!hasAliases(context)) return [];
       const pages = pagesOf.get(context) ?? new Set();
       pagesOf.delete(context);
-      return writeRedirects(context.site.articles, {
+      return writeRedirects([...context.site.articles, ...context.site.pages], {
         urls: context.urls,
         language: context.config.language,
         output: context.output,

@@ -113,7 +113,11 @@ export function createPageRenderer(options: {
     url: urls.href(node.path),
   }));
   // The site's own pages, linked from every page's footer.
-  const pages = site.pages.map((page) => ({ title: page.title, url: urls.href(page.path) }));
+  const pages = site.pages.map((page) => ({
+    title: page.title,
+    url: urls.href(page.path),
+    lang: page.lang ?? page.language ?? config.language,
+  }));
   const assets = {
     stylesheet: urls.href('/assets/gazette.css'),
     script: urls.href('/assets/gazette.js'),

@@ -171,20 +171,32 @@ describe("the site's own pages", () => {
     const site = collectSite(
       [
         input('about.md', { extra: { layout: 'page' }, title: 'About' }),
-        input('team/index.md', { extra: { type: 'page' }, title: 'Team' }),
+        input('team/index.md', {
+          extra: { type: 'page' },
+          title: 'Team',
+          date: new Date('2020-01-01'),
+        }),
         input('legal.md', { extra: { layout: 'Page' }, permalink: '/imprint/', title: 'Imprint' }),
         input('story.md', { permalink: '/about/', tags: ['news'], categories: [['World']] }),
         input('post.md', { extra: { layout: 'post' } }),
+        // A post is a post whatever its layout, as Jekyll and Hexo take it.
+        input('_posts/2021-04-18-harbour.md', { extra: { layout: 'page' } }),
+        // Two pages wanting one URL: the first by path keeps it, whatever their dates.
+        input('team.md', { extra: { layout: 'page' }, date: new Date('2030-01-01') }),
+        input('index.md', { extra: { layout: 'page' } }),
       ],
       defaultConfig(),
     );
     expect(site.pages.map((page) => [page.relativePath, page.path])).toEqual([
       ['about.md', '/about/'],
       ['legal.md', '/imprint/'],
-      ['team/index.md', '/team/'],
+      ['index.md', '/index/'],
+      ['team/index.md', '/team-2/'],
+      ['team.md', '/team/'],
     ]);
     // An article wanting a page's URL moves aside, as from a public/ page.
     expect(site.articles.map((article) => [article.relativePath, article.path]).sort()).toEqual([
+      ['_posts/2021-04-18-harbour.md', '/2024/01/01/posts-2021-04-18-harbour/'],
       ['post.md', '/2024/01/01/post/'],
       ['story.md', '/about-2/'],
     ]);

@@ -152,6 +152,19 @@ describe('pages affected by a change', () => {
     expect([...result.after]).toEqual([...result.fresh]);
   });
 
+  it('an article given layout: page is collected again, as a page of the site', async () => {
+    const root = project();
+    roots.push(root);
+    const result = await change(root, (file) => {
+      const text = readFileSync(file('story-4.md'), 'utf8');
+      writeFileSync(file('story-4.md'), text.replace('---\n', '---\nlayout: page\n'));
+      return [file('story-4.md')];
+    });
+    expect(result.update.recollected).toBe(true);
+    expect(result.update.state.site.pages.map((page) => page.relativePath)).toEqual(['story-4.md']);
+    expect(result.removed).toContain('/2025/03/04/story-4/');
+  });
+
   it('an article whose date moves it re-renders the index pages it left and joined', async () => {
     const root = project();
     roots.push(root);

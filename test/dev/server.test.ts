@@ -475,7 +475,10 @@ describe("the dev server's own pages", () => {
   it('follows an edited About page and links a new one from every page', async () => {
     const about = (text: string) => `---\ntitle: About the desk\nlayout: page\n---\n\n${text}\n`;
     const root = makeDevProject(
-      { 'a.md': articleText('Port strike widens'), 'about.md': about('We keep the news.') },
+      {
+        'a.md': articleText('Port strike widens', { date: '2024-05-01 10:00:00' }),
+        'about.md': about('We keep the news.'),
+      },
       'search:\n  enabled: false\n',
     );
     const dev = await startDev({ root, port: 0, debounceMs: 10 });
@@ -491,6 +494,20 @@ describe("the dev server's own pages", () => {
       );
       await eventually(async () => (await served('')).includes('Contact the desk'));
       expect(await served('')).toContain('href="/contact/">Contact the desk</a>');
+      // An article made a page leaves the lists for its own URL.
+      const article = await served('');
+      expect(article).toContain('Port strike widens');
+      writeFileSync(
+        path.join(root, 'content', 'a.md'),
+        articleText('Port strike widens', { date: '2024-05-01 10:00:00' }).replace(
+          '---\n',
+          '---\nlayout: page\n',
+        ),
+      );
+      const status = async (pathname: string) => (await fetch(new URL(pathname, dev.url))).status;
+      await eventually(async () => (await status('a/')) === 200);
+      expect(await status('a/')).toBe(200);
+      expect(await served('a/')).toContain('<h1 class="story__title">Port strike widens</h1>');
     } finally {
       await dev.close();
       rmSync(root, { recursive: true, force: true });

@@ -550,7 +550,15 @@ describe("the site's own pages", () => {
     const { root } = generatedProject({ count: 8, seed: 18, config });
     const about = path.join(root, 'content', 'about.md');
     const write = (body: string) =>
-      writeFileSync(about, `---\ntitle: About the archive desk\nlayout: page\n---\n\n${body}\n`);
+      writeFileSync(
+        about,
+        `---\ntitle: About the archive desk\nlayout: page\nlang: en\naliases: [/old-about/]\nsource: https://news.example.cn/about.html\n---\n\n${body}\n`,
+      );
+    // An article with the page's source URL is no copy of it.
+    writeFileSync(
+      path.join(root, 'content', 'same-source.md'),
+      '---\ntitle: Same source\ndate: 2020-01-01T08:00:00Z\nsource: https://news.example.cn/about.html\n---\n<p>Story.</p>\n',
+    );
     write('We keep the news.');
     const anHourAgo = new Date(Date.now() - 3_600_000);
     utimesSync(about, anHourAgo, anHourAgo);
@@ -559,10 +567,16 @@ describe("the site's own pages", () => {
     expect(first.diagnostics.filter((d) => d.file === 'about.md')).toEqual([]);
     const read = (file: string) => readFileSync(path.join(root, 'site', file), 'utf8');
     expect(read('about/index.html')).toContain('We keep the news.');
-    expect(read('index.html')).toContain('href="/news/about/">About the archive desk</a>');
     expect(read('index.html')).not.toContain('We keep the news.');
     expect(read('feed.xml')).not.toContain('About the archive desk');
     expect(read('sitemap.xml')).toContain('https://example.org/news/about/');
+    expect(first.report.duplicates).toEqual([]);
+    expect(read('2020/01/01/same-source/index.html')).toContain('Story.');
+    expect(read('old-about/index.html')).toContain('/news/about/');
+    // Its title in its own language, in a footer in the site's.
+    expect(read('index.html')).toContain(
+      '<a href="/news/about/" lang="en">About the archive desk</a>',
+    );
 
     write('We keep the news, and correct it.');
     const second = await buildProject(root);
