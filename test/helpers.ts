@@ -7,7 +7,7 @@ import { type Browser, chromium } from 'playwright-core';
 import { visit } from 'unist-util-visit';
 import { generateCorpus } from '../scripts/generate-corpus.ts';
 import { type BuildOptions, build } from '../src/build.ts';
-import type { LoadedArticle } from '../src/model.ts';
+import type { LoadedArticle, TransformedBody } from '../src/model.ts';
 import { makeTempFolder } from './temp-folders.ts';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -126,6 +126,18 @@ export function loadedArticle(
     bodyLine: 1,
     extra: {},
     contentHash: relativePath,
+    ...fields,
+  };
+}
+
+/** A body as the transform stage makes it, empty but for what a test gives. */
+export function transformedBody(fields: Partial<TransformedBody> = {}): TransformedBody {
+  return {
+    html: '',
+    excerpt: '',
+    readingMinutes: 1,
+    coverInBody: false,
+    textLength: 0,
     ...fields,
   };
 }

@@ -3,26 +3,21 @@ import { describe, expect, it } from 'vitest';
 import { ArchivedCopies, linkedToArchivedCopies } from '../../src/collect/archived-copies.ts';
 import { collectSite, type Site } from '../../src/collect/site.ts';
 import { defaultConfig } from '../../src/config/schema.ts';
-import type { Article, LoadedArticle, TransformedBody } from '../../src/model.ts';
+import type { Article, LoadedArticle } from '../../src/model.ts';
 import { outboundLinks } from '../../src/transform/outbound-links.ts';
 import { normalizeSourceUrl } from '../../src/transform/url.ts';
-import { loadedArticle } from '../helpers.ts';
+import { loadedArticle, transformedBody } from '../helpers.ts';
 
 function siteOf(articles: [string, Partial<LoadedArticle>, string[]?][]): Site {
   return collectSite(
     articles.map(([file, fields, links]) => {
-      const body: TransformedBody = {
-        html: '',
-        excerpt: '',
-        readingMinutes: 1,
-        coverInBody: false,
-        textLength: 0,
+      const body = transformedBody({
         ...(fields.sourceUrl
           ? { sourceUrl: fields.sourceUrl, sourceKey: normalizeSourceUrl(fields.sourceUrl)! }
           : {}),
         // As the transform notes them (see outboundLinks).
         ...(links ? { links: links.map((link) => normalizeSourceUrl(link)!) } : {}),
-      };
+      });
       return { loaded: loadedArticle(file, fields), body };
     }),
     defaultConfig(),

@@ -3,20 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { RelatedArticles } from '../../src/collect/related.ts';
 import { collectSite, type Site } from '../../src/collect/site.ts';
 import { defaultConfig } from '../../src/config/schema.ts';
-import type { LoadedArticle, TransformedBody } from '../../src/model.ts';
-import { loadedArticle } from '../helpers.ts';
-
-const BODY: TransformedBody = {
-  html: '',
-  excerpt: '',
-  readingMinutes: 1,
-  coverInBody: false,
-  textLength: 0,
-};
+import type { LoadedArticle } from '../../src/model.ts';
+import { loadedArticle, transformedBody } from '../helpers.ts';
 
 function siteOf(articles: [string, Partial<LoadedArticle>][]): Site {
   return collectSite(
-    articles.map(([file, fields]) => ({ loaded: loadedArticle(file, fields), body: BODY })),
+    articles.map(([file, fields]) => ({
+      loaded: loadedArticle(file, fields),
+      body: transformedBody(),
+    })),
     defaultConfig(),
   );
 }

@@ -1,19 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { collectSite } from '../../src/collect/site.ts';
 import { defaultConfig } from '../../src/config/schema.ts';
-import type { LoadedArticle, TransformedBody } from '../../src/model.ts';
-import { loadedArticle } from '../helpers.ts';
+import type { LoadedArticle } from '../../src/model.ts';
+import { loadedArticle, transformedBody } from '../helpers.ts';
 
 function input(relativePath: string, fields: Partial<LoadedArticle> = {}) {
-  const loaded = loadedArticle(relativePath, fields);
-  const body: TransformedBody = {
-    html: '',
-    excerpt: '',
-    readingMinutes: 1,
-    coverInBody: false,
-    textLength: 0,
-  };
-  return { loaded, body };
+  return { loaded: loadedArticle(relativePath, fields), body: transformedBody() };
 }
 
 describe('collectSite', () => {
