@@ -147,9 +147,11 @@ function withoutDuplicates(
   sizeOf: (article: LoadedArticle) => number = fileSize,
 ): LoadedArticle[] {
   // A page of the site (an About page) is nobody's copy.
-  const pages = loaded.filter((article) => isStandalonePage(article.extra, article.relativePath));
+  const pages = new Set(
+    loaded.filter((article) => isStandalonePage(article.extra, article.relativePath)),
+  );
   const { unique, duplicates } = separateDuplicates(
-    loaded.filter((article) => !pages.includes(article)),
+    pages.size > 0 ? loaded.filter((article) => !pages.has(article)) : loaded,
     sizeOf,
   );
   unique.push(...pages);
